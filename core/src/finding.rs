@@ -1,0 +1,203 @@
+//! Findings and the report: the plain data every frontend renders.
+//!
+//! The linter turns rule violations and loader problems into [`Finding`]s (one per offending field,
+//! located in the source) and gathers them, sorted, into a [`Report`] with a [`Summary`]. The JSON
+//! form of a report is normative (rules.md, "The JSON report"); see [`Report::to_json`].
+
+use crate::load::ObjectRef;
+use crate::position::{Path, Span};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("unknown severity {other:?} (expected error, warning or info)")),
+        }
+    }
+}
+
+/// One problem, located at the offending field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Rule ID, `<category>/<name>`.
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The source name as given.
+    pub file: Arc<str>,
+    /// The offending text: its start gives the reported line and column.
+    pub span: Span,
+    /// The field the finding is about, relative to the object (absent for loader findings).
+    pub path: Option<Path>,
+    /// The object the finding is about (absent when the document could not be read).
+    pub object: Option<ObjectRef>,
+    /// The Helm template the document came from.
+    pub template: Option<Arc<str>>,
+    /// Index of the YAML document within the file.
+    pub document: usize,
+}
+
+impl Finding {
+    pub fn line(&self) -> u32 {
+        self.span.start.line
+    }
+
+    pub fn column(&self) -> u32 {
+        self.span.start.column
+    }
+
+    /// Sort key: file order is kept by the caller; within a file by position, then rule.
+    fn sort_key(&self) -> (u32, u32, &str, &str) {
+        (self.span.start.line, self.span.start.column, self.rule.as_str(), self.message.as_str())
+    }
+}
+
+/// The findings of one source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileReport {
+    pub file: Arc<str>,
+    pub findings: Vec<Finding>,
+    /// YAML documents read (list items counted one by one).
+    pub documents: usize,
+}
+
+impl FileReport {
+    pub(crate) fn sort(&mut self) {
+        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+/// Counts over a whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+/// All findings of a run, in input order (files as given, findings by position within a file).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Gathers file reports (already in input order).
+    pub fn from_files(files: Vec<FileReport>) -> Report {
+        let mut summary = Summary { files: files.len(), ..Summary::default() };
+        let mut findings = Vec::new();
+        for file in files {
+            summary.documents += file.documents;
+            findings.extend(file.findings);
+        }
+        for finding in &findings {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary.findings = findings.len();
+        Report { findings, summary }
+    }
+
+    /// The most severe finding, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The normative JSON report:
+    ///
+    /// ```json
+    /// {"version": 1,
+    ///  "findings": [{"rule", "severity", "message", "file", "line", "column",
+    ///                "path"?, "object"?: {"apiVersion", "kind", "namespace"?, "name"?}, "template"?}],
+    ///  "summary": {"files", "documents", "findings", "errors", "warnings", "infos"}}
+    /// ```
+    /// `line` and `column` are 1-based (columns count characters); `path` uses dots and `[index]`,
+    /// with `["key"]` for keys holding dots or slashes; optional members are omitted when absent.
+    pub fn to_json(&self) -> String {
+        let report = JsonReport {
+            version: 1,
+            findings: self.findings.iter().map(JsonFinding::from).collect(),
+            summary: self.summary,
+        };
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    }
+}
+
+/// The report as serialized; field order is the documented one.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a ObjectRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<&'a str>,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(finding: &'a Finding) -> Self {
+        JsonFinding {
+            rule: &finding.rule,
+            severity: finding.severity,
+            message: &finding.message,
+            file: &finding.file,
+            line: finding.line(),
+            column: finding.column(),
+            path: finding.path.as_ref(),
+            object: finding.object.as_ref(),
+            template: finding.template.as_deref(),
+        }
+    }
+}

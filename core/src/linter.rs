@@ -1,0 +1,368 @@
+//! The linter: built once from configuration, then used from any number of threads.
+//!
+//! [`LinterBuilder::build`] selects rules, loads their Rego (and the shared library) into one
+//! regorus engine, adds a generated module that gathers every enabled rule's violations into one
+//! set, and evaluates it once so that unknown functions and other late errors surface at build time.
+//! [`Linter::worker`] clones that prepared engine (cheap: compiled policies are shared); a
+//! [`Worker`] lints sources one after another: load → evaluate each object once → locate each
+//! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
+//! parallel with the `parallel` feature.
+
+use crate::finding::{FileReport, Finding, Report, Severity};
+use crate::load::{self, Document, LoadedFile, Problem};
+use crate::position::Path;
+use crate::rules::{self, PolicyFileKind, RuleError, RuleMeta, BUILTIN_POLICY_FILES};
+use regorus::Value as RegoValue;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The rule that collects every enabled rule's violations (generated at build time).
+const AGGREGATE_RULE: &str = "data.plimsoll.run.findings";
+
+/// Why a linter could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+pub enum BuildError {
+    #[error("unknown rule {0:?}")]
+    #[diagnostic(code(plimsoll::unknown_rule), help("`plimsoll rules` lists the rule IDs"))]
+    UnknownRule(String),
+    #[error("rule name {name:?} is ambiguous: it could be {candidates}")]
+    #[diagnostic(code(plimsoll::ambiguous_rule))]
+    AmbiguousRule { name: String, candidates: String },
+    #[error(transparent)]
+    #[diagnostic(code(plimsoll::builtin_policy))]
+    Rule(#[from] RuleError),
+    #[error("policy {path}: {message}")]
+    #[diagnostic(code(plimsoll::policy))]
+    Policy { path: String, message: String },
+}
+
+/// A source to lint: its name (as reports show it) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// Chooses rules and settings; [`LinterBuilder::build`] prepares the engine.
+#[derive(Debug, Clone, Default)]
+pub struct LinterBuilder {
+    enable: Vec<String>,
+    disable: Vec<String>,
+    only: Option<Vec<String>>,
+    severities: Vec<(String, Severity)>,
+}
+
+impl LinterBuilder {
+    /// Turns on a rule that is off by default (ID or unambiguous short name).
+    pub fn enable(mut self, rule: impl Into<String>) -> Self {
+        self.enable.push(rule.into());
+        self
+    }
+
+    /// Turns a rule off.
+    pub fn disable(mut self, rule: impl Into<String>) -> Self {
+        self.disable.push(rule.into());
+        self
+    }
+
+    /// Runs exactly these rules (`enable`/`disable` still apply on top).
+    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, rules: I) -> Self {
+        self.only = Some(rules.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Reports a rule's findings at another severity.
+    pub fn severity(mut self, rule: impl Into<String>, severity: Severity) -> Self {
+        self.severities.push((rule.into(), severity));
+        self
+    }
+
+    pub fn build(self) -> Result<Linter, BuildError> {
+        let catalog = rules::builtin_rules()?;
+        let selected = self.select(&catalog)?;
+        let engine = prepare_engine(&selected)?;
+        let severities = self.severity_overrides(&catalog)?;
+        let rules: HashMap<String, ActiveRule> = selected
+            .into_iter()
+            .map(|meta| {
+                let severity = severities.get(&meta.id).copied().unwrap_or(meta.severity);
+                (meta.id.clone(), ActiveRule { severity })
+            })
+            .collect();
+        Ok(Linter { engine, rules: Arc::new(rules), catalog: Arc::new(catalog) })
+    }
+
+    fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
+        let resolve_all = |names: &[String]| names.iter().map(|n| resolve_rule_name(catalog, n)).collect::<Result<Vec<_>, _>>();
+        let only = self.only.as_deref().map(resolve_all).transpose()?;
+        let enable = resolve_all(&self.enable)?;
+        let disable = resolve_all(&self.disable)?;
+        Ok(catalog
+            .iter()
+            .filter(|rule| {
+                let chosen = match &only {
+                    Some(only) => only.contains(&rule.id),
+                    None => rule.enabled_by_default,
+                };
+                (chosen || enable.contains(&rule.id)) && !disable.contains(&rule.id)
+            })
+            .cloned()
+            .collect())
+    }
+
+    fn severity_overrides(&self, catalog: &[RuleMeta]) -> Result<HashMap<String, Severity>, BuildError> {
+        self.severities.iter().map(|(name, severity)| Ok((resolve_rule_name(catalog, name)?, *severity))).collect()
+    }
+}
+
+/// Resolves a full ID, or a short name (`privileged`) that names exactly one rule.
+pub fn resolve_rule_name(catalog: &[RuleMeta], name: &str) -> Result<String, BuildError> {
+    if catalog.iter().any(|r| r.id == name) {
+        return Ok(name.to_string());
+    }
+    let matches: Vec<&str> =
+        catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.as_str()).collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).to_string()),
+        [] => Err(BuildError::UnknownRule(name.to_string())),
+        many => Err(BuildError::AmbiguousRule { name: name.to_string(), candidates: many.join(", ") }),
+    }
+}
+
+/// Loads the shared library, the selected rules and the aggregate module into one engine.
+fn prepare_engine(selected: &[RuleMeta]) -> Result<regorus::Engine, BuildError> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    let wanted: Vec<String> = selected.iter().map(|r| format!("{}.rego", r.id)).collect();
+    for (path, source) in BUILTIN_POLICY_FILES {
+        let load = match rules::policy_file_kind(path) {
+            PolicyFileKind::Library => true,
+            PolicyFileKind::Rule => wanted.iter().any(|w| w == path),
+            PolicyFileKind::Test => false,
+        };
+        if load {
+            engine
+                .add_policy(format!("policies/{path}"), (*source).to_string())
+                .map_err(|e| BuildError::Policy { path: format!("policies/{path}"), message: e.to_string() })?;
+        }
+    }
+    engine
+        .add_policy("plimsoll/run.rego".into(), aggregate_module(selected))
+        .map_err(|e| BuildError::Policy { path: "plimsoll/run.rego".into(), message: e.to_string() })?;
+    // regorus reports unknown functions and some type errors only when a rule first runs.
+    engine.set_input(RegoValue::new_object());
+    engine
+        .eval_rule(AGGREGATE_RULE.into())
+        .map_err(|e| BuildError::Policy { path: "policies".into(), message: e.to_string() })?;
+    Ok(engine)
+}
+
+/// One query for all rules: evaluating a single rule that unions every rule's violations is much
+/// cheaper than a query per rule (each query resets the engine's state).
+fn aggregate_module(selected: &[RuleMeta]) -> String {
+    let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
+    for rule in selected {
+        module.push_str(&format!(
+            "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n\tsome v in data.{}.violation\n}}\n",
+            rule.id, rule.package
+        ));
+    }
+    if selected.is_empty() {
+        module.push_str("\nfindings := set()\n");
+    }
+    module
+}
+
+#[derive(Debug, Clone)]
+struct ActiveRule {
+    severity: Severity,
+}
+
+/// A prepared linter. Cheap to share; each thread lints through its own [`Worker`].
+#[derive(Clone)]
+pub struct Linter {
+    engine: regorus::Engine,
+    rules: Arc<HashMap<String, ActiveRule>>,
+    catalog: Arc<Vec<RuleMeta>>,
+}
+
+impl Linter {
+    pub fn builder() -> LinterBuilder {
+        LinterBuilder::default()
+    }
+
+    /// Every built-in rule, enabled or not.
+    pub fn catalog(&self) -> &[RuleMeta] {
+        &self.catalog
+    }
+
+    /// IDs of the rules this linter runs, sorted.
+    pub fn enabled_rules(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.rules.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// A worker with its own copy of the prepared engine.
+    pub fn worker(&self) -> Worker {
+        Worker { engine: self.engine.clone(), rules: self.rules.clone() }
+    }
+
+    /// Lints one source on this thread.
+    pub fn lint_source(&self, name: &str, text: &str) -> FileReport {
+        self.worker().lint(name, text)
+    }
+
+    /// Lints many sources, one worker per thread; the report keeps the sources' order.
+    pub fn lint_sources(&self, sources: &[Source]) -> Report {
+        Report::from_files(self.lint_each(sources))
+    }
+
+    #[cfg(feature = "parallel")]
+    fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
+        use rayon::prelude::*;
+        sources.par_iter().map_init(|| self.worker(), |worker, s| worker.lint(&s.name, &s.text)).collect()
+    }
+
+    #[cfg(not(feature = "parallel"))]
+    fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
+        let mut worker = self.worker();
+        sources.iter().map(|s| worker.lint(&s.name, &s.text)).collect()
+    }
+}
+
+/// Lints sources one at a time with its own engine.
+pub struct Worker {
+    engine: regorus::Engine,
+    rules: Arc<HashMap<String, ActiveRule>>,
+}
+
+impl Worker {
+    /// Loads and lints one source.
+    pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
+        let loaded = load::load(name, text);
+        self.lint_loaded(name, loaded)
+    }
+
+    /// Lints already loaded documents.
+    pub fn lint_loaded(&mut self, name: &str, loaded: LoadedFile) -> FileReport {
+        let file: Arc<str> = Arc::from(name);
+        let mut findings: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
+        for document in &loaded.documents {
+            findings.extend(self.lint_document(document));
+        }
+        let mut report = FileReport { file, findings, documents: loaded.document_count };
+        report.sort();
+        report
+    }
+
+    fn problem_finding(&self, file: &Arc<str>, problem: &Problem) -> Finding {
+        Finding {
+            rule: problem.kind.rule_id().to_string(),
+            severity: Severity::Error,
+            message: problem.message.clone(),
+            file: file.clone(),
+            span: problem.span,
+            path: None,
+            object: None,
+            template: problem.template.clone(),
+            document: problem.document,
+        }
+    }
+
+    /// Evaluates every enabled rule against one object and locates the violations.
+    pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        if self.rules.is_empty() {
+            return Vec::new();
+        }
+        self.engine.set_input(to_rego(&document.value));
+        let results = match self.engine.eval_rule(AGGREGATE_RULE.into()) {
+            Ok(value) => value,
+            Err(error) => return vec![self.evaluation_failure(document, &error.to_string())],
+        };
+        let mut findings = Vec::new();
+        if let Ok(set) = results.as_set() {
+            for result in set.iter() {
+                if let Some(finding) = self.violation_finding(document, result) {
+                    findings.push(finding);
+                }
+            }
+        }
+        findings
+    }
+
+    fn violation_finding(&self, document: &Document, result: &RegoValue) -> Option<Finding> {
+        let rule_id = result["rule"].as_string().ok()?.to_string();
+        let rule = self.rules.get(&rule_id)?;
+        let violation = &result["violation"];
+        let (message, path) = read_violation(violation);
+        let path = path.unwrap_or_default();
+        let located = document.locate(&path);
+        Some(Finding {
+            rule: rule_id,
+            severity: rule.severity,
+            message,
+            file: document.file.clone(),
+            span: located.span,
+            path: Some(path),
+            object: Some(document.object_ref()),
+            template: document.template.clone(),
+            document: document.index,
+        })
+    }
+
+    fn evaluation_failure(&self, document: &Document, error: &str) -> Finding {
+        Finding {
+            rule: "plimsoll/evaluation".into(),
+            severity: Severity::Error,
+            message: format!("policy evaluation failed: {error}"),
+            file: document.file.clone(),
+            span: document.positions.span,
+            path: None,
+            object: Some(document.object_ref()),
+            template: document.template.clone(),
+            document: document.index,
+        }
+    }
+}
+
+/// A violation is `{"msg": string, "path": [keys and indexes] | "a.b[0]"}`; a bare string is a
+/// message about the whole object.
+fn read_violation(violation: &RegoValue) -> (String, Option<Path>) {
+    if let Ok(message) = violation.as_string() {
+        return (message.to_string(), None);
+    }
+    let message = violation["msg"].as_string().map(|s| s.to_string()).unwrap_or_else(|_| violation.to_string());
+    let path = match &violation["path"] {
+        RegoValue::String(text) => Path::parse(text),
+        RegoValue::Array(items) => {
+            let json: Vec<Value> = items.iter().map(|v| serde_json::to_value(v).unwrap_or(Value::Null)).collect();
+            Path::from_json_array(&json)
+        }
+        _ => None,
+    };
+    (message, path)
+}
+
+/// Converts a document to the engine's value type without an intermediate copy.
+fn to_rego(value: &Value) -> RegoValue {
+    match value {
+        Value::Null => RegoValue::Null,
+        Value::Bool(b) => RegoValue::from(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                RegoValue::from(u)
+            } else if let Some(i) = n.as_i64() {
+                RegoValue::from(i)
+            } else {
+                RegoValue::from(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        Value::String(s) => RegoValue::from(s.as_str()),
+        Value::Array(items) => RegoValue::from(items.iter().map(to_rego).collect::<Vec<_>>()),
+        Value::Object(map) => RegoValue::from(
+            map.iter().map(|(k, v)| (RegoValue::from(k.as_str()), to_rego(v))).collect::<BTreeMap<_, _>>(),
+        ),
+    }
+}

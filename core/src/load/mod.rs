@@ -1,0 +1,237 @@
+//! Loading: a named source text becomes Kubernetes objects with positions, plus the loader's own
+//! findings (`yaml/syntax`, `yaml/duplicate-key`).
+//!
+//! Flow: [`load`] splits the text into documents at `---` lines exactly as kubectl's reader does
+//! ([`split`]), notes Helm `# Source:` comments, builds each document's value and position tree
+//! ([`tree`], with scalars read by [`scalar`]), unpacks `kind: *List` items, and keeps documents
+//! that carry `apiVersion` and `kind`. A document that cannot be read yields a problem at the
+//! error's position; the others are still returned.
+
+mod scalar;
+mod split;
+mod tree;
+
+use crate::position::{Path, Pos, PosNode, Span};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub use split::Chunk;
+
+/// A Kubernetes object read from a source, with everything needed to locate findings in it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The source name as given (a path, `-`, or a name chosen by the host).
+    pub file: Arc<str>,
+    /// Index of the YAML document within the file (0-based, counting every `---` section).
+    pub index: usize,
+    /// For objects unpacked from a `kind: *List`, the item's index.
+    pub item: Option<usize>,
+    /// The Helm template this document was rendered from (`# Source:` comment), if any.
+    pub template: Option<Arc<str>>,
+    /// The object as kubectl would send it to the API server.
+    pub value: Value,
+    /// Positions of every node of `value`.
+    pub positions: PosNode,
+}
+
+/// The identity of an object, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ObjectRef {
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Document {
+    pub fn object_ref(&self) -> ObjectRef {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let metadata = self.value.get("metadata");
+        ObjectRef {
+            api_version: text(self.value.get("apiVersion")).unwrap_or_default(),
+            kind: text(self.value.get("kind")).unwrap_or_default(),
+            namespace: text(metadata.and_then(|m| m.get("namespace"))),
+            name: text(metadata.and_then(|m| m.get("name")).or_else(|| metadata.and_then(|m| m.get("generateName")))),
+        }
+    }
+
+    /// Where a field of this object is written (see [`PosNode::locate`]).
+    pub fn locate(&self, path: &Path) -> crate::position::Located {
+        self.positions.locate(path)
+    }
+}
+
+/// What the loader itself found wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProblemKind {
+    /// The document is not valid YAML or JSON, or kubectl could not convert it.
+    Syntax,
+    /// A mapping sets the same key twice.
+    DuplicateKey,
+}
+
+impl ProblemKind {
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            ProblemKind::Syntax => "yaml/syntax",
+            ProblemKind::DuplicateKey => "yaml/duplicate-key",
+        }
+    }
+}
+
+/// A loader finding, located in the source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub span: Span,
+    /// Index of the YAML document within the file.
+    pub document: usize,
+    pub template: Option<Arc<str>>,
+}
+
+/// Everything read from one source.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedFile {
+    /// Kubernetes objects, in source order.
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+    /// Non-empty YAML documents seen, counting each item of a `kind: *List` (and unreadable ones).
+    pub document_count: usize,
+}
+
+/// One YAML document as read, before Kubernetes filtering.
+#[derive(Debug, Clone)]
+pub struct RawDocument {
+    /// Index of the document within the file (counting non-empty documents).
+    pub index: usize,
+    pub template: Option<Arc<str>>,
+    /// The value and its positions; `Ok(None)` when the document holds no node (only markers).
+    pub result: Result<Option<(Value, PosNode)>, Problem>,
+    /// Non-fatal problems (duplicate keys, content on a separator line).
+    pub problems: Vec<Problem>,
+}
+
+/// Reads every document of a YAML stream (or a JSON text) as kubectl would.
+pub fn read_documents(text: &str) -> Vec<RawDocument> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    split::split_documents(text).into_iter().enumerate().map(|(index, chunk)| read_chunk(index, chunk)).collect()
+}
+
+fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
+    let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+    let problem = |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
+    let mut builder = tree::DocumentBuilder::new(chunk.text, chunk.start);
+    let result = builder.build();
+    let mut problems: Vec<Problem> = chunk
+        .ignored_separator_content
+        .into_iter()
+        .map(|span| {
+            let message = "content after a `---` document separator is ignored (kubectl rejects it: put it on the next line)";
+            problem(ProblemKind::Syntax, message.to_string(), span)
+        })
+        .collect();
+    problems.extend(builder.duplicates.into_iter().map(|duplicate| {
+        let message = format!(
+            "key \"{}\" is set twice (first on line {}); kubectl keeps the last value and strict validation rejects the object",
+            duplicate.key, duplicate.first.start.line
+        );
+        problem(ProblemKind::DuplicateKey, message, duplicate.span)
+    }));
+    let result = match result {
+        Ok(tree::Built::Empty) => Ok(None),
+        Ok(tree::Built::Document(value, positions)) => Ok(Some((value, positions))),
+        Err(error) => Err(problem(ProblemKind::Syntax, error.message, error.span)),
+    };
+    RawDocument { index, template, result, problems }
+}
+
+/// Reads `text` (YAML stream or JSON) named `name`: its Kubernetes objects and the loader's findings.
+pub fn load(name: &str, text: &str) -> LoadedFile {
+    let file: Arc<str> = Arc::from(name);
+    let mut loaded = LoadedFile::default();
+    for raw in read_documents(text) {
+        loaded.problems.extend(raw.problems);
+        match raw.result {
+            Ok(None) => {}
+            Ok(Some((value, positions))) => {
+                let document =
+                    Document { file: file.clone(), index: raw.index, item: None, template: raw.template, value, positions };
+                push_objects(document, &mut loaded);
+            }
+            Err(problem) => {
+                loaded.document_count += 1;
+                loaded.problems.push(problem);
+            }
+        }
+    }
+    loaded
+}
+
+/// Adds a document, or the items of a list document, keeping only Kubernetes objects.
+fn push_objects(document: Document, loaded: &mut LoadedFile) {
+    if let Some(items) = list_items(&document) {
+        for (i, (value, positions)) in items.into_iter().enumerate() {
+            loaded.document_count += 1;
+            let item = Document { item: Some(i), value, positions, ..document.clone() };
+            if is_kubernetes_object(&item.value) {
+                loaded.documents.push(item);
+            }
+        }
+        return;
+    }
+    loaded.document_count += 1;
+    if is_kubernetes_object(&document.value) {
+        loaded.documents.push(document);
+    }
+}
+
+/// `kind: List` (and any `*List` kind) with an `items` array, as kubectl unpacks it.
+fn list_items(document: &Document) -> Option<Vec<(Value, PosNode)>> {
+    let kind = document.value.get("kind")?.as_str()?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    let items = document.value.get("items")?.as_array()?;
+    let positions = document.positions.entry("items")?;
+    Some(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.clone(), positions.value.item(i).cloned().unwrap_or_else(|| positions.value.clone())))
+            .collect(),
+    )
+}
+
+/// Objects need a string `apiVersion` and `kind`; anything else (CI files, Helm values) is skipped.
+pub fn is_kubernetes_object(value: &Value) -> bool {
+    let has = |key: &str| value.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    has("apiVersion") && has("kind")
+}
+
+/// A position at the start of a file.
+pub(crate) const FILE_START: Pos = Pos { line: 1, column: 1, offset: 0 };
+
+#[cfg(test)]
+mod tests;
+
+/// Reads the first YAML document of `text` as a plain value (no Kubernetes filtering): for rule
+/// metadata, configuration and data files. `Ok(None)` when the text holds no document.
+pub fn parse_yaml_value(text: &str) -> Result<Option<Value>, Problem> {
+    let mut builder = tree::DocumentBuilder::new(text, FILE_START);
+    match builder.build() {
+        Ok(tree::Built::Empty) => Ok(None),
+        Ok(tree::Built::Document(value, _)) => Ok(Some(value)),
+        Err(error) => Err(Problem {
+            kind: ProblemKind::Syntax,
+            message: error.message,
+            span: error.span,
+            document: 0,
+            template: None,
+        }),
+    }
+}

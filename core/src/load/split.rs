@@ -1,0 +1,76 @@
+//! Splitting a YAML stream into documents as kubectl's reader does: a line that is exactly `---`,
+//! or starts with `--- `, ends one document and starts the next (the rest of that line is not part
+//! of either). Splitting first keeps one broken document from hiding the others, and gives each
+//! document the Helm `# Source:` comment that precedes its content.
+
+use super::FILE_START;
+use crate::position::{Pos, Span};
+
+/// One document's text and where it starts in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chunk<'t> {
+    pub text: &'t str,
+    pub start: Pos,
+    /// `mychart/templates/deployment.yaml` from a `# Source: …` line before the content.
+    pub template: Option<&'t str>,
+    /// Text after `--- ` on the separator line that opened this chunk, which kubectl does not read.
+    pub ignored_separator_content: Option<Span>,
+}
+
+/// Splits `text` at separator lines.
+pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
+    let mut chunks = Vec::new();
+    let mut start = FILE_START;
+    let mut ignored = None;
+    let mut line = 1u32;
+    let mut offset = 0usize;
+    for raw in text.split_inclusive('\n') {
+        let content = raw.trim_end_matches(['\r', '\n']);
+        if content == "---" || content.starts_with("--- ") {
+            chunks.push(make_chunk(&text[start.offset as usize..offset], start, ignored));
+            ignored = separator_content(content, line, offset);
+            start = Pos { line: line + 1, column: 1, offset: (offset + raw.len()) as u32 };
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    chunks.push(make_chunk(&text[start.offset as usize..], start, ignored));
+    chunks.retain(|chunk| has_content(chunk.text) || chunk.ignored_separator_content.is_some());
+    chunks
+}
+
+fn make_chunk(text: &str, start: Pos, ignored_separator_content: Option<Span>) -> Chunk<'_> {
+    Chunk { text, start, template: helm_source(text), ignored_separator_content }
+}
+
+/// The span of anything but a comment after `--- ` on a separator line.
+fn separator_content(line_text: &str, line: u32, line_offset: usize) -> Option<Span> {
+    let rest = &line_text[3..];
+    let trimmed = rest.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return None;
+    }
+    let skipped = 3 + rest.len() - trimmed.len();
+    let column = line_text[..skipped].chars().count() as u32 + 1;
+    let at = |extra: usize, col: u32| Pos { line, column: col, offset: (line_offset + extra) as u32 };
+    let end_column = column + trimmed.trim_end().chars().count() as u32;
+    Some(Span { start: at(skipped, column), end: at(skipped + trimmed.trim_end().len(), end_column) })
+}
+
+/// A chunk that holds only blank lines and comments is no document (kubectl skips it).
+fn has_content(text: &str) -> bool {
+    text.lines().any(|line| {
+        let trimmed = line.trim();
+        !trimmed.is_empty() && !trimmed.starts_with('#')
+    })
+}
+
+/// Helm writes `# Source: <chart>/templates/<file>` above each rendered document.
+fn helm_source(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| line.is_empty() || line.starts_with('#'))
+        .find_map(|line| line.strip_prefix("# Source:"))
+        .map(str::trim)
+        .filter(|source| !source.is_empty())
+}

@@ -1,0 +1,269 @@
+//! Source positions of every node in a loaded document, and the paths that name those nodes.
+//!
+//! The loader records a [`PosNode`] tree while it builds a document's value, in the same pass: each
+//! mapping entry keeps the span of its key and a subtree for its value, each sequence item a subtree.
+//! Rules report a [`Path`]; [`PosNode::locate`] walks the tree along it and returns where the field is
+//! written (the value for scalars, the key for mappings and sequences), or, for a field that does not
+//! exist, the nearest enclosing node that does.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A point in a source text: 1-based line and column (in characters), 0-based byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: u32,
+}
+
+/// A half-open range of source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// Positions of one node and, for collections, of its children.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PosNode {
+    /// Where the node's value is written.
+    pub span: Span,
+    pub children: PosChildren,
+}
+
+/// The children of a [`PosNode`], mirroring the shape of the value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PosChildren {
+    #[default]
+    Scalar,
+    Sequence(Vec<PosNode>),
+    /// Entries in document order, after merges and duplicate keys are resolved (one entry per key).
+    Mapping(Vec<MapEntryPos>),
+}
+
+/// A mapping entry: where its key is written and the positions of its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEntryPos {
+    pub key: String,
+    pub key_span: Span,
+    pub value: PosNode,
+}
+
+/// Where a path points in the source, and whether the path was found in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    pub span: Span,
+    /// False when the path names a field that is not written: `span` is then its nearest ancestor's.
+    pub exact: bool,
+}
+
+impl PosNode {
+    pub fn scalar(span: Span) -> Self {
+        PosNode { span, children: PosChildren::Scalar }
+    }
+
+    /// The entry for `key` when this node is a mapping.
+    pub fn entry(&self, key: &str) -> Option<&MapEntryPos> {
+        match &self.children {
+            PosChildren::Mapping(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The item at `index` when this node is a sequence.
+    pub fn item(&self, index: usize) -> Option<&PosNode> {
+        match &self.children {
+            PosChildren::Sequence(items) => items.get(index),
+            _ => None,
+        }
+    }
+
+    /// Follows `path` and returns the span a finding about it should point at (see rules.md,
+    /// "Locations"): a scalar's value, a collection's key, an item's own position, or the nearest
+    /// enclosing written node when the path leaves the document.
+    pub fn locate(&self, path: &Path) -> Located {
+        let mut node = self;
+        // The span to report for `node`: for map entries the key, else the node itself.
+        let mut anchor = self.span;
+        for segment in path.segments() {
+            let next = match segment {
+                PathSegment::Key(key) => node.entry(key).map(|e| {
+                    let span = match e.value.children {
+                        PosChildren::Scalar => e.value.span,
+                        _ => e.key_span,
+                    };
+                    (&e.value, span)
+                }),
+                PathSegment::Index(i) => node.item(*i).map(|n| (n, n.span)),
+            };
+            match next {
+                Some((child, span)) => {
+                    node = child;
+                    anchor = span;
+                }
+                None => return Located { span: anchor, exact: false },
+            }
+        }
+        Located { span: anchor, exact: true }
+    }
+}
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+/// A field path inside a document, e.g. `spec.template.spec.containers[0].image`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Path(Vec<PathSegment>);
+
+impl Path {
+    pub fn new(segments: Vec<PathSegment>) -> Self {
+        Path(segments)
+    }
+
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+
+    pub fn push_key(&mut self, key: impl Into<String>) {
+        self.0.push(PathSegment::Key(key.into()));
+    }
+
+    pub fn push_index(&mut self, index: usize) {
+        self.0.push(PathSegment::Index(index));
+    }
+
+    /// Builds a path from the JSON form rules return: an array of strings (keys) and non-negative
+    /// integers (indexes). Returns `None` for anything else.
+    pub fn from_json_array(items: &[serde_json::Value]) -> Option<Self> {
+        items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::String(s) => Some(PathSegment::Key(s.clone())),
+                serde_json::Value::Number(n) => n.as_u64().map(|i| PathSegment::Index(i as usize)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Path)
+    }
+
+    /// Parses the dotted form this type displays (`a.b[0]["x.y"]`). Returns `None` when malformed.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut segments = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after.find("\"]")?;
+                segments.push(PathSegment::Key(after[..end].to_string()));
+                rest = &after[end + 2..];
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']')?;
+                segments.push(PathSegment::Index(after[..end].parse().ok()?));
+                rest = &after[end + 1..];
+            } else {
+                let body = rest.strip_prefix('.').unwrap_or(rest);
+                let end = body.find(['.', '[']).unwrap_or(body.len());
+                if end == 0 {
+                    return None;
+                }
+                segments.push(PathSegment::Key(body[..end].to_string()));
+                rest = &body[end..];
+            }
+        }
+        Some(Path(segments))
+    }
+}
+
+impl fmt::Display for Path {
+    /// Dots between keys, `[i]` for indexes, `["key"]` for keys holding dots, slashes, brackets,
+    /// quotes or nothing at all (rules.md, "The JSON report").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+                PathSegment::Key(key) if needs_brackets(key) => write!(f, "[\"{key}\"]")?,
+                PathSegment::Key(key) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(key)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn needs_brackets(key: &str) -> bool {
+    key.is_empty() || key.contains(['.', '/', '[', ']', '"'])
+}
+
+impl Serialize for Path {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Converts saphyr's character positions into [`Pos`] values for one source text.
+///
+/// saphyr counts characters; reports and editors want byte offsets, so non-ASCII texts keep a table
+/// of line starts to translate (ASCII texts need none: characters are bytes).
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    ascii: bool,
+    /// Byte offset of the start of each line (line 1 at index 0).
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let ascii = text.is_ascii();
+        let line_starts = if ascii {
+            Vec::new()
+        } else {
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        };
+        LineIndex { text, ascii, line_starts }
+    }
+
+    /// `line` is 1-based and `column` 0-based in characters, within this text; `char_index` counts
+    /// characters from the start of the text. Returns a position shifted by `base`.
+    pub(crate) fn pos(&self, char_index: usize, line: usize, column: usize, base: Pos) -> Pos {
+        let offset = if self.ascii {
+            char_index
+        } else {
+            let line_start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+            let tail = &self.text[line_start..];
+            line_start + tail.char_indices().nth(column).map_or(tail.len(), |(i, _)| i)
+        };
+        Pos {
+            line: base.line + line as u32 - 1,
+            column: column as u32 + 1,
+            offset: base.offset + offset as u32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip_through_their_text_form() {
+        for text in ["spec.containers[0].image", "metadata.annotations[\"a.b/c\"]", "items[2]"] {
+            let path = Path::parse(text).unwrap_or_default();
+            assert_eq!(path.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn malformed_paths_are_rejected() {
+        assert_eq!(Path::parse("a..b"), None);
+        assert_eq!(Path::parse("a[x]"), None);
+        assert_eq!(Path::parse("a[\"b"), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! The rule registry: built-in Rego policies embedded from `policies/` and the metadata each one
+//! carries in its OPA `# METADATA` block (regorus does not read these blocks, so we do).
+//!
+//! `policies/<category>/<name>.rego` is rule `<category>/<name>`; `policies/lib/` holds shared
+//! modules and `*_test.rego` files hold Rego unit tests. [`builtin_rules`] parses every rule file's
+//! metadata once; the linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
+
+use crate::finding::Severity;
+use crate::load::parse_yaml_value;
+use serde::Serialize;
+use serde_json::Value;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+
+/// What a rule is and how it behaves by default.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleMeta {
+    /// `<category>/<name>`.
+    pub id: String,
+    pub title: String,
+    /// What the rule checks and why it matters.
+    pub description: String,
+    /// How to fix a finding.
+    pub remediation: String,
+    pub severity: Severity,
+    /// Whether the rule runs when nothing enables or disables it.
+    #[serde(rename = "default")]
+    pub enabled_by_default: bool,
+    /// Links for further reading.
+    pub related_resources: Vec<String>,
+    /// Pod Security Admission check ID and level, for security-context rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pss_check: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// The Rego package that holds the rule's `violation` set.
+    #[serde(skip)]
+    pub package: String,
+}
+
+/// A built-in policy file that is not well formed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct RuleError {
+    pub path: String,
+    pub message: String,
+}
+
+/// A built-in Rego file and its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyFileKind {
+    Rule,
+    Library,
+    Test,
+}
+
+/// Classifies a path under `policies/`.
+pub fn policy_file_kind(path: &str) -> PolicyFileKind {
+    if path.ends_with("_test.rego") {
+        PolicyFileKind::Test
+    } else if path.starts_with("lib/") {
+        PolicyFileKind::Library
+    } else {
+        PolicyFileKind::Rule
+    }
+}
+
+/// The rule ID a rule file's path gives: `security-context/privileged.rego` → `security-context/privileged`.
+pub fn rule_id_for_path(path: &str) -> Option<String> {
+    let stem = path.strip_suffix(".rego")?;
+    let (category, name) = stem.split_once('/')?;
+    (!name.contains('/')).then(|| format!("{category}/{name}"))
+}
+
+/// Metadata of every built-in rule, sorted by ID.
+pub fn builtin_rules() -> Result<Vec<RuleMeta>, RuleError> {
+    let mut rules = BUILTIN_POLICY_FILES
+        .iter()
+        .filter(|(path, _)| policy_file_kind(path) == PolicyFileKind::Rule)
+        .map(|(path, source)| parse_rule_file(path, source))
+        .collect::<Result<Vec<_>, _>>()?;
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(rules)
+}
+
+/// Reads a rule file's package and metadata, and checks that they agree with its path.
+pub fn parse_rule_file(path: &str, source: &str) -> Result<RuleMeta, RuleError> {
+    let error = |message: String| RuleError { path: path.to_string(), message };
+    let package = rego_package(source).ok_or_else(|| error("no package declaration".into()))?;
+    let block = metadata_block(source).ok_or_else(|| error("no # METADATA block".into()))?;
+    let value = parse_yaml_value(&block)
+        .map_err(|p| error(format!("METADATA is not valid YAML: {} (line {})", p.message, p.span.start.line)))?
+        .ok_or_else(|| error("METADATA block is empty".into()))?;
+    let meta = meta_from_value(&value, package).map_err(error)?;
+    let expected = rule_id_for_path(path).ok_or_else(|| error("rule files live at <category>/<name>.rego".into()))?;
+    if meta.id != expected {
+        return Err(error(format!("custom.id is {:?} but the file defines {expected:?}", meta.id)));
+    }
+    let expected_package = format!("plimsoll.rules.{}", expected.replace('-', "_").replace('/', "."));
+    if meta.package != expected_package {
+        return Err(error(format!("package is {:?}, expected {expected_package:?}", meta.package)));
+    }
+    Ok(meta)
+}
+
+fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
+    let text = |v: Option<&Value>, what: &str| {
+        v.and_then(Value::as_str).map(|s| s.trim().to_string()).ok_or_else(|| format!("METADATA lacks {what}"))
+    };
+    let custom = value.get("custom").ok_or("METADATA lacks custom")?;
+    let severity = text(custom.get("severity"), "custom.severity")?.parse::<Severity>()?;
+    let enabled_by_default = custom.get("default").and_then(Value::as_bool).ok_or("METADATA lacks custom.default (true/false)")?;
+    let related_resources = value
+        .get("related_resources")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().or_else(|| item.get("ref").and_then(Value::as_str)))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(RuleMeta {
+        id: text(custom.get("id"), "custom.id")?,
+        title: text(value.get("title"), "title")?,
+        description: text(value.get("description"), "description")?,
+        remediation: text(custom.get("remediation"), "custom.remediation")?,
+        severity,
+        enabled_by_default,
+        related_resources,
+        pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
+        level: custom.get("level").and_then(Value::as_str).map(str::to_string),
+        package,
+    })
+}
+
+/// The `package a.b.c` declaration of a Rego module.
+pub fn rego_package(source: &str) -> Option<String> {
+    source.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("package ")?;
+        Some(rest.split('#').next().unwrap_or(rest).trim().to_string())
+    })
+}
+
+/// The YAML inside the first `# METADATA` comment block, with the comment markers removed.
+pub fn metadata_block(source: &str) -> Option<String> {
+    let mut lines = source.lines().skip_while(|line| line.trim() != "# METADATA");
+    lines.next()?;
+    let body: Vec<&str> = lines
+        .map_while(|line| line.trim_start().strip_prefix('#'))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect();
+    Some(body.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_rule_has_well_formed_metadata() {
+        let rules = builtin_rules();
+        assert!(rules.is_ok(), "{rules:?}");
+        assert!(!rules.unwrap_or_default().is_empty());
+    }
+
+    #[test]
+    fn metadata_must_match_the_file_path() {
+        let source = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/other\n#   severity: warning\n#   default: true\n#   remediation: R\npackage plimsoll.rules.images.latest_tag\n";
+        let error = parse_rule_file("images/latest-tag.rego", source);
+        assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("custom.id")), "{error:?}");
+    }
+
+    #[test]
+    fn missing_metadata_fields_are_named() {
+        let source = "# METADATA\n# title: T\n# custom:\n#   id: images/latest-tag\npackage plimsoll.rules.images.latest_tag\n";
+        let error = parse_rule_file("images/latest-tag.rego", source);
+        assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("severity")), "{error:?}");
+    }
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Containers without a readiness probe
+# description: |
+#   Without a readiness probe, a pod receives traffic as soon as its containers start, before the
+#   application can answer, and keeps receiving it when the application stops answering. Checked
+#   for long-running workloads (not Jobs or CronJobs) and for regular containers only: init and
+#   ephemeral containers do not serve traffic.
+# related_resources:
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+# custom:
+#   id: probes/readiness
+#   severity: warning
+#   default: true
+#   remediation: |
+#     Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) that succeeds only when the
+#     container can serve requests.
+package plimsoll.rules.probes.readiness
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	k8s.long_running
+	some entry in k8s.containers
+	entry.field == "containers"
+	not entry.container.readinessProbe
+	msg := sprintf("%s has no readinessProbe", [k8s.describe(entry)])
+	path := array.concat(entry.path, ["readinessProbe"])
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Containers without a memory limit
+# description: |
+#   A container without a memory limit can use all the memory of its node, and the node then
+#   evicts or kills other pods to recover. A limit also keeps the pod out of the BestEffort QoS
+#   class. Checked for regular and init containers (ephemeral containers take no resources).
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+# custom:
+#   id: resources/memory-limits
+#   severity: warning
+#   default: true
+#   remediation: |
+#     Set `resources.limits.memory` to the most the container should ever use (for example
+#     `512Mi`).
+package plimsoll.rules.resources.memory_limits
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	some entry in k8s.containers
+	entry.field in {"containers", "initContainers"}
+	not has_memory_limit(entry.container)
+	msg := sprintf("%s has no memory limit", [k8s.describe(entry)])
+	path := array.concat(entry.path, ["resources", "limits", "memory"])
+}
+
+has_memory_limit(container) if container.resources.limits.memory != null

@@ -1,0 +1,29 @@
+# METADATA
+# title: Privileged containers
+# description: |
+#   A privileged container runs with every Linux capability and direct access to the host's
+#   devices: a compromise of the container is a compromise of the node. Pod Security Standards
+#   forbid it from the baseline level up (check "privileged"), for regular, init and ephemeral
+#   containers alike.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+# custom:
+#   id: security-context/privileged
+#   severity: error
+#   default: true
+#   pss_check: privileged
+#   level: baseline
+#   remediation: |
+#     Remove `securityContext.privileged: true` (or set it to false). Grant the specific
+#     capabilities the workload needs with `securityContext.capabilities.add` instead.
+package plimsoll.rules.security_context.privileged
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	some entry in k8s.containers
+	entry.container.securityContext.privileged == true
+	msg := sprintf("%s runs privileged", [k8s.describe(entry)])
+	path := array.concat(entry.path, ["securityContext", "privileged"])
+}
