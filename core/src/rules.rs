@@ -39,8 +39,9 @@ pub struct RuleMeta {
 }
 
 /// A built-in policy file that is not well formed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 #[error("{path}: {message}")]
+#[diagnostic(code(plimsoll::builtin_policy))]
 pub struct RuleError {
     pub path: String,
     pub message: String,

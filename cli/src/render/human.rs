@@ -1,0 +1,130 @@
+//! `--format human`: miette's graphical report for each finding, with the source snippet and a
+//! label on the offending field, then a one-line summary.
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use plimsoll_core::{Finding, Report, RuleMeta, Severity};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+
+/// How human output looks.
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Renders every finding, then the summary.
+pub fn render(
+    report: &Report,
+    texts: &HashMap<&str, &str>,
+    rules: &[RuleMeta],
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let help: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), first_paragraph(&r.remediation))).collect();
+    for finding in &report.findings {
+        let text = texts.get(&*finding.file).copied().unwrap_or("");
+        let diagnostic = FindingDiagnostic::new(finding, text, help.get(finding.rule.as_str()).map(String::as_str));
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diagnostic).is_err() {
+            rendered = format!("{}:{}:{}: {}\n", finding.file, finding.line(), finding.column(), finding.message);
+        }
+        writeln!(out, "{rendered}")?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+/// The first paragraph of a rule's remediation, as one line (miette wraps it to the width).
+fn first_paragraph(text: &str) -> String {
+    text.split("\n\n").next().unwrap_or(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `2 errors, 1 warning in 3 files (5 documents)` or `no problems in …`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let scope = format!("{} ({})", plural(s.files, "file"), plural(s.documents, "document"));
+    if s.findings == 0 {
+        return format!("no problems in {scope}");
+    }
+    let mut parts = Vec::new();
+    for (count, word) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
+        if count > 0 {
+            parts.push(if word == "info" { format!("{count} info") } else { plural(count, word) });
+        }
+    }
+    format!("{} in {scope}", parts.join(", "))
+}
+
+/// A finding dressed as a miette diagnostic.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: NamedSource<String>,
+    span: SourceSpan,
+    help: Option<&'a str>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, text: &str, help: Option<&'a str>) -> Self {
+        let start = (finding.span.start.offset as usize).min(text.len());
+        // Label one line at most: a missing field points at its whole enclosing object.
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = (finding.span.end.offset as usize).clamp(start, line_end);
+        let name = match &finding.template {
+            Some(template) => format!("{} (from {template})", finding.file),
+            None => finding.file.to_string(),
+        };
+        FindingDiagnostic {
+            finding,
+            source: NamedSource::new(name, text.to_string()),
+            span: SourceSpan::new(start.into(), end - start),
+            help,
+        }
+    }
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = match &self.finding.path {
+            Some(path) if !path.segments().is_empty() => path.to_string(),
+            _ => self.finding.severity.to_string(),
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), self.span))))
+    }
+}

@@ -1,0 +1,238 @@
+//! The loader against kubectl's own reading of YAML (the k8syaml oracle: sigs.k8s.io/yaml on go-yaml v2).
+//!
+//! - `goldens`: every `testdata/loader/oracle/cases/*.yaml` must give, document for document, the JSON
+//!   recorded from the oracle in `expected/<name>.json` (errors must be errors; messages may differ).
+//! - `differential_corpora`: when the oracle can be built here (Go present), every YAML/JSON file of
+//!   `../shared/corpora` is read by both and compared the same way. Disagreements that are genuine
+//!   parser differences are listed, with their reason, in `testdata/loader/oracle/known-differences.txt`;
+//!   only new ones fail the test.
+//!
+//! Both compare per the oracle's document splitting, which the loader mirrors: one outcome per
+//! non-empty document, where ours skips documents that hold nothing (`Ok(None)`).
+
+use plimsoll_core::load::read_documents;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What one document turned into.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Value(Value),
+    Error(String),
+}
+
+impl Outcome {
+    fn agrees_with(&self, expected: &Outcome) -> bool {
+        match (self, expected) {
+            (Outcome::Value(ours), Outcome::Value(theirs)) => ours == theirs,
+            (Outcome::Error(_), Outcome::Error(_)) => true,
+            _ => false,
+        }
+    }
+
+    fn show(&self) -> String {
+        let text = match self {
+            Outcome::Value(value) => value.to_string(),
+            Outcome::Error(message) => format!("error: {message}"),
+        };
+        shorten(&text, 300)
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn oracle_dir() -> PathBuf {
+    repo_root().join("testdata/loader/oracle")
+}
+
+/// Our outcome for each non-empty document of `text`.
+fn ours(text: &str) -> Vec<Outcome> {
+    read_documents(text)
+        .into_iter()
+        .filter_map(|document| match document.result {
+            Ok(None) => None,
+            Ok(Some((value, _))) => Some(Outcome::Value(value)),
+            Err(problem) => Some(Outcome::Error(problem.message)),
+        })
+        .collect()
+}
+
+/// The oracle's outcomes from its output: one JSON value per line, `{"error": …}` for failures.
+fn theirs(output: &str) -> Result<Vec<Outcome>, String> {
+    output
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).map_err(|e| format!("bad oracle line {line:?}: {e}"))?;
+            Ok(match value {
+                Value::Object(ref map) if map.len() == 1 && map.get("error").is_some_and(Value::is_string) => {
+                    Outcome::Error(map["error"].as_str().unwrap_or_default().to_string())
+                }
+                value => Outcome::Value(value),
+            })
+        })
+        .collect()
+}
+
+/// Compares one file's outcomes; returns how many documents agree and appends the disagreements
+/// (`name#index`, expected, got) to `mismatches`.
+fn compare(name: &str, ours: &[Outcome], theirs: &[Outcome], mismatches: &mut Vec<Mismatch>) -> usize {
+    let mut agree = 0;
+    for index in 0..ours.len().max(theirs.len()) {
+        let (got, expected) = (ours.get(index), theirs.get(index));
+        match (got, expected) {
+            (Some(got), Some(expected)) if got.agrees_with(expected) => agree += 1,
+            _ => mismatches.push(Mismatch {
+                key: format!("{name}#{index}"),
+                expected: expected.map_or_else(|| "(no document)".to_string(), Outcome::show),
+                got: got.map_or_else(|| "(no document)".to_string(), Outcome::show),
+            }),
+        }
+    }
+    agree
+}
+
+#[derive(Debug)]
+struct Mismatch {
+    /// `file#document-index` (index among the non-empty documents).
+    key: String,
+    expected: String,
+    got: String,
+}
+
+fn report(mismatches: &[Mismatch]) -> String {
+    let mut text = String::new();
+    for m in mismatches {
+        let _ = writeln!(text, "{}\n  expected: {}\n  got:      {}", m.key, m.expected, m.got);
+    }
+    text
+}
+
+#[test]
+fn goldens() {
+    let cases = oracle_dir().join("cases");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no cases in {}", cases.display());
+    let (mut mismatches, mut agree, mut total) = (Vec::new(), 0, 0);
+    for case in names {
+        let stem = case.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&case).unwrap();
+        let golden = oracle_dir().join("expected").join(format!("{stem}.json"));
+        let expected = theirs(&std::fs::read_to_string(&golden).unwrap()).unwrap();
+        total += expected.len();
+        agree += compare(&format!("{stem}.yaml"), &ours(&text), &expected, &mut mismatches);
+    }
+    println!("k8syaml goldens: {agree}/{total} documents agree");
+    assert!(mismatches.is_empty(), "{} golden mismatches:\n{}", mismatches.len(), report(&mismatches));
+}
+
+/// Builds the oracle once; `None` when Go or its YAML package is missing here.
+fn oracle_binary() -> Option<PathBuf> {
+    let output = Command::new("bash")
+        .arg(oracle_dir().join("build-oracle.sh"))
+        .stderr(Stdio::inherit())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let path = String::from_utf8(output.stdout).ok()?;
+    Some(PathBuf::from(path.trim()))
+}
+
+fn run_oracle(binary: &Path, input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child =
+        Command::new(binary).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // Feed stdin from another thread so a large output cannot deadlock against a full pipe.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(output.status.success(), "oracle failed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn corpus_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            corpus_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+            files.push(path);
+        }
+    }
+}
+
+/// `file#index` keys from known-differences.txt (`<key>  <reason>`; `#` at line start is a comment).
+fn known_differences() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(oracle_dir().join("known-differences.txt")).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn differential_corpora() {
+    let Some(binary) = oracle_binary() else {
+        println!("oracle unavailable: skipped differential test");
+        return;
+    };
+    let corpora = repo_root().join("../shared/corpora");
+    let mut files = Vec::new();
+    corpus_files(&corpora, &mut files);
+    files.sort();
+    if files.is_empty() {
+        println!("no corpora at {}: skipped differential test", corpora.display());
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new((Vec::new(), 0usize, 0usize));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2) * 2;
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                let bytes = std::fs::read(file).unwrap();
+                // The loader takes text; kubectl would reject invalid UTF-8 as well.
+                let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+                let name = file.strip_prefix(&corpora).unwrap_or(file).to_string_lossy().into_owned();
+                let expected = theirs(&run_oracle(&binary, &bytes)).unwrap();
+                let mut mismatches = Vec::new();
+                let agree = compare(&name, &ours(text), &expected, &mut mismatches);
+                let mut results = results.lock().unwrap();
+                results.0.extend(mismatches);
+                results.1 += agree;
+                results.2 += expected.len();
+            });
+        }
+    });
+    let (mut mismatches, agree, total) = results.into_inner().unwrap();
+    mismatches.sort_by(|a, b| a.key.cmp(&b.key));
+    println!("k8syaml differential: {agree}/{total} documents agree");
+    let known = known_differences();
+    let new: Vec<Mismatch> = mismatches.into_iter().filter(|m| !known.contains(&m.key)).collect();
+    assert!(new.is_empty(), "{} new disagreements with the oracle:\n{}", new.len(), report(&new));
+}
