@@ -9,6 +9,11 @@ mod walk;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Loading allocates many small values; mimalloc serves them markedly faster than the system
+/// allocator (measured with scripts/bench.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     quiet_engine_backtraces();
     let cli = args::Cli::parse();

@@ -12,7 +12,9 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod evaluate;
 pub mod finding;
+pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;

@@ -11,14 +11,12 @@
 use crate::finding::{FileReport, Finding, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
-use crate::rules::{self, PolicyFileKind, RuleError, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::rules::{self, RuleError, RuleMeta, RuleScope};
+use crate::evaluate::{to_rego, Evaluator, Prepared};
 use regorus::Value as RegoValue;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The rule that collects every enabled rule's violations (generated at build time).
-const AGGREGATE_RULE: &str = "data.plimsoll.run.findings";
 
 /// Why a linter could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
@@ -81,7 +79,8 @@ impl LinterBuilder {
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
-        let engine = prepare_engine(&selected)?;
+        let prepared = Prepared::new(&selected)?;
+        let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -90,7 +89,7 @@ impl LinterBuilder {
                 (meta.id.clone(), ActiveRule { severity })
             })
             .collect();
-        Ok(Linter { engine, rules: Arc::new(rules), catalog: Arc::new(catalog) })
+        Ok(Linter { prepared: Arc::new(prepared), rules: Arc::new(rules), catalog: Arc::new(catalog), pod_specs_only })
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -130,50 +129,6 @@ pub fn resolve_rule_name(catalog: &[RuleMeta], name: &str) -> Result<String, Bui
     }
 }
 
-/// Loads the shared library, the selected rules and the aggregate module into one engine.
-fn prepare_engine(selected: &[RuleMeta]) -> Result<regorus::Engine, BuildError> {
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    let wanted: Vec<String> = selected.iter().map(|r| format!("{}.rego", r.id)).collect();
-    for (path, source) in BUILTIN_POLICY_FILES {
-        let load = match rules::policy_file_kind(path) {
-            PolicyFileKind::Library => true,
-            PolicyFileKind::Rule => wanted.iter().any(|w| w == path),
-            PolicyFileKind::Test => false,
-        };
-        if load {
-            engine
-                .add_policy(format!("policies/{path}"), (*source).to_string())
-                .map_err(|e| BuildError::Policy { path: format!("policies/{path}"), message: e.to_string() })?;
-        }
-    }
-    engine
-        .add_policy("plimsoll/run.rego".into(), aggregate_module(selected))
-        .map_err(|e| BuildError::Policy { path: "plimsoll/run.rego".into(), message: e.to_string() })?;
-    // regorus reports unknown functions and some type errors only when a rule first runs.
-    engine.set_input(RegoValue::new_object());
-    engine
-        .eval_rule(AGGREGATE_RULE.into())
-        .map_err(|e| BuildError::Policy { path: "policies".into(), message: e.to_string() })?;
-    Ok(engine)
-}
-
-/// One query for all rules: evaluating a single rule that unions every rule's violations is much
-/// cheaper than a query per rule (each query resets the engine's state).
-fn aggregate_module(selected: &[RuleMeta]) -> String {
-    let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
-    for rule in selected {
-        module.push_str(&format!(
-            "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n\tsome v in data.{}.violation\n}}\n",
-            rule.id, rule.package
-        ));
-    }
-    if selected.is_empty() {
-        module.push_str("\nfindings := set()\n");
-    }
-    module
-}
-
 #[derive(Debug, Clone)]
 struct ActiveRule {
     severity: Severity,
@@ -182,9 +137,11 @@ struct ActiveRule {
 /// A prepared linter. Cheap to share; each thread lints through its own [`Worker`].
 #[derive(Clone)]
 pub struct Linter {
-    engine: regorus::Engine,
+    prepared: Arc<Prepared>,
     rules: Arc<HashMap<String, ActiveRule>>,
     catalog: Arc<Vec<RuleMeta>>,
+    /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
+    pod_specs_only: bool,
 }
 
 impl Linter {
@@ -204,9 +161,14 @@ impl Linter {
         ids
     }
 
+    /// How policies run: `"compiled"` (an RVM program) or `"interpreted"`.
+    pub fn evaluation_mode(&self) -> &'static str {
+        self.prepared.mode()
+    }
+
     /// A worker with its own copy of the prepared engine.
     pub fn worker(&self) -> Worker {
-        Worker { engine: self.engine.clone(), rules: self.rules.clone() }
+        Worker { evaluator: self.prepared.evaluator(), rules: self.rules.clone(), pod_specs_only: self.pod_specs_only }
     }
 
     /// Lints one source on this thread.
@@ -234,8 +196,9 @@ impl Linter {
 
 /// Lints sources one at a time with its own engine.
 pub struct Worker {
-    engine: regorus::Engine,
+    evaluator: Evaluator,
     rules: Arc<HashMap<String, ActiveRule>>,
+    pod_specs_only: bool,
 }
 
 impl Worker {
@@ -273,13 +236,12 @@ impl Worker {
 
     /// Evaluates every enabled rule against one object and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
-        if self.rules.is_empty() {
+        if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }
-        self.engine.set_input(to_rego(&document.value));
-        let results = match self.engine.eval_rule(AGGREGATE_RULE.into()) {
+        let results = match self.evaluator.evaluate(to_rego(&document.value)) {
             Ok(value) => value,
-            Err(error) => return vec![self.evaluation_failure(document, &error.to_string())],
+            Err(error) => return vec![self.evaluation_failure(document, &error)],
         };
         let mut findings = Vec::new();
         if let Ok(set) = results.as_set() {
@@ -343,26 +305,4 @@ fn read_violation(violation: &RegoValue) -> (String, Option<Path>) {
         _ => None,
     };
     (message, path)
-}
-
-/// Converts a document to the engine's value type without an intermediate copy.
-fn to_rego(value: &Value) -> RegoValue {
-    match value {
-        Value::Null => RegoValue::Null,
-        Value::Bool(b) => RegoValue::from(*b),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                RegoValue::from(u)
-            } else if let Some(i) = n.as_i64() {
-                RegoValue::from(i)
-            } else {
-                RegoValue::from(n.as_f64().unwrap_or(0.0))
-            }
-        }
-        Value::String(s) => RegoValue::from(s.as_str()),
-        Value::Array(items) => RegoValue::from(items.iter().map(to_rego).collect::<Vec<_>>()),
-        Value::Object(map) => RegoValue::from(
-            map.iter().map(|(k, v)| (RegoValue::from(k.as_str()), to_rego(v))).collect::<BTreeMap<_, _>>(),
-        ),
-    }
 }

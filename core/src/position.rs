@@ -7,6 +7,7 @@
 //! exist, the nearest enclosing node that does.
 
 use serde::Serialize;
+use std::cell::Cell;
 use std::fmt;
 
 /// A point in a source text: 1-based line and column (in characters), 0-based byte offset.
@@ -208,43 +209,47 @@ impl Serialize for Path {
     }
 }
 
-/// Converts saphyr's character positions into [`Pos`] values for one source text.
+/// Converts saphyr's positions (1-based line, 0-based column in characters) into [`Pos`] values for one
+/// source text.
 ///
-/// saphyr counts characters; reports and editors want byte offsets, so non-ASCII texts keep a table
-/// of line starts to translate (ASCII texts need none: characters are bytes).
+/// Columns count characters, offsets count bytes. A byte order mark at the start of the text is
+/// zero-width: it shifts offsets on line 1, not columns (saphyr does not count it as a column either).
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     ascii: bool,
-    /// Byte offset of the start of each line (line 1 at index 0).
+    /// Byte offset of the start of each line (line 1 at index 0, after any byte order mark).
     line_starts: Vec<usize>,
+    /// The last non-ASCII lookup, `(line, column, byte offset)`. Nodes are looked up in document
+    /// order, so walking on from here keeps a long non-ASCII line (minified JSON) linear overall.
+    cursor: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        let ascii = text.is_ascii();
-        let line_starts = if ascii {
-            Vec::new()
-        } else {
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-        };
-        LineIndex { text, ascii, line_starts }
+        let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let line_starts = std::iter::once(bom).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, ascii: text.is_ascii(), line_starts, cursor: Cell::new((0, 0, 0)) }
     }
 
-    /// `line` is 1-based and `column` 0-based in characters, within this text; `char_index` counts
-    /// characters from the start of the text. Returns a position shifted by `base`.
-    pub(crate) fn pos(&self, char_index: usize, line: usize, column: usize, base: Pos) -> Pos {
-        let offset = if self.ascii {
-            char_index
-        } else {
-            let line_start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
-            let tail = &self.text[line_start..];
-            line_start + tail.char_indices().nth(column).map_or(tail.len(), |(i, _)| i)
-        };
-        Pos {
-            line: base.line + line as u32 - 1,
-            column: column as u32 + 1,
-            offset: base.offset + offset as u32,
-        }
+    /// Where `line` (1-based) and `column` (0-based, characters) of this text are, shifted by `base`
+    /// (where the text starts in its file). Positions past a line's end clamp to the end of the line.
+    pub(crate) fn pos(&self, line: usize, column: usize, base: Pos) -> Pos {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let offset = if self.ascii { (start + column).min(end) } else { self.walk(line, column, start, end) };
+        Pos { line: base.line + line as u32 - 1, column: column as u32 + 1, offset: base.offset + offset as u32 }
+    }
+
+    /// The byte offset of `column` on a non-ASCII line, walking from the cursor when it is on the way.
+    fn walk(&self, line: usize, column: usize, start: usize, end: usize) -> usize {
+        let (cursor_line, cursor_column, cursor_offset) = self.cursor.get();
+        let (from_column, from) =
+            if cursor_line == line && cursor_column <= column { (cursor_column, cursor_offset) } else { (0, start) };
+        let tail = &self.text[from..end];
+        let offset = from + tail.char_indices().nth(column - from_column).map_or(tail.len(), |(i, _)| i);
+        self.cursor.set((line, column, offset));
+        offset
     }
 }
 

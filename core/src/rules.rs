@@ -33,9 +33,21 @@ pub struct RuleMeta {
     pub pss_check: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    /// Which objects the rule looks at: evaluation skips objects no enabled rule can apply to.
+    pub scope: RuleScope,
     /// The Rego package that holds the rule's `violation` set.
     #[serde(skip)]
     pub package: String,
+}
+
+/// The objects a rule applies to (`custom.scope` in its metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleScope {
+    /// Every Kubernetes object (the default).
+    AllObjects,
+    /// Only objects that carry a pod spec (see [`crate::kinds`]).
+    PodSpec,
 }
 
 /// A built-in policy file that is not well formed.
@@ -122,8 +134,14 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
                 .collect()
         })
         .unwrap_or_default();
+    let scope = match custom.get("scope").and_then(Value::as_str) {
+        None | Some("all-objects") => RuleScope::AllObjects,
+        Some("pod-spec") => RuleScope::PodSpec,
+        Some(other) => return Err(format!("custom.scope {other:?} is not all-objects or pod-spec")),
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
+        scope,
         title: text(value.get("title"), "title")?,
         description: text(value.get("description"), "description")?,
         remediation: text(custom.get("remediation"), "custom.remediation")?,

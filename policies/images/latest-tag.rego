@@ -11,6 +11,7 @@
 #   id: images/latest-tag
 #   severity: warning
 #   default: true
+#   scope: pod-spec
 #   remediation: |
 #     Pin the image to a version tag (`nginx:1.27.2`) or, better, to a digest
 #     (`nginx@sha256:…`).

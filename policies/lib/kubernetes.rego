@@ -15,26 +15,8 @@ api_group := "" if {
 	not contains(input.apiVersion, "/")
 }
 
-# Pod spec location per (group, kind), as rules.md lists them.
-pod_spec_paths := {
-	"": {"Pod": ["spec"], "PodTemplate": ["template", "spec"], "ReplicationController": ["spec", "template", "spec"]},
-	"apps": {
-		"Deployment": ["spec", "template", "spec"],
-		"StatefulSet": ["spec", "template", "spec"],
-		"DaemonSet": ["spec", "template", "spec"],
-		"ReplicaSet": ["spec", "template", "spec"],
-	},
-	"extensions": {
-		"Deployment": ["spec", "template", "spec"],
-		"DaemonSet": ["spec", "template", "spec"],
-		"ReplicaSet": ["spec", "template", "spec"],
-	},
-	"batch": {"Job": ["spec", "template", "spec"], "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"]},
-	# An Argo Rollout with spec.workloadRef and no template has no pod spec of its own.
-	"argoproj.io": {"Rollout": ["spec", "template", "spec"]},
-}
-
-pod_spec_path := pod_spec_paths[api_group][input.kind]
+# Pod spec location per (group, kind), from the table core hands in (core/src/kinds.rs).
+pod_spec_path := data.plimsoll.kinds.pod_spec_paths[api_group][input.kind]
 
 # {"path": [...], "spec": {...}} for objects that carry a pod spec.
 pod_spec := {"path": pod_spec_path, "spec": spec} if {
@@ -59,9 +41,15 @@ containers contains entry if {
 		"path": array.concat(pod_spec.path, [field, i]),
 		"container": container,
 		"field": field,
-		"name": object.get(container, "name", sprintf("#%d", [i])),
+		"name": display_name(object.get(container, "name", sprintf("#%d", [i]))),
 	}
 }
+
+# A container's name as text: a name that YAML 1.1 reads as another type (`name: y` is a boolean,
+# `name: 123` a number) must not make `describe`'s %q fail the whole object's evaluation.
+display_name(name) := name if is_string(name)
+
+display_name(name) := sprintf("%v", [name]) if not is_string(name)
 
 # Human wording for a container in messages.
 describe(entry) := sprintf("container %q", [entry.name]) if entry.field == "containers"

@@ -11,6 +11,7 @@
 #   id: probes/readiness
 #   severity: warning
 #   default: true
+#   scope: pod-spec
 #   remediation: |
 #     Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) that succeeds only when the
 #     container can serve requests.
@@ -23,7 +24,10 @@ violation contains {"msg": msg, "path": path} if {
 	k8s.long_running
 	some entry in k8s.containers
 	entry.field == "containers"
-	not entry.container.readinessProbe
+	not has_readiness_probe(entry.container)
 	msg := sprintf("%s has no readinessProbe", [k8s.describe(entry)])
 	path := array.concat(entry.path, ["readinessProbe"])
 }
+
+# `readinessProbe: null` (or an empty `readinessProbe:`) sets no probe.
+has_readiness_probe(container) if container.readinessProbe != null

@@ -10,6 +10,7 @@
 #   id: resources/memory-limits
 #   severity: warning
 #   default: true
+#   scope: pod-spec
 #   remediation: |
 #     Set `resources.limits.memory` to the most the container should ever use (for example
 #     `512Mi`).

@@ -11,6 +11,7 @@
 #   id: security-context/privileged
 #   severity: error
 #   default: true
+#   scope: pod-spec
 #   pss_check: privileged
 #   level: baseline
 #   remediation: |

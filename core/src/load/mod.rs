@@ -7,6 +7,7 @@
 //! that carry `apiVersion` and `kind`. A document that cannot be read yields a problem at the
 //! error's position; the others are still returned.
 
+mod lenient;
 mod scalar;
 mod split;
 mod tree;
@@ -118,15 +119,13 @@ pub struct RawDocument {
 
 /// Reads every document of a YAML stream (or a JSON text) as kubectl would.
 pub fn read_documents(text: &str) -> Vec<RawDocument> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     split::split_documents(text).into_iter().enumerate().map(|(index, chunk)| read_chunk(index, chunk)).collect()
 }
 
 fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
     let problem = |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
-    let mut builder = tree::DocumentBuilder::new(chunk.text, chunk.start);
-    let result = builder.build();
+    let (result, duplicates) = tree::read(chunk.text, chunk.start);
     let mut problems: Vec<Problem> = chunk
         .ignored_separator_content
         .into_iter()
@@ -135,7 +134,7 @@ fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
             problem(ProblemKind::Syntax, message.to_string(), span)
         })
         .collect();
-    problems.extend(builder.duplicates.into_iter().map(|duplicate| {
+    problems.extend(duplicates.into_iter().map(|duplicate| {
         let message = format!(
             "key \"{}\" is set twice (first on line {}); kubectl keeps the last value and strict validation rejects the object",
             duplicate.key, duplicate.first.start.line
@@ -143,10 +142,13 @@ fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
         problem(ProblemKind::DuplicateKey, message, duplicate.span)
     }));
     let result = match result {
+        // Only markers, directives or a byte order mark: kubectl still reads the chunk (as `null`).
+        Ok(tree::Built::Empty) if chunk.has_content => tree::empty_document(chunk.text, chunk.start).map(Some),
         Ok(tree::Built::Empty) => Ok(None),
         Ok(tree::Built::Document(value, positions)) => Ok(Some((value, positions))),
-        Err(error) => Err(problem(ProblemKind::Syntax, error.message, error.span)),
+        Err(error) => Err(error),
     };
+    let result = result.map_err(|error| problem(ProblemKind::Syntax, error.message, error.span));
     RawDocument { index, template, result, problems }
 }
 
@@ -222,8 +224,7 @@ mod tests;
 /// Reads the first YAML document of `text` as a plain value (no Kubernetes filtering): for rule
 /// metadata, configuration and data files. `Ok(None)` when the text holds no document.
 pub fn parse_yaml_value(text: &str) -> Result<Option<Value>, Problem> {
-    let mut builder = tree::DocumentBuilder::new(text, FILE_START);
-    match builder.build() {
+    match tree::read(text, FILE_START).0 {
         Ok(tree::Built::Empty) => Ok(None),
         Ok(tree::Built::Document(value, _)) => Ok(Some(value)),
         Err(error) => Err(Problem {

@@ -23,6 +23,8 @@ pub(crate) enum Scalar {
     Merge,
 }
 
+const CORE_SCHEMA_PREFIX: &str = "tag:yaml.org,2002:";
+
 /// The core-schema tags go-yaml resolves against; any other tag leaves the text a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CoreTag {
@@ -38,10 +40,15 @@ enum CoreTag {
 
 impl CoreTag {
     fn from_tag(tag: &Tag) -> Option<CoreTag> {
-        if !tag.is_yaml_core_schema() {
+        // `!!int` arrives as handle + suffix; the verbatim `!<tag:yaml.org,2002:int>` as a suffix alone.
+        let name = if tag.is_yaml_core_schema() {
+            tag.suffix.as_str()
+        } else if tag.handle.is_empty() {
+            tag.suffix.strip_prefix(CORE_SCHEMA_PREFIX)?
+        } else {
             return None;
-        }
-        Some(match tag.suffix.as_str() {
+        };
+        Some(match name {
             "str" => CoreTag::Str,
             "bool" => CoreTag::Bool,
             "int" => CoreTag::Int,
@@ -124,7 +131,7 @@ fn resolve_untagged(text: &str) -> Scalar {
         return special;
     }
     match text.as_bytes().first() {
-        Some(b'.') => text.parse::<f64>().map_or_else(|_| Scalar::Str(text.to_string()), Scalar::Float),
+        Some(b'.') => parse_go_float(text).map_or_else(|| Scalar::Str(text.to_string()), Scalar::Float),
         Some(b'0'..=b'9' | b'+' | b'-') => resolve_number(text).unwrap_or_else(|| Scalar::Str(text.to_string())),
         _ => Scalar::Str(text.to_string()),
     }
@@ -152,7 +159,7 @@ fn resolve_number(text: &str) -> Option<Scalar> {
         return Some(value);
     }
     if is_yaml_style_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
+        if let Some(f) = parse_go_float(&plain) {
             return Some(Scalar::Float(f));
         }
     }
@@ -160,6 +167,12 @@ fn resolve_number(text: &str) -> Option<Scalar> {
         return i64::from_str_radix(&format!("-{digits}"), 2).ok().map(Scalar::Int);
     }
     None
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` on the decimal forms that reach it: a value too large for a
+/// float is an error there (so the scalar stays a string, e.g. `1e400`), where Rust gives infinity.
+fn parse_go_float(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// `ParseInt(s, 0, 64)`, falling back to `ParseUint(s, 0, 64)` (which takes no sign).
@@ -278,8 +291,10 @@ impl Scalar {
     }
 }
 
-/// A float as Go's encoding/json writes it, then read back as JSON: integral values below 1e21 are
-/// written without a fraction, so they become integers when they fit 64 bits.
+/// A float as Go's encoding/json writes it, then read back as JSON. Below 1e21 Go writes the shortest
+/// round-tripping digits without an exponent, padded with zeros (`-9223372036854775809` becomes
+/// `-9223372036854776000`, `-0.0` becomes `-0`); a reader takes that text as an integer when it
+/// fits 64 bits, else as a float. Rust's `Display` writes the same digits, so we parse what it writes.
 fn float_to_json(f: f64) -> Result<Number, String> {
     if f.is_nan() {
         return Err("json: unsupported value: NaN".to_string());
@@ -288,14 +303,9 @@ fn float_to_json(f: f64) -> Result<Number, String> {
         let sign = if f > 0.0 { "+" } else { "-" };
         return Err(format!("json: unsupported value: {sign}Inf"));
     }
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        if (-TWO_63..TWO_63).contains(&f) {
-            return Ok(Number::from(f as i64));
-        }
-        if (0.0..TWO_64).contains(&f) {
-            return Ok(Number::from(f as u64));
+        if let Ok(number) = serde_json::from_str::<Number>(&f.to_string()) {
+            return Ok(number);
         }
     }
     Number::from_f64(f).ok_or_else(|| format!("json: unsupported value: {f}"))
@@ -361,7 +371,10 @@ mod tests {
     #[test]
     fn integers_beyond_64_bits_become_floats() {
         assert_eq!(plain("18446744073709551615"), Ok(Value::from(18446744073709551615u64)));
-        assert_eq!(plain("-9223372036854775809"), Ok(Value::from(i64::MIN)));
+        // Go writes the float -9.223372036854776e18 as `-9223372036854776000`, beyond i64.
+        assert_eq!(plain("-9223372036854775809"), Ok(serde_json::json!(-9.223372036854776e18)));
+        assert_eq!(plain("1e400"), Ok(Value::from("1e400")), "out of float range: a string");
+        assert_eq!(plain("-0.0"), Ok(serde_json::json!(-0.0)));
         let big = plain("123456789012345678901234567890").unwrap_or_default();
         assert_eq!(big.as_f64(), Some(1.2345678901234568e29));
     }

@@ -15,16 +15,19 @@ pub struct Chunk<'t> {
     pub template: Option<&'t str>,
     /// Text after `--- ` on the separator line that opened this chunk, which kubectl does not read.
     pub ignored_separator_content: Option<Span>,
+    /// Whether any line holds more than blanks or a comment. kubectl reads every such chunk as a
+    /// document (an empty one as `null`); a chunk without content is kept only for its separator.
+    pub has_content: bool,
 }
 
-/// Splits `text` at separator lines.
+/// Splits `text` at separator lines. A byte order mark stays with the first chunk (the YAML parser
+/// skips it there), so `\u{feff}---` is not a separator line, as for kubectl.
 pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = FILE_START;
     let mut ignored = None;
-    let mut line = 1u32;
     let mut offset = 0usize;
-    for raw in text.split_inclusive('\n') {
+    for (line, raw) in (1u32..).zip(text.split_inclusive('\n')) {
         let content = raw.trim_end_matches(['\r', '\n']);
         if content == "---" || content.starts_with("--- ") {
             chunks.push(make_chunk(&text[start.offset as usize..offset], start, ignored));
@@ -32,15 +35,14 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
             start = Pos { line: line + 1, column: 1, offset: (offset + raw.len()) as u32 };
         }
         offset += raw.len();
-        line += 1;
     }
     chunks.push(make_chunk(&text[start.offset as usize..], start, ignored));
-    chunks.retain(|chunk| has_content(chunk.text) || chunk.ignored_separator_content.is_some());
+    chunks.retain(|chunk| chunk.has_content || chunk.ignored_separator_content.is_some());
     chunks
 }
 
 fn make_chunk(text: &str, start: Pos, ignored_separator_content: Option<Span>) -> Chunk<'_> {
-    Chunk { text, start, template: helm_source(text), ignored_separator_content }
+    Chunk { text, start, template: helm_source(text), ignored_separator_content, has_content: has_content(text) }
 }
 
 /// The span of anything but a comment after `--- ` on a separator line.
@@ -57,7 +59,8 @@ fn separator_content(line_text: &str, line: u32, line_offset: usize) -> Option<S
     Some(Span { start: at(skipped, column), end: at(skipped + trimmed.trim_end().len(), end_column) })
 }
 
-/// A chunk that holds only blank lines and comments is no document (kubectl skips it).
+/// A chunk that holds only blank lines and comments is no document (kubectl skips it). A byte order
+/// mark counts as content, as for kubectl (Go's `TrimSpace` keeps it): such a chunk reads as `null`.
 fn has_content(text: &str) -> bool {
     text.lines().any(|line| {
         let trimmed = line.trim();
@@ -67,6 +70,7 @@ fn has_content(text: &str) -> bool {
 
 /// Helm writes `# Source: <chart>/templates/<file>` above each rendered document.
 fn helm_source(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines()
         .map(str::trim)
         .take_while(|line| line.is_empty() || line.starts_with('#'))

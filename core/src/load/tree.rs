@@ -1,13 +1,17 @@
 //! Builds one document's JSON value and its position tree from saphyr's span-carrying events, in a
 //! single pass, with go-yaml v2's semantics for anchors, aliases, merge keys and duplicate keys.
 //!
-//! Events → [`DocumentBuilder::build`] → ([`serde_json::Value`], [`PosNode`]) plus non-fatal
-//! problems (duplicate keys). Anything kubectl would reject ends the document with a
+//! Text → [`read`] → ([`serde_json::Value`], [`PosNode`]) plus non-fatal problems (duplicate keys).
+//! saphyr is a YAML 1.2 parser and kubectl's go-yaml a lenient YAML 1.1 one; where they disagree
+//! on syntax, [`read`] follows go-yaml: it rejects what go-yaml rejects and saphyr accepts (control
+//! characters, the `\/` escape) and rewrites the few things go-yaml accepts and saphyr rejects
+//! ([`super::lenient`]) before reading again. Anything kubectl would reject ends the document with a
 //! [`BuildError`] located where the problem is written.
 
+use super::lenient::{self, Rewrite};
 use super::scalar::{self, Scalar};
 use crate::position::{LineIndex, MapEntryPos, Pos, PosChildren, PosNode, Span};
-use saphyr_parser::{Event, Parser, ScanError, Span as YamlSpan, StrInput};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -15,12 +19,17 @@ use std::collections::HashMap;
 pub(crate) const MAX_DEPTH: usize = 256;
 /// Most nodes one document may expand to (aliases count in full), against alias bombs.
 pub(crate) const MAX_NODES: usize = 2_000_000;
+/// Most lenient rewrites of one document (each one means parsing it again).
+const MAX_REWRITES: usize = 64;
 
 /// Why a document could not be read, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BuildError {
     pub message: String,
     pub span: Span,
+    /// For saphyr's own errors: its line (1-based) and column (0-based) in the text it read, which
+    /// [`lenient::fix`] needs to find what to rewrite.
+    pub at: Option<(usize, usize)>,
 }
 
 /// A mapping that sets one key twice.
@@ -32,6 +41,35 @@ pub(crate) struct DuplicateKey {
     pub first: Span,
 }
 
+/// A collection being read, as saphyr reports it: `(line, column)` of the start and end of its
+/// opening event (a flow collection's ends at its bracket).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Open {
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+}
+
+impl From<YamlSpan> for Open {
+    fn from(span: YamlSpan) -> Self {
+        Open { start: (span.start.line(), span.start.col()), end: (span.end.line(), span.end.col()) }
+    }
+}
+
+/// A collection being read.
+struct Frame {
+    open: Open,
+    /// Where the collection is located (its content's start).
+    span: Span,
+    anchor: usize,
+    collection: Collection,
+}
+
+enum Collection {
+    Sequence(SequenceBuilder),
+    /// A mapping, and its key whose value comes next.
+    Mapping(MappingBuilder, Option<Node>),
+}
+
 /// A built node: its value, its positions, and the decoded scalar when it is one (keys need it).
 #[derive(Clone)]
 struct Node {
@@ -39,46 +77,120 @@ struct Node {
     pos: PosNode,
     scalar: Option<Scalar>,
     size: usize,
+    /// Why this scalar cannot be a JSON value (NaN, infinities), though it can be a key.
+    invalid: Option<String>,
 }
 
-pub(crate) struct DocumentBuilder<'t> {
-    parser: Parser<'t, StrInput<'t>>,
-    lines: LineIndex<'t>,
-    base: Pos,
-    anchors: HashMap<usize, Node>,
-    nodes_left: usize,
-    pub(crate) duplicates: Vec<DuplicateKey>,
-}
-
-/// The outcome of reading one chunk of text.
+/// The outcome of reading one text.
 pub(crate) enum Built {
-    /// Only comments, blank lines or document markers.
+    /// Only comments, blank lines, directives or document markers.
     Empty,
     Document(Value, PosNode),
 }
 
-impl<'t> DocumentBuilder<'t> {
-    /// `base` is where `text` starts in its file, so positions come out file-relative.
-    pub(crate) fn new(text: &'t str, base: Pos) -> Self {
+/// Reads the first document of `text` (go-yaml's `Unmarshal` reads no further). `base` is where
+/// `text` starts in its file, so positions come out file-relative.
+pub(crate) fn read(text: &str, base: Pos) -> (Result<Built, BuildError>, Vec<DuplicateKey>) {
+    let lines = LineIndex::new(text);
+    if let Some(error) = control_character(text, &lines, base) {
+        return (Err(error), Vec::new());
+    }
+    let mut rewrite = Rewrite::default();
+    loop {
+        let source = rewrite.source(text);
+        let mut builder = DocumentBuilder::new(source, text, &lines, &rewrite, base);
+        let result = builder.build();
+        let fix = match &result {
+            Err(error) if rewrite.count() < MAX_REWRITES => {
+                let open: Vec<Open> = builder.frames.iter().map(|frame| frame.open).collect();
+                lenient::fix(source, error, &open, builder.read_to)
+            }
+            _ => None,
+        };
+        match fix {
+            Some(rewritten) => {
+                drop(builder);
+                rewrite.record(rewritten);
+            }
+            None => return (result, builder.duplicates),
+        }
+    }
+}
+
+/// What a text with content but no document reads as: go-yaml reads an empty stream as `null`, but
+/// rejects a `...` end marker that comes before any document.
+pub(crate) fn empty_document(text: &str, base: Pos) -> Result<(Value, PosNode), BuildError> {
+    let end_marker = text.trim_start_matches('\u{feff}').lines().position(|line| line.starts_with("..."));
+    match end_marker {
+        Some(index) => {
+            let at = LineIndex::new(text).pos(index + 1, 0, base);
+            let span = Span { start: at, end: at };
+            Err(BuildError { message: "did not find expected node content".to_string(), span, at: None })
+        }
+        None => Ok((Value::Null, PosNode::scalar(Span { start: base, end: base }))),
+    }
+}
+
+/// go-yaml's reader accepts only printable characters (tab and line breaks aside); saphyr reads the
+/// others as content, e.g. a raw `\x01` in a string.
+fn control_character(text: &str, lines: &LineIndex<'_>, base: Pos) -> Option<BuildError> {
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    let (index, _) = text.char_indices().find(|&(_, c)| !printable(c))?;
+    let before = &text[..index];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].trim_start_matches('\u{feff}').chars().count();
+    let at = lines.pos(before.matches('\n').count() + 1, column, base);
+    let message = "control characters are not allowed".to_string();
+    Some(BuildError { message, span: Span { start: at, end: at }, at: None })
+}
+
+struct DocumentBuilder<'t, 'r> {
+    parser: Parser<'t, StrInput<'t>>,
+    /// The text as written (saphyr may read a [`Rewrite`] of it): for positions and raw checks.
+    original: &'r str,
+    lines: &'r LineIndex<'r>,
+    rewrite: &'r Rewrite,
+    base: Pos,
+    anchors: HashMap<usize, Node>,
+    nodes_left: usize,
+    duplicates: Vec<DuplicateKey>,
+    /// The collections being read, outermost first: the document is read with this explicit stack
+    /// rather than by recursion, so nesting costs heap, not call stack. Left as it is when an error
+    /// stops the build, so that [`lenient::fix`] knows where the error happened.
+    frames: Vec<Frame>,
+    /// saphyr's `(line, column)` of the end of the last event read, and of the one before it.
+    read_to: (usize, usize),
+    read_from: (usize, usize),
+}
+
+impl<'t, 'r> DocumentBuilder<'t, 'r> {
+    fn new(source: &'t str, original: &'r str, lines: &'r LineIndex<'r>, rewrite: &'r Rewrite, base: Pos) -> Self {
         DocumentBuilder {
-            parser: Parser::new_from_str(text),
-            lines: LineIndex::new(text),
+            parser: Parser::new_from_str(source),
+            original,
+            lines,
+            rewrite,
             base,
             anchors: HashMap::new(),
             nodes_left: MAX_NODES,
             duplicates: Vec::new(),
+            frames: Vec::new(),
+            read_to: (1, 0),
+            read_from: (1, 0),
         }
     }
 
-    /// Reads the first document of the text (go-yaml's `Unmarshal` reads no further).
-    pub(crate) fn build(&mut self) -> Result<Built, BuildError> {
+    fn build(&mut self) -> Result<Built, BuildError> {
         loop {
             let (event, span) = self.next()?;
             match event {
                 Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
                 Event::StreamEnd | Event::DocumentEnd => return Ok(Built::Empty),
                 event => {
-                    let node = self.node(event, span, 0)?;
+                    let node = self.root(event, span)?;
                     // Read to the end of the document so syntax errors in its tail are reported.
                     loop {
                         match self.next()?.0 {
@@ -94,7 +206,11 @@ impl<'t> DocumentBuilder<'t> {
 
     fn next(&mut self) -> Result<(Event<'t>, YamlSpan), BuildError> {
         match self.parser.next_event() {
-            Some(Ok(pair)) => Ok(pair),
+            Some(Ok(pair)) => {
+                self.read_from = self.read_to;
+                self.read_to = (pair.1.end.line(), pair.1.end.col());
+                Ok(pair)
+            }
             Some(Err(error)) => Err(self.scan_error(&error)),
             None => Ok((Event::StreamEnd, YamlSpan::default())),
         }
@@ -102,46 +218,132 @@ impl<'t> DocumentBuilder<'t> {
 
     fn scan_error(&self, error: &ScanError) -> BuildError {
         let mark = error.marker();
-        let pos = self.lines.pos(mark.index(), mark.line(), mark.col(), self.base);
-        BuildError { message: error.info().to_string(), span: Span { start: pos, end: pos } }
+        let pos = self.pos(*mark);
+        BuildError {
+            message: error.info().to_string(),
+            span: Span { start: pos, end: pos },
+            at: Some((mark.line(), mark.col())),
+        }
+    }
+
+    /// A saphyr marker as a position in the original text.
+    fn pos(&self, mark: Marker) -> Pos {
+        let column = self.rewrite.original_column(mark.line(), mark.col());
+        self.lines.pos(mark.line(), column, self.base)
     }
 
     fn span(&self, span: YamlSpan) -> Span {
-        let at = |m: saphyr_parser::Marker| self.lines.pos(m.index(), m.line(), m.col(), self.base);
-        Span { start: at(span.start), end: at(span.end) }
+        Span { start: self.pos(span.start), end: self.pos(span.end) }
     }
 
-    fn error(&self, message: impl Into<String>, span: Span) -> BuildError {
-        BuildError { message: message.into(), span }
+    /// The text of `span` as written.
+    fn raw(&self, span: Span) -> &'r str {
+        let start = span.start.offset.saturating_sub(self.base.offset) as usize;
+        let end = span.end.offset.saturating_sub(self.base.offset) as usize;
+        self.original.get(start..end).unwrap_or_default()
     }
 
     fn spend(&mut self, size: usize, span: Span) -> Result<(), BuildError> {
         self.nodes_left = self.nodes_left.checked_sub(size).ok_or_else(|| {
-            self.error(format!("document expands to more than {MAX_NODES} nodes (alias expansion)"), span)
+            error(format!("document expands to more than {MAX_NODES} nodes (alias expansion)"), span)
         })?;
         Ok(())
     }
 
-    fn node(&mut self, event: Event<'t>, span: YamlSpan, depth: usize) -> Result<Node, BuildError> {
-        let span = self.span(span);
-        if depth > MAX_DEPTH {
-            return Err(self.error(format!("document nests deeper than {MAX_DEPTH} levels"), span));
+    /// Reads the document's root node, which starts with `event`, and every node inside it.
+    fn root(&mut self, mut event: Event<'t>, mut yaml_span: YamlSpan) -> Result<Node, BuildError> {
+        loop {
+            let node = match event {
+                Event::SequenceEnd | Event::MappingEnd => Some(self.close(yaml_span)?),
+                event => self.open(event, yaml_span)?,
+            };
+            if let Some(root) = node.map(|node| self.add(node)).transpose()?.flatten() {
+                return Ok(root);
+            }
+            (event, yaml_span) = self.next()?;
         }
-        let (node, anchor) = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let scalar = scalar::resolve(&text, style, tag.as_deref()).map_err(|m| self.error(m, span))?;
-                let value = scalar.to_json().map_err(|m| self.error(m, span))?;
-                (Node { value, pos: PosNode::scalar(span), scalar: Some(scalar), size: 1 }, anchor)
+    }
+
+    /// A node that starts with `event`: a scalar or alias, or `None` for a collection, which is now
+    /// the innermost one being read.
+    fn open(&mut self, event: Event<'t>, yaml_span: YamlSpan) -> Result<Option<Node>, BuildError> {
+        let span = self.span(yaml_span);
+        if self.frames.len() > MAX_DEPTH {
+            return Err(error(format!("document nests deeper than {MAX_DEPTH} levels"), span));
+        }
+        let span = match &event {
+            Event::Scalar(_, _, anchor, tag) | Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if *anchor > 0 || tag.is_some() =>
+            {
+                self.after_properties(span)?
             }
-            Event::SequenceStart(anchor, _) => (self.sequence(span, depth)?, anchor),
-            Event::MappingStart(anchor, _) => (self.mapping(span, depth)?, anchor),
-            Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| self.error("unknown anchor", span))?;
-                self.spend(node.size, span)?;
-                return Ok(node);
-            }
-            _ => return Err(self.error("unexpected YAML event", span)),
+            _ => span,
         };
+        let collection = match event {
+            Event::SequenceStart(anchor, _) => (anchor, Collection::Sequence(SequenceBuilder::default())),
+            Event::MappingStart(anchor, _) => (anchor, Collection::Mapping(MappingBuilder::default(), None)),
+            Event::Scalar(text, style, anchor, tag) => return self.scalar(&text, style, anchor, tag.as_deref(), span).map(Some),
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().ok_or_else(|| error("unknown anchor", span))?;
+                self.spend(node.size, span)?;
+                return Ok(Some(node));
+            }
+            _ => return Err(error("unexpected YAML event", span)),
+        };
+        let (anchor, collection) = collection;
+        self.frames.push(Frame { open: Open::from(yaml_span), span, anchor, collection });
+        Ok(None)
+    }
+
+    fn scalar(&mut self, text: &str, style: ScalarStyle, anchor: usize, tag: Option<&Tag>, span: Span) -> Result<Node, BuildError> {
+        let span = self.scalar_span(style, span);
+        let text = self.as_go_yaml_reads(text, style, span)?;
+        let scalar = scalar::resolve(text, style, tag).map_err(|m| error(m, span))?;
+        let (value, invalid) = match scalar.to_json() {
+            Ok(value) => (value, None),
+            Err(message) => (Value::Null, Some(message)),
+        };
+        let node = Node { value, pos: PosNode::scalar(span), scalar: Some(scalar), size: 1, invalid };
+        self.anchored(node, anchor, span)
+    }
+
+    /// Where a scalar is written: saphyr's span of a quoted scalar runs on over a trailing comment,
+    /// and that of a block scalar starts at its content rather than at its `|` or `>`.
+    fn scalar_span(&self, style: ScalarStyle, span: Span) -> Span {
+        match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let raw = self.raw(span);
+                let end = lenient::quoted_end(raw, 0).map_or(span.end, |end| advance(span.start, &raw[..end]));
+                Span { start: span.start, end }
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let (line, column) = self.read_from;
+                let from = self.pos(Marker::new(0, line, column));
+                let between = self.raw(Span { start: from, end: span.start });
+                let header = between.trim_start_matches([' ', '\t', '\r', '\n', ':', '-', '?', ',']);
+                match header.as_bytes().first() {
+                    Some(b'|' | b'>') => Span { start: advance(from, &between[..between.len() - header.len()]), ..span },
+                    _ => span,
+                }
+            }
+            ScalarStyle::Plain => span,
+        }
+    }
+
+    /// Ends the innermost collection; `yaml_span` is its end event's.
+    fn close(&mut self, yaml_span: YamlSpan) -> Result<Node, BuildError> {
+        let end = self.span(yaml_span).end;
+        let frame = self.frames.pop().ok_or_else(|| error("unexpected end of a collection", Span { start: end, end }))?;
+        let span = Span { start: frame.span.start, end };
+        let node = match frame.collection {
+            Collection::Sequence(items) => items.finish(span),
+            Collection::Mapping(mapping, _) => mapping.finish(span),
+        };
+        self.anchored(node, frame.anchor, frame.span)
+    }
+
+    /// Counts a new node and remembers it under its anchor, if any.
+    fn anchored(&mut self, node: Node, anchor: usize, span: Span) -> Result<Node, BuildError> {
         self.spend(1, span)?;
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
@@ -149,70 +351,173 @@ impl<'t> DocumentBuilder<'t> {
         Ok(node)
     }
 
-    fn sequence(&mut self, start: Span, depth: usize) -> Result<Node, BuildError> {
-        let mut values = Vec::new();
-        let mut positions = Vec::new();
-        let mut size = 1;
-        loop {
-            let (event, span) = self.next()?;
-            if let Event::SequenceEnd = event {
-                let end = self.span(span).end;
-                let pos = PosNode { span: Span { start: start.start, end }, children: PosChildren::Sequence(positions) };
-                return Ok(Node { value: Value::Array(values), pos, scalar: None, size });
-            }
-            let item = self.node(event, span, depth + 1)?;
-            size += item.size;
-            values.push(item.value);
-            positions.push(item.pos);
-        }
-    }
-
-    fn mapping(&mut self, start: Span, depth: usize) -> Result<Node, BuildError> {
-        let mut mapping = MappingBuilder::default();
-        loop {
-            let (event, span) = self.next()?;
-            if let Event::MappingEnd = event {
-                let end = self.span(span).end;
-                return Ok(mapping.finish(Span { start: start.start, end }));
-            }
-            let key = self.node(event, span, depth + 1)?;
-            let (event, span) = self.next()?;
-            let value = self.node(event, span, depth + 1)?;
-            if key.scalar == Some(Scalar::Merge) {
-                self.merge(&mut mapping, value, key.pos.span)?;
-                continue;
-            }
-            let name = match &key.scalar {
-                Some(scalar) => scalar.to_key().map_err(|m| self.error(m, key.pos.span))?,
-                None => return Err(self.error("invalid map key: a mapping or sequence cannot be a key", key.pos.span)),
-            };
-            if let Some(first) = mapping.set(name.clone(), key.pos.span, value, true) {
-                self.duplicates.push(DuplicateKey { key: name, span: key.pos.span, first });
-            }
-        }
-    }
-
-    /// `<<` merges a mapping, or a sequence of mappings (earlier ones win), into the mapping being
-    /// built, at the point where it is written: later keys override merged ones, and merged ones
-    /// override earlier keys (go-yaml v2 applies merges in document order).
-    fn merge(&mut self, mapping: &mut MappingBuilder, source: Node, at: Span) -> Result<(), BuildError> {
-        let not_a_map = || self.error("map merge requires map or sequence of maps as the value", at);
-        match (source.value, source.pos.children) {
-            (Value::Object(values), PosChildren::Mapping(entries)) => {
-                mapping.merge_from(values, entries);
-                Ok(())
-            }
-            (Value::Array(items), PosChildren::Sequence(positions)) => {
-                let pairs: Vec<_> = items.into_iter().zip(positions).collect();
-                for (value, pos) in pairs.into_iter().rev() {
-                    match (value, pos.children) {
-                        (Value::Object(values), PosChildren::Mapping(entries)) => mapping.merge_from(values, entries),
-                        _ => return Err(not_a_map()),
-                    }
+    /// Puts a finished node into the innermost collection; returns it when it is the root. Values
+    /// (the root, items, mapping values) must be valid JSON; keys need not (`.inf: x`).
+    fn add(&mut self, node: Node) -> Result<Option<Node>, BuildError> {
+        let Some(frame) = self.frames.last_mut() else { return valid(node).map(Some) };
+        match &mut frame.collection {
+            Collection::Sequence(items) => items.push(valid(node)?),
+            Collection::Mapping(_, key @ None) => *key = Some(node),
+            Collection::Mapping(mapping, key @ Some(_)) => {
+                let key = key.take().ok_or_else(|| error("a mapping value without a key", node.pos.span))?;
+                if let Some(duplicate) = entry(mapping, key, valid(node)?)? {
+                    self.duplicates.push(duplicate);
                 }
-                Ok(())
             }
-            _ => Err(not_a_map()),
+        }
+        Ok(None)
+    }
+
+    /// saphyr's span of a node with properties (`&anchor`, `!tag`) starts at them; a node is located
+    /// where its content starts (a collection's, at its first key or item, or its bracket). Anchor names
+    /// are checked on the way: go-yaml allows only letters, digits, `_` and `-` where YAML 1.2 (and
+    /// saphyr) allow more.
+    fn after_properties(&self, span: Span) -> Result<Span, BuildError> {
+        let raw = self.raw(span);
+        let mut rest = raw;
+        loop {
+            let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+            let Some(first) = trimmed.chars().next() else {
+                rest = trimmed;
+                break;
+            };
+            let token_end = trimmed.find([' ', '\t', '\r', '\n', ',', '[', ']', '{', '}']).unwrap_or(trimmed.len());
+            rest = match first {
+                '&' if !trimmed[1..token_end].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+                    let at = advance(span.start, &raw[..raw.len() - trimmed.len()]);
+                    let message = "did not find expected alphabetic or numeric character \
+                                   (kubectl allows only letters, digits, `_` and `-` in anchor names)";
+                    return Err(error(message, Span { start: at, end: at }));
+                }
+                '&' | '!' => &trimmed[token_end..],
+                '#' => trimmed.find('\n').map_or("", |i| &trimmed[i..]),
+                _ => {
+                    rest = trimmed;
+                    break;
+                }
+            };
+        }
+        let start = advance(span.start, &raw[..raw.len() - rest.len()]);
+        Ok(Span { start, end: if span.end.offset < start.offset { start } else { span.end } })
+    }
+
+    /// A scalar's text as go-yaml decodes it, where saphyr's differs.
+    fn as_go_yaml_reads<'s>(&self, text: &'s str, style: ScalarStyle, span: Span) -> Result<&'s str, BuildError> {
+        match style {
+            ScalarStyle::DoubleQuoted if !go_yaml_escapes(self.raw(span)) => {
+                Err(error("found unknown escape character (kubectl does not accept `\\/`)", span))
+            }
+            // A block scalar that ends the text without a final line break: go-yaml keeps no line
+            // break for its last line, saphyr adds one.
+            ScalarStyle::Literal | ScalarStyle::Folded
+                if span.end.offset.saturating_sub(self.base.offset) as usize == self.original.len()
+                    && !self.original.ends_with('\n') =>
+            {
+                Ok(text.strip_suffix('\n').unwrap_or(text))
+            }
+            _ => Ok(text),
+        }
+    }
+
+}
+
+/// A node used as a value must be valid JSON.
+fn valid(node: Node) -> Result<Node, BuildError> {
+    match node.invalid {
+        Some(message) => Err(error(message, node.pos.span)),
+        None => Ok(node),
+    }
+}
+
+fn error(message: impl Into<String>, span: Span) -> BuildError {
+    BuildError { message: message.into(), span, at: None }
+}
+
+/// Adds `key: value` to a mapping: a merge, or a key that must convert to a JSON key. Returns the
+/// duplicate when the key was already written in this mapping.
+fn entry(mapping: &mut MappingBuilder, key: Node, value: Node) -> Result<Option<DuplicateKey>, BuildError> {
+    if key.scalar == Some(Scalar::Merge) {
+        return merge(mapping, value, key.pos.span).map(|()| None);
+    }
+    let name = match &key.scalar {
+        Some(scalar) => scalar.to_key().map_err(|m| error(m, key.pos.span))?,
+        None => return Err(error("invalid map key: a mapping or sequence cannot be a key", key.pos.span)),
+    };
+    let first = mapping.set(name.clone(), key.pos.span, value, true);
+    Ok(first.map(|first| DuplicateKey { key: name, span: key.pos.span, first }))
+}
+
+/// `<<` merges a mapping, or a sequence of mappings (earlier ones win), into the mapping being
+/// built, at the point where it is written: later keys override merged ones, and merged ones
+/// override earlier keys (go-yaml v2 applies merges in document order).
+fn merge(mapping: &mut MappingBuilder, source: Node, at: Span) -> Result<(), BuildError> {
+    let not_a_map = || error("map merge requires map or sequence of maps as the value", at);
+    match (source.value, source.pos.children) {
+        (Value::Object(values), PosChildren::Mapping(entries)) => {
+            mapping.merge_from(values, entries);
+            Ok(())
+        }
+        (Value::Array(items), PosChildren::Sequence(positions)) => {
+            let pairs: Vec<_> = items.into_iter().zip(positions).collect();
+            for (value, pos) in pairs.into_iter().rev() {
+                match (value, pos.children) {
+                    (Value::Object(values), PosChildren::Mapping(entries)) => mapping.merge_from(values, entries),
+                    _ => return Err(not_a_map()),
+                }
+            }
+            Ok(())
+        }
+        _ => Err(not_a_map()),
+    }
+}
+
+/// `pos` moved past `text`.
+fn advance(pos: Pos, text: &str) -> Pos {
+    let offset = pos.offset + text.len() as u32;
+    match text.rfind('\n') {
+        Some(i) => Pos {
+            line: pos.line + text.matches('\n').count() as u32,
+            column: text[i + 1..].chars().count() as u32 + 1,
+            offset,
+        },
+        None => Pos { column: pos.column + text.chars().count() as u32, offset, ..pos },
+    }
+}
+
+/// Whether every escape in a double-quoted scalar as written is one go-yaml knows. saphyr has
+/// already rejected the ones neither knows; go-yaml's list lacks YAML 1.2's `\/`.
+fn go_yaml_escapes(raw: &str) -> bool {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('/') {
+            return false;
+        }
+    }
+    true
+}
+
+/// Accumulates one sequence's items.
+#[derive(Default)]
+struct SequenceBuilder {
+    values: Vec<Value>,
+    positions: Vec<PosNode>,
+    size: usize,
+}
+
+impl SequenceBuilder {
+    fn push(&mut self, item: Node) {
+        self.size += item.size;
+        self.values.push(item.value);
+        self.positions.push(item.pos);
+    }
+
+    fn finish(self, span: Span) -> Node {
+        Node {
+            value: Value::Array(self.values),
+            pos: PosNode { span, children: PosChildren::Sequence(self.positions) },
+            scalar: None,
+            size: self.size + 1,
+            invalid: None,
         }
     }
 }
@@ -270,6 +575,7 @@ impl MappingBuilder {
             pos: PosNode { span, children: PosChildren::Mapping(self.entries) },
             scalar: None,
             size: self.size + 1,
+            invalid: None,
         }
     }
 }

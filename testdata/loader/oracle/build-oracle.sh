@@ -12,7 +12,7 @@
 #
 # Environment:
 #   K8SYAML_SRC  directory holding the oracle's main.go
-#                (default: <repo>/../shared/oracle/k8syaml, i.e. /work/shared/oracle/k8syaml)
+#                (default: <repo>/../shared/oracle/k8syaml)
 #
 # Exit status: 0 and the path on success; 2 when Go or the YAML package is unavailable (tests treat
 # this as "skip the differential tests"); anything else is a real build failure.

@@ -1,0 +1,516 @@
+//! Rule fixtures and the meta-tests that keep the rule registry honest.
+//!
+//! `testdata/rules/<category>/<name>/` mirrors `policies/<category>/<name>.rego`. Each `pass*.yaml`
+//! in it must produce no finding when linted with only that rule enabled, each `fail*.yaml` at
+//! least one; neither may produce anything else (no `yaml/*` problem, no evaluation failure). For
+//! every finding of a fail fixture the test checks, against the fixture's own text, that it is
+//! located where rules.md ("Locations") says: at the offending scalar value as written, or, for a
+//! field that is not written, at the nearest enclosing node that is (its key, or the sequence item).
+//! Each fixture has one insta snapshot next to it, `<fixture stem>.snap`, holding the human
+//! diagnostics (`--format human --color never`, `COLUMNS=100`).
+//!
+//! The binary is spawned (`CARGO_BIN_EXE_plimsoll`) from the workspace root so that file names in
+//! the output are the stable `testdata/rules/...` paths. Failures of all fixtures are gathered and
+//! reported together. To accept new or changed snapshots: `INSTA_UPDATE=always cargo test -p
+//! plimsoll --test rule_fixtures` (or `cargo insta review`), then read the `.snap` files.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root (the parent of `cli/`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
+}
+
+fn rules_dir() -> PathBuf {
+    workspace_root().join("testdata/rules")
+}
+
+/// The binary, run from the workspace root with a fixed width and no colour.
+fn plimsoll(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(workspace_root())
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .expect("the plimsoll binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// One fixture file.
+#[derive(Debug, Clone)]
+struct Fixture {
+    /// Rule ID, from the folder: `<category>/<name>`.
+    rule: String,
+    /// Path relative to the workspace root, with `/` separators (as given to the binary).
+    rel: String,
+    abs: PathBuf,
+    dir: PathBuf,
+    stem: String,
+    expect_findings: bool,
+}
+
+/// Every `<category>/<name>` folder under testdata/rules, sorted.
+fn fixture_folders() -> Vec<(String, PathBuf)> {
+    let mut folders = Vec::new();
+    for category in sorted_entries(&rules_dir()) {
+        if !category.is_dir() {
+            continue;
+        }
+        for folder in sorted_entries(&category) {
+            if folder.is_dir() {
+                let id = format!("{}/{}", file_name(&category), file_name(&folder));
+                folders.push((id, folder));
+            }
+        }
+    }
+    folders
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    entries
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().expect("a file name").to_string_lossy().into_owned()
+}
+
+fn is_fixture_name(name: &str) -> bool {
+    (name.starts_with("pass") || name.starts_with("fail")) && name.ends_with(".yaml")
+}
+
+/// Every fixture file, sorted by folder then name.
+fn fixtures() -> Vec<Fixture> {
+    let root = workspace_root();
+    let mut fixtures = Vec::new();
+    for (rule, folder) in fixture_folders() {
+        for path in sorted_entries(&folder) {
+            let name = file_name(&path);
+            if !path.is_file() || !is_fixture_name(&name) {
+                continue;
+            }
+            let rel = path.strip_prefix(&root).expect("under the workspace").to_string_lossy().replace('\\', "/");
+            fixtures.push(Fixture {
+                rule: rule.clone(),
+                rel,
+                abs: path.clone(),
+                dir: folder.clone(),
+                stem: name.trim_end_matches(".yaml").to_string(),
+                expect_findings: name.starts_with("fail"),
+            });
+        }
+    }
+    fixtures
+}
+
+/// Rule IDs from `plimsoll rules --format json`.
+fn catalog() -> Vec<Value> {
+    let output = plimsoll(&["rules", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "plimsoll rules failed: {}", text(&output.stderr));
+    match serde_json::from_slice(&output.stdout).expect("rules --format json is JSON") {
+        Value::Array(rules) => rules,
+        other => panic!("rules --format json is not an array: {other}"),
+    }
+}
+
+fn rule_ids() -> BTreeSet<String> {
+    catalog().iter().map(|r| r["id"].as_str().expect("rule id is a string").to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixtures themselves.
+
+#[test]
+fn rule_fixtures() {
+    let fixtures = fixtures();
+    assert!(!fixtures.is_empty(), "no fixtures found under {}", rules_dir().display());
+    let mut failures = Vec::new();
+    let mut findings_checked = 0;
+    for fixture in &fixtures {
+        let result = panic::catch_unwind(AssertUnwindSafe(|| check_fixture(fixture)));
+        match result {
+            Ok(count) => findings_checked += count,
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                failures.push(format!("{}: {}", fixture.rel, message.lines().next().unwrap_or("")));
+            }
+        }
+    }
+    eprintln!("rule fixtures: {} files, {} located findings checked", fixtures.len(), findings_checked);
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n  {}",
+        failures.len(),
+        fixtures.len(),
+        failures.join("\n  ")
+    );
+}
+
+/// Runs one fixture (JSON for the assertions, human for the snapshot); returns the number of
+/// findings whose location was checked.
+fn check_fixture(fixture: &Fixture) -> usize {
+    let json_run = plimsoll(&["lint", "--only", &fixture.rule, "--format", "json", "--color", "never", &fixture.rel]);
+    let stderr = text(&json_run.stderr);
+    assert!(stderr.is_empty(), "unexpected stderr: {stderr}");
+    let report: Value = serde_json::from_slice(&json_run.stdout).expect("--format json prints JSON");
+    let findings = report["findings"].as_array().expect("findings is an array").clone();
+
+    // Only the fixture's own rule may speak: a yaml/* problem or an evaluation failure means the
+    // fixture (or the loader) is broken, whatever the rule says.
+    let foreign: Vec<String> = findings
+        .iter()
+        .filter(|f| f["rule"] != fixture.rule.as_str())
+        .map(|f| format!("{}:{} {} {}", f["line"], f["column"], f["rule"], f["message"]))
+        .collect();
+    assert!(foreign.is_empty(), "findings from other rules: {foreign:?}");
+
+    if fixture.expect_findings {
+        assert!(!findings.is_empty(), "fail fixture produced no finding from {}", fixture.rule);
+    } else {
+        let listed: Vec<String> =
+            findings.iter().map(|f| format!("{}:{} {}", f["line"], f["column"], f["message"])).collect();
+        assert!(findings.is_empty(), "pass fixture produced findings: {listed:?}");
+    }
+
+    // The exit code follows the default threshold (error).
+    let has_error = findings.iter().any(|f| f["severity"] == "error");
+    assert_eq!(json_run.status.code(), Some(if has_error { 1 } else { 0 }), "exit code");
+
+    let source = std::fs::read_to_string(&fixture.abs).expect("fixture is readable");
+    let documents = plimsoll_core::load(&fixture.rel, &source).documents;
+    for finding in &findings {
+        check_finding(fixture, &source, &documents, finding);
+    }
+
+    // The human rendering: exit code as above, nothing on stderr, one snapshot per fixture.
+    let human_run = plimsoll(&["lint", "--only", &fixture.rule, "--format", "human", "--color", "never", &fixture.rel]);
+    assert_eq!(human_run.status.code(), json_run.status.code(), "human and json exit codes differ");
+    let stderr = text(&human_run.stderr);
+    assert!(stderr.is_empty(), "unexpected stderr (human): {stderr}");
+    let human = text(&human_run.stdout);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&fixture.dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(&fixture.abs);
+    settings.set_omit_expression(true);
+    settings
+        .set_description(format!("plimsoll lint --only {} --format human --color never {}", fixture.rule, fixture.rel));
+    settings.bind(|| insta::assert_snapshot!(fixture.stem.as_str(), human));
+    findings.len()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking one finding against the fixture text.
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Parses the report's path syntax: `a.b[0]["x.y"]`.
+fn parse_path(path: &str) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("[\"") {
+            let end = after.find("\"]").unwrap_or_else(|| panic!("malformed path {path}"));
+            segments.push(Segment::Key(after[..end].to_string()));
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']').unwrap_or_else(|| panic!("malformed path {path}"));
+            segments.push(Segment::Index(after[..end].parse().unwrap_or_else(|_| panic!("malformed path {path}"))));
+            rest = &after[end + 1..];
+        } else {
+            let body = rest.strip_prefix('.').unwrap_or(rest);
+            let end = body.find(['.', '[']).unwrap_or(body.len());
+            assert!(end > 0, "malformed path {path}");
+            segments.push(Segment::Key(body[..end].to_string()));
+            rest = &body[end..];
+        }
+    }
+    segments
+}
+
+/// Where each pod-bearing kind keeps its pod spec (rules.md, "Which objects are checked").
+fn pod_spec_prefix(api_version: &str, kind: &str) -> &'static str {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    match (group, kind) {
+        ("", "Pod") => "spec.",
+        ("", "PodTemplate") => "template.spec.",
+        ("batch", "CronJob") => "spec.jobTemplate.spec.template.spec.",
+        ("", "ReplicationController")
+        | ("apps" | "extensions", "Deployment" | "DaemonSet" | "ReplicaSet")
+        | ("apps", "StatefulSet")
+        | ("batch", "Job")
+        | ("argoproj.io", "Rollout") => "spec.template.spec.",
+        _ => panic!("finding on {api_version} {kind}, which is not a pod-bearing kind"),
+    }
+}
+
+/// What each rule reports: the field under the container, and the container lists it covers.
+fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
+    match rule {
+        "security-context/privileged" => {
+            (".securityContext.privileged", &["initContainers", "containers", "ephemeralContainers"])
+        }
+        "images/latest-tag" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
+        "probes/readiness" => (".readinessProbe", &["containers"]),
+        "resources/memory-limits" => (".resources.limits.memory", &["initContainers", "containers"]),
+        other => panic!("no location expectations for rule {other}: add them to rule_scope()"),
+    }
+}
+
+fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Document], finding: &Value) {
+    let line = finding["line"].as_u64().expect("line") as usize;
+    let column = finding["column"].as_u64().expect("column") as usize;
+    let at = format!("{}:{line}:{column}", fixture.rel);
+    assert_eq!(finding["file"], fixture.rel.as_str(), "{at}: file");
+    let path = finding["path"].as_str().unwrap_or_else(|| panic!("{at}: finding without a path"));
+    let object = &finding["object"];
+    let api_version = object["apiVersion"].as_str().unwrap_or_else(|| panic!("{at}: no object.apiVersion"));
+    let kind = object["kind"].as_str().unwrap_or_else(|| panic!("{at}: no object.kind"));
+
+    // The path: the kind's pod spec, a container list the rule covers, the rule's field.
+    let prefix = pod_spec_prefix(api_version, kind);
+    let (suffix, lists) = rule_scope(&fixture.rule);
+    assert!(path.starts_with(prefix), "{at}: path {path} is not under {kind}'s pod spec {prefix}");
+    assert!(path.ends_with(suffix), "{at}: path {path} does not end with {suffix}");
+    let list = path[prefix.len()..].split('[').next().unwrap_or("");
+    assert!(lists.contains(&list), "{at}: {} does not cover {list} (path {path})", fixture.rule);
+    if fixture.rule == "probes/readiness" {
+        assert!(!matches!(kind, "Job" | "CronJob"), "{at}: probes are not checked for {kind}");
+    }
+    if fixture.template_expected() {
+        assert!(finding["template"].is_string(), "{at}: a Helm document's finding has no template");
+    }
+
+    // The object the finding names, as loaded.
+    let candidates: Vec<&plimsoll_core::Document> = documents
+        .iter()
+        .filter(|d| {
+            let r = d.object_ref();
+            r.api_version == api_version
+                && r.kind == kind
+                && r.name.as_deref() == object["name"].as_str()
+                && r.namespace.as_deref() == object["namespace"].as_str()
+        })
+        .collect();
+    assert_eq!(candidates.len(), 1, "{at}: the fixture must hold exactly one {kind} named {}", object["name"]);
+    let value = &candidates[0].value;
+
+    // The deepest part of the path that is written in the document.
+    let segments = parse_path(path);
+    let mut node = value;
+    let mut deepest: Option<&Segment> = None;
+    let mut complete = true;
+    for segment in &segments {
+        let next = match segment {
+            Segment::Key(key) => node.get(key.as_str()),
+            Segment::Index(i) => node.get(*i),
+        };
+        match next {
+            Some(child) => {
+                node = child;
+                deepest = Some(segment);
+            }
+            None => {
+                complete = false;
+                break;
+            }
+        }
+    }
+
+    let source_line = source.lines().nth(line - 1).unwrap_or_else(|| panic!("{at}: no such line"));
+    let chars: Vec<char> = source_line.chars().collect();
+    assert!(column >= 1 && column <= chars.len() + 1, "{at}: column beyond the line {source_line:?}");
+    let before: String = chars[..column - 1].iter().collect();
+    let rest: String = chars[column - 1..].iter().collect();
+    let before_trimmed = before.trim_end();
+    let key_written_before = |key: &str| {
+        [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")]
+            .iter()
+            .any(|k| before_trimmed.ends_with(k.as_str()))
+    };
+    let key_written_here = |key: &str| {
+        [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")].iter().any(|k| rest.starts_with(k.as_str()))
+    };
+    let context = format!("{at}: path {path}, line {source_line:?}");
+
+    match (deepest, complete, node) {
+        // The field is written with a scalar value: the finding points at that value.
+        (Some(Segment::Key(key)), true, scalar) if !scalar.is_object() && !scalar.is_array() => {
+            if scalar.is_null() && rest.starts_with(':') && before_trimmed.ends_with(key.as_str()) {
+                // An empty value (`key:` and nothing): located just after the key.
+                return;
+            }
+            if scalar.is_null() && key_written_here(key) {
+                return;
+            }
+            assert!(key_written_before(key), "{context}: expected the value of `{key}:` at the location");
+            assert!(scalar_written(scalar, &rest), "{context}: expected {scalar} written at the location");
+        }
+        // The nearest written node is a mapping or sequence under a key: the finding points at the key.
+        (Some(Segment::Key(key)), _, collection) if collection.is_object() || collection.is_array() => {
+            assert!(key_written_here(key), "{context}: expected the key `{key}:` at the location");
+        }
+        // The nearest written node is a sequence item (the container): the finding points at the item.
+        (Some(Segment::Index(_)), false, item) => {
+            let opened =
+                before_trimmed.ends_with('-') || before_trimmed.ends_with('[') || before_trimmed.ends_with(',');
+            assert!(opened, "{context}: expected the start of a sequence item at the location");
+            let starts_item = rest.starts_with('&')
+                || rest.starts_with('{')
+                || rest.starts_with("<<")
+                || item.as_object().is_some_and(|map| map.keys().any(|k| key_written_here(k)));
+            assert!(starts_item, "{context}: expected the container's first key at the location");
+        }
+        _ => panic!("{context}: unexpected shape of the located node ({node})"),
+    }
+}
+
+/// Whether `rest` (the source from the reported column on) starts with `value` as YAML writes it.
+fn scalar_written(value: &Value, rest: &str) -> bool {
+    let token: String = rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']')).collect();
+    match value {
+        Value::String(s) => {
+            rest.starts_with(s.as_str()) || rest.starts_with(&format!("\"{s}\"")) || rest.starts_with(&format!("'{s}'"))
+        }
+        Value::Bool(true) => ["true", "yes", "on", "y"].contains(&token.to_lowercase().as_str()),
+        Value::Bool(false) => ["false", "no", "off", "n"].contains(&token.to_lowercase().as_str()),
+        Value::Null => ["null", "~"].contains(&token.to_lowercase().as_str()),
+        Value::Number(n) => token == n.to_string(),
+        _ => false,
+    }
+}
+
+impl Fixture {
+    /// Helm fixtures (`fail-helm*.yaml`) render every document from a `# Source:` template.
+    fn template_expected(&self) -> bool {
+        self.stem.contains("helm")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meta-tests: the registry and the fixture tree agree.
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures() {
+    let fixtures = fixtures();
+    let mut missing = Vec::new();
+    for id in rule_ids() {
+        for kind in ["pass", "fail"] {
+            if !fixtures.iter().any(|f| f.rule == id && f.stem.starts_with(kind)) {
+                missing.push(format!("testdata/rules/{id}/{kind}*.yaml"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
+}
+
+#[test]
+fn every_fixture_folder_names_a_rule() {
+    let ids = rule_ids();
+    let folders = fixture_folders();
+    assert!(!folders.is_empty());
+    let unknown: Vec<&String> = folders.iter().map(|(id, _)| id).filter(|id| !ids.contains(*id)).collect();
+    assert!(unknown.is_empty(), "fixture folders that name no rule: {unknown:?} (rules: {ids:?})");
+    // Nothing but category folders at the top, nothing but rule folders in a category.
+    for category in sorted_entries(&rules_dir()) {
+        assert!(category.is_dir(), "stray file {}", category.display());
+        for entry in sorted_entries(&category) {
+            assert!(entry.is_dir(), "stray file {}", entry.display());
+        }
+    }
+}
+
+#[test]
+fn fixture_folders_hold_only_fixtures_and_snapshots() {
+    let mut problems = Vec::new();
+    for (_, folder) in fixture_folders() {
+        let names: BTreeSet<String> = sorted_entries(&folder).iter().map(|p| file_name(p)).collect();
+        for name in &names {
+            // A fixture without a snapshot fails its insta assertion in `rule_fixtures`.
+            if is_fixture_name(name) {
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".snap") {
+                if !names.contains(&format!("{stem}.yaml")) {
+                    problems.push(format!("{}/{name}: snapshot of no fixture", folder.display()));
+                }
+            } else {
+                // Includes pending `.snap.new` files: review them, never leave them behind.
+                problems.push(format!("{}/{name}: neither pass*.yaml, fail*.yaml nor a snapshot", folder.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rule_metadata_is_well_formed() {
+    let rules = catalog();
+    assert!(!rules.is_empty());
+    let mut seen = BTreeSet::new();
+    for rule in &rules {
+        let id = rule["id"].as_str().expect("id");
+        assert!(seen.insert(id.to_string()), "duplicate rule {id}");
+        let (category, name) = id.split_once('/').unwrap_or_else(|| panic!("{id}: not <category>/<name>"));
+        for part in [category, name] {
+            assert!(
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}: IDs are lower-case kebab-case"
+            );
+        }
+        for field in ["title", "description", "remediation"] {
+            let value = rule[field].as_str().unwrap_or_else(|| panic!("{id}: no {field}"));
+            assert!(!value.trim().is_empty(), "{id}: empty {field}");
+        }
+        assert!(
+            matches!(rule["severity"].as_str(), Some("error" | "warning" | "info")),
+            "{id}: severity {}",
+            rule["severity"]
+        );
+        assert!(rule["default"].is_boolean(), "{id}: default is not a boolean");
+        for link in rule["related_resources"].as_array().unwrap_or_else(|| panic!("{id}: related_resources")) {
+            assert!(link.as_str().is_some_and(|l| l.starts_with("https://")), "{id}: link {link}");
+        }
+        if category == "security-context" && !rule["pss_check"].is_null() {
+            assert!(matches!(rule["level"].as_str(), Some("baseline" | "restricted")), "{id}: PSA level");
+        }
+        assert!(Path::new(&workspace_root()).join(format!("policies/{id}.rego")).is_file(), "{id}: no policy file");
+
+        // `explain` knows it by ID and by short name (when the short name is unambiguous).
+        let by_id = plimsoll(&["explain", id]);
+        assert_eq!(by_id.status.code(), Some(0), "explain {id}: {}", text(&by_id.stderr));
+        assert!(text(&by_id.stdout).starts_with(&format!("{id} — ")), "explain {id} starts with the ID");
+        let same_name =
+            rules.iter().filter(|r| r["id"].as_str().is_some_and(|o| o.ends_with(&format!("/{name}")))).count();
+        if same_name == 1 {
+            let by_name = plimsoll(&["explain", name]);
+            assert_eq!(by_name.stdout, by_id.stdout, "explain {name} and explain {id} differ");
+        }
+    }
+    let listed: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(listed, sorted, "rules are listed sorted by ID");
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Benchmark: `plimsoll lint --format json` against a plain YAML parse of the same files.
+
+Generates the corpus with ../shared/bench/gen_corpus.py (10,000 documents, seed 1) unless it exists,
+builds the release binaries, then runs the commands in alternation, ROUNDS times each, so that the
+machine's noise hits all of them alike. Reports median wall time, documents per second, peak
+memory (max RSS of the process) and the ratio of plimsoll's time to the baseline's.
+
+    scripts/bench.py [--docs 10000] [--rounds 7]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, env):
+    """Runs cmd with stdout discarded; returns (seconds, peak RSS in MiB, exit status)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode()
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+
+    corpus = os.path.join(ROOT, "target", "bench", f"corpus-{args.docs}")
+    if not os.path.isdir(corpus):
+        generator = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+        subprocess.run([sys.executable, generator, "--docs", str(args.docs), "--seed", "1", "--out", corpus],
+                       check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "plimsoll", "--bin", "plimsoll",
+                    "--example", "raw_parse"], check=True, cwd=ROOT)
+    release = os.path.join(ROOT, "target", "release")
+    env = {k: v for k, v in os.environ.items() if k != "RUST_BACKTRACE"}
+    commands = {
+        "raw parse, 1 thread": [os.path.join(release, "examples", "raw_parse"), "--threads", "1", corpus],
+        "raw parse, 2 threads": [os.path.join(release, "examples", "raw_parse"), "--threads", "2", corpus],
+        "plimsoll lint --format json": [os.path.join(release, "plimsoll"), "lint", "--format", "json", corpus],
+    }
+    samples = {name: [] for name in commands}
+    for _ in range(args.rounds):
+        for name, cmd in commands.items():
+            samples[name].append(run(cmd, env))
+
+    print(f"corpus: {args.docs} documents in {corpus} ({os.cpu_count()} cores), {args.rounds} rounds, medians")
+    print(f"{'command':32} {'wall s':>8} {'docs/s':>9} {'peak MiB':>9}")
+    medians = {}
+    for name, runs in samples.items():
+        wall = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        medians[name] = wall
+        print(f"{name:32} {wall:8.3f} {args.docs / wall:9.0f} {peak:9.1f}")
+    lint = medians["plimsoll lint --format json"]
+    for base in ("raw parse, 1 thread", "raw parse, 2 threads"):
+        print(f"ratio lint / {base}: {lint / medians[base]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
