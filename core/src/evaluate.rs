@@ -38,9 +38,9 @@ pub(crate) enum Evaluator {
 }
 
 impl Prepared {
-    pub(crate) fn new(selected: &[RuleMeta]) -> Result<Prepared, BuildError> {
+    pub(crate) fn new(selected: &[RuleMeta], config: &serde_json::Map<String, Value>) -> Result<Prepared, BuildError> {
         let policy_error = |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
-        let data = to_rego(&base_data());
+        let data = to_rego(&base_data(config));
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
         engine.add_data(data.clone()).map_err(|e| policy_error("data.plimsoll", &e))?;
@@ -102,9 +102,13 @@ fn compile(engine: &mut regorus::Engine) -> Option<Arc<Program>> {
     Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).ok()
 }
 
-/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]).
-fn base_data() -> Value {
-    serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": crate::kinds::pod_spec_paths_json()}}})
+/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]) and the rule settings
+/// in `data.plimsoll.config`.
+fn base_data(config: &serde_json::Map<String, Value>) -> Value {
+    serde_json::json!({"plimsoll": {
+        "kinds": {"pod_spec_paths": crate::kinds::pod_spec_paths_json()},
+        "config": Value::Object(config.clone()),
+    }})
 }
 
 /// The library modules and the selected rules' modules.

@@ -49,6 +49,7 @@ pub struct LinterBuilder {
     disable: Vec<String>,
     only: Option<Vec<String>>,
     severities: Vec<(String, Severity)>,
+    config: serde_json::Map<String, Value>,
 }
 
 impl LinterBuilder {
@@ -76,10 +77,17 @@ impl LinterBuilder {
         self
     }
 
+    /// Sets a rule setting, readable by policies as `data.plimsoll.config.<key>` (for example
+    /// `pss` → `{"level": "restricted", "version": "latest"}`). A later call replaces the key.
+    pub fn config(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.config.insert(key.into(), value);
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
-        let prepared = Prepared::new(&selected)?;
+        let prepared = Prepared::new(&selected, &self.config)?;
         let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
