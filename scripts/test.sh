@@ -18,8 +18,13 @@ testdata/loader/oracle/build-oracle.sh "${install_flag[@]}" \
   || echo "oracle unavailable: the differential loader test will be skipped"
 
 step "tests"
+# Conformance suites leave their score lines here (cargo hides passing tests' output).
+rm -rf target/tmp/scores
 # Backtraces on every internal engine error slow evaluation down; tests don't need them.
 env -u RUST_BACKTRACE cargo test --workspace --locked
+
+step "conformance scores"
+cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
 
 step "core and the wasm package build for wasm32-unknown-unknown"
 cargo build --locked -p plimsoll-core -p plimsoll-wasm --target wasm32-unknown-unknown

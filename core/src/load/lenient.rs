@@ -117,10 +117,12 @@ pub(crate) fn fix(source: &str, error: &BuildError, open: &[Open], read_to: (usi
     apply(source, changes)
 }
 
-/// The byte offset of the bracket that opens `open`, when it is a flow collection.
+/// The byte offset of the bracket that opens `open`, when it is a flow collection: its event spans
+/// its properties, the bracket and the blanks after it (a block collection's spans no bracket).
 fn flow_bracket(source: &str, open: &Open, offset: &impl Fn((usize, usize)) -> usize) -> Option<usize> {
-    let bracket = offset(open.end).checked_sub(1)?;
-    matches!(source.as_bytes().get(bracket), Some(b'[' | b'{')).then_some(bracket)
+    let start = offset(open.start);
+    let opening = source.get(start..offset(open.end))?;
+    opening.rfind(['[', '{']).map(|i| start + i)
 }
 
 /// The byte offset of the flow collection that is the next node after byte `from`: only

@@ -3,9 +3,11 @@
 //!
 //! Flow: [`load`] splits the text into documents at `---` lines exactly as kubectl's reader does
 //! ([`split`]), notes Helm `# Source:` comments, builds each document's value and position tree
-//! ([`tree`], with scalars read by [`scalar`]), unpacks `kind: *List` items, and keeps documents
-//! that carry `apiVersion` and `kind`. A document that cannot be read yields a problem at the
-//! error's position; the others are still returned.
+//! ([`tree`], with scalars read by [`scalar`], and go-yaml's syntax leniencies rewritten for saphyr
+//! by [`lenient`]), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
+//! `kind`. A document that cannot be read yields a problem at the error's position; the others are
+//! still returned. `testdata/loader/oracle` holds what kubectl itself reads, and the few known
+//! differences.
 
 mod lenient;
 mod scalar;

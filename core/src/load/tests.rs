@@ -151,7 +151,16 @@ fn multi_document_positions_are_file_relative() {
 
 #[test]
 fn pretty_printed_json() {
-    let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"spec\": {\n    \"containers\": [\n      {\"name\": \"app\", \"image\": \"nginx\"}\n    ]\n  }\n}\n";
+    let text = r#"{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "spec": {
+    "containers": [
+      {"name": "app", "image": "nginx"}
+    ]
+  }
+}
+"#;
     let doc = object(text);
     assert_eq!(doc.value["spec"]["containers"][0]["image"], json!("nginx"));
     assert_eq!(object_at(&doc, "kind"), (3, 11), "a scalar: its value");
@@ -215,7 +224,8 @@ metadata: {name: web}
 
 #[test]
 fn crlf_line_endings() {
-    let text = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: app\r\ndata:\r\n  script: |\r\n    echo hi\r\n    exit 0\r\n";
+    let text = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: app\r\n\
+                data:\r\n  script: |\r\n    echo hi\r\n    exit 0\r\n";
     let doc = object(text);
     assert_eq!(doc.value["data"]["script"], json!("echo hi\nexit 0\n"));
     assert_eq!(object_at(&doc, "metadata.name"), (4, 9));
@@ -302,7 +312,8 @@ fn content_after_a_separator_is_reported() {
 
 #[test]
 fn documents_that_are_not_kubernetes_objects_are_skipped_silently() {
-    let text = "replicaCount: 3\nimage: {repository: nginx}\n---\n- a\n- b\n---\njust a string\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
+    let text = "replicaCount: 3\nimage: {repository: nginx}\n---\n- a\n- b\n---\njust a string\n---\n\
+                apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
     let loaded = load("values.yaml", text);
     assert!(loaded.problems.is_empty());
     assert_eq!(loaded.documents.len(), 1);

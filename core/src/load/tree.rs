@@ -2,6 +2,7 @@
 //! single pass, with go-yaml v2's semantics for anchors, aliases, merge keys and duplicate keys.
 //!
 //! Text → [`read`] → ([`serde_json::Value`], [`PosNode`]) plus non-fatal problems (duplicate keys).
+//! Events are consumed with an explicit stack of the collections being read, not by recursion.
 //! saphyr is a YAML 1.2 parser and kubectl's go-yaml a lenient YAML 1.1 one; where they disagree
 //! on syntax, [`read`] follows go-yaml: it rejects what go-yaml rejects and saphyr accepts (control
 //! characters, the `\/` escape) and rewrites the few things go-yaml accepts and saphyr rejects
@@ -15,7 +16,8 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlS
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// Deepest nesting accepted; deeper documents are rejected instead of exhausting the stack.
+/// Deepest nesting accepted. The builder keeps its own stack, but the values it returns are dropped,
+/// cloned and converted recursively downstream, so deeper documents are rejected.
 pub(crate) const MAX_DEPTH: usize = 256;
 /// Most nodes one document may expand to (aliases count in full), against alias bombs.
 pub(crate) const MAX_NODES: usize = 2_000_000;
@@ -120,15 +122,18 @@ pub(crate) fn read(text: &str, base: Pos) -> (Result<Built, BuildError>, Vec<Dup
 /// What a text with content but no document reads as: go-yaml reads an empty stream as `null`, but
 /// rejects a `...` end marker that comes before any document.
 pub(crate) fn empty_document(text: &str, base: Pos) -> Result<(Value, PosNode), BuildError> {
-    let end_marker = text.trim_start_matches('\u{feff}').lines().position(|line| line.starts_with("..."));
-    match end_marker {
-        Some(index) => {
-            let at = LineIndex::new(text).pos(index + 1, 0, base);
-            let span = Span { start: at, end: at };
-            Err(BuildError { message: "did not find expected node content".to_string(), span, at: None })
-        }
+    match end_marker(text, base) {
+        Some(error) => Err(error),
         None => Ok((Value::Null, PosNode::scalar(Span { start: base, end: base }))),
     }
+}
+
+/// go-yaml's error for a `...` end marker line in `text` (which comes before any document): it
+/// expects the document's first node there. saphyr skips such markers.
+fn end_marker(text: &str, base: Pos) -> Option<BuildError> {
+    let index = text.trim_start_matches('\u{feff}').lines().position(|line| line.starts_with("..."))?;
+    let at = LineIndex::new(text).pos(index + 1, 0, base);
+    Some(error("did not find expected node content", Span { start: at, end: at }))
 }
 
 /// go-yaml's reader accepts only printable characters (tab and line breaks aside); saphyr reads the
@@ -190,6 +195,10 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
                 Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
                 Event::StreamEnd | Event::DocumentEnd => return Ok(Built::Empty),
                 event => {
+                    let start = self.pos(span.start).offset.saturating_sub(self.base.offset) as usize;
+                    if let Some(error) = end_marker(self.original.get(..start).unwrap_or_default(), self.base) {
+                        return Err(error);
+                    }
                     let node = self.root(event, span)?;
                     // Read to the end of the document so syntax errors in its tail are reported.
                     loop {
@@ -257,8 +266,10 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
                 Event::SequenceEnd | Event::MappingEnd => Some(self.close(yaml_span)?),
                 event => self.open(event, yaml_span)?,
             };
-            if let Some(root) = node.map(|node| self.add(node)).transpose()?.flatten() {
-                return Ok(root);
+            if let Some(node) = node {
+                if let Some(root) = self.add(node)? {
+                    return Ok(root);
+                }
             }
             (event, yaml_span) = self.next()?;
         }
@@ -279,10 +290,15 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             }
             _ => span,
         };
-        let collection = match event {
+        let (anchor, collection) = match event {
             Event::SequenceStart(anchor, _) => (anchor, Collection::Sequence(SequenceBuilder::default())),
             Event::MappingStart(anchor, _) => (anchor, Collection::Mapping(MappingBuilder::default(), None)),
-            Event::Scalar(text, style, anchor, tag) => return self.scalar(&text, style, anchor, tag.as_deref(), span).map(Some),
+            Event::Scalar(text, style, anchor, tag) => {
+                // saphyr's span of a block scalar without properties starts at its indentation.
+                let indent = (anchor == 0 && tag.is_none()).then(|| yaml_span.start.col());
+                let node = self.scalar(&text, style, tag.as_deref(), span, indent)?;
+                return self.anchored(node, anchor, span).map(Some);
+            }
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| error("unknown anchor", span))?;
                 self.spend(node.size, span)?;
@@ -290,21 +306,27 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             }
             _ => return Err(error("unexpected YAML event", span)),
         };
-        let (anchor, collection) = collection;
         self.frames.push(Frame { open: Open::from(yaml_span), span, anchor, collection });
         Ok(None)
     }
 
-    fn scalar(&mut self, text: &str, style: ScalarStyle, anchor: usize, tag: Option<&Tag>, span: Span) -> Result<Node, BuildError> {
+    /// A scalar as kubectl reads it.
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+        indent: Option<usize>,
+    ) -> Result<Node, BuildError> {
         let span = self.scalar_span(style, span);
-        let text = self.as_go_yaml_reads(text, style, span)?;
+        let text = self.as_go_yaml_reads(text, style, span, indent)?;
         let scalar = scalar::resolve(text, style, tag).map_err(|m| error(m, span))?;
         let (value, invalid) = match scalar.to_json() {
             Ok(value) => (value, None),
             Err(message) => (Value::Null, Some(message)),
         };
-        let node = Node { value, pos: PosNode::scalar(span), scalar: Some(scalar), size: 1, invalid };
-        self.anchored(node, anchor, span)
+        Ok(Node { value, pos: PosNode::scalar(span), scalar: Some(scalar), size: 1, invalid })
     }
 
     /// Where a scalar is written: saphyr's span of a quoted scalar runs on over a trailing comment,
@@ -322,7 +344,9 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
                 let between = self.raw(Span { start: from, end: span.start });
                 let header = between.trim_start_matches([' ', '\t', '\r', '\n', ':', '-', '?', ',']);
                 match header.as_bytes().first() {
-                    Some(b'|' | b'>') => Span { start: advance(from, &between[..between.len() - header.len()]), ..span },
+                    Some(b'|' | b'>') => {
+                        Span { start: advance(from, &between[..between.len() - header.len()]), ..span }
+                    }
                     _ => span,
                 }
             }
@@ -354,18 +378,32 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
     /// Puts a finished node into the innermost collection; returns it when it is the root. Values
     /// (the root, items, mapping values) must be valid JSON; keys need not (`.inf: x`).
     fn add(&mut self, node: Node) -> Result<Option<Node>, BuildError> {
+        if let Some(Frame { collection: Collection::Mapping(_, None), span, .. }) = self.frames.last() {
+            if self.multi_line_flow_key(span, &node.pos.span) {
+                return Err(error("did not find expected ',' or '}' (a key must be on one line)", node.pos.span));
+            }
+        }
         let Some(frame) = self.frames.last_mut() else { return valid(node).map(Some) };
         match &mut frame.collection {
             Collection::Sequence(items) => items.push(valid(node)?),
-            Collection::Mapping(_, key @ None) => *key = Some(node),
-            Collection::Mapping(mapping, key @ Some(_)) => {
-                let key = key.take().ok_or_else(|| error("a mapping value without a key", node.pos.span))?;
-                if let Some(duplicate) = entry(mapping, key, valid(node)?)? {
-                    self.duplicates.push(duplicate);
+            Collection::Mapping(mapping, key) => match key.take() {
+                None => *key = Some(node),
+                Some(key) => {
+                    if let Some(duplicate) = entry(mapping, key, valid(node)?)? {
+                        self.duplicates.push(duplicate);
+                    }
                 }
-            }
+            },
         }
         Ok(None)
+    }
+
+    /// An implicit key spanning lines in a flow mapping, which saphyr accepts and go-yaml does not
+    /// (`{"a` / `b": 1}`); an explicit `? ` key may span lines.
+    fn multi_line_flow_key(&self, mapping: &Span, key: &Span) -> bool {
+        key.start.line != key.end.line
+            && self.raw(*mapping).starts_with('{')
+            && !self.raw(Span { start: mapping.start, end: key.start }).trim_end().ends_with('?')
     }
 
     /// saphyr's span of a node with properties (`&anchor`, `!tag`) starts at them; a node is located
@@ -401,22 +439,46 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         Ok(Span { start, end: if span.end.offset < start.offset { start } else { span.end } })
     }
 
-    /// A scalar's text as go-yaml decodes it, where saphyr's differs.
-    fn as_go_yaml_reads<'s>(&self, text: &'s str, style: ScalarStyle, span: Span) -> Result<&'s str, BuildError> {
+    /// A scalar's text as go-yaml decodes it, where saphyr's differs. `indent` is a block scalar's
+    /// indentation, when known.
+    fn as_go_yaml_reads<'s>(
+        &self,
+        text: &'s str,
+        style: ScalarStyle,
+        span: Span,
+        indent: Option<usize>,
+    ) -> Result<&'s str, BuildError> {
         match style {
             ScalarStyle::DoubleQuoted if !go_yaml_escapes(self.raw(span)) => {
                 Err(error("found unknown escape character (kubectl does not accept `\\/`)", span))
             }
-            // A block scalar that ends the text without a final line break: go-yaml keeps no line
-            // break for its last line, saphyr adds one.
-            ScalarStyle::Literal | ScalarStyle::Folded
-                if span.end.offset.saturating_sub(self.base.offset) as usize == self.original.len()
-                    && !self.original.ends_with('\n') =>
-            {
+            ScalarStyle::Literal | ScalarStyle::Folded if self.adds_final_break(span, indent) => {
                 Ok(text.strip_suffix('\n').unwrap_or(text))
             }
             _ => Ok(text),
         }
+    }
+
+    /// Whether saphyr gave a block scalar a line break the text does not have: when the scalar runs
+    /// to the end of a text without a final line break and its last line is inside the scalar
+    /// (content, or blanks at least as deep as its indentation), saphyr ends that line with a break;
+    /// go-yaml adds none.
+    fn adds_final_break(&self, span: Span, indent: Option<usize>) -> bool {
+        let reaches_end = span.end.offset.saturating_sub(self.base.offset) as usize == self.original.len();
+        if !reaches_end || self.original.ends_with('\n') {
+            return false;
+        }
+        let last_line = self.original.rsplit('\n').next().unwrap_or_default();
+        if !last_line.trim().is_empty() {
+            return true;
+        }
+        // Without saphyr's indentation (a tagged or anchored scalar), take the first content line's.
+        let indent = indent.unwrap_or_else(|| {
+            let body = self.raw(span).split_once('\n').map_or("", |(_, body)| body);
+            let first = body.lines().find(|line| !line.trim().is_empty()).unwrap_or_default();
+            first.len() - first.trim_start_matches(' ').len()
+        });
+        last_line.chars().count() >= indent
     }
 
 }
