@@ -90,8 +90,9 @@ impl PosNode {
         for segment in path.segments() {
             let next = match segment {
                 PathSegment::Key(key) => node.entry(key).map(|e| {
+                    // An empty value (`key:` alone) is not written anywhere: point at its key.
                     let span = match e.value.children {
-                        PosChildren::Scalar => e.value.span,
+                        PosChildren::Scalar if e.value.span.start != e.value.span.end => e.value.span,
                         _ => e.key_span,
                     };
                     (&e.value, span)
