@@ -156,3 +156,29 @@ pub(crate) fn to_rego(value: &Value) -> RegoValue {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Policies see only the object, the configuration and data the host hands in: the builtins
+    /// that would reach the network (`http.send`) or the environment (`opa.runtime`) are not built in.
+    #[test]
+    fn policies_cannot_reach_network_or_environment() {
+        for call in ["http.send({\"method\": \"get\", \"url\": \"http://127.0.0.1:9\"})", "opa.runtime()"] {
+            let mut engine = regorus::Engine::new();
+            let policy = format!("package probe\nimport rego.v1\nx := {call}\n");
+            let added = engine.add_policy("probe.rego".into(), policy);
+            let evaluated = added.and_then(|_| engine.eval_rule("data.probe.x".into()));
+            let message = evaluated.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("could not find function"), "{call}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_builtin_rules_compile_to_one_program() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        let prepared = Prepared::new(&catalog, &serde_json::Map::new());
+        assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
+    }
+}
