@@ -131,7 +131,7 @@ fn error_finding_exits_1() {
 #[test]
 fn fail_on_sets_the_threshold() {
     // (file, --fail-on, expected exit code): clean has no finding, warnings.yaml one warning,
-    // privileged.yaml an error and two warnings. No rule reports at info severity.
+    // privileged.yaml an error and warnings. No rule reports at info severity.
     let cases = [
         ("clean.yaml", "error", 0),
         ("clean.yaml", "warning", 0),
@@ -176,7 +176,7 @@ fn missing_path_next_to_readable_files_still_lints_them_and_exits_2() {
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 2
     --- stdout
-    warnings.yaml:17:18: warning[images/latest-tag] container "web" uses image "nginx:latest" with the :latest tag
+    warnings.yaml:21:18: warning[images/latest-tag] container "web" uses image "nginx:latest" with the :latest tag
     --- stderr
     plimsoll: missing/app.yaml: no such file or directory
     "#);
@@ -251,6 +251,11 @@ fn dash_reads_standard_input() {
     --- stdout
     <stdin>:17:11: warning[probes/readiness] container "agent" has no readinessProbe
     <stdin>:17:11: warning[resources/memory-limits] container "agent" has no memory limit
+    <stdin>:19:11: warning[security-context/allow-privilege-escalation] container "agent" does not set allowPrivilegeEscalation to false
+    <stdin>:19:11: warning[security-context/capabilities-restricted] container "agent" does not drop ALL capabilities
+    <stdin>:19:11: warning[security-context/read-only-root-filesystem] container "agent" does not set readOnlyRootFilesystem to true
+    <stdin>:19:11: warning[security-context/run-as-non-root] container "agent" does not set runAsNonRoot to true, and neither does the pod
+    <stdin>:19:11: warning[security-context/seccomp-restricted] container "agent" sets no seccomp profile, and neither does the pod
     <stdin>:20:25: error[security-context/privileged] container "agent" runs privileged
     --- stderr
     "#);
