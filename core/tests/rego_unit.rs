@@ -11,6 +11,7 @@
 
 use plimsoll_core::rules::{policy_file_kind, rego_package, PolicyFileKind, BUILTIN_POLICY_FILES};
 use regorus::{Engine, Value};
+use std::io::Write as _;
 
 /// The engine with every built-in module and the linter's base data.
 fn engine() -> Engine {
@@ -61,6 +62,6 @@ fn every_rego_test_passes() {
             Err(error) => failures.push(format!("{rule} ({file}): error: {error}")),
         }
     }
-    println!("rego tests: {}/{} passed", tests.len() - failures.len(), tests.len());
+    let _ = writeln!(std::io::stderr(), "rego tests: {}/{} passed", tests.len() - failures.len(), tests.len());
     assert!(failures.is_empty(), "{} Rego tests failed:\n  {}", failures.len(), failures.join("\n  "));
 }
