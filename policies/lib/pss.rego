@@ -17,6 +17,7 @@ default level := "restricted"
 
 level := data.plimsoll.config.pss.level
 
+# (A default must be a constant: this is newest_minor.)
 default version := {"major": 1, "minor": 37}
 
 version := data.plimsoll.config.pss.version
@@ -61,8 +62,19 @@ security_context(entry) := entry.container.securityContext if is_object(entry.co
 
 security_context_path(entry) := array.concat(entry.path, ["securityContext"])
 
+# A container's securityContext field, null when the container does not write it.
+container_setting(entry, field) := object.get(entry.container, ["securityContext", field], null)
+
+# The pod's securityContext field, null when the pod does not write it.
+pod_setting(field) := object.get(spec, ["securityContext", field], null)
+
 # Set: written with a value other than null (Go decodes null as "not set").
 set(value) if value != null
+
+# A string field as Go reads it: a missing or null field is "".
+string_field(obj, key) := obj[key] if is_string(obj[key])
+
+string_field(obj, key) := "" if not is_string(obj[key])
 
 # From v1.25 the restricted checks allowPrivilegeEscalation, capabilities_restricted and
 # seccompProfile_restricted admit pods that declare `spec.os.name: windows`: Windows has none of
@@ -110,17 +122,6 @@ allowed_volume_source(volume) if {
 describe_volume(volume, _) := quote(volume.name) if set(volume.name)
 
 describe_volume(volume, i) := sprintf("#%d", [i]) if not set(volume.name)
-
-# A string field as Go reads it: a missing or null field is "".
-string_field(obj, key) := obj[key] if is_string(obj[key])
-
-string_field(obj, key) := "" if not is_string(obj[key])
-
-# A container's securityContext field, null when the container does not write it.
-container_setting(entry, field) := object.get(entry.container, ["securityContext", field], null)
-
-# The pod's securityContext field, null when the pod does not write it.
-pod_setting(field) := object.get(spec, ["securityContext", field], null)
 
 # The capabilities container runtimes grant by default: the only ones baseline lets a container
 # add (restricted allows only NET_BIND_SERVICE of them).
