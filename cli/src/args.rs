@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive: these doc comments are the help text).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use plimsoll_core::{PssLevel, PssVersion};
 use std::path::PathBuf;
 
 /// Kubernetes manifest policy linter: Pod Security Standards, images, probes and resources,
@@ -52,6 +53,19 @@ pub struct LintArgs {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Pod Security Standards level the security-context rules check: `baseline` runs only the
+    /// baseline rules, `restricted` runs them all.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = PssLevelArg::Restricted)]
+    pub pss_level: PssLevelArg,
+
+    /// Pod Security Standards policy version whose checks apply: `v1.0` … `v1.37`, or `latest`.
+    #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_pss_version)]
+    pub pss_version: PssVersion,
+}
+
+fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
+    text.parse().map_err(|e: plimsoll_core::pss::PssSettingError| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -96,4 +110,21 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PssLevelArg {
+    /// Prevents known privilege escalations.
+    Baseline,
+    /// Baseline plus hardening best practice.
+    Restricted,
+}
+
+impl From<PssLevelArg> for PssLevel {
+    fn from(level: PssLevelArg) -> PssLevel {
+        match level {
+            PssLevelArg::Baseline => PssLevel::Baseline,
+            PssLevelArg::Restricted => PssLevel::Restricted,
+        }
+    }
 }

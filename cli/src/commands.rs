@@ -13,7 +13,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// `plimsoll lint`.
 pub fn lint(args: &LintArgs) -> u8 {
-    let mut builder = Linter::builder();
+    let mut builder = Linter::builder().pss_level(args.pss_level.into()).pss_version(args.pss_version);
     if !args.only.is_empty() {
         builder = builder.only(args.only.iter().cloned());
     }
@@ -133,7 +133,8 @@ fn explanation(rule: &RuleMeta) -> String {
     let default = if rule.enabled_by_default { "on by default" } else { "off by default" };
     let mut text = format!("{} — {}\nseverity: {}, {}\n", rule.id, rule.title, rule.severity, default);
     if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
-        text.push_str(&format!("Pod Security Standards: check {check}, level {level}\n"));
+        let since = rule.since.as_deref().map(|v| format!(", since {v}")).unwrap_or_default();
+        text.push_str(&format!("Pod Security Standards: check {check}, level {level}{since}\n"));
     }
     text.push_str(&format!("\n{}\n\nHow to fix:\n{}\n", rule.description, rule.remediation));
     if !rule.related_resources.is_empty() {

@@ -131,7 +131,7 @@ fn error_finding_exits_1() {
 #[test]
 fn fail_on_sets_the_threshold() {
     // (file, --fail-on, expected exit code): clean has no finding, warnings.yaml one warning,
-    // privileged.yaml an error and two warnings. No rule reports at info severity.
+    // privileged.yaml an error and warnings. No rule reports at info severity.
     let cases = [
         ("clean.yaml", "error", 0),
         ("clean.yaml", "warning", 0),
@@ -176,7 +176,7 @@ fn missing_path_next_to_readable_files_still_lints_them_and_exits_2() {
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 2
     --- stdout
-    warnings.yaml:17:18: warning[images/latest-tag] container "web" uses image "nginx:latest" with the :latest tag
+    warnings.yaml:21:18: warning[images/latest-tag] container "web" uses image "nginx:latest" with the :latest tag
     --- stderr
     plimsoll: missing/app.yaml: no such file or directory
     "#);
@@ -251,6 +251,11 @@ fn dash_reads_standard_input() {
     --- stdout
     <stdin>:17:11: warning[probes/readiness] container "agent" has no readinessProbe
     <stdin>:17:11: warning[resources/memory-limits] container "agent" has no memory limit
+    <stdin>:19:11: warning[security-context/allow-privilege-escalation] container "agent" does not set allowPrivilegeEscalation to false
+    <stdin>:19:11: warning[security-context/capabilities-restricted] container "agent" does not drop ALL capabilities
+    <stdin>:19:11: warning[security-context/read-only-root-filesystem] container "agent" does not set readOnlyRootFilesystem to true
+    <stdin>:19:11: warning[security-context/run-as-non-root] container "agent" does not set runAsNonRoot to true, and neither does the pod
+    <stdin>:19:11: warning[security-context/seccomp-restricted] container "agent" sets no seccomp profile, and neither does the pod
     <stdin>:20:25: error[security-context/privileged] container "agent" runs privileged
     --- stderr
     "#);
@@ -641,4 +646,69 @@ fn explain_privileged() {
       help: `plimsoll rules` lists the rule IDs
 
     "#);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod Security Standards level and version.
+
+/// The Pod Security Standards rules `plimsoll lint --format json <args> pss.yaml` reports, sorted.
+fn pss_rules(args: &[&str]) -> Vec<String> {
+    let mut command = vec!["lint", "--format", "json"];
+    command.extend_from_slice(args);
+    command.push("pss.yaml");
+    let run = plimsoll(&command);
+    assert_eq!(run.stderr, "", "{args:?}");
+    let mut rules: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .filter(|rule| rule.starts_with("security-context/") && *rule != "security-context/read-only-root-filesystem")
+        .map(str::to_string)
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn pss_level_and_version_choose_the_checks() {
+    let restricted = pss_rules(&[]);
+    assert_eq!(restricted, pss_rules(&["--pss-level", "restricted", "--pss-version", "latest"]), "the defaults");
+    assert_eq!(
+        restricted,
+        [
+            "security-context/allow-privilege-escalation",
+            "security-context/capabilities-restricted",
+            "security-context/run-as-non-root",
+            "security-context/seccomp-restricted",
+        ]
+    );
+    assert_eq!(pss_rules(&["--pss-level", "baseline"]), Vec::<String>::new());
+    assert_eq!(pss_rules(&["--pss-level", "baseline", "--pss-version", "v1.36"]), ["security-context/sysctls"]);
+    // Before v1.8 restricted had no allowPrivilegeEscalation check, before v1.19 no seccomp one,
+    // before v1.22 no capabilities one.
+    assert_eq!(pss_rules(&["--pss-version", "v1.7"]), ["security-context/run-as-non-root", "security-context/sysctls"]);
+}
+
+#[test]
+fn bad_pss_settings_are_usage_errors() {
+    let run = plimsoll(&["lint", "--pss-version", "v1.38", "pss.yaml"]);
+    insta::assert_snapshot!(run.transcript(), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: invalid value 'v1.38' for '--pss-version <VERSION>': unknown Pod Security Standards version "v1.38" (expected v1.0 … v1.37 or latest)
+
+    For more information, try '--help'.
+    "#);
+    let run = plimsoll(&["lint", "--pss-level", "privileged", "pss.yaml"]);
+    insta::assert_snapshot!(run.transcript(), @r"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: invalid value 'privileged' for '--pss-level <LEVEL>'
+      [possible values: baseline, restricted]
+
+    For more information, try '--help'.
+    ");
 }

@@ -279,6 +279,109 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
     }
 }
 
+/// The fields a security-context rule reports, for the rules that look beyond one container
+/// field: `spec:` paths are under the pod spec, `meta:` paths under the pod's metadata; `{c}`
+/// stands for every container list, `{rc}` for regular and init containers only, `*` for an
+/// index or key.
+fn pod_security_shapes(rule: &str) -> Option<&'static [&'static str]> {
+    Some(match rule {
+        "security-context/host-process" => {
+            &["spec:securityContext.windowsOptions.hostProcess", "spec:{c}.securityContext.windowsOptions.hostProcess"]
+        }
+        "security-context/host-namespaces" => &["spec:hostNetwork", "spec:hostPID", "spec:hostIPC"],
+        "security-context/capabilities-baseline" => &["spec:{c}.securityContext.capabilities.add[*]"],
+        "security-context/host-path-volumes" => &["spec:volumes[*].hostPath"],
+        "security-context/host-ports" => &["spec:{c}.ports[*].hostPort"],
+        "security-context/host-probes-lifecycle" => &[
+            "spec:{c}.livenessProbe.httpGet.host",
+            "spec:{c}.livenessProbe.tcpSocket.host",
+            "spec:{c}.readinessProbe.httpGet.host",
+            "spec:{c}.readinessProbe.tcpSocket.host",
+            "spec:{c}.startupProbe.httpGet.host",
+            "spec:{c}.startupProbe.tcpSocket.host",
+            "spec:{c}.lifecycle.postStart.httpGet.host",
+            "spec:{c}.lifecycle.postStart.tcpSocket.host",
+            "spec:{c}.lifecycle.preStop.httpGet.host",
+            "spec:{c}.lifecycle.preStop.tcpSocket.host",
+        ],
+        "security-context/apparmor-profile" => &[
+            "spec:securityContext.appArmorProfile.type",
+            "spec:{c}.securityContext.appArmorProfile.type",
+            "meta:annotations[*]",
+        ],
+        "security-context/selinux-options" => &[
+            "spec:securityContext.seLinuxOptions.type",
+            "spec:securityContext.seLinuxOptions.user",
+            "spec:securityContext.seLinuxOptions.role",
+            "spec:{c}.securityContext.seLinuxOptions.type",
+            "spec:{c}.securityContext.seLinuxOptions.user",
+            "spec:{c}.securityContext.seLinuxOptions.role",
+        ],
+        "security-context/proc-mount" | "security-context/proc-mount-restricted" => {
+            &["spec:{c}.securityContext.procMount"]
+        }
+        "security-context/seccomp-baseline" => &[
+            "spec:securityContext.seccompProfile.type",
+            "spec:{c}.securityContext.seccompProfile.type",
+            "meta:annotations[*]",
+        ],
+        "security-context/sysctls" => &["spec:securityContext.sysctls[*].name"],
+        "security-context/volume-types" => &["spec:volumes[*].*"],
+        "security-context/allow-privilege-escalation" => &["spec:{c}.securityContext.allowPrivilegeEscalation"],
+        "security-context/run-as-non-root" => {
+            &["spec:securityContext.runAsNonRoot", "spec:{c}.securityContext.runAsNonRoot"]
+        }
+        "security-context/run-as-user" => &["spec:securityContext.runAsUser", "spec:{c}.securityContext.runAsUser"],
+        "security-context/seccomp-restricted" => &["spec:{c}.securityContext.seccompProfile.type"],
+        "security-context/capabilities-restricted" => {
+            &["spec:{c}.securityContext.capabilities.drop", "spec:{c}.securityContext.capabilities.add[*]"]
+        }
+        "security-context/read-only-root-filesystem" => &["spec:{rc}.securityContext.readOnlyRootFilesystem"],
+        _ => return None,
+    })
+}
+
+/// The shapes a pattern of [`pod_security_shapes`] stands for.
+fn expand_shape(shape: &str) -> Vec<String> {
+    let lists: &[&str] = if shape.contains("{rc}") {
+        &["initContainers", "containers"]
+    } else if shape.contains("{c}") {
+        &["initContainers", "containers", "ephemeralContainers"]
+    } else {
+        return vec![shape.to_string()];
+    };
+    lists.iter().map(|list| shape.replace("{rc}", &format!("{list}[*]")).replace("{c}", &format!("{list}[*]"))).collect()
+}
+
+/// A finding's path as `spec:…` (under the pod spec at `prefix`) or `meta:…` (under the pod's
+/// metadata, next to the spec), with every index and bracketed key written `[*]`; for
+/// volume-types the source key after `volumes[*].` is written `*` as well.
+fn path_shape(path: &str, prefix: &str) -> Option<String> {
+    let meta_prefix = format!("{}metadata.", prefix.strip_suffix("spec.").unwrap_or(prefix));
+    let (area, rest) = if let Some(rest) = path.strip_prefix(prefix) {
+        ("spec", rest)
+    } else {
+        ("meta", path.strip_prefix(meta_prefix.as_str())?)
+    };
+    let mut shape = String::new();
+    let mut in_brackets = false;
+    for c in rest.chars() {
+        match c {
+            '[' => {
+                in_brackets = true;
+                shape.push_str("[*]");
+            }
+            ']' if in_brackets => in_brackets = false,
+            _ if in_brackets => {}
+            _ => shape.push(c),
+        }
+    }
+    if shape.strip_prefix("volumes[*].").is_some_and(|source| !source.contains('.') && source != "hostPath") {
+        shape = "volumes[*].*".to_string();
+    }
+    Some(format!("{area}:{shape}"))
+}
+
 fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Document], finding: &Value) {
     let line = finding["line"].as_u64().expect("line") as usize;
     let column = finding["column"].as_u64().expect("column") as usize;
@@ -291,11 +394,20 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
 
     // The path: the kind's pod spec, a container list the rule covers, the rule's field.
     let prefix = pod_spec_prefix(api_version, kind);
-    let (suffix, lists) = rule_scope(&fixture.rule);
-    assert!(path.starts_with(prefix), "{at}: path {path} is not under {kind}'s pod spec {prefix}");
-    assert!(path.ends_with(suffix), "{at}: path {path} does not end with {suffix}");
-    let list = path[prefix.len()..].split('[').next().unwrap_or("");
-    assert!(lists.contains(&list), "{at}: {} does not cover {list} (path {path})", fixture.rule);
+    if let Some(shapes) = pod_security_shapes(&fixture.rule) {
+        let shape = path_shape(path, prefix).unwrap_or_else(|| panic!("{at}: path {path} is not under {kind}'s pod"));
+        assert!(
+            shapes.iter().flat_map(|s| expand_shape(s)).any(|s| s == shape),
+            "{at}: {} does not report {shape} (path {path})",
+            fixture.rule
+        );
+    } else {
+        let (suffix, lists) = rule_scope(&fixture.rule);
+        assert!(path.starts_with(prefix), "{at}: path {path} is not under {kind}'s pod spec {prefix}");
+        assert!(path.ends_with(suffix), "{at}: path {path} does not end with {suffix}");
+        let list = path[prefix.len()..].split('[').next().unwrap_or("");
+        assert!(lists.contains(&list), "{at}: {} does not cover {list} (path {path})", fixture.rule);
+    }
     if fixture.rule == "probes/readiness" {
         assert!(!matches!(kind, "Job" | "CronJob"), "{at}: probes are not checked for {kind}");
     }
@@ -382,6 +494,13 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
                 || rest.starts_with("<<")
                 || item.as_object().is_some_and(|map| map.keys().any(|k| key_written_here(k)));
             assert!(starts_item, "{context}: expected the container's first key at the location");
+        }
+        // A scalar item of a sequence (a capability in `add: [...]`): the finding points at it.
+        (Some(Segment::Index(_)), true, scalar) if !scalar.is_object() && !scalar.is_array() => {
+            let opened =
+                before_trimmed.ends_with('-') || before_trimmed.ends_with('[') || before_trimmed.ends_with(',');
+            assert!(opened, "{context}: expected a sequence item at the location");
+            assert!(scalar_written(scalar, &rest), "{context}: expected {scalar} written at the location");
         }
         _ => panic!("{context}: unexpected shape of the located node ({node})"),
     }

@@ -28,6 +28,8 @@ const MAX_INSTRUCTIONS: usize = 50_000_000;
 pub(crate) struct Prepared {
     engine: regorus::Engine,
     program: Option<Arc<Program>>,
+    /// Why the rules could not be compiled, when they run interpreted.
+    fallback_reason: Option<String>,
     data: RegoValue,
 }
 
@@ -53,8 +55,11 @@ impl Prepared {
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
         engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| policy_error("policies", &e))?;
-        let program = compile(&mut engine);
-        Ok(Prepared { engine, program, data })
+        let (program, fallback_reason) = match compile(&mut engine) {
+            Ok(program) => (Some(program), None),
+            Err(reason) => (None, Some(reason)),
+        };
+        Ok(Prepared { engine, program, fallback_reason, data })
     }
 
     pub(crate) fn mode(&self) -> &'static str {
@@ -63,6 +68,10 @@ impl Prepared {
         } else {
             "interpreted"
         }
+    }
+
+    pub(crate) fn fallback_reason(&self) -> Option<&str> {
+        self.fallback_reason.as_deref()
     }
 
     pub(crate) fn evaluator(&self) -> Evaluator {
@@ -97,9 +106,9 @@ impl Evaluator {
     }
 }
 
-fn compile(engine: &mut regorus::Engine) -> Option<Arc<Program>> {
-    let compiled = engine.compile_with_entrypoint(&AGGREGATE_RULE.into()).ok()?;
-    Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).ok()
+fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
+    let compiled = engine.compile_with_entrypoint(&AGGREGATE_RULE.into()).map_err(|e| e.to_string())?;
+    Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).map_err(|e| e.to_string())
 }
 
 /// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]) and the rule settings

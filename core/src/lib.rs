@@ -5,6 +5,8 @@
 //!    recording the position of every node ([`position`]).
 //! 2. [`linter`] evaluates the built-in Rego rules ([`rules`], embedded from `policies/`) against
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
+//!    The `security-context` rules check the Pod Security Standards level and version chosen
+//!    with [`pss`].
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
@@ -18,10 +20,12 @@ pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;
+pub mod pss;
 pub mod rules;
 
 pub use finding::{FileReport, Finding, Report, Severity, Summary};
 pub use linter::{BuildError, Linter, LinterBuilder, Source, Worker};
 pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};
+pub use pss::{PssLevel, PssSettings, PssVersion};
 pub use rules::RuleMeta;

@@ -84,6 +84,11 @@ impl LinterBuilder {
         self
     }
 
+    /// The rule setting stored under `key`, if any.
+    pub fn config_value(&self, key: &str) -> Option<&Value> {
+        self.config.get(key)
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
@@ -172,6 +177,11 @@ impl Linter {
     /// How policies run: `"compiled"` (an RVM program) or `"interpreted"`.
     pub fn evaluation_mode(&self) -> &'static str {
         self.prepared.mode()
+    }
+
+    /// Why the policies could not be compiled, when they run interpreted.
+    pub fn fallback_reason(&self) -> Option<&str> {
+        self.prepared.fallback_reason()
     }
 
     /// A worker with its own copy of the prepared engine.

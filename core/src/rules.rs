@@ -33,6 +33,9 @@ pub struct RuleMeta {
     pub pss_check: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    /// The first Pod Security Standards version with the check (`v1.0`, `v1.22`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
     /// Which objects the rule looks at: evaluation skips objects no enabled rule can apply to.
     pub scope: RuleScope,
     /// The Rego package that holds the rule's `violation` set.
@@ -150,6 +153,7 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         related_resources,
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
+        since: custom.get("since").and_then(Value::as_str).map(str::to_string),
         package,
     })
 }

@@ -14,17 +14,20 @@
 #   scope: pod-spec
 #   pss_check: privileged
 #   level: baseline
+#   since: v1.0
 #   remediation: |
 #     Remove `securityContext.privileged: true` (or set it to false). Grant the specific
 #     capabilities the workload needs with `securityContext.capabilities.add` instead.
 package plimsoll.rules.security_context.privileged
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
+	pss.baseline
 	some entry in k8s.containers
-	entry.container.securityContext.privileged == true
+	pss.security_context(entry).privileged == true
 	msg := sprintf("%s runs privileged", [k8s.describe(entry)])
-	path := array.concat(entry.path, ["securityContext", "privileged"])
+	path := array.concat(pss.security_context_path(entry), ["privileged"])
 }

@@ -1,0 +1,42 @@
+# METADATA
+# title: Containers that may gain privileges
+# description: |
+#   Unless `allowPrivilegeEscalation` is false, a process in the container can gain more
+#   privileges than its parent, through set-user-ID and set-group-ID programs or file
+#   capabilities: a foothold as an unprivileged user becomes root in the container. Pod Security
+#   Standards at the restricted level require `securityContext.allowPrivilegeEscalation: false`
+#   on regular, init and ephemeral containers from policy version v1.8 (check
+#   "allowPrivilegeEscalation"); from v1.25 pods with `spec.os.name: windows` are exempt.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+# custom:
+#   id: security-context/allow-privilege-escalation
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   pss_check: allowPrivilegeEscalation
+#   level: restricted
+#   since: v1.8
+#   remediation: |
+#     Set `securityContext.allowPrivilegeEscalation: false` on every container.
+package plimsoll.rules.security_context.allow_privilege_escalation
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	pss.restricted
+	pss.at_least(8)
+	not pss.windows_exempt
+	some entry in k8s.containers
+	value := pss.container_setting(entry, "allowPrivilegeEscalation")
+	value != false
+	msg := sprintf("%s %s", [k8s.describe(entry), problem(value)])
+	path := array.concat(pss.security_context_path(entry), ["allowPrivilegeEscalation"])
+}
+
+problem(value) := "allows privilege escalation (allowPrivilegeEscalation: true)" if value == true
+
+problem(value) := "does not set allowPrivilegeEscalation to false" if value != true

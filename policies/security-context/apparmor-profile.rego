@@ -1,0 +1,72 @@
+# METADATA
+# title: AppArmor profiles that weaken confinement
+# description: |
+#   On nodes with AppArmor, the container runtime confines every container with its default
+#   profile. Setting the profile to `Unconfined` removes that confinement. Pod Security Standards
+#   allow only `RuntimeDefault` and `Localhost` profiles from the baseline level up (check
+#   "appArmorProfile"), in `securityContext.appArmorProfile.type` of the pod and of regular, init
+#   and ephemeral containers, and in the older beta annotations
+#   `container.apparmor.security.beta.kubernetes.io/<container>`, where `runtime/default`,
+#   `localhost/<profile>` and an empty value are allowed.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+#   - https://kubernetes.io/docs/tutorials/security/apparmor/
+# custom:
+#   id: security-context/apparmor-profile
+#   severity: error
+#   default: true
+#   scope: pod-spec
+#   pss_check: appArmorProfile
+#   level: baseline
+#   since: v1.0
+#   remediation: |
+#     Remove the profile setting (the runtime default applies), or set
+#     `securityContext.appArmorProfile.type` to `RuntimeDefault`, or to `Localhost` with a
+#     `localhostProfile` loaded on the nodes. Replace the beta annotation with the field.
+package plimsoll.rules.security_context.apparmor_profile
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+allowed_types := {"RuntimeDefault", "Localhost"}
+
+annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	profile := pss.pod_security_context.appArmorProfile
+	forbidden_type(profile)
+	msg := sprintf("pod sets AppArmor profile type %s", [profile_type(profile)])
+	path := array.concat(pss.pod_security_context_path, ["appArmorProfile", "type"])
+}
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	some entry in k8s.containers
+	profile := pss.security_context(entry).appArmorProfile
+	forbidden_type(profile)
+	msg := sprintf("%s sets AppArmor profile type %s", [k8s.describe(entry), profile_type(profile)])
+	path := array.concat(pss.security_context_path(entry), ["appArmorProfile", "type"])
+}
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	some key, value in pss.annotations
+	startswith(key, annotation_prefix)
+	not allowed_annotation(value)
+	msg := sprintf("annotation %s sets AppArmor profile %q", [key, value])
+	path := array.concat(pss.metadata_path, ["annotations", key])
+}
+
+# A profile that is written (not null) must name an allowed type; a missing type is empty.
+forbidden_type(profile) if {
+	is_object(profile)
+	not pss.string_field(profile, "type") in allowed_types
+}
+
+profile_type(profile) := sprintf("%q", [pss.string_field(profile, "type")])
+
+allowed_annotation(value) if value in {"", "runtime/default"}
+
+allowed_annotation(value) if startswith(value, "localhost/")

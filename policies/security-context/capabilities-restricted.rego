@@ -1,0 +1,58 @@
+# METADATA
+# title: Containers that keep capabilities
+# description: |
+#   Even the default capabilities a container runtime grants (CHOWN, DAC_OVERRIDE, SETUID,
+#   NET_RAW on older runtimes, ...) are more than most applications need, and each one is a tool
+#   for an attacker who gets in. Pod Security Standards at the restricted level require every
+#   regular, init and ephemeral container to drop ALL capabilities and to add back at most
+#   NET_BIND_SERVICE, from policy version v1.22 (check "capabilities_restricted", which replaces
+#   "capabilities_baseline" there). From v1.25 pods with `spec.os.name: windows` are exempt.
+#   Added capabilities outside the default set are reported by
+#   security-context/capabilities-baseline, so that each value is reported once.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#   - https://man7.org/linux/man-pages/man7/capabilities.7.html
+# custom:
+#   id: security-context/capabilities-restricted
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   pss_check: capabilities_restricted
+#   level: restricted
+#   since: v1.22
+#   remediation: |
+#     Set `securityContext.capabilities.drop: ["ALL"]` on every container and add back only
+#     `NET_BIND_SERVICE`, if the container binds a port below 1024.
+package plimsoll.rules.security_context.capabilities_restricted
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	applies
+	some entry in k8s.containers
+	not drops_all(entry)
+	msg := sprintf("%s does not drop ALL capabilities", [k8s.describe(entry)])
+	path := array.concat(pss.security_context_path(entry), ["capabilities", "drop"])
+}
+
+# Capabilities of the default set other than NET_BIND_SERVICE (the others are reported by
+# capabilities-baseline).
+violation contains {"msg": msg, "path": path} if {
+	applies
+	some entry in k8s.containers
+	some i, capability in pss.security_context(entry).capabilities.add
+	capability in pss.default_capabilities
+	capability != "NET_BIND_SERVICE"
+	msg := sprintf("%s adds capability %q (restricted allows only NET_BIND_SERVICE)", [k8s.describe(entry), capability])
+	path := array.concat(pss.security_context_path(entry), ["capabilities", "add", i])
+}
+
+drops_all(entry) if "ALL" in pss.security_context(entry).capabilities.drop
+
+applies if {
+	pss.restricted
+	pss.at_least(22)
+	not pss.windows_exempt
+}

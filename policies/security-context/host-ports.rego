@@ -1,0 +1,37 @@
+# METADATA
+# title: Containers binding host ports
+# description: |
+#   A `hostPort` binds a port on the node's own addresses and forwards it to the container: the
+#   pod bypasses Services and network policies that select on the pod network, only one such
+#   pod fits per node, and the port is reachable wherever the node is. Pod Security Standards
+#   forbid host ports other than 0 from the baseline level up (check "hostPorts"), for regular,
+#   init and ephemeral containers.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+#   - https://kubernetes.io/docs/concepts/configuration/overview/#services
+# custom:
+#   id: security-context/host-ports
+#   severity: error
+#   default: true
+#   scope: pod-spec
+#   pss_check: hostPorts
+#   level: baseline
+#   since: v1.0
+#   remediation: |
+#     Remove `hostPort` from the container's ports and expose the port through a Service
+#     (ClusterIP, NodePort or LoadBalancer) instead.
+package plimsoll.rules.security_context.host_ports
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	some entry in k8s.containers
+	some i, port in entry.container.ports
+	is_number(port.hostPort)
+	port.hostPort != 0
+	msg := sprintf("%s binds host port %v", [k8s.describe(entry), port.hostPort])
+	path := array.concat(entry.path, ["ports", i, "hostPort"])
+}

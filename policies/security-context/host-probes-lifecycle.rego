@@ -1,0 +1,52 @@
+# METADATA
+# title: Probes and lifecycle hooks aimed at another host
+# description: |
+#   The kubelet runs httpGet and tcpSocket probes and lifecycle hooks from the node, with the
+#   node's network access. A `host` field points those requests somewhere other than the pod:
+#   a pod can make the kubelet reach addresses the pod itself cannot, such as the node's
+#   localhost or cloud metadata endpoints. Pod Security Standards forbid a non-empty `host` in
+#   liveness, readiness and startup probes and in postStart and preStop hooks from the baseline
+#   level up, from policy version v1.34 (check "hostProbesAndHostLifecycle").
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+# custom:
+#   id: security-context/host-probes-lifecycle
+#   severity: error
+#   default: true
+#   scope: pod-spec
+#   pss_check: hostProbesAndHostLifecycle
+#   level: baseline
+#   since: v1.34
+#   remediation: |
+#     Remove the `host` field: probes and hooks then go to the pod's own IP address. To reach
+#     another service, probe an endpoint of the container that checks that service itself.
+package plimsoll.rules.security_context.host_probes_lifecycle
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+# Where a host can be written: probes and lifecycle handlers, each with httpGet and tcpSocket
+# (tcpSocket is deprecated in lifecycle handlers but still read).
+handlers := [
+	["livenessProbe"],
+	["readinessProbe"],
+	["startupProbe"],
+	["lifecycle", "postStart"],
+	["lifecycle", "preStop"],
+]
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	pss.at_least(34)
+	some entry in k8s.containers
+	some handler in handlers
+	some action in ["httpGet", "tcpSocket"]
+	field := array.concat(handler, [action, "host"])
+	host := object.get(entry.container, field, "")
+	is_string(host)
+	host != ""
+	msg := sprintf("%s sends its %s %s to host %q", [k8s.describe(entry), concat(".", handler), action, host])
+	path := array.concat(entry.path, field)
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: Unmasked /proc
+# description: |
+#   Container runtimes mask and mount read-only the parts of /proc that expose or control the
+#   host kernel. `procMount: Unmasked` turns that off. Pod Security Standards allow only the
+#   `Default` proc mount from the baseline level up (check "procMount"), for regular, init and
+#   ephemeral containers. From policy version v1.35 baseline allows any proc mount in a pod that
+#   runs in its own user namespace (`hostUsers: false`), where /proc is the pod's own; restricted
+#   does not (see security-context/proc-mount-restricted).
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+#   - https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
+# custom:
+#   id: security-context/proc-mount
+#   severity: error
+#   default: true
+#   scope: pod-spec
+#   pss_check: procMount
+#   level: baseline
+#   since: v1.0
+#   remediation: |
+#     Remove `securityContext.procMount` or set it to `Default`. A workload that needs an
+#     unmasked /proc (nested containers) should run with `hostUsers: false`.
+package plimsoll.rules.security_context.proc_mount
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	not pss.user_namespace_relaxed
+	some entry in k8s.containers
+	proc_mount := pss.security_context(entry).procMount
+	pss.set(proc_mount)
+	proc_mount != "Default"
+	msg := sprintf("%s sets procMount to %s", [k8s.describe(entry), pss.quote(proc_mount)])
+	path := array.concat(pss.security_context_path(entry), ["procMount"])
+}

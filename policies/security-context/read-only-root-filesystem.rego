@@ -1,0 +1,34 @@
+# METADATA
+# title: Writable root file systems
+# description: |
+#   A container whose root file system is writable lets an intruder change the application's
+#   own binaries and configuration, and drop tools that survive until the container restarts;
+#   it also hides writes an application should make to a volume. `readOnlyRootFilesystem: true`
+#   forbids writes outside mounted volumes. This is a hardening best practice, not a Pod
+#   Security Standards check: it runs at every level and version. It applies to regular and
+#   init containers (ephemeral debug containers are exempt), and not to Windows pods
+#   (`spec.os.name: windows`), where the setting is not supported.
+# related_resources:
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+# custom:
+#   id: security-context/read-only-root-filesystem
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   remediation: |
+#     Set `securityContext.readOnlyRootFilesystem: true` and mount an emptyDir volume where the
+#     application writes (for example `/tmp` or a cache directory).
+package plimsoll.rules.security_context.read_only_root_filesystem
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	not pss.spec.os.name == "windows"
+	some entry in k8s.containers
+	entry.field in {"containers", "initContainers"}
+	pss.container_setting(entry, "readOnlyRootFilesystem") != true
+	msg := sprintf("%s does not set readOnlyRootFilesystem to true", [k8s.describe(entry)])
+	path := array.concat(pss.security_context_path(entry), ["readOnlyRootFilesystem"])
+}

@@ -1,0 +1,48 @@
+# METADATA
+# title: Containers that run as root (runAsUser 0)
+# description: |
+#   `runAsUser: 0` runs the container's processes as root, whatever the image says. Root in a
+#   container is root on the node for everything the isolation misses. Pod Security Standards at
+#   the restricted level forbid user 0 on the pod and on regular, init and ephemeral containers
+#   from policy version v1.23 (check "runAsUser"). From v1.35 a pod that runs in its own user
+#   namespace (`hostUsers: false`) is exempt: its root is not root on the node.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+# custom:
+#   id: security-context/run-as-user
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   pss_check: runAsUser
+#   level: restricted
+#   since: v1.23
+#   remediation: |
+#     Set `runAsUser` to a non-zero user ID (or remove it and set `runAsNonRoot: true` with an
+#     image that runs as a non-root user).
+package plimsoll.rules.security_context.run_as_user
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	applies
+	pss.pod_setting("runAsUser") == 0
+	msg := "pod runs as root (runAsUser: 0)"
+	path := array.concat(pss.pod_security_context_path, ["runAsUser"])
+}
+
+violation contains {"msg": msg, "path": path} if {
+	applies
+	some entry in k8s.containers
+	pss.container_setting(entry, "runAsUser") == 0
+	msg := sprintf("%s runs as root (runAsUser: 0)", [k8s.describe(entry)])
+	path := array.concat(pss.security_context_path(entry), ["runAsUser"])
+}
+
+applies if {
+	pss.restricted
+	pss.at_least(23)
+	not pss.user_namespace_relaxed
+}

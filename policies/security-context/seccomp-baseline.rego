@@ -1,0 +1,89 @@
+# METADATA
+# title: Seccomp profiles that weaken confinement
+# description: |
+#   Seccomp filters the system calls a container may make; the runtime's default profile blocks
+#   the ones containers have no business making (loading kernel modules, changing the clock,
+#   ...). `Unconfined` turns filtering off. Pod Security Standards allow only the `RuntimeDefault`
+#   and `Localhost` profiles from the baseline level up (check "seccompProfile_baseline"): from
+#   policy version v1.19 in `securityContext.seccompProfile.type` of the pod and of regular,
+#   init and ephemeral containers; before v1.19 in the alpha annotations
+#   `seccomp.security.alpha.kubernetes.io/pod` and
+#   `container.seccomp.security.alpha.kubernetes.io/<container>`, which allow `runtime/default`,
+#   `docker/default` and `localhost/<profile>`. At the restricted level, v1.19 and later, the
+#   check "seccompProfile_restricted" takes over (see security-context/seccomp-restricted); this
+#   rule still reports the profiles baseline forbids, except in Windows pods, which that check
+#   exempts from v1.25.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+#   - https://kubernetes.io/docs/tutorials/security/seccomp/
+# custom:
+#   id: security-context/seccomp-baseline
+#   severity: error
+#   default: true
+#   scope: pod-spec
+#   pss_check: seccompProfile_baseline
+#   level: baseline
+#   since: v1.0
+#   remediation: |
+#     Set `securityContext.seccompProfile.type` to `RuntimeDefault` (or to `Localhost` with a
+#     `localhostProfile` installed on the nodes) instead of `Unconfined`, and replace the
+#     alpha annotations with the field.
+package plimsoll.rules.security_context.seccomp_baseline
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+allowed_types := {"RuntimeDefault", "Localhost"}
+
+pod_annotation := "seccomp.security.alpha.kubernetes.io/pod"
+
+container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
+
+# v1.19 and later: the seccompProfile fields.
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	pss.at_least(19)
+	not pss.overridden_by_windows_exemption
+	some setter in setters
+	profile_type := pss.string_field(setter.profile, "type")
+	not profile_type in allowed_types
+	msg := sprintf("%s sets seccomp profile type %q", [setter.who, profile_type])
+	path := array.concat(setter.path, ["type"])
+}
+
+# Before v1.19: the alpha annotations, for the pod and for each container by name.
+violation contains {"msg": msg, "path": path} if {
+	pss.baseline
+	not pss.at_least(19)
+	some key in annotation_keys
+	value := pss.annotations[key]
+	not allowed_annotation(value)
+	msg := sprintf("annotation %s sets seccomp profile %q", [key, value])
+	path := array.concat(pss.metadata_path, ["annotations", key])
+}
+
+# {"who", "profile", "path"} for the pod and each container that writes a seccompProfile.
+setters contains {"who": "pod", "profile": profile, "path": path} if {
+	profile := pss.pod_security_context.seccompProfile
+	is_object(profile)
+	path := array.concat(pss.pod_security_context_path, ["seccompProfile"])
+}
+
+setters contains {"who": k8s.describe(entry), "profile": profile, "path": path} if {
+	some entry in k8s.containers
+	profile := pss.security_context(entry).seccompProfile
+	is_object(profile)
+	path := array.concat(pss.security_context_path(entry), ["seccompProfile"])
+}
+
+annotation_keys contains pod_annotation
+
+annotation_keys contains concat("", [container_annotation_prefix, entry.container.name]) if {
+	some entry in k8s.containers
+	is_string(entry.container.name)
+}
+
+allowed_annotation(value) if value in {"runtime/default", "docker/default"}
+
+allowed_annotation(value) if startswith(value, "localhost/")

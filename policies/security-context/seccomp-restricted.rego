@@ -1,0 +1,43 @@
+# METADATA
+# title: Containers without a seccomp profile
+# description: |
+#   Without a seccomp profile (until the kubelet's SeccompDefault setting, which not every
+#   cluster enables) a container may make every system call the kernel offers, including the
+#   rarely needed ones most kernel exploits go through. Pod Security Standards at the restricted
+#   level require a `RuntimeDefault` or `Localhost` profile from policy version v1.19 (check
+#   "seccompProfile_restricted"): in the pod's `securityContext.seccompProfile`, or in that of
+#   every regular, init and ephemeral container. From v1.25 pods with `spec.os.name: windows`
+#   are exempt. A profile of a forbidden type is reported by security-context/seccomp-baseline,
+#   so that each value is reported once.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#   - https://kubernetes.io/docs/tutorials/security/seccomp/
+# custom:
+#   id: security-context/seccomp-restricted
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   pss_check: seccompProfile_restricted
+#   level: restricted
+#   since: v1.19
+#   remediation: |
+#     Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (it applies to every
+#     container), or on each container.
+package plimsoll.rules.security_context.seccomp_restricted
+
+import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.pss
+import rego.v1
+
+# Neither the container nor the pod sets a profile. (A pod profile of a forbidden type is
+# reported by seccomp-baseline, once for all the containers that inherit it.)
+violation contains {"msg": msg, "path": path} if {
+	pss.restricted
+	pss.at_least(19)
+	not pss.windows_exempt
+	pss.pod_setting("seccompProfile") == null
+	some entry in k8s.containers
+	pss.container_setting(entry, "seccompProfile") == null
+	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [k8s.describe(entry)])
+	path := array.concat(pss.security_context_path(entry), ["seccompProfile", "type"])
+}

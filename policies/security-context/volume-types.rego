@@ -1,0 +1,47 @@
+# METADATA
+# title: Volume types outside the restricted set
+# description: |
+#   Besides hostPath, many volume types reach outside the pod's own storage: network file
+#   systems and block devices mounted by the node (nfs, iscsi, rbd, cephfs, ...), cloud disks
+#   named directly rather than through a claim, flexVolume drivers that run as root on the node,
+#   and gitRepo, which runs git on the node. Pod Security Standards at the restricted level
+#   (check "restrictedVolumes") allow only configMap, csi, downwardAPI, emptyDir, ephemeral,
+#   image, persistentVolumeClaim, projected and secret volumes. hostPath volumes are reported by
+#   security-context/host-path-volumes, so that each is reported once.
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#   - https://kubernetes.io/docs/concepts/storage/volumes/
+# custom:
+#   id: security-context/volume-types
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   pss_check: restrictedVolumes
+#   level: restricted
+#   since: v1.0
+#   remediation: |
+#     Mount the storage through a PersistentVolumeClaim (the cluster administrator provides the
+#     PersistentVolume or a StorageClass), a CSI driver, or one of the other allowed types.
+package plimsoll.rules.security_context.volume_types
+
+import data.plimsoll.lib.pss
+import rego.v1
+
+# The volume sources restricted forbids (hostPath has a rule of its own).
+restricted_sources := {
+	"awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "fc", "flexVolume",
+	"flocker", "gcePersistentDisk", "gitRepo", "glusterfs", "iscsi", "nfs",
+	"photonPersistentDisk", "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos",
+	"vsphereVolume",
+}
+
+violation contains {"msg": msg, "path": path} if {
+	pss.restricted
+	some i, volume in pss.spec.volumes
+	is_object(volume)
+	not pss.allowed_volume_source(volume)
+	some source in restricted_sources
+	pss.set(volume[source])
+	msg := sprintf("volume %s uses the %s volume type", [pss.describe_volume(volume, i), source])
+	path := array.concat(pss.spec_path, ["volumes", i, source])
+}
