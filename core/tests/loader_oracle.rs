@@ -14,6 +14,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::record_score;
 use plimsoll_core::load::read_documents;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -311,13 +313,3 @@ fn differential_corpora() {
     check("corpora/", mismatches);
 }
 
-/// Prints a conformance score and keeps it under the target directory, where the test command
-/// collects every suite's score line (cargo hides the output of passing tests).
-fn record_score(line: &str) {
-    println!("{line}");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("scores");
-    let name = line.split(':').next().unwrap_or("score").replace(' ', "-");
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{line}\n"));
-    }
-}

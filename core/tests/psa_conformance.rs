@@ -16,9 +16,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::record_score;
 use plimsoll_core::{Linter, PssLevel, PssSettings, PssVersion, RuleMeta};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -223,8 +224,7 @@ fn pod_security_admission_fixtures() {
     let passed: usize = results.values().map(|(passed, _)| passed).sum();
     let failures: Vec<&String> = results.values().flat_map(|(_, failures)| failures).collect();
 
-    // Written to the process's stderr, past the test harness' capture, so that every run shows it.
-    let _ = writeln!(std::io::stderr(), "psa fixtures: {passed}/{total}");
+    record_score(&format!("psa fixtures: {passed}/{total}"));
     for failure in failures.iter().take(60) {
         println!("  {failure}");
     }

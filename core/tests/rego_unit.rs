@@ -9,9 +9,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::record_score;
 use plimsoll_core::rules::{policy_file_kind, rego_package, PolicyFileKind, BUILTIN_POLICY_FILES};
 use regorus::{Engine, Value};
-use std::io::Write as _;
 
 /// The engine with every built-in module and the linter's base data.
 fn engine() -> Engine {
@@ -62,6 +63,6 @@ fn every_rego_test_passes() {
             Err(error) => failures.push(format!("{rule} ({file}): error: {error}")),
         }
     }
-    let _ = writeln!(std::io::stderr(), "rego tests: {}/{} passed", tests.len() - failures.len(), tests.len());
+    record_score(&format!("rego tests: {}/{} passed", tests.len() - failures.len(), tests.len()));
     assert!(failures.is_empty(), "{} Rego tests failed:\n  {}", failures.len(), failures.join("\n  "));
 }
