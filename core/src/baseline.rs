@@ -1,7 +1,8 @@
 //! Baselines: today's findings recorded so that CI fails only on new ones.
 //!
 //! [`Baseline::from_report`] records each reported finding by what it is about, not where it is:
-//! rule, file, object (kind, namespace, name), field path and message. Line numbers are left out,
+//! rule, file, object (kind, namespace, name), field path and message. Line numbers are left out
+//! (also from the loader's messages, see [`stable_message`]),
 //! so a baseline survives edits elsewhere in a file; identical findings are counted, so a second
 //! copy of a known problem is still new. [`Baseline::apply`] moves the findings a baseline covers
 //! from a report's findings to its suppressed list (kind `baseline`) and says how many recorded
@@ -56,9 +57,32 @@ impl FindingKey {
                 name: o.name.clone(),
             }),
             path: finding.path.as_ref().map(ToString::to_string),
-            message: finding.message.clone(),
+            message: stable_message(finding),
         }
     }
+}
+
+/// A finding's message as identity: as written for rule findings; for the loader's findings,
+/// which belong to no object and may quote line numbers ("first on line 17"), with every run of
+/// digits replaced by `#`, so that they survive lines moving.
+pub fn stable_message(finding: &Finding) -> String {
+    if finding.object.is_some() {
+        return finding.message.clone();
+    }
+    let mut message = String::with_capacity(finding.message.len());
+    let mut in_number = false;
+    for c in finding.message.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                message.push('#');
+            }
+            in_number = true;
+        } else {
+            message.push(c);
+            in_number = false;
+        }
+    }
+    message
 }
 
 /// A set of known findings, with multiplicity.

@@ -14,6 +14,7 @@
 //! The SARIF object model comes from the `serde-sarif` crate.
 
 use super::Context;
+use plimsoll_core::baseline::stable_message;
 use plimsoll_core::suppress::{SuppressedFinding, SuppressionKind};
 use plimsoll_core::{Finding, Report, RuleMeta, Severity};
 use serde_json::json;
@@ -146,19 +147,19 @@ fn result(finding: &Finding, index: &BTreeMap<&str, i64>, suppressed: Option<&Su
     if let Some(template) = &finding.template {
         properties.insert("template".to_string(), json!(template.to_string()));
     }
-    let builder = SarifResult::builder()
+    let mut result = SarifResult::builder()
         .rule_id(finding.rule.clone())
         .level(level(finding.severity))
         .message(Message::builder().text(finding.message.clone()).build())
         .locations(vec![location(finding)])
         .partial_fingerprints(fingerprints)
-        .properties(PropertyBag::builder().additional_properties(properties).build());
-    match (index.get(finding.rule.as_str()), suppressed) {
-        (Some(&i), Some(s)) => builder.rule_index(i).suppressions(vec![suppression(s)]).build(),
-        (Some(&i), None) => builder.rule_index(i).build(),
-        (None, Some(s)) => builder.suppressions(vec![suppression(s)]).build(),
-        (None, None) => builder.build(),
+        .build();
+    result.rule_index = index.get(finding.rule.as_str()).copied();
+    result.suppressions = suppressed.map(|s| vec![suppression(s)]);
+    if !properties.is_empty() {
+        result.properties = Some(PropertyBag::builder().additional_properties(properties).build());
     }
+    result
 }
 
 fn location(finding: &Finding) -> Location {
@@ -218,11 +219,13 @@ fn uri(file: &str) -> String {
 }
 
 /// What a finding is about, hashed: rule, file, object (kind, namespace, name) and field path;
-/// for loader findings, which have no object, the message instead. FNV-1a, 64 bits, as hex:
-/// stable across platforms and releases, unlike the standard library's hasher.
+/// for loader findings, which have no object, the message instead, without its line numbers
+/// ([`stable_message`]). FNV-1a, 64 bits, as hex: stable across platforms and releases, unlike
+/// the standard library's hasher.
 pub fn fingerprint(finding: &Finding) -> String {
     let mut parts = vec![finding.rule.as_str(), &finding.file];
     let path = finding.path.as_ref().map(ToString::to_string);
+    let message = stable_message(finding);
     match &finding.object {
         Some(object) => {
             parts.push(&object.kind);
@@ -230,7 +233,7 @@ pub fn fingerprint(finding: &Finding) -> String {
             parts.push(object.name.as_deref().unwrap_or(""));
             parts.push(path.as_deref().unwrap_or(""));
         }
-        None => parts.push(&finding.message),
+        None => parts.push(&message),
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
