@@ -14,7 +14,7 @@
 //! ```yaml
 //! rules:
 //!   profile: default            # default | all | supply-chain
-//!   enable: [images/digest]     # IDs, short names or categories
+//!   enable: [images]            # IDs, short names or categories
 //!   disable: [probes]
 //!   severity: {images/latest-tag: error}
 //! fail_on: warning              # error | warning | info | never
