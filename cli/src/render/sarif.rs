@@ -196,12 +196,11 @@ fn suppression(suppressed: &SuppressedFinding) -> Suppression {
         SuppressionKind::Annotation | SuppressionKind::Comment => "inSource",
         SuppressionKind::Exemption | SuppressionKind::Baseline => "external",
     };
-    let builder = Suppression::builder().kind(json!(kind)).status(json!("accepted"));
-    let note = format!("{}", suppressed.suppression.kind.as_str());
-    match &suppressed.suppression.reason {
-        Some(reason) => builder.justification(format!("{note}: {reason}")).build(),
-        None => builder.justification(note).build(),
-    }
+    Suppression::builder()
+        .kind(json!(kind))
+        .status(json!("accepted"))
+        .justification(super::suppression_note(suppressed))
+        .build()
 }
 
 /// A relative URI reference for a file name: `/`-separated, with characters outside the
