@@ -2,8 +2,9 @@
 //!
 //! Paths are expanded in order: a file is taken as is (whatever its extension), a directory is
 //! searched for `.yaml`, `.yml` and `.json` files in sorted order, skipping hidden directories,
-//! and `-` reads standard input. Reading happens in parallel; the order of the result is the
-//! order of the expansion, so reports are deterministic.
+//! and `-` reads standard input. Files the configuration's `ignore_paths` covers are left out
+//! ([`collect_except`]). Reading happens in parallel; the order of the result is the order of the
+//! expansion, so reports are deterministic.
 
 use plimsoll_core::Source;
 use rayon::prelude::*;
