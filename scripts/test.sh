@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, and Go from Debian's packages for the differential YAML tests), then runs the
-# workspace tests, checks that core builds for wasm32, and lints core for panics.
+# target, clippy, Go from Debian's packages for the differential YAML tests, and pre-commit and
+# junitparser from PyPI for the CI-integration tests), then runs the workspace tests, checks that
+# core builds for wasm32, and lints core for panics.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,6 +17,20 @@ install_flag=()
 [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null && install_flag=(--install)
 testdata/loader/oracle/build-oracle.sh "${install_flag[@]}" \
   || echo "oracle unavailable: the differential loader test will be skipped"
+
+step "CI-integration tools: pre-commit and junitparser (PyPI)"
+# cli/tests/integrations.rs commits through real pre-commit hooks and reads JUnit output back with
+# junitparser; it skips a missing tool unless PLIMSOLL_REQUIRE_TOOLS=1, set here once both import.
+for module in pre_commit:pre-commit junitparser:junitparser; do
+  python3 -c "import ${module%%:*}" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check "${module##*:}" \
+    || echo "could not install ${module##*:}"
+done
+if python3 -c "import pre_commit, junitparser" 2>/dev/null && command -v git >/dev/null; then
+  export PLIMSOLL_REQUIRE_TOOLS=1
+else
+  echo "pre-commit, junitparser or git unavailable: the integration tests that need them will be skipped"
+fi
 
 step "tests"
 # Conformance suites leave their score lines here (cargo hides passing tests' output).

@@ -34,9 +34,10 @@ pub struct LintArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Exit with status 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Exit with status 1 when a finding at or above this severity is reported
+    /// [default: error, or `fail_on` from the configuration file].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Turn on a rule that is off by default (ID or short name; repeatable).
     #[arg(long, value_name = "RULE")]
@@ -56,12 +57,50 @@ pub struct LintArgs {
 
     /// Pod Security Standards level the security-context rules check: `baseline` runs only the
     /// baseline rules, `restricted` runs them all.
-    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = PssLevelArg::Restricted)]
-    pub pss_level: PssLevelArg,
+    /// [default: restricted, or the configuration file's `pss.level`]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub pss_level: Option<PssLevelArg>,
 
     /// Pod Security Standards policy version whose checks apply: `v1.0` … `v1.37`, or `latest`.
-    #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_pss_version)]
-    pub pss_version: PssVersion,
+    /// [default: latest, or the configuration file's `pss.version`]
+    #[arg(long, value_name = "VERSION", value_parser = parse_pss_version)]
+    pub pss_version: Option<PssVersion>,
+
+    // --- CI integration: configuration, suppressions, baselines, output ---------------------
+    /// Write the report to this file instead of standard output; a summary line still goes to
+    /// standard error.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Read settings from this file instead of looking for `.plimsoll.yaml` in the working
+    /// directory and its parents.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.plimsoll.yaml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Do not let `plimsoll.io/ignore` annotations and `# plimsoll-ignore:` comments suppress
+    /// findings (configuration exemptions still apply).
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+
+    /// List suppressed findings too, with how they were suppressed and why.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the findings of this run in a baseline file (and treat them as known).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Print only the report: no progress bar, no summary or notes on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
@@ -89,6 +128,12 @@ pub enum Format {
     Compact,
     /// The JSON report (stable, versioned).
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs).
+    Sarif,
+    /// JUnit XML: one test case per object and rule.
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request's files.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,11 +1,16 @@
 //! The subcommands. Each returns the process exit code.
 
 use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat};
+use crate::config_file::{self, LoadError};
+use crate::progress::Progress;
 use crate::render;
 use crate::walk;
+use plimsoll_core::baseline::Baseline;
+use plimsoll_core::config::FailOn as ConfigFailOn;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -13,7 +18,24 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// `plimsoll lint`.
 pub fn lint(args: &LintArgs) -> u8 {
-    let mut builder = Linter::builder().pss_level(args.pss_level.into()).pss_version(args.pss_version);
+    let loaded = match config_file::load(args.config.as_deref(), args.no_config) {
+        Ok(loaded) => loaded,
+        Err(error) => return config_error(error),
+    };
+    let mut builder = Linter::builder();
+    // The configuration file first, so that command-line options override it.
+    if let Some(loaded) = &loaded {
+        builder = match loaded.config.apply(builder) {
+            Ok(builder) => builder,
+            Err(errors) => return config_error(LoadError::Invalid(errors)),
+        };
+    }
+    if let Some(level) = args.pss_level {
+        builder = builder.pss_level(level.into());
+    }
+    if let Some(version) = args.pss_version {
+        builder = builder.pss_version(version);
+    }
     if !args.only.is_empty() {
         builder = builder.only(args.only.iter().cloned());
     }
@@ -23,47 +45,169 @@ pub fn lint(args: &LintArgs) -> u8 {
     for rule in &args.disable {
         builder = builder.disable(rule);
     }
+    if args.no_inline_ignores {
+        builder = builder.inline_ignores(false);
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
     };
-    let collected = walk::collect(&args.paths);
+    let collected = match &loaded {
+        Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
+        None => walk::collect(&args.paths),
+    };
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);
     }
     if collected.sources.is_empty() {
-        if collected.errors.is_empty() {
-            let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("plimsoll: no .yaml, .yml or .json files found in {}", paths.join(", "));
-        }
-        return EXIT_ERROR;
+        return nothing_to_lint(args, &collected);
     }
-    let report = linter.lint_sources(&collected.sources);
+    let progress = Progress::new(collected.sources.len(), args.quiet);
+    let mut report = linter.lint_sources_with_progress(&collected.sources, &|| progress.tick());
+    progress.finish();
+    if let Err(code) = apply_baselines(args, &mut report) {
+        return code;
+    }
     let texts: HashMap<&str, &str> = collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())).collect();
-    if let Err(error) = write_report(args, &report, &texts, linter.catalog()) {
+    if let Err(error) = write_report(args, &report, &texts, &linter) {
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("plimsoll: cannot write the report: {error}");
             return EXIT_ERROR;
         }
     }
+    if args.output.is_some() && !args.quiet {
+        eprintln!("{}", render::human::summary_line(&report));
+    }
     if !collected.errors.is_empty() {
         return EXIT_ERROR;
     }
-    exit_code(&report, args.fail_on)
+    let configured = loaded.as_ref().and_then(|l| l.config.fail_on());
+    exit_code(&report, threshold(args.fail_on, configured))
 }
 
-fn write_report(args: &LintArgs, report: &Report, texts: &HashMap<&str, &str>, rules: &[RuleMeta]) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Json => render::json::render(report, &mut out)?,
-        Format::Compact => render::compact::render(report, &mut out)?,
-        Format::Human => {
-            let style = render::human::Style { color: use_color(args.color), width: terminal_width() };
-            render::human::render(report, texts, rules, &style, &mut out)?;
+/// No source to lint: an error, unless the configuration's `ignore_paths` left every file out
+/// (a pre-commit hook may pass only ignored files).
+fn nothing_to_lint(args: &LintArgs, collected: &walk::Collected) -> u8 {
+    if !collected.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    if collected.ignored > 0 {
+        if !args.quiet {
+            eprintln!("plimsoll: nothing to lint: the configuration's ignore_paths covers every file");
+        }
+        return EXIT_CLEAN;
+    }
+    let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("plimsoll: no .yaml, .yml or .json files found in {}", paths.join(", "));
+    EXIT_ERROR
+}
+
+fn config_error(error: LoadError) -> u8 {
+    match error {
+        LoadError::Read { name, message } => eprintln!("plimsoll: cannot read the configuration {name}: {message}"),
+        LoadError::Invalid(errors) => {
+            for error in errors.0 {
+                eprintln!("{:?}", miette::Report::new(error));
+            }
         }
     }
-    out.flush()
+    EXIT_ERROR
+}
+
+/// `--write-baseline` records the findings and, unless `--baseline` names another file, treats
+/// them as known; `--baseline` moves the findings it records to the suppressed list.
+fn apply_baselines(args: &LintArgs, report: &mut Report) -> Result<(), u8> {
+    let written = match &args.write_baseline {
+        Some(path) => Some(write_baseline(args, path, report)?),
+        None => None,
+    };
+    let baseline = match (&args.baseline, written) {
+        (Some(path), _) => read_baseline(path)?,
+        (None, Some(written)) => written,
+        (None, None) => return Ok(()),
+    };
+    let outcome = baseline.apply(report);
+    if outcome.stale > 0 && !args.quiet {
+        let entries = if outcome.stale == 1 { "finding no longer occurs" } else { "findings no longer occur" };
+        eprintln!("plimsoll: {} baseline {entries}; --write-baseline records the current ones", outcome.stale);
+    }
+    Ok(())
+}
+
+fn write_baseline(args: &LintArgs, path: &Path, report: &Report) -> Result<Baseline, u8> {
+    let baseline = Baseline::from_report(report);
+    if let Err(error) = std::fs::write(path, baseline.to_json()) {
+        eprintln!("plimsoll: cannot write the baseline {}: {error}", path.display());
+        return Err(EXIT_ERROR);
+    }
+    if !args.quiet {
+        let noun = if baseline.len() == 1 { "finding" } else { "findings" };
+        eprintln!("plimsoll: recorded {} {noun} in {}", baseline.len(), path.display());
+    }
+    Ok(baseline)
+}
+
+fn read_baseline(path: &Path) -> Result<Baseline, u8> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("plimsoll: cannot read the baseline {}: {error}", path.display());
+        EXIT_ERROR
+    })?;
+    Baseline::parse(&text).map_err(|error| {
+        eprintln!("plimsoll: {}: {error}", path.display());
+        EXIT_ERROR
+    })
+}
+
+/// Writes the report to `--output` or standard output.
+fn write_report(args: &LintArgs, report: &Report, texts: &HashMap<&str, &str>, linter: &Linter) -> io::Result<()> {
+    match &args.output {
+        Some(path) => {
+            let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+            render_report(args, report, texts, linter, false, &mut out)?;
+            out.flush()
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            render_report(args, report, texts, linter, use_color(args.color), &mut out)?;
+            out.flush()
+        }
+    }
+}
+
+fn render_report(
+    args: &LintArgs,
+    report: &Report,
+    texts: &HashMap<&str, &str>,
+    linter: &Linter,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let enabled = linter.enabled_rules();
+    let context = render::Context { rules: linter.catalog(), enabled: &enabled, show_suppressed: args.show_suppressed };
+    match args.format {
+        Format::Json if args.show_suppressed => writeln!(out, "{}", report.to_json_with_suppressed()),
+        Format::Json => render::json::render(report, out),
+        Format::Compact => {
+            render::compact::render(report, out)?;
+            if args.show_suppressed {
+                render::compact::render_suppressed(report, out)?;
+            }
+            Ok(())
+        }
+        Format::Human => {
+            let style = render::human::Style {
+                color,
+                width: terminal_width(),
+                show_suppressed: args.show_suppressed,
+                summary: !args.quiet,
+            };
+            render::human::render(report, texts, linter.catalog(), &style, out)
+        }
+        Format::Sarif => render::sarif::render(report, &context, out),
+        Format::Junit => render::junit::render(report, &context, out),
+        Format::Github => render::github::render(report, &context, out),
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -79,15 +223,22 @@ fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
 }
 
-fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-        FailOn::Never => return EXIT_CLEAN,
-    };
-    match report.max_severity() {
-        Some(worst) if worst >= threshold => EXIT_FINDINGS,
+/// The severity that fails the run: `--fail-on`, else the configuration's `fail_on`, else
+/// `error`; `None` for `never`.
+fn threshold(flag: Option<FailOn>, configured: Option<ConfigFailOn>) -> Option<Severity> {
+    match (flag, configured) {
+        (Some(FailOn::Error), _) => Some(Severity::Error),
+        (Some(FailOn::Warning), _) => Some(Severity::Warning),
+        (Some(FailOn::Info), _) => Some(Severity::Info),
+        (Some(FailOn::Never), _) => None,
+        (None, Some(configured)) => configured.threshold(),
+        (None, None) => Some(Severity::Error),
+    }
+}
+
+fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
+    match (report.max_severity(), threshold) {
+        (Some(worst), Some(threshold)) if worst >= threshold => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }
 }

@@ -3,6 +3,8 @@
 
 mod args;
 mod commands;
+mod config_file;
+mod progress;
 mod render;
 mod walk;
 

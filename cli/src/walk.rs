@@ -2,8 +2,9 @@
 //!
 //! Paths are expanded in order: a file is taken as is (whatever its extension), a directory is
 //! searched for `.yaml`, `.yml` and `.json` files in sorted order, skipping hidden directories,
-//! and `-` reads standard input. Reading happens in parallel; the order of the result is the
-//! order of the expansion, so reports are deterministic.
+//! and `-` reads standard input. Files the configuration's `ignore_paths` covers are left out
+//! ([`collect_except`]). Reading happens in parallel; the order of the result is the order of the
+//! expansion, so reports are deterministic.
 
 use plimsoll_core::Source;
 use rayon::prelude::*;
@@ -26,6 +27,8 @@ pub struct PathError {
 pub struct Collected {
     pub sources: Vec<Source>,
     pub errors: Vec<PathError>,
+    /// Files left out because the configuration's `ignore_paths` covers them.
+    pub ignored: usize,
 }
 
 enum Input {
@@ -35,6 +38,12 @@ enum Input {
 
 /// Expands and reads `paths`.
 pub fn collect(paths: &[PathBuf]) -> Collected {
+    collect_except(paths, &|_| false)
+}
+
+/// Expands and reads `paths`, leaving out the files `ignore` covers (named files too: a
+/// pre-commit hook names every changed file).
+pub fn collect_except(paths: &[PathBuf], ignore: &dyn Fn(&Path) -> bool) -> Collected {
     let mut errors = Vec::new();
     let mut inputs = Vec::new();
     for path in paths {
@@ -48,6 +57,9 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
             errors.push(PathError { path: display(path), message: "no such file or directory".into() });
         }
     }
+    let before = inputs.len();
+    inputs.retain(|input| !matches!(input, Input::File(path) if ignore(path)));
+    let ignored = before - inputs.len();
     let results: Vec<Result<Source, PathError>> = inputs.into_par_iter().map(read_input).collect();
     let mut sources = Vec::new();
     for result in results {
@@ -56,7 +68,7 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
             Err(error) => errors.push(error),
         }
     }
-    Collected { sources, errors }
+    Collected { sources, errors, ignored }
 }
 
 fn expand_directory(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<PathError>) {

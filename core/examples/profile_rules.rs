@@ -1,19 +1,37 @@
-//! Times evaluation per rule on the workload documents of a corpus (development aid).
+//! Times evaluation of each built-in rule alone, and of the default set, on the objects with a
+//! pod spec in a corpus directory (development aid: `cargo run --release --example profile_rules DIR`).
 use std::time::Instant;
+
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_default();
-    let mut texts = Vec::new();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        if let Ok(t) = std::fs::read_to_string(entry.path()) { texts.push(t); }
-    }
+    let texts: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .collect();
     let loaded: Vec<_> = texts.iter().map(|t| plimsoll_core::load("x", t)).collect();
-    let docs: Vec<_> = loaded.iter().flat_map(|l| l.documents.iter()).filter(|d| plimsoll_core::kinds::carries_pod_spec(&d.value)).collect();
-    let sets: Vec<Vec<&str>> = vec![vec![], vec!["privileged"], vec!["latest-tag"], vec!["readiness"], vec!["memory-limits"], vec!["privileged", "latest-tag", "readiness", "memory-limits"]];
+    let docs: Vec<_> = loaded
+        .iter()
+        .flat_map(|l| l.documents.iter())
+        .filter(|d| plimsoll_core::kinds::carries_pod_spec(&d.value))
+        .collect();
+    let catalog = plimsoll_core::rules::builtin_rules().unwrap_or_default();
+    let mut sets: Vec<Vec<String>> = vec![vec![]];
+    sets.extend(catalog.iter().map(|r| vec![r.id.clone()]));
+    sets.push(catalog.iter().filter(|r| r.enabled_by_default).map(|r| r.id.clone()).collect());
     for only in sets {
-        let linter = match plimsoll_core::Linter::builder().only(only.clone()).build() { Ok(l) => l, Err(e) => return eprintln!("{e}") };
+        let linter = match plimsoll_core::Linter::builder().only(only.clone()).build() {
+            Ok(linter) => linter,
+            Err(error) => return eprintln!("{error}"),
+        };
         let mut worker = linter.worker();
-        let t1 = Instant::now();
-        for d in &docs { worker.lint_document(d); }
-        println!("{:?}: {:.1} µs/doc over {} docs", only, t1.elapsed().as_secs_f64() * 1e6 / docs.len() as f64, docs.len());
+        let start = Instant::now();
+        for document in &docs {
+            worker.lint_document(document);
+        }
+        let label = if only.len() > 3 { format!("default set ({} rules)", only.len()) } else { only.join(",") };
+        let micros = start.elapsed().as_secs_f64() * 1e6 / docs.len() as f64;
+        println!("{micros:8.1} µs/object  {label} [{}]", linter.evaluation_mode());
     }
 }

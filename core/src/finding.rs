@@ -6,6 +6,7 @@
 
 use crate::load::ObjectRef;
 use crate::position::{Path, Span};
+use crate::suppress::{SuppressedFinding, Suppression};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -91,11 +92,28 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// YAML documents read (list items counted one by one).
     pub documents: usize,
+    /// Findings that an exemption, annotation or comment suppressed (see [`crate::suppress`]).
+    pub suppressed: Vec<SuppressedFinding>,
+    /// The Kubernetes objects linted, in source order.
+    pub objects: Vec<LintedObject>,
+}
+
+/// A Kubernetes object that was linted: reports that list checks per object (JUnit) need the
+/// objects without findings too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LintedObject {
+    pub file: Arc<str>,
+    pub object: ObjectRef,
+    /// Index of the YAML document within the file.
+    pub document: usize,
+    /// Whether the object carries a pod spec (rules scoped to pod specs looked at it).
+    pub pod_spec: bool,
 }
 
 impl FileReport {
     pub(crate) fn sort(&mut self) {
         self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     }
 }
 
@@ -108,6 +126,15 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings not reported because a suppression or the baseline covers them. An addition to
+    /// the normative report: serialized only when non-zero, so reports without suppressions read
+    /// exactly as before.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// All findings of a run, in input order (files as given, findings by position within a file).
@@ -115,26 +142,39 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Findings kept out of `findings` by a suppression or the baseline, in input order.
+    pub suppressed: Vec<SuppressedFinding>,
+    /// Every object linted, in input order.
+    pub objects: Vec<LintedObject>,
 }
 
 impl Report {
     /// Gathers file reports (already in input order).
     pub fn from_files(files: Vec<FileReport>) -> Report {
-        let mut summary = Summary { files: files.len(), ..Summary::default() };
-        let mut findings = Vec::new();
+        let mut report = Report { summary: Summary { files: files.len(), ..Summary::default() }, ..Report::default() };
         for file in files {
-            summary.documents += file.documents;
-            findings.extend(file.findings);
+            report.summary.documents += file.documents;
+            report.findings.extend(file.findings);
+            report.suppressed.extend(file.suppressed);
+            report.objects.extend(file.objects);
         }
-        for finding in &findings {
+        report.recount();
+        report
+    }
+
+    /// Recomputes the finding counts of the summary (after findings moved to `suppressed`).
+    pub fn recount(&mut self) {
+        let summary = &mut self.summary;
+        (summary.errors, summary.warnings, summary.infos) = (0, 0, 0);
+        for finding in &self.findings {
             match finding.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.infos += 1,
             }
         }
-        summary.findings = findings.len();
-        Report { findings, summary }
+        summary.findings = self.findings.len();
+        summary.suppressed = self.suppressed.len();
     }
 
     /// The most severe finding, if any.
@@ -160,6 +200,38 @@ impl Report {
         };
         serde_json::to_string_pretty(&report).unwrap_or_default()
     }
+
+    /// The JSON report with the suppressed findings listed too, after `summary`:
+    /// `"suppressed": [{…finding…, "suppression": {"kind", "reason"?}}]`, where `kind` is
+    /// `exemption`, `annotation`, `comment` or `baseline`.
+    pub fn to_json_with_suppressed(&self) -> String {
+        let report = JsonReportWithSuppressed {
+            version: 1,
+            findings: self.findings.iter().map(JsonFinding::from).collect(),
+            summary: self.summary,
+            suppressed: self
+                .suppressed
+                .iter()
+                .map(|s| JsonSuppressed { finding: JsonFinding::from(&s.finding), suppression: &s.suppression })
+                .collect(),
+        };
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReportWithSuppressed<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+    suppressed: Vec<JsonSuppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppression: &'a Suppression,
 }
 
 /// The report as serialized; field order is the documented one.

@@ -9,6 +9,10 @@
 //!    with [`pss`].
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //!
+//! Around that flow, for CI use: [`config`] reads the `.plimsoll.yaml` configuration file into
+//! linter settings, [`suppress`] keeps findings covered by exemptions, annotations or comments out
+//! of the count, and [`baseline`] records a run's findings so later runs report only new ones.
+//!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
 
@@ -23,7 +27,13 @@ pub mod position;
 pub mod pss;
 pub mod rules;
 
-pub use finding::{FileReport, Finding, Report, Severity, Summary};
+// CI integration: configuration file, suppressions and baselines.
+pub mod baseline;
+pub mod config;
+pub mod glob;
+pub mod suppress;
+
+pub use finding::{FileReport, Finding, LintedObject, Report, Severity, Summary};
 pub use linter::{BuildError, Linter, LinterBuilder, Source, Worker};
 pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};

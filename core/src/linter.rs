@@ -8,11 +8,12 @@
 //! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
 //! parallel with the `parallel` feature.
 
-use crate::finding::{FileReport, Finding, Report, Severity};
+use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleError, RuleMeta, RuleScope};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -50,6 +51,7 @@ pub struct LinterBuilder {
     only: Option<Vec<String>>,
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
+    suppression: SuppressionSettings,
 }
 
 impl LinterBuilder {
@@ -89,6 +91,19 @@ impl LinterBuilder {
         self.config.get(key)
     }
 
+    /// Whether `plimsoll.io/ignore` annotations and `# plimsoll-ignore:` comments suppress
+    /// findings (default: yes). Configuration exemptions apply either way.
+    pub fn inline_ignores(mut self, allowed: bool) -> Self {
+        self.suppression.inline = allowed;
+        self
+    }
+
+    /// Adds an exemption (see [`crate::suppress::Exemption`]); its rules must be full IDs.
+    pub fn exempt(mut self, exemption: Exemption) -> Self {
+        self.suppression.exemptions.push(exemption);
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
@@ -102,7 +117,13 @@ impl LinterBuilder {
                 (meta.id.clone(), ActiveRule { severity })
             })
             .collect();
-        Ok(Linter { prepared: Arc::new(prepared), rules: Arc::new(rules), catalog: Arc::new(catalog), pod_specs_only })
+        Ok(Linter {
+            prepared: Arc::new(prepared),
+            rules: Arc::new(rules),
+            catalog: Arc::new(catalog),
+            pod_specs_only,
+            suppression: Arc::new(self.suppression),
+        })
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -155,6 +176,7 @@ pub struct Linter {
     catalog: Arc<Vec<RuleMeta>>,
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
+    suppression: Arc<SuppressionSettings>,
 }
 
 impl Linter {
@@ -186,7 +208,12 @@ impl Linter {
 
     /// A worker with its own copy of the prepared engine.
     pub fn worker(&self) -> Worker {
-        Worker { evaluator: self.prepared.evaluator(), rules: self.rules.clone(), pod_specs_only: self.pod_specs_only }
+        Worker {
+            evaluator: self.prepared.evaluator(),
+            rules: self.rules.clone(),
+            pod_specs_only: self.pod_specs_only,
+            suppression: self.suppression.clone(),
+        }
     }
 
     /// Lints one source on this thread.
@@ -199,16 +226,36 @@ impl Linter {
         Report::from_files(self.lint_each(sources))
     }
 
-    #[cfg(feature = "parallel")]
+    /// Like [`Linter::lint_sources`], calling `done` after each source (from any worker thread),
+    /// for progress display.
+    pub fn lint_sources_with_progress(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Report {
+        Report::from_files(self.lint_each_with(sources, done))
+    }
+
     fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
+        self.lint_each_with(sources, &|| {})
+    }
+
+    #[cfg(feature = "parallel")]
+    fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
-        sources.par_iter().map_init(|| self.worker(), |worker, s| worker.lint(&s.name, &s.text)).collect()
+        let lint = |worker: &mut Worker, s: &Source| {
+            let report = worker.lint(&s.name, &s.text);
+            done();
+            report
+        };
+        sources.par_iter().map_init(|| self.worker(), lint).collect()
     }
 
     #[cfg(not(feature = "parallel"))]
-    fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
+    fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         let mut worker = self.worker();
-        sources.iter().map(|s| worker.lint(&s.name, &s.text)).collect()
+        let lint = |s: &Source| {
+            let report = worker.lint(&s.name, &s.text);
+            done();
+            report
+        };
+        sources.iter().map(lint).collect()
     }
 }
 
@@ -217,23 +264,41 @@ pub struct Worker {
     evaluator: Evaluator,
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
+    suppression: Arc<SuppressionSettings>,
 }
 
 impl Worker {
-    /// Loads and lints one source.
+    /// Loads and lints one source; suppressions apply, comments included.
     pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
         let loaded = load::load(name, text);
-        self.lint_loaded(name, loaded)
+        self.lint_with_text(name, Some(text), loaded)
     }
 
-    /// Lints already loaded documents.
+    /// Lints already loaded documents. Without the source text, `# plimsoll-ignore:` comments
+    /// cannot be seen: only exemptions and annotations suppress findings.
     pub fn lint_loaded(&mut self, name: &str, loaded: LoadedFile) -> FileReport {
+        self.lint_with_text(name, None, loaded)
+    }
+
+    fn lint_with_text(&mut self, name: &str, text: Option<&str>, loaded: LoadedFile) -> FileReport {
         let file: Arc<str> = Arc::from(name);
-        let mut findings: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, text);
+        let problems: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
+        let (mut findings, mut suppressed) = suppressor.partition(problems, None);
+        let mut objects = Vec::with_capacity(loaded.documents.len());
         for document in &loaded.documents {
-            findings.extend(self.lint_document(document));
+            let (kept, hidden) = suppressor.partition(self.lint_document(document), Some(document));
+            findings.extend(kept);
+            suppressed.extend(hidden);
+            objects.push(LintedObject {
+                file: file.clone(),
+                object: document.object_ref(),
+                document: document.index,
+                pod_spec: crate::kinds::carries_pod_spec(&document.value),
+            });
         }
-        let mut report = FileReport { file, findings, documents: loaded.document_count };
+        let mut report = FileReport { file, findings, documents: loaded.document_count, suppressed, objects };
         report.sort();
         report
     }

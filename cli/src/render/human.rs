@@ -11,6 +11,10 @@ use std::io::{self, Write};
 pub struct Style {
     pub color: bool,
     pub width: usize,
+    /// List suppressed findings before the summary (`--show-suppressed`).
+    pub show_suppressed: bool,
+    /// End with the summary line (off with `--quiet`).
+    pub summary: bool,
 }
 
 /// Renders every finding, then the summary.
@@ -33,7 +37,19 @@ pub fn render(
         }
         writeln!(out, "{rendered}")?;
     }
-    writeln!(out, "{}", summary_line(report))
+    if style.show_suppressed && !report.suppressed.is_empty() {
+        writeln!(out, "suppressed:")?;
+        for suppressed in &report.suppressed {
+            let finding = &suppressed.finding;
+            let note = super::suppression_note(suppressed);
+            writeln!(out, "  {}: {} {} ({note})", super::location(finding), finding.rule, finding.message)?;
+        }
+        writeln!(out)?;
+    }
+    if style.summary {
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
 }
 
 /// The first paragraph of a rule's remediation, as one line (miette wraps it to the width).
@@ -45,7 +61,10 @@ fn first_paragraph(text: &str) -> String {
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let scope = format!("{} ({})", plural(s.files, "file"), plural(s.documents, "document"));
+    let mut scope = format!("{} ({})", plural(s.files, "file"), plural(s.documents, "document"));
+    if s.suppressed > 0 {
+        scope.push_str(&format!("; {} suppressed", s.suppressed));
+    }
     if s.findings == 0 {
         return format!("no problems in {scope}");
     }

@@ -238,3 +238,31 @@ pub fn parse_yaml_value(text: &str) -> Result<Option<Value>, Problem> {
         }),
     }
 }
+
+/// A plain YAML value with the positions of its nodes, for files whose errors must name a line
+/// (the configuration file, baselines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionedValue {
+    pub value: Value,
+    pub positions: PosNode,
+    /// Keys set twice (reported at the second occurrence, as for manifests).
+    pub problems: Vec<Problem>,
+}
+
+/// Like [`parse_yaml_value`], keeping every node's position and the duplicate keys.
+pub fn parse_yaml_document(text: &str) -> Result<Option<PositionedValue>, Problem> {
+    let problem = |kind, message: String, span| Problem { kind, message, span, document: 0, template: None };
+    let (result, duplicates) = tree::read(text, FILE_START);
+    let problems = duplicates
+        .into_iter()
+        .map(|d| {
+            let message = format!("key \"{}\" is set twice (first on line {})", d.key, d.first.start.line);
+            problem(ProblemKind::DuplicateKey, message, d.span)
+        })
+        .collect();
+    match result {
+        Ok(tree::Built::Empty) => Ok(None),
+        Ok(tree::Built::Document(value, positions)) => Ok(Some(PositionedValue { value, positions, problems })),
+        Err(error) => Err(problem(ProblemKind::Syntax, error.message, error.span)),
+    }
+}

@@ -1,0 +1,103 @@
+//! Finding and reading `.plimsoll.yaml` for `plimsoll lint`.
+//!
+//! Without `--config`, the file is looked for in the working directory, then in each parent
+//! directory up to the top of the git work tree (or the filesystem root outside one); the first
+//! one found is used (`--no-config` skips the search). Its
+//! checking and meaning belong to core ([`plimsoll_core::config`]); this module only reads it and
+//! answers path questions relative to the directory it lives in (`ignore_paths`).
+
+use plimsoll_core::config::{Config, ConfigErrors, FILE_NAME};
+use std::path::{Component, Path, PathBuf};
+
+/// A configuration file that was read and checked.
+pub struct Loaded {
+    pub config: Config,
+    /// The directory `ignore_paths` patterns are relative to (absolute, normalized).
+    pub dir: PathBuf,
+}
+
+/// Why no configuration could be used.
+pub enum LoadError {
+    /// The file could not be read.
+    Read { name: String, message: String },
+    /// The file has mistakes.
+    Invalid(ConfigErrors),
+}
+
+/// The configuration the command line asks for: `--config`, the nearest `.plimsoll.yaml`, or none.
+pub fn load(explicit: Option<&Path>, disabled: bool) -> Result<Option<Loaded>, LoadError> {
+    if disabled {
+        return Ok(None);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (path, name) = match explicit {
+        Some(path) => (cwd.join(path), path.display().to_string()),
+        None => match discover(&cwd) {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Read { name: name.clone(), message: e.to_string() })?;
+    let config = Config::parse(&name, &text).map_err(LoadError::Invalid)?;
+    let dir = normalize(path.parent().unwrap_or(&cwd));
+    Ok(Some(Loaded { config, dir }))
+}
+
+/// The nearest `.plimsoll.yaml` at or above `start`, not looking past the top of a git work tree
+/// (a directory holding `.git`): its path, and its name relative to `start` (`.plimsoll.yaml`,
+/// `../.plimsoll.yaml`, …) for messages.
+fn discover(start: &Path) -> Option<(PathBuf, String)> {
+    for (depth, dir) in start.ancestors().enumerate() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some((candidate, format!("{}{FILE_NAME}", "../".repeat(depth))));
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+impl Loaded {
+    /// Whether `ignore_paths` covers a source, named as the walk names it (relative to the working
+    /// directory, or absolute). Paths outside the configuration's directory are never ignored.
+    pub fn ignores(&self, path: &Path) -> bool {
+        if self.config.ignore_paths.is_empty() {
+            return false;
+        }
+        let absolute = normalize(&std::env::current_dir().unwrap_or_default().join(path));
+        match absolute.strip_prefix(&self.dir) {
+            Ok(relative) => {
+                let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                self.config.ignores_path(&parts.join("/"))
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// Resolves `.` and `..` without touching the filesystem (symbolic links are taken as written).
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other.as_os_str()),
+        }
+    }
+    normal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_resolves_dots() {
+        assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+    }
+}

@@ -1,0 +1,667 @@
+//! The configuration file, `.plimsoll.yaml`: what it may say, how it is read, and how it becomes
+//! linter settings.
+//!
+//! Flow: the frontend finds the file (the CLI looks in the working directory, then its ancestors)
+//! and hands over its name and text. [`Config::parse`] reads the text with the manifest loader —
+//! YAML as kubectl reads it, with the position of every node — and checks every key and value:
+//! each mistake becomes a [`ConfigError`] naming the key, its line and column, and, for a near
+//! miss, the key or value that was probably meant. [`Config::apply`] then resolves rule names
+//! against the built-in catalog and configures a [`LinterBuilder`]: which rules run and at which
+//! severity, rule settings (`data.plimsoll.config.*` for policies), exemptions, and whether inline
+//! ignores count. Choosing files ([`Config::ignores_path`]) and the exit threshold
+//! ([`Config::fail_on`]) are left to the frontend.
+//!
+//! ```yaml
+//! rules:
+//!   profile: default            # default | all | supply-chain
+//!   enable: [images]            # IDs, short names or categories
+//!   disable: [probes]
+//!   severity: {images/latest-tag: error}
+//! fail_on: warning              # error | warning | info | never
+//! pss: {level: baseline, version: v1.30}
+//! images: {allowed_registries: [registry.example.com, ghcr.io/example]}
+//! settings: {}                  # other rule settings, handed to policies unchanged
+//! exemptions:
+//!   - rules: [privileged]
+//!     namespaces: [kube-system]
+//!     kinds: [DaemonSet]
+//!     names: ["node-*"]
+//!     containers: [agent]
+//!     reason: the node agent manages host networking
+//! ignore_paths: [vendor/, "*.generated.yaml"]
+//! inline_ignores: false         # annotations and comments may not suppress findings
+//! ```
+//!
+//! The JSON schema published with the project (`schemas/plimsoll-config.schema.json`) describes
+//! the same file; [`KEYS`] is the list both follow.
+
+use crate::pss::{PssLevel, PssSettings, PssVersion};
+use crate::finding::Severity;
+use crate::glob;
+use crate::linter::LinterBuilder;
+use crate::load::{parse_yaml_document, PositionedValue};
+use crate::position::{PosChildren, PosNode, Span};
+use crate::rules::{self, RuleMeta};
+use crate::suppress::Exemption;
+use miette::{NamedSource, SourceSpan};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+/// The file's name; frontends look for it.
+pub const FILE_NAME: &str = ".plimsoll.yaml";
+
+/// Every key the file may hold, by section (`""` is the top level, `exemptions[]` each item of
+/// the `exemptions` list). The published JSON schema lists the same keys (a test checks it).
+pub const KEYS: &[(&str, &[&str])] = &[
+    ("", &["rules", "fail_on", "pss", "images", "settings", "exemptions", "ignore_paths", "policies", "inline_ignores"]),
+    ("rules", &["profile", "only", "enable", "disable", "severity"]),
+    ("pss", &["level", "version"]),
+    ("images", &["allowed_registries"]),
+    ("exemptions[]", &["rules", "namespaces", "kinds", "names", "containers", "reason"]),
+];
+
+/// Rule profiles: named starting sets of rules, before `enable` and `disable`.
+pub const PROFILES: &[(&str, &str)] = &[
+    ("default", "the rules that are on by default"),
+    ("all", "every built-in rule"),
+    ("supply-chain", "the default rules and every images/ rule (digest pinning, registries, signatures)"),
+];
+
+/// Pod Security Standards levels the PSS rules can check against.
+pub const PSS_LEVELS: &[&str] = &["baseline", "restricted"];
+
+const FAIL_ON: &[&str] = &["error", "warning", "info", "never"];
+const SEVERITIES: &[&str] = &["error", "warning", "info"];
+
+/// Every key as a dotted path (`rules.enable`, `exemptions[].kinds`), for schema checks.
+pub fn known_keys() -> Vec<String> {
+    KEYS.iter()
+        .flat_map(|(section, keys)| {
+            keys.iter().map(move |key| if section.is_empty() { key.to_string() } else { format!("{section}.{key}") })
+        })
+        .collect()
+}
+
+fn keys_of(section: &str) -> &'static [&'static str] {
+    KEYS.iter().find(|(name, _)| *name == section).map_or(&[], |(_, keys)| keys)
+}
+
+/// A value and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The lowest severity that fails a run, or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// The threshold as a severity; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "info" => Some(FailOn::Info),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+}
+
+/// The `rules` section. Names are as written; [`Config::apply`] resolves them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleConfig {
+    pub profile: Option<Spanned<String>>,
+    pub only: Option<Vec<Spanned<String>>>,
+    pub enable: Vec<Spanned<String>>,
+    pub disable: Vec<Spanned<String>>,
+    pub severity: Vec<(Spanned<String>, Severity)>,
+}
+
+/// One item of `exemptions`, as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExemptionConfig {
+    pub rules: Vec<Spanned<String>>,
+    pub namespaces: Vec<String>,
+    pub kinds: Vec<String>,
+    pub names: Vec<String>,
+    pub containers: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// A configuration file, checked and ready to apply.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    name: String,
+    text: Arc<str>,
+    pub rules: RuleConfig,
+    pub fail_on: Option<FailOn>,
+    /// `{"level", "version"}` for `data.plimsoll.config.pss`.
+    pub pss: Option<Value>,
+    /// `{"allowed_registries": [...]}` for `data.plimsoll.config.images`.
+    pub images: Option<Value>,
+    /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
+    pub settings: Map<String, Value>,
+    pub exemptions: Vec<ExemptionConfig>,
+    /// Gitignore-style patterns, relative to the file's directory.
+    pub ignore_paths: Vec<String>,
+    /// Extra policy files or folders (not supported yet: [`Config::apply`] refuses them).
+    pub policies: Vec<Spanned<String>>,
+    pub inline_ignores: Option<bool>,
+}
+
+/// One mistake in a configuration file, located.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{file}:{line}:{column}: {message}")]
+#[diagnostic(code(plimsoll::config))]
+pub struct ConfigError {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// What is wrong, naming the key (and the likely intended spelling for a near miss).
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("here")]
+    label: SourceSpan,
+}
+
+/// Every mistake found in a configuration file, in file order.
+#[derive(Debug, thiserror::Error)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+/// Collects errors against one file's text.
+struct Errors {
+    name: String,
+    text: Arc<str>,
+    errors: Vec<ConfigError>,
+}
+
+impl Errors {
+    fn push(&mut self, span: Span, message: String, help: Option<String>) {
+        let start = (span.start.offset as usize).min(self.text.len());
+        let end = (span.end.offset as usize).clamp(start, self.text.len());
+        self.errors.push(ConfigError {
+            file: self.name.clone(),
+            line: span.start.line.max(1),
+            column: span.start.column.max(1),
+            message,
+            help,
+            source_code: NamedSource::new(self.name.clone(), self.text.to_string()),
+            label: SourceSpan::new(start.into(), end - start),
+        });
+    }
+
+    fn finish<T>(mut self, value: T) -> Result<T, ConfigErrors> {
+        if self.errors.is_empty() {
+            return Ok(value);
+        }
+        self.errors.sort_by_key(|e| (e.line, e.column));
+        Err(ConfigErrors(self.errors))
+    }
+}
+
+/// A node of the file: its value and positions.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    value: &'a Value,
+    pos: &'a PosNode,
+}
+
+/// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
+pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
+}
+
+impl Config {
+    /// Reads and checks a configuration file. `name` is how errors refer to it.
+    pub fn parse(name: &str, text: &str) -> Result<Config, ConfigErrors> {
+        let mut config = Config { name: name.to_string(), text: Arc::from(text), ..Config::default() };
+        let mut errors = Errors { name: name.to_string(), text: config.text.clone(), errors: Vec::new() };
+        match parse_yaml_document(text) {
+            Err(problem) => errors.push(problem.span, format!("not valid YAML: {}", problem.message), None),
+            // Only comments, or an empty document: nothing is configured.
+            Ok(None) => {}
+            Ok(Some(document)) if document.value.is_null() => {}
+            Ok(Some(document)) => read_document(&document, &mut config, &mut errors),
+        }
+        errors.finish(config)
+    }
+
+    /// The name the file was read under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The exit threshold the file sets, if any.
+    pub fn fail_on(&self) -> Option<FailOn> {
+        self.fail_on
+    }
+
+    /// Whether `ignore_paths` covers a path (relative to the file's directory, `/`-separated).
+    pub fn ignores_path(&self, relative: &str) -> bool {
+        self.ignore_paths.iter().any(|pattern| glob::path_matches(pattern, relative))
+    }
+
+    /// Configures `builder` as the file says. Call it before applying command-line options, so
+    /// that those take precedence (a later `config(key, …)` replaces the key, a later `only`
+    /// replaces the rule set, and `enable`/`disable` add to it).
+    pub fn apply(&self, builder: LinterBuilder) -> Result<LinterBuilder, ConfigErrors> {
+        let mut errors = Errors { name: self.name.clone(), text: self.text.clone(), errors: Vec::new() };
+        let catalog = match rules::builtin_rules() {
+            Ok(catalog) => catalog,
+            Err(error) => {
+                errors.push(Span::default(), error.to_string(), None);
+                return Err(ConfigErrors(errors.errors));
+            }
+        };
+        let mut resolver = Resolver { catalog: &catalog, errors: &mut errors };
+        let builder = self.apply_rules(builder, &mut resolver);
+        let builder = self.apply_settings(builder);
+        let builder = self.apply_exemptions(builder, &mut resolver);
+        for policy in self.policies.iter().take(1) {
+            let message = "policies: user policies are not supported yet; remove this key".to_string();
+            errors.push(policy.span, message, Some("built-in rules are configured under `rules`".into()));
+        }
+        errors.finish(builder)
+    }
+
+    fn apply_rules(&self, mut builder: LinterBuilder, resolver: &mut Resolver<'_, '_>) -> LinterBuilder {
+        let rules = &self.rules;
+        let base = match (&rules.profile, &rules.only) {
+            (Some(profile), Some(_)) => {
+                let message = "rules.profile and rules.only both choose the starting set of rules; keep one".into();
+                resolver.errors.push(profile.span, message, None);
+                None
+            }
+            (Some(profile), None) => Some(profile_rules(resolver.catalog, &profile.value)),
+            (None, Some(only)) => Some(resolver.all(only)),
+            (None, None) => None,
+        };
+        if let Some(base) = base {
+            builder = builder.only(base);
+        }
+        for id in resolver.all(&rules.enable) {
+            builder = builder.enable(id);
+        }
+        for id in resolver.all(&rules.disable) {
+            builder = builder.disable(id);
+        }
+        for (name, severity) in &rules.severity {
+            for id in resolver.one(name) {
+                builder = builder.severity(id, *severity);
+            }
+        }
+        builder
+    }
+
+    fn apply_settings(&self, mut builder: LinterBuilder) -> LinterBuilder {
+        for (key, value) in &self.settings {
+            builder = builder.config(key.clone(), value.clone());
+        }
+        if let Some(pss) = &self.pss {
+            builder = builder.config("pss", pss.clone());
+        }
+        if let Some(images) = &self.images {
+            builder = builder.config("images", images.clone());
+        }
+        if let Some(allowed) = self.inline_ignores {
+            builder = builder.inline_ignores(allowed);
+        }
+        builder
+    }
+
+    fn apply_exemptions(&self, mut builder: LinterBuilder, resolver: &mut Resolver<'_, '_>) -> LinterBuilder {
+        for item in &self.exemptions {
+            builder = builder.exempt(Exemption {
+                rules: resolver.all(&item.rules).into_iter().collect(),
+                namespaces: item.namespaces.clone(),
+                kinds: item.kinds.clone(),
+                names: item.names.clone(),
+                containers: item.containers.clone(),
+                reason: item.reason.clone(),
+            });
+        }
+        builder
+    }
+}
+
+/// The rule IDs a profile starts from.
+fn profile_rules(catalog: &[RuleMeta], profile: &str) -> BTreeSet<String> {
+    catalog
+        .iter()
+        .filter(|rule| match profile {
+            "all" => true,
+            "supply-chain" => rule.enabled_by_default || rule.id.starts_with("images/"),
+            _ => rule.enabled_by_default,
+        })
+        .map(|rule| rule.id.clone())
+        .collect()
+}
+
+/// Turns rule names as written (ID, short name, category, `category/*`) into rule IDs.
+struct Resolver<'c, 'e> {
+    catalog: &'c [RuleMeta],
+    errors: &'e mut Errors,
+}
+
+impl Resolver<'_, '_> {
+    fn all(&mut self, names: &[Spanned<String>]) -> BTreeSet<String> {
+        names.iter().flat_map(|name| self.one(name)).collect()
+    }
+
+    fn one(&mut self, name: &Spanned<String>) -> Vec<String> {
+        match resolve_selector(self.catalog, &name.value) {
+            Ok(ids) => ids,
+            Err((message, help)) => {
+                self.errors.push(name.span, message, help);
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The rules a name selects: a full ID, a category (`images`, `images/*`) or an unambiguous
+/// short name. On failure, the message and a hint.
+pub fn resolve_selector(catalog: &[RuleMeta], name: &str) -> Result<Vec<String>, (String, Option<String>)> {
+    if catalog.iter().any(|r| r.id == name) {
+        return Ok(vec![name.to_string()]);
+    }
+    let category = name.strip_suffix("/*").unwrap_or(name);
+    let in_category: Vec<String> =
+        catalog.iter().filter(|r| r.id.split('/').next() == Some(category)).map(|r| r.id.clone()).collect();
+    if !in_category.is_empty() {
+        return Ok(in_category);
+    }
+    let by_short: Vec<String> =
+        catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.clone()).collect();
+    match by_short.len() {
+        1 => Ok(by_short),
+        0 => {
+            let ids = catalog.iter().map(|r| r.id.as_str());
+            let shorts = catalog.iter().filter_map(|r| r.id.rsplit('/').next());
+            let categories = catalog.iter().filter_map(|r| r.id.split('/').next());
+            let suggestion = suggest(name, ids.chain(shorts).chain(categories));
+            let message = format!("unknown rule \"{name}\"{}", did_you_mean(suggestion));
+            Err((message, Some("`plimsoll rules` lists the rule IDs; a category (`images`) names all its rules".into())))
+        }
+        _ => Err((format!("rule name \"{name}\" is ambiguous: it could be {}", by_short.join(", ")), None)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the document.
+
+fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut Errors) {
+    for problem in &document.problems {
+        errors.push(problem.span, problem.message.clone(), None);
+    }
+    let root = Node { value: &document.value, pos: &document.positions };
+    for (key, node) in section(root, "", "the configuration", errors) {
+        match key {
+            "rules" => config.rules = read_rules(node, errors),
+            "fail_on" => config.fail_on = choice(node, "fail_on", FAIL_ON, errors).and_then(|s| FailOn::parse(&s)),
+            "pss" => config.pss = read_pss(node, errors),
+            "images" => config.images = read_images(node, errors),
+            "settings" => config.settings = read_settings(node, errors),
+            "exemptions" => config.exemptions = read_exemptions(node, errors),
+            "ignore_paths" => config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect(),
+            "policies" => config.policies = strings(node, "policies", errors),
+            "inline_ignores" => config.inline_ignores = boolean(node, "inline_ignores", errors),
+            _ => {}
+        }
+    }
+}
+
+/// The entries of a mapping whose keys `section` (in [`KEYS`]) allows; other keys are errors.
+fn section<'a>(node: Node<'a>, section: &str, what: &str, errors: &mut Errors) -> Vec<(&'a str, Node<'a>)> {
+    let allowed = keys_of(section);
+    let mut known = Vec::new();
+    for (key, key_span, child) in entries(node, what, errors) {
+        if allowed.contains(&key) {
+            known.push((key, child));
+            continue;
+        }
+        let place = if section.is_empty() { String::new() } else { format!(" in {section}") };
+        let message = format!("unknown key \"{key}\"{place}{}", did_you_mean(suggest(key, allowed.iter().copied())));
+        errors.push(key_span, message, Some(format!("known keys here: {}", allowed.join(", "))));
+    }
+    known
+}
+
+/// Every entry of a mapping: key, where the key is written, value.
+fn entries<'a>(node: Node<'a>, what: &str, errors: &mut Errors) -> Vec<(&'a str, Span, Node<'a>)> {
+    let (Some(map), PosChildren::Mapping(positions)) = (node.value.as_object(), &node.pos.children) else {
+        errors.push(node.pos.span, format!("{what} must be a mapping of keys to values"), None);
+        return Vec::new();
+    };
+    positions
+        .iter()
+        .filter_map(|entry| {
+            let (key, value) = map.get_key_value(&entry.key)?;
+            Some((key.as_str(), entry.key_span, Node { value, pos: &entry.value }))
+        })
+        .collect()
+}
+
+fn string(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<Spanned<String>> {
+    match node.value.as_str() {
+        Some(text) => Some(Spanned { value: text.to_string(), span: node.pos.span }),
+        None => {
+            errors.push(node.pos.span, format!("{what} must be a string, not {}", describe(node.value)), None);
+            None
+        }
+    }
+}
+
+/// A string that must be one of `allowed`.
+fn choice(node: Node<'_>, what: &str, allowed: &[&str], errors: &mut Errors) -> Option<String> {
+    let text = string(node, what, errors)?;
+    if allowed.contains(&text.value.as_str()) {
+        return Some(text.value);
+    }
+    let suggestion = did_you_mean(suggest(&text.value, allowed.iter().copied()));
+    let message = format!("{what}: \"{}\" is not one of {}{suggestion}", text.value, allowed.join(", "));
+    errors.push(text.span, message, None);
+    None
+}
+
+fn strings(node: Node<'_>, what: &str, errors: &mut Errors) -> Vec<Spanned<String>> {
+    let (Some(items), PosChildren::Sequence(positions)) = (node.value.as_array(), &node.pos.children) else {
+        errors.push(node.pos.span, format!("{what} must be a list of strings, e.g. [a, b]"), None);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .zip(positions)
+        .filter_map(|(value, pos)| string(Node { value, pos }, &format!("each item of {what}"), errors))
+        .collect()
+}
+
+fn boolean(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<bool> {
+    let value = node.value.as_bool();
+    if value.is_none() {
+        errors.push(node.pos.span, format!("{what} must be true or false, not {}", describe(node.value)), None);
+    }
+    value
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn read_rules(node: Node<'_>, errors: &mut Errors) -> RuleConfig {
+    let mut rules = RuleConfig::default();
+    for (key, child) in section(node, "rules", "rules", errors) {
+        match key {
+            "profile" => {
+                let names: Vec<&str> = PROFILES.iter().map(|(name, _)| *name).collect();
+                let span = child.pos.span;
+                rules.profile = choice(child, "rules.profile", &names, errors).map(|value| Spanned { value, span });
+            }
+            "only" => rules.only = Some(strings(child, "rules.only", errors)),
+            "enable" => rules.enable = strings(child, "rules.enable", errors),
+            "disable" => rules.disable = strings(child, "rules.disable", errors),
+            "severity" => rules.severity = read_severities(child, errors),
+            _ => {}
+        }
+    }
+    rules
+}
+
+fn read_severities(node: Node<'_>, errors: &mut Errors) -> Vec<(Spanned<String>, Severity)> {
+    let mut severities = Vec::new();
+    for (rule, key_span, child) in entries(node, "rules.severity", errors) {
+        let what = format!("rules.severity.{rule}");
+        if let Some(severity) = choice(child, &what, SEVERITIES, errors).and_then(|s| s.parse().ok()) {
+            severities.push((Spanned { value: rule.to_string(), span: key_span }, severity));
+        }
+    }
+    severities
+}
+
+fn read_pss(node: Node<'_>, errors: &mut Errors) -> Option<Value> {
+    let mut settings = PssSettings::default();
+    for (key, child) in section(node, "pss", "pss", errors) {
+        match key {
+            "level" => {
+                let level = choice(child, "pss.level", PSS_LEVELS, errors);
+                if let Some(level) = level.and_then(|l| l.parse::<PssLevel>().ok()) {
+                    settings.level = level;
+                }
+            }
+            "version" => {
+                if let Some(version) = read_pss_version(child, errors) {
+                    settings.version = version;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(settings.to_config())
+}
+
+/// `latest` or `v1.<minor>`. A bare `1.30` is read as the number 1.3 (YAML), so it needs quotes
+/// and the `v`.
+fn read_pss_version(node: Node<'_>, errors: &mut Errors) -> Option<PssVersion> {
+    if node.value.is_number() {
+        let message = format!("pss.version must be a string such as v1.30 or latest, not the number {}", node.value);
+        errors.push(node.pos.span, message, Some("write the version with its v: `version: v1.30`".into()));
+        return None;
+    }
+    let text = string(node, "pss.version", errors)?;
+    match text.value.parse::<PssVersion>() {
+        Ok(version) => Some(version),
+        Err(error) => {
+            errors.push(text.span, format!("pss.version: {error}"), None);
+            None
+        }
+    }
+}
+
+fn read_images(node: Node<'_>, errors: &mut Errors) -> Option<Value> {
+    let mut images = Map::new();
+    for (key, child) in section(node, "images", "images", errors) {
+        if key == "allowed_registries" {
+            let registries = strings(child, "images.allowed_registries", errors);
+            for empty in registries.iter().filter(|r| r.value.trim().is_empty()) {
+                errors.push(empty.span, "images.allowed_registries: a registry cannot be empty".into(), None);
+            }
+            images.insert(key.into(), Value::from_iter(registries.into_iter().map(|r| Value::String(r.value))));
+        }
+    }
+    Some(Value::Object(images))
+}
+
+/// Free-form settings; the sections with their own key (`pss`, `images`) may not be set here too.
+fn read_settings(node: Node<'_>, errors: &mut Errors) -> Map<String, Value> {
+    let mut settings = Map::new();
+    for (key, key_span, child) in entries(node, "settings", errors) {
+        if key == "pss" || key == "images" {
+            let message = format!("settings.{key}: set this with the top-level `{key}` key, which is checked");
+            errors.push(key_span, message, None);
+            continue;
+        }
+        settings.insert(key.to_string(), child.value.clone());
+    }
+    settings
+}
+
+fn read_exemptions(node: Node<'_>, errors: &mut Errors) -> Vec<ExemptionConfig> {
+    let (Some(items), PosChildren::Sequence(positions)) = (node.value.as_array(), &node.pos.children) else {
+        errors.push(node.pos.span, "exemptions must be a list of mappings".into(), None);
+        return Vec::new();
+    };
+    items.iter().zip(positions).enumerate().map(|(i, (value, pos))| read_exemption(Node { value, pos }, i, errors)).collect()
+}
+
+fn read_exemption(node: Node<'_>, index: usize, errors: &mut Errors) -> ExemptionConfig {
+    let mut item = ExemptionConfig::default();
+    let what = format!("exemptions[{index}]");
+    for (key, child) in section(node, "exemptions[]", &what, errors) {
+        let list = |errors: &mut Errors| strings(child, &format!("{what}.{key}"), errors);
+        let values = |errors: &mut Errors| list(errors).into_iter().map(|s| s.value).collect::<Vec<_>>();
+        match key {
+            "rules" => item.rules = list(errors),
+            "namespaces" => item.namespaces = values(errors),
+            "kinds" => item.kinds = values(errors),
+            "names" => item.names = values(errors),
+            "containers" => item.containers = values(errors),
+            "reason" => item.reason = string(child, &format!("{what}.reason"), errors).map(|s| s.value),
+            _ => {}
+        }
+    }
+    let matchers = [&item.namespaces, &item.kinds, &item.names, &item.containers];
+    if matchers.iter().all(|m| m.is_empty()) && node.value.is_object() {
+        let message = format!("{what} matches no objects: give namespaces, kinds, names or containers");
+        errors.push(node.pos.span, message, Some("to turn a rule off everywhere, use rules.disable".into()));
+    }
+    item
+}
+
+#[cfg(test)]
+mod tests;
