@@ -7,6 +7,9 @@
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //!
+//! What Rego cannot read exactly — Kubernetes quantities ([`quantity`]) and image references
+//! ([`image`]) — is parsed in Rust and offered to policies by [`functions`].
+//!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
 
@@ -14,10 +17,13 @@
 
 mod evaluate;
 pub mod finding;
+pub mod functions;
+pub mod image;
 pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;
+pub mod quantity;
 pub mod rules;
 
 pub use finding::{FileReport, Finding, Report, Severity, Summary};

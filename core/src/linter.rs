@@ -247,7 +247,8 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }
-        let results = match self.evaluator.evaluate(to_rego(&document.value)) {
+        let facts = crate::functions::facts(&document.value);
+        let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
             Ok(value) => value,
             Err(error) => return vec![self.evaluation_failure(document, &error)],
         };
