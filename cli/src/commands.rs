@@ -23,6 +23,9 @@ pub fn lint(args: &LintArgs) -> u8 {
     for rule in &args.disable {
         builder = builder.disable(rule);
     }
+    if !args.allowed_registry.is_empty() {
+        builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
