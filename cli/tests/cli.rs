@@ -250,8 +250,8 @@ fn dash_reads_standard_input() {
     exit: 1
     --- stdout
     <stdin>:17:11: warning[probes/readiness] container "agent" has no readinessProbe
-    <stdin>:17:11: warning[resources/memory-limits] container "agent" has no memory limit
     <stdin>:20:25: error[security-context/privileged] container "agent" runs privileged
+    <stdin>:23:11: warning[resources/memory-limits] container "agent" has no memory limit
     --- stderr
     "#);
     let run = plimsoll_in(&testdata(), &["lint", "--format", "json", "--only", "privileged", "-"], Some(&input));

@@ -49,16 +49,16 @@ impl Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum QuantityError {
     /// Empty, or characters outside the grammar (`2 GB`, `1.5.0`).
-    #[error("not a quantity: expected a number with an optional suffix such as 500m, 1Gi or 1e3")]
+    #[error("expected a number with an optional suffix, such as 500m, 1Gi or 1e3")]
     Format,
     /// Well-formed characters but an unknown suffix (`1mi`, `1KB`).
-    #[error("unknown quantity suffix: use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent such as e3")]
+    #[error("unknown suffix: use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent such as e3")]
     Suffix,
     /// The number has no digits where the API server needs some (`.e-20`).
-    #[error("the number part of the quantity cannot be read")]
+    #[error("the number before the suffix cannot be read")]
     Numeric,
     /// Not a string or a number at all (a boolean, a mapping, a list).
-    #[error("a quantity must be a string or a number")]
+    #[error("expected a string or a number")]
     Type,
 }
 
