@@ -293,13 +293,18 @@ pub fn allow_list_prefixes(entry: &str) -> Result<Vec<String>, AllowListError> {
     if trimmed.is_empty() {
         return Err(error("the entry is empty".into()));
     }
+    let tag_or_digest = || error("write a registry or repository, without a tag or digest".into());
+    if trimmed.contains('@') {
+        return Err(tag_or_digest());
+    }
     if !trimmed.contains('/') && names_registry(trimmed) {
-        check_registry(trimmed).map_err(error)?;
+        // `nginx:1.27` looks like a host with a port until the port turns out not to be one.
+        check_registry(trimmed).map_err(|e| if trimmed.contains(':') { tag_or_digest() } else { error(e) })?;
         let registry = if trimmed == "index.docker.io" { DEFAULT_REGISTRY } else { trimmed };
         return Ok(vec![registry.to_string()]);
     }
-    if trimmed.contains('@') || split_tag(trimmed).1.is_some() {
-        return Err(error("write a registry or repository, without a tag or digest".into()));
+    if split_tag(trimmed).1.is_some() {
+        return Err(tag_or_digest());
     }
     let (registry, path) = split_registry(trimmed);
     if let Some(registry) = registry {
