@@ -51,3 +51,14 @@ fn malformed_entries_are_build_errors() {
     let error = Linter::builder().config("images", json!({"allowed_registries": "ghcr.io"})).build().err();
     assert!(matches!(error, Some(BuildError::Setting { .. })), "{error:?}");
 }
+
+#[test]
+fn every_built_in_rule_runs_compiled() {
+    // A construct the RVM compiler cannot handle would silently fall back to the (several times
+    // slower) interpreter: keep the whole catalog compilable.
+    let all: Vec<String> = plimsoll_core::rules::builtin_rules().expect("catalog").into_iter().map(|r| r.id).collect();
+    let linter = Linter::builder().only(all.clone()).allowed_registries(["ghcr.io"]).build().expect("linter");
+    assert_eq!(linter.enabled_rules().len(), all.len());
+    assert_eq!(linter.evaluation_mode(), "compiled");
+    assert_eq!(Linter::builder().build().expect("default linter").evaluation_mode(), "compiled");
+}
