@@ -184,3 +184,55 @@ pub(crate) fn to_rego(value: &Value) -> RegoValue {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every YAML file under testdata/rules and testdata/examples.
+    fn fixture_texts() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("rules"), root.join("examples")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap_or_default()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The compiled program and the interpreter, both fed the facts, agree on every fixture.
+    #[test]
+    fn compiled_and_interpreted_evaluation_agree() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        let mut config = serde_json::Map::new();
+        config.insert("images".into(), serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]}));
+        let prepared = Prepared::new(&catalog, &config);
+        assert!(prepared.is_ok(), "{:?}", prepared.err());
+        let Ok(prepared) = prepared else { return };
+        assert_eq!(prepared.mode(), "compiled");
+        let mut compiled = prepared.evaluator();
+        let mut interpreted =
+            Evaluator { engine: Engine::Interpreted(Box::new(prepared.engine.clone())), data: prepared.data.clone() };
+        let (mut documents, mut violations) = (0, 0);
+        for (name, text) in fixture_texts() {
+            for document in crate::load::load(&name, &text).documents {
+                documents += 1;
+                let facts = || crate::functions::facts(&document.value);
+                let a = compiled.evaluate(to_rego(&document.value), facts());
+                let b = interpreted.evaluate(to_rego(&document.value), facts());
+                assert_eq!(a, b, "{name} document {}", document.index);
+                violations += a.ok().and_then(|v| v.as_set().ok().map(|s| s.len())).unwrap_or(0);
+            }
+        }
+        assert!(documents > 50, "only {documents} documents found");
+        assert!(violations > 100, "only {violations} violations: is evaluation failing?");
+    }
+}

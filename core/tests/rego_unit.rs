@@ -7,6 +7,8 @@
 //! the facts core would compute with `with data.plimsoll.facts as …` (built from the same
 //! functions). All failures are reported together, one line each.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use plimsoll_core::rules::{policy_file_kind, rego_package, PolicyFileKind, BUILTIN_POLICY_FILES};
 
 fn engine() -> regorus::Engine {

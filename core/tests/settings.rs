@@ -1,6 +1,8 @@
 //! Settings that change which rules run: the image allow-list turns images/registry on, and its
 //! entries are checked when the linter is built.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use plimsoll_core::{BuildError, Linter};
 use serde_json::json;
 
