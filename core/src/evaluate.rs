@@ -213,7 +213,8 @@ mod tests {
     fn compiled_and_interpreted_evaluation_agree() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let mut config = serde_json::Map::new();
-        config.insert("images".into(), serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]}));
+        let images = serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]});
+        config.insert("images".into(), images);
         let prepared = Prepared::new(&catalog, &config);
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
