@@ -51,6 +51,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
 
+    /// Allow images only from this registry or repository prefix (`ghcr.io`,
+    /// `registry.local:5000`, `ghcr.io/acme`, `nginx`; repeatable). Turns on images/registry.
+    #[arg(long, value_name = "PREFIX")]
+    pub allowed_registry: Vec<String>,
+
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -48,6 +48,9 @@ pub fn lint(args: &LintArgs) -> u8 {
     if args.no_inline_ignores {
         builder = builder.inline_ignores(false);
     }
+    if !args.allowed_registry.is_empty() {
+        builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),

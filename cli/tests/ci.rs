@@ -276,7 +276,7 @@ fn output_writes_the_report_to_a_file_and_a_summary_to_stderr() {
     let run = plimsoll(&["lint", "--format", "sarif", "--output", &target_arg, "manifests.yaml"]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr, "2 errors, 22 warnings in 1 file (2 documents)\n");
+    assert_eq!(run.stderr, "2 errors, 31 warnings in 1 file (2 documents)\n");
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).expect("report written")).expect("JSON");
     assert_eq!(written, plimsoll(&["lint", "--format", "sarif", "manifests.yaml"]).json());
     // Quiet: nothing on stderr.
@@ -394,7 +394,7 @@ fn configuration_is_found_in_the_working_directory_or_above() {
     }
     // --no-config: the defaults.
     let run = lint("deploy", &["lint", "--format", "compact", "--no-config", "pod.yaml"]);
-    assert_eq!(run.stdout.lines().count(), 8, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 11, "{}", run.stdout);
     // --config: another file.
     write_files(dir.path(), &[("strict.yaml", "rules:\n  only: [latest-tag]\n")]);
     let run = lint("deploy", &["lint", "--format", "compact", "--config", "../strict.yaml", "pod.yaml"]);
@@ -501,7 +501,7 @@ fn baseline_round_trip() {
     let written = lint(&["lint", "--format", "compact", "--write-baseline", "baseline.json", "manifests.yaml"]);
     assert_eq!(written.code, Some(0), "recorded findings are known: {}", written.transcript());
     assert_eq!(written.stdout, "");
-    assert_eq!(written.stderr, "plimsoll: recorded 24 findings in baseline.json\n");
+    assert_eq!(written.stderr, "plimsoll: recorded 33 findings in baseline.json\n");
     let baseline: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).expect("written")).expect("JSON");
     assert_eq!(baseline["version"], 1);
     assert!(!baseline.to_string().contains("\"line\""), "no line numbers: {baseline}");
@@ -513,7 +513,7 @@ fn baseline_round_trip() {
     write_files(dir.path(), &[("manifests.yaml", &edited)]);
     let run = lint(&["lint", "--format", "json", "--baseline", "baseline.json", "manifests.yaml"]);
     assert_eq!(run.code, Some(0), "{}", run.transcript());
-    assert_eq!((run.json()["summary"]["findings"].clone(), run.json()["summary"]["suppressed"].clone()), (json!(0), json!(24)));
+    assert_eq!((run.json()["summary"]["findings"].clone(), run.json()["summary"]["suppressed"].clone()), (json!(0), json!(33)));
 
     // A new violation is reported, and only it; a fixed one is noted as stale.
     let worse = edited

@@ -250,13 +250,13 @@ fn dash_reads_standard_input() {
     exit: 1
     --- stdout
     <stdin>:17:11: warning[probes/readiness] container "agent" has no readinessProbe
-    <stdin>:17:11: warning[resources/memory-limits] container "agent" has no memory limit
     <stdin>:19:11: warning[security-context/allow-privilege-escalation] container "agent" does not set allowPrivilegeEscalation to false
     <stdin>:19:11: warning[security-context/capabilities-restricted] container "agent" does not drop ALL capabilities
     <stdin>:19:11: warning[security-context/read-only-root-filesystem] container "agent" does not set readOnlyRootFilesystem to true
     <stdin>:19:11: warning[security-context/run-as-non-root] container "agent" does not set runAsNonRoot to true, and neither does the pod
     <stdin>:19:11: warning[security-context/seccomp-restricted] container "agent" sets no seccomp profile, and neither does the pod
     <stdin>:20:25: error[security-context/privileged] container "agent" runs privileged
+    <stdin>:23:11: warning[resources/memory-limits] container "agent" has no memory limit
     --- stderr
     "#);
     let run = plimsoll_in(&testdata(), &["lint", "--format", "json", "--only", "privileged", "-"], Some(&input));

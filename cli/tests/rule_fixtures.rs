@@ -7,7 +7,9 @@
 //! located where rules.md ("Locations") says: at the offending scalar value as written, or, for a
 //! field that is not written, at the nearest enclosing node that is (its key, or the sequence item).
 //! Each fixture has one insta snapshot next to it, `<fixture stem>.snap`, holding the human
-//! diagnostics (`--format human --color never`, `COLUMNS=100`).
+//! diagnostics (`--format human --color never`, `COLUMNS=100`). A fixture that needs settings
+//! (an allow-list, say) names the extra `lint` arguments in a first-line comment:
+//! `# plimsoll-args: --allowed-registry ghcr.io/acme`.
 //!
 //! The binary is spawned (`CARGO_BIN_EXE_plimsoll`) from the workspace root so that file names in
 //! the output are the stable `testdata/rules/...` paths. Failures of all fixtures are gathered and
@@ -167,7 +169,15 @@ fn rule_fixtures() {
 /// Runs one fixture (JSON for the assertions, human for the snapshot); returns the number of
 /// findings whose location was checked.
 fn check_fixture(fixture: &Fixture) -> usize {
-    let json_run = plimsoll(&["lint", "--only", &fixture.rule, "--format", "json", "--color", "never", &fixture.rel]);
+    let source = std::fs::read_to_string(&fixture.abs).expect("fixture is readable");
+    let extra = fixture_args(&source);
+    let lint = |format: &str| {
+        let mut args = vec!["lint", "--only", &fixture.rule, "--format", format, "--color", "never"];
+        args.extend(extra.iter().map(String::as_str));
+        args.push(&fixture.rel);
+        plimsoll(&args)
+    };
+    let json_run = lint("json");
     let stderr = text(&json_run.stderr);
     assert!(stderr.is_empty(), "unexpected stderr: {stderr}");
     let report: Value = serde_json::from_slice(&json_run.stdout).expect("--format json prints JSON");
@@ -194,14 +204,13 @@ fn check_fixture(fixture: &Fixture) -> usize {
     let has_error = findings.iter().any(|f| f["severity"] == "error");
     assert_eq!(json_run.status.code(), Some(if has_error { 1 } else { 0 }), "exit code");
 
-    let source = std::fs::read_to_string(&fixture.abs).expect("fixture is readable");
     let documents = plimsoll_core::load(&fixture.rel, &source).documents;
     for finding in &findings {
         check_finding(fixture, &source, &documents, finding);
     }
 
     // The human rendering: exit code as above, nothing on stderr, one snapshot per fixture.
-    let human_run = plimsoll(&["lint", "--only", &fixture.rule, "--format", "human", "--color", "never", &fixture.rel]);
+    let human_run = lint("human");
     assert_eq!(human_run.status.code(), json_run.status.code(), "human and json exit codes differ");
     let stderr = text(&human_run.stderr);
     assert!(stderr.is_empty(), "unexpected stderr (human): {stderr}");
@@ -211,10 +220,19 @@ fn check_fixture(fixture: &Fixture) -> usize {
     settings.set_prepend_module_to_snapshot(false);
     settings.set_input_file(&fixture.abs);
     settings.set_omit_expression(true);
-    settings
-        .set_description(format!("plimsoll lint --only {} --format human --color never {}", fixture.rule, fixture.rel));
+    let extra_text: String = extra.iter().map(|a| format!("{a} ")).collect();
+    settings.set_description(format!(
+        "plimsoll lint --only {} --format human --color never {extra_text}{}",
+        fixture.rule, fixture.rel
+    ));
     settings.bind(|| insta::assert_snapshot!(fixture.stem.as_str(), human));
     findings.len()
+}
+
+/// Extra `lint` arguments from a first-line `# plimsoll-args: …` comment.
+fn fixture_args(source: &str) -> Vec<String> {
+    let first = source.lines().next().unwrap_or("");
+    first.strip_prefix("# plimsoll-args:").map(|args| args.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +293,14 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
         "images/latest-tag" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
         "probes/readiness" => (".readinessProbe", &["containers"]),
         "resources/memory-limits" => (".resources.limits.memory", &["initContainers", "containers"]),
+        "images/digest" | "images/registry" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
+        "probes/liveness" | "probes/identical" => (".livenessProbe", &["containers"]),
+        "probes/port" => (".port", &["containers"]),
+        "resources/cpu-requests" => (".resources.requests.cpu", &["initContainers", "containers"]),
+        "resources/memory-requests" => (".resources.requests.memory", &["initContainers", "containers"]),
+        "resources/cpu-limits" => (".resources.limits.cpu", &["initContainers", "containers"]),
+        // Any resource name: the path is checked in check_finding.
+        "resources/requests-exceed-limits" | "resources/invalid-quantity" => ("", &["initContainers", "containers"]),
         other => panic!("no location expectations for rule {other}: add them to rule_scope()"),
     }
 }
@@ -408,8 +434,18 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
         let list = path[prefix.len()..].split('[').next().unwrap_or("");
         assert!(lists.contains(&list), "{at}: {} does not cover {list} (path {path})", fixture.rule);
     }
-    if fixture.rule == "probes/readiness" {
+    if fixture.rule.starts_with("probes/") {
         assert!(!matches!(kind, "Job" | "CronJob"), "{at}: probes are not checked for {kind}");
+    }
+    let resource_under = match fixture.rule.as_str() {
+        "resources/requests-exceed-limits" => Some(".resources.requests"),
+        "resources/invalid-quantity" if path.contains(".resources.limits") => Some(".resources.limits"),
+        "resources/invalid-quantity" => Some(".resources.requests"),
+        _ => None,
+    };
+    if let Some(under) = resource_under {
+        let rest = path.split_once(under).map_or("", |(_, rest)| rest);
+        assert!(rest.starts_with('.') || rest.starts_with("[\""), "{at}: path {path} does not name a resource under {under}");
     }
     if fixture.template_expected() {
         assert!(finding["template"].is_string(), "{at}: a Helm document's finding has no template");

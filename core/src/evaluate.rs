@@ -7,6 +7,10 @@
 //! (a construct the compiler does not handle), the interpreter serves instead: slower, same results.
 //! Each worker gets an [`Evaluator`] of its own; evaluation is bounded by an instruction budget, so
 //! a runaway policy gives the same error on every platform instead of hanging.
+//!
+//! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::functions`] computed
+//! for it in Rust (parsed quantities and images): the compiled program cannot call Rust, so the
+//! answers are handed in beforehand. The engine has the same functions as extensions.
 
 use crate::linter::BuildError;
 use crate::rules::{self, PolicyFileKind, RuleMeta, BUILTIN_POLICY_FILES};
@@ -33,8 +37,13 @@ pub(crate) struct Prepared {
     data: RegoValue,
 }
 
-/// One worker's means of evaluation.
-pub(crate) enum Evaluator {
+/// One worker's means of evaluation, and the data every object shares.
+pub(crate) struct Evaluator {
+    engine: Engine,
+    data: RegoValue,
+}
+
+enum Engine {
     Compiled(Box<RegoVM>),
     Interpreted(Box<regorus::Engine>),
 }
@@ -45,6 +54,7 @@ impl Prepared {
         let data = to_rego(&base_data(config));
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
+        crate::functions::register(&mut engine).map_err(|e| policy_error("functions", &e))?;
         engine.add_data(data.clone()).map_err(|e| policy_error("data.plimsoll", &e))?;
         for (path, source) in policy_files(selected) {
             let path = format!("policies/{path}");
@@ -75,35 +85,53 @@ impl Prepared {
     }
 
     pub(crate) fn evaluator(&self) -> Evaluator {
-        match &self.program {
+        let interpreted = || Engine::Interpreted(Box::new(self.engine.clone()));
+        let engine = match &self.program {
             Some(program) => {
                 let mut vm = RegoVM::new();
                 vm.load_program(program.clone());
                 vm.set_max_instructions(MAX_INSTRUCTIONS);
                 match vm.set_data(self.data.clone()) {
-                    Ok(()) => Evaluator::Compiled(Box::new(vm)),
-                    Err(_) => Evaluator::Interpreted(Box::new(self.engine.clone())),
+                    Ok(()) => Engine::Compiled(Box::new(vm)),
+                    Err(_) => interpreted(),
                 }
             }
-            None => Evaluator::Interpreted(Box::new(self.engine.clone())),
-        }
+            None => interpreted(),
+        };
+        Evaluator { engine, data: self.data.clone() }
     }
 }
 
 impl Evaluator {
-    /// Evaluates the aggregate rule for one object: a set of `{"rule", "violation"}`.
-    pub(crate) fn evaluate(&mut self, input: RegoValue) -> Result<RegoValue, String> {
-        match self {
-            Evaluator::Compiled(vm) => {
+    /// Evaluates the aggregate rule for one object, with the facts core computed for it: a set of
+    /// `{"rule", "violation"}`.
+    pub(crate) fn evaluate(&mut self, input: RegoValue, facts: RegoValue) -> Result<RegoValue, String> {
+        let data = with_facts(&self.data, facts);
+        match &mut self.engine {
+            Engine::Compiled(vm) => {
+                vm.set_data(data).map_err(|e| e.to_string())?;
                 vm.set_input(input);
                 vm.execute().map_err(|e| e.to_string())
             }
-            Evaluator::Interpreted(engine) => {
+            Engine::Interpreted(engine) => {
+                engine.clear_data();
+                engine.add_data(data).map_err(|e| e.to_string())?;
                 engine.set_input(input);
                 engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| e.to_string())
             }
         }
     }
+}
+
+/// The shared data with `plimsoll.facts` set (copy on write: only the two outer maps are copied).
+fn with_facts(data: &RegoValue, facts: RegoValue) -> RegoValue {
+    let mut data = data.clone();
+    if let Ok(root) = data.as_object_mut() {
+        if let Some(Ok(plimsoll)) = root.get_mut(&RegoValue::from("plimsoll")).map(RegoValue::as_object_mut) {
+            plimsoll.insert(RegoValue::from("facts"), facts);
+        }
+    }
+    data
 }
 
 fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
@@ -189,5 +217,53 @@ mod tests {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let prepared = Prepared::new(&catalog, &serde_json::Map::new());
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
+    }
+
+    /// Every YAML file under testdata/rules and testdata/examples.
+    fn fixture_texts() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("rules"), root.join("examples")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap_or_default()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The compiled program and the interpreter, both fed the facts, agree on every fixture.
+    #[test]
+    fn compiled_and_interpreted_evaluation_agree() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        let mut config = serde_json::Map::new();
+        let images = serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]});
+        config.insert("images".into(), images);
+        let prepared = Prepared::new(&catalog, &config);
+        assert!(prepared.is_ok(), "{:?}", prepared.err());
+        let Ok(prepared) = prepared else { return };
+        assert_eq!(prepared.mode(), "compiled");
+        let mut compiled = prepared.evaluator();
+        let mut interpreted =
+            Evaluator { engine: Engine::Interpreted(Box::new(prepared.engine.clone())), data: prepared.data.clone() };
+        let (mut documents, mut violations) = (0, 0);
+        for (name, text) in fixture_texts() {
+            for document in crate::load::load(&name, &text).documents {
+                documents += 1;
+                let facts = || crate::functions::facts(&document.value);
+                let a = compiled.evaluate(to_rego(&document.value), facts());
+                let b = interpreted.evaluate(to_rego(&document.value), facts());
+                assert_eq!(a, b, "{name} document {}", document.index);
+                violations += a.ok().and_then(|v| v.as_set().ok().map(|s| s.len())).unwrap_or(0);
+            }
+        }
+        assert!(documents > 50, "only {documents} documents found");
+        assert!(violations > 100, "only {violations} violations: is evaluation failing?");
     }
 }

@@ -12,6 +12,8 @@
 //! Around that flow, for CI use: [`config`] reads the `.plimsoll.yaml` configuration file into
 //! linter settings, [`suppress`] keeps findings covered by exemptions, annotations or comments out
 //! of the count, and [`baseline`] records a run's findings so later runs report only new ones.
+//! What Rego cannot read exactly — Kubernetes quantities ([`quantity`]) and image references
+//! ([`image`]) — is parsed in Rust and offered to policies by [`functions`].
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
@@ -20,11 +22,14 @@
 
 mod evaluate;
 pub mod finding;
+pub mod functions;
+pub mod image;
 pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;
 pub mod pss;
+pub mod quantity;
 pub mod rules;
 
 // CI integration: configuration file, suppressions and baselines.

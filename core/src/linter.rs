@@ -34,6 +34,9 @@ pub enum BuildError {
     #[error("policy {path}: {message}")]
     #[diagnostic(code(plimsoll::policy))]
     Policy { path: String, message: String },
+    #[error("setting {key}: {message}")]
+    #[diagnostic(code(plimsoll::setting))]
+    Setting { key: String, message: String },
 }
 
 /// A source to lint: its name (as reports show it) and its text.
@@ -104,10 +107,26 @@ impl LinterBuilder {
         self
     }
 
+    /// Allows images only from these registries or repository prefixes (`ghcr.io`,
+    /// `registry.local:5000`, `ghcr.io/acme`, `nginx`), which turns on images/registry. Sets
+    /// `images.allowed_registries`; entries are checked when the linter is built.
+    pub fn allowed_registries<I: IntoIterator<Item = S>, S: Into<String>>(mut self, entries: I) -> Self {
+        let entries: Vec<Value> = entries.into_iter().map(|e| Value::String(e.into())).collect();
+        let images = self.config.entry("images").or_insert_with(|| Value::Object(Default::default()));
+        if !images.is_object() {
+            *images = Value::Object(Default::default());
+        }
+        if let Value::Object(images) = images {
+            images.insert("allowed_registries".into(), Value::Array(entries));
+        }
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
-        let prepared = Prepared::new(&selected, &self.config)?;
+        let config = with_allowed_prefixes(self.config.clone())?;
+        let prepared = Prepared::new(&selected, &config)?;
         let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
@@ -136,7 +155,7 @@ impl LinterBuilder {
             .filter(|rule| {
                 let chosen = match &only {
                     Some(only) => only.contains(&rule.id),
-                    None => rule.enabled_by_default,
+                    None => rule.enabled_by_default || self.turned_on_by_setting(rule),
                 };
                 (chosen || enable.contains(&rule.id)) && !disable.contains(&rule.id)
             })
@@ -144,9 +163,43 @@ impl LinterBuilder {
             .collect())
     }
 
+    /// Whether the rule's `enabled_by` setting is given (present, and not null, false or empty).
+    fn turned_on_by_setting(&self, rule: &RuleMeta) -> bool {
+        let Some(path) = &rule.enabled_by else { return false };
+        let mut keys = path.split('.');
+        let first = keys.next().and_then(|key| self.config.get(key));
+        match keys.try_fold(first, |value, key| value.map(|v| v.get(key))).flatten() {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::Array(items)) => !items.is_empty(),
+            Some(Value::Object(map)) => !map.is_empty(),
+            Some(Value::String(text)) => !text.is_empty(),
+            Some(_) => true,
+        }
+    }
+
     fn severity_overrides(&self, catalog: &[RuleMeta]) -> Result<HashMap<String, Severity>, BuildError> {
         self.severities.iter().map(|(name, severity)| Ok((resolve_rule_name(catalog, name)?, *severity))).collect()
     }
+}
+
+/// Checks `images.allowed_registries` (a list of strings) and adds `images.allowed_prefixes`, the
+/// normalised names images are matched against (see [`crate::image::allow_list_prefixes`]).
+fn with_allowed_prefixes(mut config: serde_json::Map<String, Value>) -> Result<serde_json::Map<String, Value>, BuildError> {
+    let setting = |message: String| BuildError::Setting { key: "images.allowed_registries".into(), message };
+    let Some(Value::Object(images)) = config.get_mut("images") else { return Ok(config) };
+    let entries = match images.get("allowed_registries") {
+        None | Some(Value::Null) => return Ok(config),
+        Some(Value::Array(entries)) => entries,
+        Some(_) => return Err(setting("expected a list of registries or repository prefixes".into())),
+    };
+    let mut prefixes = Vec::new();
+    for entry in entries {
+        let text = entry.as_str().ok_or_else(|| setting(format!("{entry} is not a string")))?;
+        let entry_prefixes = crate::image::allow_list_prefixes(text).map_err(|e| setting(e.to_string()))?;
+        prefixes.extend(entry_prefixes.into_iter().map(Value::String));
+    }
+    images.insert("allowed_prefixes".into(), Value::Array(prefixes));
+    Ok(config)
 }
 
 /// Resolves a full ID, or a short name (`privileged`) that names exactly one rule.
@@ -322,7 +375,8 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }
-        let results = match self.evaluator.evaluate(to_rego(&document.value)) {
+        let facts = crate::functions::facts(&document.value);
+        let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
             Ok(value) => value,
             Err(error) => return vec![self.evaluation_failure(document, &error)],
         };

@@ -26,6 +26,10 @@ pub struct RuleMeta {
     /// Whether the rule runs when nothing enables or disables it.
     #[serde(rename = "default")]
     pub enabled_by_default: bool,
+    /// A setting (`images.allowed_registries`) that turns the rule on when it is given
+    /// (`custom.enabled_by`): the rule has nothing to check without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled_by: Option<String>,
     /// Links for further reading.
     pub related_resources: Vec<String>,
     /// Pod Security Admission check ID and level, for security-context rules.
@@ -151,6 +155,7 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         severity,
         enabled_by_default,
         related_resources,
+        enabled_by: custom.get("enabled_by").and_then(Value::as_str).map(str::to_string),
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),

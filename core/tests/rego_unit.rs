@@ -4,8 +4,10 @@
 //! must evaluate to `true` (typically with `with input as …` and
 //! `with data.plimsoll.config.pss as …`). This test loads every built-in module (rules, library
 //! and tests) into one interpreting regorus engine, with the data the linter provides
-//! (`data.plimsoll.kinds`, an empty `data.plimsoll.config`), evaluates each test rule on a
-//! fresh clone of it and fails naming every test that is false, undefined or in error.
+//! (`data.plimsoll.kinds`, an empty `data.plimsoll.config`) and the Rust functions
+//! (`plimsoll.quantity.parse`, …), evaluates each test rule on a fresh clone of it and fails naming
+//! every test that is false, undefined or in error. Rules that read parsed values get the facts
+//! core would compute through `with data.plimsoll.facts as …`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -18,6 +20,9 @@ use regorus::{Engine, Value};
 fn engine() -> Engine {
     let mut engine = Engine::new();
     engine.set_rego_v0(false);
+    if let Err(error) = plimsoll_core::functions::register(&mut engine) {
+        panic!("registering the functions: {error}");
+    }
     let data = serde_json::json!({"plimsoll": {
         "kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()},
         "config": {},

@@ -3,8 +3,9 @@
 # description: |
 #   An image with the `latest` tag, or with no tag at all (which means `latest`), changes under
 #   the workload whenever someone pushes: two nodes can run different code for the same pod spec,
-#   and a rollback does not roll the code back. An image pinned by digest is exempt, whatever its
-#   tag. A registry port (`registry:5000/app`) is not a tag.
+#   and a rollback does not roll the code back. An empty tag (`redis:`) counts as no tag. An image
+#   pinned by a sha256 digest (`@sha256:` and 64 hex digits) is exempt, whatever its tag; any
+#   other digest does not pin it here. A registry port (`registry:5000/app`) is not a tag.
 # related_resources:
 #   - https://kubernetes.io/docs/concepts/containers/images/#image-names
 # custom:
@@ -17,6 +18,7 @@
 #     (`nginx@sha256:…`).
 package plimsoll.rules.images.latest_tag
 
+import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
 import rego.v1
 
@@ -25,20 +27,20 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	not contains(image, "@")
-	problem := tag_problem(image)
-	msg := sprintf("%s uses image %q %s", [k8s.describe(entry), image, problem])
+	parsed := facts.image(image)
+	not parsed.pinned
+	problem := tag_problem(parsed.tag)
+	msg := sprintf("%s uses image %q %s%s", [k8s.describe(entry), image, problem, digest_note(parsed)])
 	path := array.concat(entry.path, ["image"])
 }
 
-# The tag is whatever follows ":" in the last path component (a ":" before a "/" is a port).
-tag_problem(image) := "without a tag (it means :latest)" if {
-	not contains(last_component(image), ":")
-}
+tag_problem(null) := "without a tag (it means :latest)"
 
-tag_problem(image) := "with the :latest tag" if {
-	parts := split(last_component(image), ":")
-	parts[count(parts) - 1] == "latest"
-}
+tag_problem("") := "with an empty tag (it means :latest)"
 
-last_component(image) := parts[count(parts) - 1] if parts := split(image, "/")
+tag_problem("latest") := "with the :latest tag"
+
+# A digest that is not a well-formed sha256 digest does not exempt the image: say why.
+digest_note(parsed) := "" if parsed.digest == null
+
+digest_note(parsed) := ", and its digest is not a valid sha256 digest" if parsed.digest != null

@@ -1,0 +1,466 @@
+//! Cross-check against the peer linters' own fixtures (kube-score, kube-linter, Polaris; the
+//! corpora in `../shared/corpora/peer-linters`, each described by its FORMAT.md).
+//!
+//! For every peer check that overlaps one of our rules ([`CHECKS`]), the test runs only the
+//! mapped rules on the peer's fixtures and compares verdicts case by case:
+//! - Polaris: one case per `failure*`/`success*` fixture file (fail = some finding in the file);
+//! - kube-linter: one case per (object kind, container name) of the check's fixture, compared by
+//!   count — its reports name the kind and the container but not the object;
+//! - kube-score: one case per graded test, decided by the first object that carries a pod spec,
+//!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass).
+//!
+//! testdata/peer-linters/AGREEMENT.md holds the expected numbers and every divergence with the
+//! reason. The test fails when a `checked` row's numbers or divergences differ from the
+//! document, and prints the rows to paste. `pending` rows (rules this branch does not have yet)
+//! are computed when possible and printed, never asserted. Without the corpora the test says so
+//! and passes.
+
+use plimsoll_core::position::PathSegment;
+use plimsoll_core::{load, Document, Linter};
+use serde_json::Value;
+use serde_yaml::Value as Yaml;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// (peer, peer check, our rules, probe filter): a filter keeps only findings whose path names
+/// that probe (the peer checks one probe kind where our rule checks all three).
+type Mapping = (&'static str, &'static str, &'static [&'static str], Option<&'static str>);
+
+const CHECKS: &[Mapping] = &[
+    // images
+    ("kube-score", "Container Image Tag", &["images/latest-tag"], None),
+    ("kube-linter", "latest-tag", &["images/latest-tag"], None),
+    ("polaris", "tagNotSpecified", &["images/latest-tag"], None),
+    // probes
+    ("kube-score", "Pod Probes", &["probes/readiness", "probes/liveness"], None),
+    ("kube-score", "Pod Probes Identical", &["probes/identical"], None),
+    ("kube-linter", "no-liveness-probe", &["probes/liveness"], None),
+    ("kube-linter", "no-readiness-probe", &["probes/readiness"], None),
+    ("kube-linter", "liveness-port", &["probes/port"], Some("livenessProbe")),
+    ("kube-linter", "readiness-port", &["probes/port"], Some("readinessProbe")),
+    ("kube-linter", "startup-port", &["probes/port"], Some("startupProbe")),
+    ("polaris", "livenessProbeMissing", &["probes/liveness"], None),
+    ("polaris", "readinessProbeMissing", &["probes/readiness"], None),
+    // resources
+    (
+        "kube-score",
+        "Container Resources",
+        &["resources/cpu-requests", "resources/memory-requests", "resources/cpu-limits", "resources/memory-limits"],
+        None,
+    ),
+    ("kube-linter", "unset-cpu-requirements", &["resources/cpu-requests"], None),
+    ("kube-linter", "unset-memory-requirements", &["resources/memory-limits"], None),
+    ("polaris", "cpuRequestsMissing", &["resources/cpu-requests"], None),
+    ("polaris", "cpuLimitsMissing", &["resources/cpu-limits"], None),
+    ("polaris", "memoryRequestsMissing", &["resources/memory-requests"], None),
+    ("polaris", "memoryLimitsMissing", &["resources/memory-limits"], None),
+    // security context (Pod Security Standards and read-only root filesystem)
+    ("kube-score", "Container Security Context Privileged", &["security-context/privileged"], None),
+    (
+        "kube-score",
+        "Container Security Context User Group ID",
+        &["security-context/run-as-non-root", "security-context/run-as-user"],
+        None,
+    ),
+    ("kube-score", "Container Security Context ReadOnlyRootFilesystem", &["security-context/read-only-root-filesystem"], None),
+    ("kube-score", "Container Seccomp Profile", &["security-context/seccomp-restricted"], None),
+    ("kube-linter", "privileged-container", &["security-context/privileged"], None),
+    ("kube-linter", "privilege-escalation-container", &["security-context/allow-privilege-escalation"], None),
+    ("kube-linter", "run-as-non-root", &["security-context/run-as-non-root", "security-context/run-as-user"], None),
+    ("kube-linter", "no-read-only-root-fs", &["security-context/read-only-root-filesystem"], None),
+    ("kube-linter", "drop-net-raw-capability", &["security-context/capabilities-restricted"], None),
+    ("kube-linter", "host-ipc", &["security-context/host-namespaces"], None),
+    ("kube-linter", "host-network", &["security-context/host-namespaces"], None),
+    ("kube-linter", "host-pid", &["security-context/host-namespaces"], None),
+    ("kube-linter", "sensitive-host-mounts", &["security-context/host-path-volumes"], None),
+    ("kube-linter", "docker-sock", &["security-context/host-path-volumes"], None),
+    ("kube-linter", "unsafe-proc-mount", &["security-context/proc-mount"], None),
+    ("kube-linter", "unsafe-sysctls", &["security-context/sysctls"], None),
+    ("polaris", "runAsPrivileged", &["security-context/privileged"], None),
+    ("polaris", "privilegeEscalationAllowed", &["security-context/allow-privilege-escalation"], None),
+    ("polaris", "runAsRootAllowed", &["security-context/run-as-non-root", "security-context/run-as-user"], None),
+    ("polaris", "notReadOnlyRootFilesystem", &["security-context/read-only-root-filesystem"], None),
+    ("polaris", "dangerousCapabilities", &["security-context/capabilities-baseline"], None),
+    ("polaris", "insecureCapabilities", &["security-context/capabilities-restricted"], None),
+    ("polaris", "hostIPCSet", &["security-context/host-namespaces"], None),
+    ("polaris", "hostNetworkSet", &["security-context/host-namespaces"], None),
+    ("polaris", "hostPIDSet", &["security-context/host-namespaces"], None),
+    ("polaris", "hostPortSet", &["security-context/host-ports"], None),
+    ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
+    ("polaris", "procMount", &["security-context/proc-mount"], None),
+    ("polaris", "hostProcess", &["security-context/host-process"], None),
+];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
+}
+
+fn corpora() -> PathBuf {
+    workspace_root().join("../shared/corpora/peer-linters")
+}
+
+fn agreement_file() -> PathBuf {
+    workspace_root().join("testdata/peer-linters/AGREEMENT.md")
+}
+
+/// Fail or pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Verdict {
+    Pass,
+    Fail,
+}
+
+impl Verdict {
+    fn of(fails: bool) -> Verdict {
+        if fails {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+/// One compared case: what the peer says and what we say, as words (`fail`, `pass`, or counts
+/// for kube-linter).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Case {
+    id: String,
+    peer: String,
+    ours: String,
+}
+
+/// A finding of ours, reduced to what the comparisons need.
+#[derive(Debug, Clone)]
+struct Hit {
+    kind: String,
+    object: String,
+    container: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running our rules.
+
+/// Our findings for a file, with only the given rules (those the catalog has), filtered by probe.
+fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let loaded = load(&file.to_string_lossy(), &text);
+    let mut worker = linter.worker();
+    let mut hits = Vec::new();
+    for document in &loaded.documents {
+        for finding in worker.lint_document(document) {
+            let Some(path) = &finding.path else { continue };
+            let text = path.to_string();
+            if probe.is_some_and(|p| !text.contains(p)) {
+                continue;
+            }
+            let object = document.object_ref();
+            hits.push(Hit {
+                kind: object.kind,
+                object: object.name.unwrap_or_default(),
+                container: container_name(document, path.segments()),
+            });
+        }
+    }
+    hits
+}
+
+/// The name of the container a path points into.
+fn container_name(document: &Document, segments: &[PathSegment]) -> Option<String> {
+    let mut node = &document.value;
+    for (i, segment) in segments.iter().enumerate() {
+        node = match segment {
+            PathSegment::Key(key) => node.get(key)?,
+            PathSegment::Index(index) => node.get(index)?,
+        };
+        let in_container_list = i > 0
+            && matches!(&segments[i - 1], PathSegment::Key(k) if k.ends_with("ontainers"))
+            && matches!(segment, PathSegment::Index(_));
+        if in_container_list {
+            return node.get("name").and_then(Value::as_str).map(str::to_string);
+        }
+    }
+    None
+}
+
+fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
+    let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
+    if present.is_empty() {
+        return None;
+    }
+    Some(Linter::builder().only(present).build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peers' cases.
+
+fn read_yaml(path: &Path) -> Yaml {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn text_of<'a>(value: &'a Yaml, key: &str) -> &'a str {
+    value.get(key).and_then(Yaml::as_str).unwrap_or("")
+}
+
+/// Polaris: each failure/success fixture of the check is one case.
+fn polaris_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<Case> {
+    let root = corpora().join("polaris");
+    let expected = read_yaml(&root.join("expected-results.yaml"));
+    let entries = expected.get("checks").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
+    let mut cases = Vec::new();
+    for entry in entries.iter().filter(|e| text_of(e, "check") == check) {
+        let peer = match text_of(entry, "expected") {
+            "failure" => Verdict::Fail,
+            "success" => Verdict::Pass,
+            _ => continue,
+        };
+        let file = text_of(entry, "file");
+        let ours = Verdict::of(!our_hits(linter, &root.join(file), probe).is_empty());
+        let id = file.trim_start_matches("test/checks/").to_string();
+        cases.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
+    }
+    cases
+}
+
+/// kube-linter: the test that includes only this check; cases are (kind, container) pairs of
+/// the fixture's workloads, compared by how many objects report them.
+fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<Case> {
+    let root = corpora().join("kube-linter");
+    let expected = read_yaml(&root.join("expected-results.yaml"));
+    let tests = expected.get("tests").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
+    let Some(test) = tests.iter().find(|t| text_of(t, "test") == check) else { return Vec::new() };
+    let input = root.join(text_of(test, "input"));
+    let reports = test.get("reports").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
+    let listed = test.get("report_count").and_then(Yaml::as_u64) == Some(reports.len() as u64);
+    if !listed {
+        // The expectations count reports without listing them all: nothing to compare case by case.
+        eprintln!("kube-linter {check}: not every report is listed; not compared");
+        return Vec::new();
+    }
+
+    let mut peer: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for report in &reports {
+        let text = text_of(report, "expected");
+        let (kind, message) = text.split_once(": ").unwrap_or(("", text));
+        let container = quoted_after(message, "container \"").unwrap_or_default();
+        *peer.entry((kind.to_string(), container)).or_default() += 1;
+    }
+    let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for hit in our_hits(linter, &input, probe) {
+        let key = (hit.kind.clone(), hit.container.clone().unwrap_or_default());
+        ours.entry(key).or_default().insert(hit.object.clone());
+    }
+    let mut units: BTreeSet<(String, String)> = workload_containers(&input);
+    units.extend(peer.keys().cloned());
+    units.extend(ours.keys().cloned());
+    let file = text_of(test, "input").trim_start_matches("tests/checks/").to_string();
+    units
+        .into_iter()
+        .map(|unit| {
+            let count = |n: usize| if n == 0 { "pass".to_string() } else { format!("fail×{n}") };
+            let peer_count = peer.get(&unit).copied().unwrap_or(0);
+            let our_count = ours.get(&unit).map_or(0, BTreeSet::len);
+            Case { id: format!("{file} {}/{}", unit.0, unit.1), peer: count(peer_count), ours: count(our_count) }
+        })
+        .collect()
+}
+
+fn quoted_after(text: &str, marker: &str) -> Option<String> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// (kind, container name) of every container in the file's workload-like objects, including
+/// kinds we do not lint (an OpenShift DeploymentConfig keeps its pod spec where a Deployment does).
+fn workload_containers(file: &Path) -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let mut units = BTreeSet::new();
+    for document in load(&file.to_string_lossy(), &text).documents {
+        let kind = document.object_ref().kind;
+        let value = &document.value;
+        let spec = [&["spec", "template", "spec"][..], &["spec", "jobTemplate", "spec", "template", "spec"], &["spec"]]
+            .iter()
+            .find_map(|path| path.iter().try_fold(value, |v, k| v.get(k)).filter(|s| s.get("containers").is_some()));
+        for list in ["initContainers", "containers"] {
+            for container in spec.and_then(|s| s.get(list)).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(name) = container.get("name").and_then(Value::as_str) {
+                    units.insert((kind.clone(), name.to_string()));
+                }
+            }
+        }
+    }
+    units
+}
+
+/// kube-score: every graded case of the check. Run options that drop a requirement drop the
+/// rule that checks it.
+fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> Vec<Case> {
+    let root = corpora().join("kube-score");
+    let expected = read_yaml(&root.join("expected-results.yaml"));
+    let cases = expected.get("cases").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for case in cases.iter().filter(|c| text_of(c, "check") == check) {
+        let peer = match text_of(case, "expected_grade") {
+            "GradeCritical" | "GradeWarning" => Verdict::Fail,
+            "GradeAllOK" | "GradeAlmostOK" => Verdict::Pass,
+            _ => continue,
+        };
+        let options = case.get("run_config").cloned().unwrap_or(Yaml::Null);
+        let ignored = |flag: &str| options.get(flag).and_then(Yaml::as_bool) == Some(true);
+        let rules: Vec<&str> = rules
+            .iter()
+            .copied()
+            .filter(|r| !(ignored("IgnoreContainerCpuLimitRequirement") && *r == "resources/cpu-limits"))
+            .filter(|r| !(ignored("IgnoreContainerMemoryLimitRequirement") && *r == "resources/memory-limits"))
+            .collect();
+        let Some(linter) = linter_for(&rules, catalog) else { continue };
+        let files: Vec<String> =
+            case.get("files").and_then(Yaml::as_sequence).into_iter().flatten().filter_map(|f| f.as_str().map(str::to_string)).collect();
+        let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
+        let mut id = files.join(" + ");
+        for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
+            if ignored(flag) {
+                id.push_str(&format!(" ({flag})"));
+            }
+        }
+        out.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
+    }
+    out
+}
+
+/// Whether our rules find something on the first object that carries a pod spec.
+fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
+    let mut worker = linter.worker();
+    for file in files {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        for document in load(file, &text).documents {
+            if plimsoll_core::kinds::carries_pod_spec(&document.value) {
+                return Verdict::of(!worker.lint_document(&document).is_empty());
+            }
+        }
+    }
+    Verdict::Pass
+}
+
+// ---------------------------------------------------------------------------------------------
+// The agreement document.
+
+/// A summary row: peer, check, our rules, cases, agreeing cases, status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SummaryRow {
+    cases: Option<usize>,
+    agree: Option<usize>,
+    pending: bool,
+}
+
+/// Table rows (`| a | b | … |`) under a `## <title>` heading, cells trimmed, separators skipped.
+fn table(markdown: &str, title: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut inside = false;
+    for line in markdown.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            inside = heading.trim() == title;
+            continue;
+        }
+        let Some(body) = line.trim().strip_prefix('|') else { continue };
+        if !inside || body.trim_start().starts_with("---") {
+            continue;
+        }
+        rows.push(body.trim_end_matches('|').split('|').map(|c| c.trim().trim_matches('`').to_string()).collect());
+    }
+    rows.into_iter().skip(1).collect()
+}
+
+fn summary_rows(markdown: &str) -> BTreeMap<(String, String), SummaryRow> {
+    table(markdown, "Summary")
+        .into_iter()
+        .filter(|r| r.len() >= 6)
+        .map(|r| {
+            let row = SummaryRow { cases: r[3].parse().ok(), agree: r[4].parse().ok(), pending: r[5] == "pending" };
+            ((r[0].clone(), r[1].clone()), row)
+        })
+        .collect()
+}
+
+/// (peer, check) → divergent cases documented (case, peer, ours).
+fn documented_divergences(markdown: &str) -> BTreeMap<(String, String), BTreeSet<Case>> {
+    let mut out: BTreeMap<(String, String), BTreeSet<Case>> = BTreeMap::new();
+    for r in table(markdown, "Divergences").into_iter().filter(|r| r.len() >= 6) {
+        let case = Case { id: r[2].clone(), peer: r[3].clone(), ours: r[4].clone() };
+        out.entry((r[0].clone(), r[1].clone())).or_default().insert(case);
+    }
+    out
+}
+
+#[test]
+fn agreement_with_peer_linters() {
+    if !corpora().is_dir() {
+        eprintln!("peer cross-check skipped: no corpora at {}", corpora().display());
+        return;
+    }
+    let markdown = std::fs::read_to_string(agreement_file()).expect("testdata/peer-linters/AGREEMENT.md");
+    let summary = summary_rows(&markdown);
+    let documented = documented_divergences(&markdown);
+    let catalog: BTreeSet<String> =
+        plimsoll_core::rules::builtin_rules().expect("catalog").into_iter().map(|r| r.id).collect();
+
+    let mut problems = Vec::new();
+    let mut rows_to_paste = String::new();
+    let mut divergences_to_paste = String::new();
+    for (peer, check, rules, probe) in CHECKS {
+        let key = (peer.to_string(), check.to_string());
+        let row = summary.get(&key).cloned().unwrap_or_else(|| {
+            problems.push(format!("AGREEMENT.md has no summary row for {peer} {check}"));
+            SummaryRow { cases: None, agree: None, pending: false }
+        });
+        let cases = match (*peer, linter_for(rules, &catalog)) {
+            (_, None) => None,
+            ("kube-score", Some(_)) => Some(kube_score_cases(check, rules, &catalog)),
+            ("kube-linter", Some(linter)) => Some(kube_linter_cases(check, &linter, *probe)),
+            (_, Some(linter)) => Some(polaris_cases(check, &linter, *probe)),
+        };
+        let our_rules = rules.join(", ");
+        let Some(cases) = cases else {
+            eprintln!("{peer} {check}: pending ({our_rules} not in this catalog)");
+            rows_to_paste.push_str(&format!("| {peer} | {check} | {our_rules} | | | pending |\n"));
+            continue;
+        };
+        let diverging: BTreeSet<Case> = cases.iter().filter(|c| c.peer != c.ours).cloned().collect();
+        let agree = cases.len() - diverging.len();
+        eprintln!("{peer} {check}: {agree}/{} agree", cases.len());
+        let status = if row.pending { "pending" } else { "checked" };
+        rows_to_paste.push_str(&format!("| {peer} | {check} | {our_rules} | {} | {agree} | {status} |\n", cases.len()));
+        for case in &diverging {
+            divergences_to_paste.push_str(&format!("| {peer} | {check} | {} | {} | {} | (why) |\n", case.id, case.peer, case.ours));
+        }
+        if row.pending {
+            continue;
+        }
+        if row.cases != Some(cases.len()) || row.agree != Some(agree) {
+            problems.push(format!("{peer} {check}: {agree}/{} agree, AGREEMENT.md says {:?}/{:?}", cases.len(), row.agree, row.cases));
+        }
+        let listed = documented.get(&key).cloned().unwrap_or_default();
+        for case in diverging.difference(&listed) {
+            problems.push(format!("{peer} {check}: undocumented divergence {} (peer {}, plimsoll {})", case.id, case.peer, case.ours));
+        }
+        for case in listed.difference(&diverging) {
+            problems.push(format!("{peer} {check}: documented divergence {} no longer occurs", case.id));
+        }
+    }
+    let mapped: BTreeSet<(String, String)> = CHECKS.iter().map(|(p, c, _, _)| (p.to_string(), c.to_string())).collect();
+    for key in summary.keys().filter(|k| !mapped.contains(*k)) {
+        problems.push(format!("AGREEMENT.md lists {} {}, which the test does not map", key.0, key.1));
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\nSummary rows as computed:\n{rows_to_paste}\nDivergences as computed:\n{divergences_to_paste}",
+        problems.join("\n")
+    );
+}

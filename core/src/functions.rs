@@ -1,0 +1,227 @@
+//! Rust functions for Rego: Kubernetes quantities ([`crate::quantity`]) and image references
+//! ([`crate::image`]), which Rego cannot read exactly by itself.
+//!
+//! # The functions
+//! - `plimsoll.quantity.parse(q)` — `q` a string or number, read as the API server reads a
+//!   quantity field (strings trimmed). Always an object: `{"valid": true, "sign": -1|0|1,
+//!   "format": "DecimalSI"|"BinarySI"|"DecimalExponent", "value": exact decimal text, "key":
+//!   order key}` or `{"valid": false, "error": why}`. Two quantities compare exactly as their
+//!   `key`s compare as strings (`a.key < b.key`), so `1G < 1Gi` and `0.5 == 500m`.
+//! - `plimsoll.quantity.compare(a, b)` — -1, 0 or 1; undefined unless both are valid.
+//! - `plimsoll.image.parse(ref)` — always an object: `{"valid", "error" (when invalid),
+//!   "registry", "repository", "name", "tag" (null when absent, "" for `redis:`), "digest" (null
+//!   when absent), "pinned" (a well-formed sha256 digest)}`; `nginx`, `docker.io/nginx` and
+//!   `docker.io/library/nginx` all have the name `docker.io/library/nginx`.
+//!
+//! # How they reach Rego
+//! Policies evaluated by the interpreter (user policies, and the built-in rules when they cannot
+//! be compiled) call them as regorus engine extensions, registered by [`register`].
+//!
+//! The built-in rules run as one compiled RVM program, whose compiler resolves calls only to
+//! regorus' own builtins and to Rego functions: an engine extension is an unknown function there.
+//! Its one way out to the host, a "host-await" builtin, works only when the VM runs in
+//! suspendable mode, and we measured that as the wrong trade (`core/examples/profile_host_calls.rs`,
+//! testdata/examples × 100, best of 5, µs per object): the four seed rules take 30.0 run to
+//! completion and 42.2 suspendable (+41% for every rule, calls or not); a rule reading three
+//! quantities per object adds 12.3 with an in-VM builtin, 14.2 with precomputed answers, 26.5
+//! with host-await calls; the interpreter with the extension takes 182.6. Worse, in regorus
+//! 0.14.1 a suspendable VM returns empty results for rules that reach the library through an
+//! import alias (`k8s.containers`): a virtual-document lookup calls rules synchronously, which
+//! the suspendable VM does not do, and nothing reports it.
+//!
+//! So core computes the answers beforehand: [`facts`] walks the object's pod spec and parses
+//! every container image and every resource request and limit, and the evaluator hands the
+//! result to the program as `data.plimsoll.facts` (set per object; the input stays the object
+//! as written):
+//! ```text
+//! data.plimsoll.facts.quantities[v]  = plimsoll.quantity.parse(v)   v: a requests/limits value as written
+//! data.plimsoll.facts.images[s]      = plimsoll.image.parse(s)      s: a container's image string
+//! ```
+//! for `initContainers`, `containers` and `ephemeralContainers`. Built-in rules read them
+//! through `policies/lib/facts.rego`; the values are exactly what the functions return.
+
+use crate::image::ImageRef;
+use crate::quantity::Quantity;
+use regorus::Value as RegoValue;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Extension names and arities.
+pub const QUANTITY_PARSE: &str = "plimsoll.quantity.parse";
+pub const QUANTITY_COMPARE: &str = "plimsoll.quantity.compare";
+pub const IMAGE_PARSE: &str = "plimsoll.image.parse";
+
+/// The container lists whose images and resources the facts cover.
+const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
+
+/// Registers the functions with an engine, for policies the interpreter evaluates.
+pub fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+    let add = |engine: &mut regorus::Engine, name: &str, arity: u8, f: fn(Vec<RegoValue>) -> anyhow::Result<RegoValue>| {
+        engine.add_extension(name.to_string(), arity, Box::new(f)).map_err(|e| format!("{name}: {e}"))
+    };
+    add(engine, QUANTITY_PARSE, 1, quantity_parse_extension)?;
+    add(engine, QUANTITY_COMPARE, 2, quantity_compare_extension)?;
+    add(engine, IMAGE_PARSE, 1, image_parse_extension)?;
+    Ok(())
+}
+
+fn quantity_parse_extension(args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
+    Ok(args.first().map_or(RegoValue::Undefined, |q| quantity_object(&to_json(q))))
+}
+
+fn quantity_compare_extension(args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
+    let parsed: Vec<Option<Quantity>> = args.iter().map(|a| Quantity::from_value(&to_json(a)).ok()).collect();
+    Ok(match parsed.as_slice() {
+        [Some(a), Some(b)] => RegoValue::from(a.cmp(b) as i64),
+        _ => RegoValue::Undefined,
+    })
+}
+
+fn image_parse_extension(args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
+    Ok(match args.first().map(|a| a.as_string()) {
+        Some(Ok(text)) => image_object(text),
+        _ => RegoValue::Undefined,
+    })
+}
+
+fn to_json(value: &RegoValue) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// What `plimsoll.quantity.parse` returns for a manifest value.
+pub fn quantity_object(value: &Value) -> RegoValue {
+    let mut fields: Vec<(&str, RegoValue)> = Vec::with_capacity(5);
+    match Quantity::from_value(value) {
+        Ok(q) => {
+            fields.push(("valid", RegoValue::from(true)));
+            fields.push(("sign", RegoValue::from(i64::from(q.signum()))));
+            fields.push(("format", RegoValue::from(q.format().as_str())));
+            fields.push(("value", RegoValue::from(q.decimal_string())));
+            fields.push(("key", RegoValue::from(q.order_key())));
+        }
+        Err(error) => {
+            fields.push(("valid", RegoValue::from(false)));
+            fields.push(("error", RegoValue::from(error.to_string())));
+        }
+    }
+    rego_object(fields)
+}
+
+/// What `plimsoll.image.parse` returns for an image string.
+pub fn image_object(text: &str) -> RegoValue {
+    let image = ImageRef::parse(text);
+    let optional = |v: Option<String>| v.map_or(RegoValue::Null, RegoValue::from);
+    let mut fields = vec![
+        ("valid", RegoValue::from(image.is_valid())),
+        ("registry", RegoValue::from(image.registry)),
+        ("repository", RegoValue::from(image.repository)),
+        ("name", RegoValue::from(image.name)),
+        ("tag", optional(image.tag)),
+        ("digest", optional(image.digest)),
+        ("pinned", RegoValue::from(image.pinned)),
+    ];
+    if let Some(error) = image.error {
+        fields.push(("error", RegoValue::from(error)));
+    }
+    rego_object(fields)
+}
+
+fn rego_object(fields: Vec<(&str, RegoValue)>) -> RegoValue {
+    RegoValue::from(fields.into_iter().map(|(k, v)| (RegoValue::from(k), v)).collect::<BTreeMap<_, _>>())
+}
+
+/// `data.plimsoll.facts` for one object: `{"quantities": {…}, "images": {…}}` (both empty for
+/// objects without a pod spec).
+pub fn facts(object: &Value) -> RegoValue {
+    let mut quantities = BTreeMap::new();
+    let mut images = BTreeMap::new();
+    for container in containers(object) {
+        if let Some(image) = container.get("image").and_then(Value::as_str) {
+            images.entry(RegoValue::from(image)).or_insert_with(|| image_object(image));
+        }
+        for kind in ["requests", "limits"] {
+            let values = container.get("resources").and_then(|r| r.get(kind)).and_then(Value::as_object);
+            for value in values.into_iter().flat_map(|m| m.values()).filter(|v| !v.is_null()) {
+                quantities.entry(crate::evaluate::to_rego(value)).or_insert_with(|| quantity_object(value));
+            }
+        }
+    }
+    rego_object(vec![("quantities", RegoValue::from(quantities)), ("images", RegoValue::from(images))])
+}
+
+/// The containers of the object's pod spec, if it has one.
+fn containers(object: &Value) -> impl Iterator<Item = &Value> {
+    let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
+    let spec = crate::kinds::pod_spec_path(text("apiVersion"), text("kind"))
+        .and_then(|path| path.iter().try_fold(object, |node, key| node.get(key)));
+    CONTAINER_FIELDS
+        .iter()
+        .filter_map(move |field| spec.and_then(|s| s.get(field)).and_then(Value::as_array))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn engine() -> regorus::Engine {
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(false);
+        assert_eq!(register(&mut engine), Ok(()));
+        engine
+    }
+
+    fn eval(engine: &mut regorus::Engine, query: &str) -> Result<Value, String> {
+        let mut engine = engine.clone();
+        let policy = format!("package t\nimport rego.v1\nx := {query}\n");
+        engine.add_policy("t.rego".into(), policy).map_err(|e| e.to_string())?;
+        engine.eval_rule("data.t.x".into()).map(|v| to_json(&v)).map_err(|e| format!("{query}: {e}"))
+    }
+
+    #[test]
+    fn extensions_answer_interpreted_policies() {
+        let mut engine = engine();
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("1.5Gi").value"#), Ok(json!("1610612736")));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse(1).valid"#), Ok(json!(true)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("2 GB").valid"#), Ok(json!(false)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("-1").sign"#), Ok(json!(-1)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.compare("1G", "1Gi")"#), Ok(json!(-1)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.compare("0.5", "500m")"#), Ok(json!(0)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("1Gi").key > plimsoll.quantity.parse("1G").key"#), Ok(json!(true)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("nginx").name"#), Ok(json!("docker.io/library/nginx")));
+        assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("host:5000/app").tag"#), Ok(json!(null)));
+        assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("redis:").tag"#), Ok(json!("")));
+    }
+
+    #[test]
+    fn compare_is_undefined_for_invalid_quantities() {
+        let mut engine = engine();
+        assert_eq!(eval(&mut engine, r#"[c | c := plimsoll.quantity.compare("1", "x")]"#), Ok(json!([])));
+    }
+
+    #[test]
+    fn facts_cover_every_container_image_and_quantity() {
+        let object = json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "spec": {"template": {"spec": {
+                "initContainers": [{"name": "init", "image": "busybox", "resources": {"limits": {"cpu": 1}}}],
+                "containers": [{"name": "app", "image": "nginx:1.27",
+                                "resources": {"requests": {"cpu": "250m", "memory": null}, "limits": {"memory": "2 GB"}}}],
+            }}},
+        });
+        let facts = to_json(&facts(&object));
+        assert_eq!(facts["images"]["busybox"]["name"], json!("docker.io/library/busybox"));
+        assert_eq!(facts["images"]["nginx:1.27"]["tag"], json!("1.27"));
+        assert_eq!(facts["quantities"]["250m"]["value"], json!("0.25"));
+        assert_eq!(facts["quantities"]["2 GB"]["valid"], json!(false));
+        // Non-string keys (the number 1) are kept as numbers in Rego; JSON shows them as text.
+        assert_eq!(facts["quantities"].as_object().map(|o| o.len()), Some(3));
+    }
+
+    #[test]
+    fn objects_without_a_pod_spec_have_empty_facts() {
+        let facts = to_json(&facts(&json!({"apiVersion": "v1", "kind": "Service", "spec": {}})));
+        assert_eq!(facts, json!({"images": {}, "quantities": {}}));
+    }
+}

@@ -1,0 +1,14 @@
+# What core parsed in Rust for the object being linted (core/src/functions.rs), keyed by the value
+# as written: plimsoll.quantity.parse for every resource request and limit of every container, and
+# plimsoll.image.parse for every container image. The compiled rule program cannot call Rust, so
+# core hands the answers in as data.plimsoll.facts; these functions read them.
+package plimsoll.lib.facts
+
+import rego.v1
+
+# {"valid", "sign", "format", "value", "key"} or {"valid": false, "error"}: compare two quantities
+# with their keys (`a.key < b.key`).
+quantity(value) := data.plimsoll.facts.quantities[value]
+
+# {"valid", "error"?, "registry", "repository", "name", "tag", "digest", "pinned"}.
+image(ref) := data.plimsoll.facts.images[ref]

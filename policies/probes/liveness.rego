@@ -1,0 +1,35 @@
+# METADATA
+# title: Containers without a liveness probe
+# description: |
+#   Without a liveness probe, a container that hangs — deadlocked, stuck in a loop, out of file
+#   descriptors but still running — keeps its place and its traffic until someone notices;
+#   the kubelet restarts only containers whose process exits. Checked for long-running
+#   workloads (not Jobs or CronJobs) and for regular containers only: init and ephemeral
+#   containers are not probed for liveness.
+# related_resources:
+#   - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+# custom:
+#   id: probes/liveness
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   remediation: |
+#     Add a `livenessProbe` that fails only when the process cannot recover by itself (not
+#     when a dependency is down), with a `failureThreshold` and `periodSeconds` generous enough
+#     for slow moments; pair it with a `startupProbe` if start-up is slow.
+package plimsoll.rules.probes.liveness
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	k8s.long_running
+	some entry in k8s.containers
+	entry.field == "containers"
+	not has_liveness_probe(entry.container)
+	msg := sprintf("%s has no livenessProbe", [k8s.describe(entry)])
+	path := array.concat(entry.path, ["livenessProbe"])
+}
+
+# `livenessProbe: null` (or an empty `livenessProbe:`) sets no probe.
+has_liveness_probe(container) if container.livenessProbe != null

@@ -1,0 +1,38 @@
+# METADATA
+# title: Containers without a CPU request
+# description: |
+#   The scheduler places pods by their requests: a container without a CPU request counts as
+#   needing nothing, so nodes get overcommitted and the container is the first to be starved
+#   under contention (and, with no request at all, the pod is BestEffort). A request that
+#   Kubernetes would copy from the CPU limit is still reported: the manifest does not say it,
+#   and removing the limit later silently removes the request too. Checked for regular and
+#   init containers (ephemeral containers take no resources).
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+# custom:
+#   id: resources/cpu-requests
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   remediation: |
+#     Set `resources.requests.cpu` to what the container uses in normal operation (for example
+#     `250m`).
+package plimsoll.rules.resources.cpu_requests
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	some entry in k8s.containers
+	entry.field in {"containers", "initContainers"}
+	not has_cpu_request(entry.container)
+	msg := sprintf("%s has no CPU request%s", [k8s.describe(entry), defaulted(entry.container)])
+	path := array.concat(entry.path, ["resources", "requests", "cpu"])
+}
+
+has_cpu_request(container) if container.resources.requests.cpu != null
+
+# Kubernetes fills a missing request in from the limit; say so, since it still is not written.
+defaulted(container) := " (Kubernetes copies the limit into it)" if {
+	container.resources.limits.cpu != null
+} else := ""

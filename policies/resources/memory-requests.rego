@@ -1,0 +1,38 @@
+# METADATA
+# title: Containers without a memory request
+# description: |
+#   The scheduler places pods by their requests: a container without a memory request counts
+#   as needing none, so it can land on a node that cannot hold it, and under memory pressure it
+#   is among the first to be evicted. A request that Kubernetes would copy from the memory limit
+#   is still reported: the manifest does not say it, and removing the limit later silently
+#   removes the request too. Checked for regular and init containers (ephemeral containers take
+#   no resources).
+# related_resources:
+#   - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+# custom:
+#   id: resources/memory-requests
+#   severity: warning
+#   default: true
+#   scope: pod-spec
+#   remediation: |
+#     Set `resources.requests.memory` to what the container uses in normal operation (for
+#     example `256Mi`).
+package plimsoll.rules.resources.memory_requests
+
+import data.plimsoll.lib.kubernetes as k8s
+import rego.v1
+
+violation contains {"msg": msg, "path": path} if {
+	some entry in k8s.containers
+	entry.field in {"containers", "initContainers"}
+	not has_memory_request(entry.container)
+	msg := sprintf("%s has no memory request%s", [k8s.describe(entry), defaulted(entry.container)])
+	path := array.concat(entry.path, ["resources", "requests", "memory"])
+}
+
+has_memory_request(container) if container.resources.requests.memory != null
+
+# Kubernetes fills a missing request in from the limit; say so, since it still is not written.
+defaulted(container) := " (Kubernetes copies the limit into it)" if {
+	container.resources.limits.memory != null
+} else := ""
