@@ -6,12 +6,14 @@
 //! 2. [`linter`] evaluates the built-in Rego rules ([`rules`], embedded from `policies/`) against
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
+//! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod admission;
 mod evaluate;
 pub mod finding;
 pub mod kinds;
