@@ -140,7 +140,13 @@ pub fn admit(worker: &mut Worker, review: AdmissionReview, options: &AdmissionOp
     let request = checked_request(review)?;
     let response = match object_to_check(&request)? {
         None => allow(&request.uid, Vec::new()),
-        Some(object) => decide(&request.uid, &worker.lint_document(&admission_document(object)), options),
+        Some(object) => {
+            let mut findings = worker.lint_document(&admission_document(object));
+            // Without source positions, field paths give the order: stable and close to the
+            // order fields are written in.
+            findings.sort_by(|a, b| (&a.path, &a.rule, &a.message).cmp(&(&b.path, &b.rule, &b.message)));
+            decide(&request.uid, &findings, options)
+        }
     };
     Ok(AdmissionReviewResponse { api_version: API_VERSION, kind: KIND, response })
 }

@@ -62,6 +62,15 @@ impl FailOn {
 }
 
 impl Config {
+    /// Reads the configuration object; members set to `null` (or `undefined` in JavaScript) count
+    /// as absent.
+    pub fn from_json(mut value: Value) -> Result<Config, serde_json::Error> {
+        if let Value::Object(members) = &mut value {
+            members.retain(|_, member| !member.is_null());
+        }
+        serde_json::from_value(value)
+    }
+
     /// The core builder this configuration describes.
     pub fn builder(&self) -> LinterBuilder {
         let mut builder = plimsoll_core::Linter::builder();
@@ -97,7 +106,7 @@ mod tests {
     use serde_json::json;
 
     fn parse(value: Value) -> Result<Config, serde_json::Error> {
-        serde_json::from_value(value)
+        Config::from_json(value)
     }
 
     #[test]
@@ -124,6 +133,7 @@ mod tests {
     #[test]
     fn empty_config_is_the_default() {
         assert_eq!(parse(json!({})).unwrap(), Config::default());
+        assert_eq!(parse(json!({"only": null, "enable": null})).unwrap(), Config::default());
         assert_eq!(Config::default().admission(), AdmissionOptions::default());
     }
 }

@@ -189,7 +189,7 @@ impl Linter {
     /// Builds a linter: selects rules, applies settings and compiles every policy once.
     /// Throws a `PlimsollError` for an invalid configuration or an unknown rule.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "LinterConfig")] config: Option<JsValue>) -> Result<Linter, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>) -> Result<Linter, JsValue> {
         let config = read_config(config)?;
         let linter = config.builder().build().map_err(|e| JsFailure::from_diagnostic(&e))?;
         let worker = RefCell::new(linter.worker());
@@ -259,8 +259,11 @@ fn read_config(config: Option<JsValue>) -> Result<config::Config, JsFailure> {
             if !value.is_object() || js_sys::Array::is_array(&value) {
                 return Err(JsFailure::new(codes::CONFIG, "the configuration must be an object"));
             }
-            serde_wasm_bindgen::from_value(value)
-                .map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))
+            // Through a JSON value: deserialising a struct straight from a JS object reads only
+            // the known keys, and a misspelt key must be an error.
+            let invalid = |e: &dyn std::fmt::Display| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}"));
+            let value: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
+            config::Config::from_json(value).map_err(|e| invalid(&e))
         }
         _ => Ok(config::Config::default()),
     }

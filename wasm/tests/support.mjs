@@ -1,0 +1,90 @@
+// Shared by the package's Node tests: where things are, the built package, the CLI binary, the
+// manifest files the CLI would pick from a directory, and a tiny static file server.
+
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** The package directory (wasm/). */
+export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository root. */
+export const root = path.resolve(packageDir, '..');
+
+/** The Node build of the package (wasm/build.sh makes it). */
+export function loadPackage() {
+  const entry = path.join(packageDir, 'pkg/node/plimsoll_wasm.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run wasm/build.sh first`);
+  return require(entry);
+}
+
+/** The CLI binary to compare with: $PLIMSOLL_BIN, else the debug build `cargo test` leaves. */
+export function cliBinary() {
+  const binary = process.env.PLIMSOLL_BIN || path.join(root, 'target/debug/plimsoll');
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: build the CLI (cargo build -p plimsoll) first`);
+  return binary;
+}
+
+/**
+ * The files the CLI lints when given `dir`: `.yaml`, `.yml` and `.json`, hidden directories
+ * skipped, in sorted order; paths relative to the repository root, with `/`.
+ */
+export function manifestFiles(dir) {
+  const files = [];
+  const walk = (current) => {
+    for (const name of readdirSync(current).sort()) {
+      const full = path.join(current, name);
+      if (statSync(full).isDirectory()) {
+        if (!name.startsWith('.')) walk(full);
+      } else if (/\.(ya?ml|json)$/.test(name)) {
+        files.push(path.relative(root, full).split(path.sep).join('/'));
+      }
+    }
+  };
+  walk(path.resolve(root, dir));
+  return files;
+}
+
+/** A file's text as the CLI reads it (a byte order mark is kept). */
+export function readText(relative) {
+  return readFileSync(path.join(root, relative)).toString('utf8');
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to `{url, close}`. */
+export function serveStatic(dir) {
+  const base = path.resolve(dir);
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    let file = path.join(base, pathname);
+    if (!file.startsWith(base)) {
+      response.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    const type = TYPES[path.extname(file)] || 'application/octet-stream';
+    response.writeHead(200, { 'content-type': type });
+    response.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((done) => server.close(done)) });
+    });
+  });
+}
