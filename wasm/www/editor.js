@@ -102,8 +102,10 @@ function gutterLine(number, findings) {
 }
 
 /**
- * One line of the highlight layer. A flagged line gets a background, and each finding's text on it
- * (from its start to its end, or to the end of the line for spans that run on) gets a <mark>.
+ * One line of the highlight layer. A flagged line gets a background, and the text each finding
+ * points at on it (from its start to its end, or to the end of the line for spans that run on)
+ * gets a <mark>. Spans nest (a container item holds its image), so the line is cut at every span
+ * boundary and each piece is marked for the innermost span covering it.
  */
 function highlightLine(text, number, lineStart, findings) {
   const div = document.createElement('div');
@@ -115,25 +117,27 @@ function highlightLine(text, number, lineStart, findings) {
     return div;
   }
   div.classList.add('flagged', `sev-${worstSeverity(findings)}`);
-  const ranges = findings
-    .map((f) => ({
-      from: f.span.start.utf16Offset - lineStart,
-      to: Math.min(f.span.end.utf16Offset - lineStart, text.length),
-      severity: f.severity,
-    }))
-    .sort((a, b) => a.from - b.from);
-  let at = 0;
-  for (const range of ranges) {
-    const from = Math.max(range.from, at);
-    const to = Math.max(range.to, from);
-    if (from > at) div.append(text.slice(at, from));
+  const ranges = findings.map((f) => {
+    const from = Math.max(0, f.span.start.utf16Offset - lineStart);
+    // An empty span still marks one character, where there is one.
+    const to = Math.max(Math.min(f.span.end.utf16Offset - lineStart, text.length), Math.min(from + 1, text.length));
+    return { from, to, severity: f.severity };
+  });
+  const cuts = [...new Set([0, text.length, ...ranges.flatMap((r) => [r.from, r.to])])].sort((a, b) => a - b);
+  for (let i = 0; i + 1 < cuts.length; i += 1) {
+    const [from, to] = [cuts[i], cuts[i + 1]];
+    const piece = text.slice(from, to);
+    const covering = ranges.filter((r) => r.from <= from && to <= r.to);
+    if (covering.length === 0) {
+      div.append(piece);
+      continue;
+    }
+    const innermost = covering.reduce((a, b) => (b.to - b.from < a.to - a.from ? b : a));
     const mark = document.createElement('mark');
-    mark.className = `sev-${range.severity}`;
-    // A zero-width span (a finding at the end of a line) still shows as a thin mark.
-    mark.textContent = to > from ? text.slice(from, to) : '\u200b';
+    mark.className = `sev-${innermost.severity}`;
+    mark.textContent = piece;
     div.append(mark);
-    at = to;
   }
-  div.append(text.slice(at) || '\u200b');
+  if (!text) div.append('\u200b');
   return div;
 }
