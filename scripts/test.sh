@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, and Go from Debian's packages for the differential YAML tests), then runs the
-# workspace tests, checks that core builds for wasm32, and lints core for panics.
+# target, clippy, and Go from Debian's packages for the differential YAML tests; for the wasm
+# package wasm-bindgen-cli, the npm devDependencies and Debian's Chromium), then runs the workspace
+# tests, builds the wasm package and runs its Node tests, and lints core for panics.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,11 +22,25 @@ step "tests"
 # Backtraces on every internal engine error slow evaluation down; tests don't need them.
 env -u RUST_BACKTRACE cargo test --workspace --locked
 
-step "core and the wasm package build for wasm32-unknown-unknown"
-cargo build --locked -p plimsoll-core -p plimsoll-wasm --target wasm32-unknown-unknown
+step "wasm package: build for the web and Node (wasm/build.sh; core builds for wasm32 on the way)"
+wasm/build.sh
 
-step "clippy: core denies unwrap/expect/panic"
-cargo clippy --locked -p plimsoll-core --lib -- -D warnings
+step "wasm package: Chromium for the browser test"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }
+  else
+    echo "Chromium is missing and cannot be installed here (needs root and apt-get): the browser test will fail"
+  fi
+fi
+
+step "wasm package: Node tests (parity with the CLI, API and types, webhook over HTTPS, browser)"
+cargo build --locked -p plimsoll
+(cd wasm && env -u RUST_BACKTRACE PLIMSOLL_BIN="$PWD/../target/debug/plimsoll" node --test tests/*.test.mjs)
+
+step "clippy: core and the wasm crate deny unwrap/expect/panic"
+cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
 
 echo
 echo "all checks passed"

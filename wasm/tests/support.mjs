@@ -1,8 +1,10 @@
-// Shared by the package's Node tests: where things are, the built package, the CLI binary, the
-// manifest files the CLI would pick from a directory, and a tiny static file server.
+// Shared by the package's Node tests and benchmarks: where things are, the built package, the CLI
+// binary, the manifest files the CLI would pick from a directory, a tiny static file server, and
+// the example webhook started with a throwaway certificate.
 
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +89,37 @@ export function serveStatic(dir) {
       resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((done) => server.close(done)) });
     });
   });
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost. */
+export function selfSignedCertificate(where) {
+  const cert = path.join(where, 'tls.crt');
+  const key = path.join(where, 'tls.key');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=plimsoll-webhook.test',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+/** Starts the example webhook as a child process with `args`; resolves to `{child, url}`. */
+export async function startWebhook(args) {
+  const serverScript = path.join(packageDir, 'examples/webhook/server.js');
+  const child = spawn(process.execPath, [serverScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (https:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+  return { child, url };
 }
