@@ -56,6 +56,10 @@ else
   optimise "$node"
 fi
 
+# The web glue is an ES module; in a package without "type": "module" Node would read it as
+# CommonJS, so its folder says so (browsers and bundlers do not care).
+echo '{"type": "module"}' > pkg/web/package.json
+
 step "the static page's copy of the web build (www/pkg)"
 rm -rf www/pkg
 cp -r pkg/web www/pkg
