@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPackage } from '../tests/support.mjs';
+import { cpuPressure, loadPackage } from '../tests/support.mjs';
 import { deployment, review } from '../tests/reviews.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,3 +48,4 @@ console.log(`lint: ${text.split('\n').length - 1} lines, ${report.findings.lengt
 measure('lint(text)', () => linter.lint(text, 'deployment.yaml'));
 measure('admit(JSON text)', () => linter.admit(body));
 measure('admit(object)', () => linter.admit(object));
+console.log(cpuPressure() ?? 'CPU pressure: not available');

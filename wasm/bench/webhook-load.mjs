@@ -16,7 +16,7 @@ import https from 'node:https';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { selfSignedCertificate, startWebhook } from '../tests/support.mjs';
+import { cpuPressure, selfSignedCertificate, startWebhook } from '../tests/support.mjs';
 import { deployment, review } from '../tests/reviews.mjs';
 
 const requests = Math.min(Number(process.argv[2] || 5000), 100_000);
@@ -103,8 +103,20 @@ async function run(count) {
   return { latencies, service, errors, completed, seconds: (performance.now() - start) / 1000 };
 }
 
+/** The server's CPU time so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function serverCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const warmup = await run(rate);
+const cpuBefore = serverCpuMs();
 const { latencies, service, errors, completed, seconds: elapsed } = await run(requests);
+const serverCpuPerRequest = (serverCpuMs() - cpuBefore) / completed;
 for (const [error, n] of warmup.errors) errors.set(`warm-up: ${error}`, n);
 
 const ms = (v) => `${v.toFixed(2)} ms`;
@@ -117,6 +129,8 @@ function percentiles(values) {
 console.log(`${completed}/${requests} requests at ${rate}/s over ${elapsed.toFixed(1)} s (${(completed / elapsed).toFixed(0)}/s achieved)`);
 console.log(`latency from send:     ${percentiles(service)}`);
 console.log(`latency from due time: ${percentiles(latencies)}  (adds the sender's timer lag)`);
+console.log(`server CPU per request: ${ms(serverCpuPerRequest)}`);
+console.log(cpuPressure() ?? 'CPU pressure: not available');
 console.log(errors.size === 0 ? 'errors: none' : `errors: ${JSON.stringify(Object.fromEntries(errors))}`);
 
 agent.destroy();

@@ -123,3 +123,17 @@ export async function startWebhook(args) {
   });
   return { child, url };
 }
+
+/**
+ * How contended the machine's CPUs were over the last minute: the share of time some task waited
+ * for a CPU (Linux pressure stall information), or null where it is not available. Benchmarks
+ * print it, since latency tails on a shared machine mostly measure the neighbours.
+ */
+export function cpuPressure() {
+  try {
+    const match = /some avg10=([\d.]+) avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return match ? `CPU pressure (share of time a task waited for a CPU): ${match[1]}% over 10 s, ${match[2]}% over 60 s` : null;
+  } catch {
+    return null;
+  }
+}
