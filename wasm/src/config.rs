@@ -4,9 +4,11 @@
 //! Every key is optional and unknown keys are errors (a misspelt `disabel` must not silently
 //! lint with the defaults). Rule selection mirrors the CLI flags (`only`, `enable`, `disable`),
 //! `severity` overrides rule severities, `failOn` is the CLI's `--fail-on` (it sets the report's
-//! `failed` flag and which findings deny an admission request), `settings` passes rule settings
-//! through to policies as `data.plimsoll.config.<key>` (for example `pss: {level, version}`), and
-//! `failurePolicy` says how `admit()` answers when evaluation fails.
+//! `failed` flag and which findings deny an admission request), `pss` chooses the Pod Security
+//! Standards level and policy version, `settings` passes other rule settings through to policies
+//! as `data.plimsoll.config.<key>`, and `failurePolicy` says how `admit()` answers when evaluation
+//! fails. The names follow the CLI's flags and the configuration file's keys (`pss: {level,
+//! version}`, `settings`), in JavaScript's camelCase.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
 use plimsoll_core::{LinterBuilder, Severity};
@@ -31,11 +33,67 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     #[serde(default)]
     pub fail_on: FailOn,
+    /// The Pod Security Standards level and version the `security-context` rules check.
+    pub pss: Option<PssConfig>,
     /// Rule settings, handed to policies unchanged.
     #[serde(default)]
     pub settings: Map<String, Value>,
     #[serde(default)]
     pub failure_policy: FailurePolicy,
+}
+
+/// `pss: {level, version}`; both optional (restricted, latest).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PssConfig {
+    pub level: Option<PssLevel>,
+    /// `latest` or `v1.0` … `v1.37` (rules.md, "security-context").
+    pub version: Option<String>,
+}
+
+/// A Pod Security Standards level (`privileged` checks nothing, so a linter has no use for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PssLevel {
+    Baseline,
+    Restricted,
+}
+
+/// The newest Pod Security Standards policy version the rules implement (rules.md).
+const PSS_NEWEST_MINOR: u64 = 37;
+
+impl PssConfig {
+    /// The rule setting `pss` as the security-context policies read it:
+    /// `{"level": "baseline", "version": {"major": 1, "minor": 30}}`. `latest` leaves the version
+    /// out, and the rules then check the newest they implement.
+    ///
+    /// Core's own Pod Security settings (`LinterBuilder::pss_level`/`pss_version`, on their way
+    /// from the PSS work) write this same value; once they are in, this should call them instead.
+    pub fn to_setting(&self) -> Result<Value, String> {
+        let level = match self.level.unwrap_or(PssLevel::Restricted) {
+            PssLevel::Baseline => "baseline",
+            PssLevel::Restricted => "restricted",
+        };
+        let mut setting = serde_json::json!({ "level": level });
+        if let Some(minor) = self.version.as_deref().map(parse_pss_version).transpose()?.flatten() {
+            setting["version"] = serde_json::json!({"major": 1, "minor": minor});
+        }
+        Ok(setting)
+    }
+}
+
+/// `latest` → `None`; `v1.<minor>` (no leading zeros) → the minor version.
+fn parse_pss_version(text: &str) -> Result<Option<u64>, String> {
+    if text == "latest" {
+        return Ok(None);
+    }
+    let error = || format!("unknown Pod Security Standards version {text:?} (expected v1.0 … v1.{PSS_NEWEST_MINOR} or latest)");
+    let minor = text.strip_prefix("v1.").ok_or_else(error)?;
+    let canonical = !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) && (minor == "0" || !minor.starts_with('0'));
+    match minor.parse::<u64>() {
+        Ok(minor) if canonical && minor <= PSS_NEWEST_MINOR => Ok(Some(minor)),
+        _ => Err(error()),
+    }
 }
 
 /// The lowest severity that fails a lint (and denies an admission request), or `never`.
@@ -71,8 +129,8 @@ impl Config {
         serde_json::from_value(value)
     }
 
-    /// The core builder this configuration describes.
-    pub fn builder(&self) -> LinterBuilder {
+    /// The core builder this configuration describes; an error names a setting that is invalid.
+    pub fn builder(&self) -> Result<LinterBuilder, String> {
         let mut builder = plimsoll_core::Linter::builder();
         if let Some(only) = &self.only {
             builder = builder.only(only.iter().cloned());
@@ -89,7 +147,10 @@ impl Config {
         for (key, value) in &self.settings {
             builder = builder.config(key, value.clone());
         }
-        builder
+        if let Some(pss) = &self.pss {
+            builder = builder.config("pss", pss.to_setting()?);
+        }
+        Ok(builder)
     }
 
     /// How `admit()` decides.
@@ -114,10 +175,10 @@ mod tests {
         let config = parse(json!({
             "only": ["privileged", "latest-tag"], "disable": ["latest-tag"], "enable": [],
             "severity": {"privileged": "warning"}, "failOn": "warning",
-            "settings": {"pss": {"level": "baseline", "version": "v1.30"}}, "failurePolicy": "Ignore"
+            "pss": {"level": "baseline", "version": "v1.30"}, "settings": {"images": {}}, "failurePolicy": "Ignore"
         }))
         .unwrap();
-        let linter = config.builder().build().unwrap();
+        let linter = config.builder().unwrap().build().unwrap();
         assert_eq!(linter.enabled_rules(), ["security-context/privileged"]);
         assert_eq!(config.admission(), AdmissionOptions { deny_at: Some(Severity::Warning), failure_policy: FailurePolicy::Ignore });
     }
@@ -128,6 +189,19 @@ mod tests {
         assert!(parse(json!({"failOn": "sometimes"})).is_err());
         assert!(parse(json!({"failurePolicy": "fail"})).is_err());
         assert!(parse(json!({"severity": {"privileged": "fatal"}})).is_err());
+    }
+
+    #[test]
+    fn pss_settings_take_the_form_policies_read() {
+        let setting = |value: Value| parse(json!({"pss": value})).unwrap().pss.unwrap_or_default().to_setting();
+        assert_eq!(setting(json!({"level": "baseline", "version": "v1.30"})), Ok(json!({"level": "baseline", "version": {"major": 1, "minor": 30}})));
+        assert_eq!(setting(json!({"version": "v1.0"})), Ok(json!({"level": "restricted", "version": {"major": 1, "minor": 0}})));
+        assert_eq!(setting(json!({"level": "restricted", "version": "latest"})), Ok(json!({"level": "restricted"})));
+        for bad in ["v1.38", "1.25", "v2.0", "v1.", "v1.025", "v1.2.3", "Latest"] {
+            assert!(setting(json!({"version": bad})).is_err(), "{bad}");
+        }
+        assert!(parse(json!({"pss": {"level": "privileged"}})).is_err());
+        assert!(parse(json!({"pss": {"levle": "baseline"}})).is_err());
     }
 
     #[test]

@@ -45,7 +45,9 @@ export interface LinterConfig {
   severity?: Record<string, Severity>;
   /** Lowest severity that sets `LintReport.failed` and denies admission (default `"error"`). */
   failOn?: Severity | "never";
-  /** Rule settings, readable by policies as `data.plimsoll.config.<key>`, e.g. `{ pss: { level: "baseline", version: "v1.30" } }`. */
+  /** The Pod Security Standards level (default `"restricted"`) and policy version (`"latest"`, the default, or `"v1.0"` … `"v1.37"`) the security-context rules check. */
+  pss?: { level?: "baseline" | "restricted"; version?: string };
+  /** Other rule settings, readable by policies as `data.plimsoll.config.<key>`. */
   settings?: Record<string, unknown>;
   /** How `admit()` answers when policies cannot be evaluated (default `"Fail"`: deny). */
   failurePolicy?: "Fail" | "Ignore";
@@ -191,7 +193,8 @@ impl Linter {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>) -> Result<Linter, JsValue> {
         let config = read_config(config)?;
-        let linter = config.builder().build().map_err(|e| JsFailure::from_diagnostic(&e))?;
+        let builder = config.builder().map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))?;
+        let linter = builder.build().map_err(|e| JsFailure::from_diagnostic(&e))?;
         let worker = RefCell::new(linter.worker());
         Ok(Linter { worker, fail_on: config.fail_on.threshold(), admission: config.admission(), linter })
     }

@@ -32,6 +32,11 @@ test('configuration: unknown keys, bad values and unknown rules are coded errors
   assert.equal(thrown(() => new Linter({ failurePolicy: 'fail' })).code, 'plimsoll::config');
   assert.equal(thrown(() => new Linter({ severity: { privileged: 'fatal' } })).code, 'plimsoll::config');
   assert.equal(thrown(() => new Linter({ settings: ['pss'] })).code, 'plimsoll::config');
+  assert.equal(thrown(() => new Linter({ pss: { level: 'privileged' } })).code, 'plimsoll::config');
+  assert.equal(thrown(() => new Linter({ pss: { levle: 'baseline' } })).code, 'plimsoll::config');
+  const version = thrown(() => new Linter({ pss: { version: 'v1.99' } }));
+  assert.equal(version.code, 'plimsoll::config');
+  assert.match(version.message, /v1\.0 … v1\.37 or latest/);
   assert.equal(thrown(() => new Linter(['privileged'])).code, 'plimsoll::config');
   assert.equal(thrown(() => new Linter('privileged')).code, 'plimsoll::config');
   const unknown = thrown(() => new Linter({ only: ['no-such-rule'] }));
@@ -46,7 +51,8 @@ test('configuration: every key is accepted, absent and null members mean the def
     disable: ['latest-tag'],
     severity: { privileged: 'warning' },
     failOn: 'warning',
-    settings: { pss: { level: 'baseline', version: 'v1.30' } },
+    pss: { level: 'baseline', version: 'v1.30' },
+    settings: { images: { allowed_registries: ['registry.example.com'] } },
     failurePolicy: 'Ignore',
   };
   const linter = new Linter(config);
@@ -217,7 +223,7 @@ import { Linter } from ${JSON.stringify(entry)};
 import type { LintReport, RuleInfo, AdmissionReviewResponse, LinterConfig, PlimsollError } from ${JSON.stringify(entry)};
 
 const config: LinterConfig = { only: ["privileged"], enable: [], disable: [], severity: { privileged: "warning" },
-  failOn: "never", settings: { pss: { level: "baseline", version: "latest" } }, failurePolicy: "Ignore" };
+  failOn: "never", pss: { level: "baseline", version: "latest" }, settings: { images: {} }, failurePolicy: "Ignore" };
 const linter = new Linter(config);
 const defaults = new Linter();
 const report: LintReport = linter.lint("kind: Pod", "pod.yaml");

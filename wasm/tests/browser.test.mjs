@@ -184,7 +184,7 @@ test('settings: Pod Security level and version, fail-on and rule switches reach 
     failOn: 'warning',
     enable: [],
     disable: ['images/latest-tag'],
-    settings: { pss: { level: 'baseline', version: 'v1.30' } },
+    pss: { level: 'baseline', version: 'v1.30' },
   });
   const want = expected(dropped, config);
   await waitForFindings(want.length);

@@ -5,9 +5,8 @@
 // `new Linter(config)` (rebuilt only when settings change) → `lint(text)` on each edit → the
 // findings list and the editor's highlights. Nothing is fetched but this page's own files.
 //
-// The Pod Security settings travel as the rule setting `pss: {level, version}`
-// (`settings.pss`), which the Pod Security Standards rules read; the page itself attaches no
-// meaning to them.
+// The Pod Security settings travel as the configuration's `pss: {level, version}`, which the
+// linter hands to the Pod Security Standards rules; the page itself attaches no meaning to them.
 
 import init, { Linter } from './pkg/plimsoll_wasm.js';
 import { Editor } from './editor.js';
@@ -39,7 +38,7 @@ function currentConfig() {
     failOn: $('fail-on').value,
     enable,
     disable,
-    settings: { pss: { level: $('pss-level').value, version: $('pss-version').value } },
+    pss: { level: $('pss-level').value, version: $('pss-version').value },
   };
 }
 
