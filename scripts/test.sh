@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, Go from Debian's packages for the differential YAML tests, and pre-commit and
+# target, clippy, Go from Debian's packages for the differential YAML tests, pre-commit and
 # junitparser from PyPI for the CI-integration tests), then runs the workspace tests, checks that
-# core builds for wasm32, and lints core for panics.
+# core and the wasm crate build for wasm32, and lints them for panics.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -41,11 +41,13 @@ env -u RUST_BACKTRACE cargo test --workspace --locked
 step "conformance scores"
 cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
 
-step "core and the wasm package build for wasm32-unknown-unknown"
+step "core and the wasm crate build for wasm32-unknown-unknown"
 cargo build --locked -p plimsoll-core -p plimsoll-wasm --target wasm32-unknown-unknown
+# The wasm package's own build (wasm/build.sh) and Node tests (wasm/tests) are not run here yet:
+# they still have to be brought in line with the full rule catalog.
 
-step "clippy: core denies unwrap/expect/panic"
-cargo clippy --locked -p plimsoll-core --lib -- -D warnings
+step "clippy: core and the wasm crate deny unwrap/expect/panic"
+cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
 
 echo
 echo "all checks passed"

@@ -8,6 +8,7 @@
 //!    The `security-context` rules check the Pod Security Standards level and version chosen
 //!    with [`pss`].
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
+//! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
 //! Around that flow, for CI use: [`config`] reads the `.plimsoll.yaml` configuration file into
 //! linter settings, [`suppress`] keeps findings covered by exemptions, annotations or comments out
@@ -20,6 +21,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod admission;
 mod evaluate;
 pub mod finding;
 pub mod functions;

@@ -1,0 +1,97 @@
+// Parity: the wasm package gives exactly the CLI's verdicts.
+//
+// Every manifest under testdata/ (rule fixtures, examples, CLI fixtures, loader cases) and this
+// package's own fixtures (non-ASCII text, a byte order mark) is linted by the CLI binary
+// (`plimsoll lint --format json`, run from the repository root) and by the wasm build in this
+// process, with the same configuration; the findings must be identical, member for member and in
+// order (rule, severity, line, column, path, message, file, object, template), and so must the
+// document counts and the fail/pass verdict (the CLI's exit code).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { cliBinary, loadPackage, manifestFiles, readText, root } from './support.mjs';
+
+const { Linter } = loadPackage();
+
+/** Runs the CLI from the repository root; returns its exit code and parsed report. */
+function cli(args) {
+  const run = spawnSync(cliBinary(), ['lint', '--format', 'json', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.ok(run.status === 0 || run.status === 1, `plimsoll ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
+  return { status: run.status, report: JSON.parse(run.stdout) };
+}
+
+/** The members the JSON report defines, nothing else. */
+function reported(finding) {
+  const { rule, severity, message, file, line, column, path: fieldPath, object, template } = finding;
+  return JSON.parse(JSON.stringify({ rule, severity, message, file, line, column, path: fieldPath, object, template }));
+}
+
+/** Lints `files` with the CLI (`cliArgs`) and with the package (`config`) and compares. */
+function compare(files, cliArgs, config) {
+  const { report: expected } = cli([...cliArgs, ...files]);
+  const linter = new Linter(config);
+  try {
+    const actual = { findings: [], documents: 0 };
+    for (const file of files) {
+      const report = linter.lint(readText(file), file);
+      actual.findings.push(...report.findings.map(reported));
+      actual.documents += report.summary.documents;
+    }
+    assert.deepEqual(actual.findings, expected.findings.map(reported));
+    assert.equal(actual.documents, expected.summary.documents, 'documents read');
+    return expected.findings.length;
+  } finally {
+    linter.free();
+  }
+}
+
+const everything = [...manifestFiles('testdata'), ...manifestFiles('wasm/tests/fixtures')];
+
+test('every manifest under testdata/ gives the CLI findings with the default rules', () => {
+  assert.ok(everything.length > 50, `only ${everything.length} manifests found`);
+  const findings = compare(everything, ['--fail-on', 'never'], undefined);
+  assert.ok(findings > 50, `only ${findings} findings: the comparison would prove little`);
+});
+
+test('rule fixtures give the CLI findings with only their own rule', async (t) => {
+  const rulesDir = path.join(root, 'testdata/rules');
+  for (const category of readdirSync(rulesDir).sort()) {
+    for (const name of readdirSync(path.join(rulesDir, category)).sort()) {
+      const id = `${category}/${name}`;
+      await t.test(id, () => {
+        compare(manifestFiles(`testdata/rules/${id}`), ['--fail-on', 'never', '--only', id], { only: [id] });
+      });
+    }
+  }
+});
+
+test('rule selection matches the CLI flags', () => {
+  const examples = manifestFiles('testdata/examples');
+  compare(examples, ['--disable', 'latest-tag', '--disable', 'probes/readiness'], { disable: ['latest-tag', 'probes/readiness'] });
+  compare(examples, ['--only', 'privileged', '--enable', 'memory-limits'], { only: ['privileged'], enable: ['memory-limits'] });
+});
+
+test('the fail verdict is the CLI exit code, for every fail-on level', async (t) => {
+  const files = [...manifestFiles('testdata/cli'), ...manifestFiles('testdata/examples')];
+  for (const failOn of ['error', 'warning', 'never']) {
+    await t.test(failOn, () => {
+      const linter = new Linter({ failOn });
+      try {
+        for (const file of files) {
+          const { status } = cli(['--fail-on', failOn, file]);
+          assert.equal(linter.lint(readText(file), file).failed, status === 1, `${file} with fail-on ${failOn}`);
+        }
+      } finally {
+        linter.free();
+      }
+    });
+  }
+});
