@@ -95,9 +95,11 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// The lowest severity that fails a run, or `never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The lowest severity that fails a run (or denies an admission request), or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    #[default]
     Error,
     Warning,
     Info,

@@ -96,28 +96,8 @@ fn parse_pss_version(text: &str) -> Result<Option<u64>, String> {
     }
 }
 
-/// The lowest severity that fails a lint (and denies an admission request), or `never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    /// The threshold as a severity; `None` for `never`.
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
-}
+/// The lowest severity that fails a lint (and denies an admission request): core's own setting.
+pub use plimsoll_core::config::FailOn;
 
 impl Config {
     /// Reads the configuration object; members set to `null` (or `undefined` in JavaScript) count
