@@ -6,12 +6,15 @@
 //! [`Linter::worker`] clones that prepared engine (cheap: compiled policies are shared); a
 //! [`Worker`] lints sources one after another: load → evaluate each object once → locate each
 //! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
-//! parallel with the `parallel` feature.
+//! parallel with the `parallel` feature. Rules implemented in Rust ([`crate::schema`]: schema
+//! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
+//! CustomResourceDefinitions among the sources extend the schemas for that run.
 
 use crate::finding::{FileReport, Finding, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
-use crate::rules::{self, RuleError, RuleMeta, RuleScope};
+use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
+use crate::schema::{self, KubeVersion, SchemaChecker, SchemaFinding, SchemaSet, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -33,6 +36,9 @@ pub enum BuildError {
     #[error("policy {path}: {message}")]
     #[diagnostic(code(plimsoll::policy))]
     Policy { path: String, message: String },
+    #[error("schema source {0}")]
+    #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
+    Schema(#[from] SchemaSourceError),
 }
 
 /// A source to lint: its name (as reports show it) and its text.
@@ -50,6 +56,9 @@ pub struct LinterBuilder {
     only: Option<Vec<String>>,
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
+    kube_version: KubeVersion,
+    crd_sources: Vec<Source>,
+    json_schemas: Vec<Source>,
 }
 
 impl LinterBuilder {
@@ -84,11 +93,34 @@ impl LinterBuilder {
         self
     }
 
+    /// The Kubernetes release manifests target (default 1.33): which API versions are deprecated
+    /// or no longer served.
+    pub fn kube_version(mut self, version: KubeVersion) -> Self {
+        self.kube_version = version;
+        self
+    }
+
+    /// Adds the schemas of the CustomResourceDefinitions in a YAML or JSON text (every served
+    /// version). The text must hold at least one CRD.
+    pub fn crds(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.crd_sources.push(Source { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a JSON schema for one kind; `path` names it as in [`SchemaSet::add_json_schema`].
+    pub fn json_schema(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
+        self.json_schemas.push(Source { name: path.into(), text: text.into() });
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
         let prepared = Prepared::new(&selected, &self.config)?;
-        let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
+        let schema = self.schema_checker(&selected)?;
+        // Rules implemented in Rust run on every object without the Rego evaluation.
+        let pod_specs_only =
+            selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -97,7 +129,32 @@ impl LinterBuilder {
                 (meta.id.clone(), ActiveRule { severity })
             })
             .collect();
-        Ok(Linter { prepared: Arc::new(prepared), rules: Arc::new(rules), catalog: Arc::new(catalog), pod_specs_only })
+        Ok(Linter {
+            prepared: Arc::new(prepared),
+            rules: Arc::new(rules),
+            catalog: Arc::new(catalog),
+            pod_specs_only,
+            schema: schema.map(Arc::new),
+        })
+    }
+
+    /// The schema checker the selected rules need, with the schemas given to the builder.
+    fn schema_checker(&self, selected: &[RuleMeta]) -> Result<Option<SchemaChecker>, BuildError> {
+        let enabled = schema::Enabled::for_rules(selected.iter().map(|rule| rule.id.as_str()));
+        if !enabled.any() {
+            return Ok(None);
+        }
+        let mut schemas = SchemaSet::default();
+        for source in &self.crd_sources {
+            if schemas.add_crd_text(&source.name, &source.text)? == 0 {
+                let message = "no CustomResourceDefinition with a schema in it".to_string();
+                return Err(SchemaSourceError { source_name: source.name.clone(), message }.into());
+            }
+        }
+        for source in &self.json_schemas {
+            schemas.add_json_schema(&source.name, &source.text)?;
+        }
+        Ok(Some(SchemaChecker { kube_version: self.kube_version, schemas, enabled }))
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -150,6 +207,8 @@ pub struct Linter {
     catalog: Arc<Vec<RuleMeta>>,
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
+    /// Present when a rule implemented in Rust is enabled.
+    schema: Option<Arc<SchemaChecker>>,
 }
 
 impl Linter {
@@ -176,17 +235,39 @@ impl Linter {
 
     /// A worker with its own copy of the prepared engine.
     pub fn worker(&self) -> Worker {
-        Worker { evaluator: self.prepared.evaluator(), rules: self.rules.clone(), pod_specs_only: self.pod_specs_only }
+        Worker {
+            evaluator: self.prepared.evaluator(),
+            rules: self.rules.clone(),
+            pod_specs_only: self.pod_specs_only,
+            schema: self.schema.clone(),
+        }
     }
 
     /// Lints one source on this thread.
     pub fn lint_source(&self, name: &str, text: &str) -> FileReport {
-        self.worker().lint(name, text)
+        let sources = [Source { name: name.to_string(), text: text.to_string() }];
+        self.with_crds_in(&sources).worker().lint(name, text)
     }
 
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
-        Report::from_files(self.lint_each(sources))
+        Report::from_files(self.with_crds_in(sources).lint_each(sources))
+    }
+
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among `sources` (read
+    /// first, so that objects anywhere in the run are checked against them).
+    fn with_crds_in(&self, sources: &[Source]) -> std::borrow::Cow<'_, Linter> {
+        let Some(checker) = &self.schema else { return std::borrow::Cow::Borrowed(self) };
+        let loaded: Vec<LoadedFile> = sources
+            .iter()
+            .filter(|s| s.text.contains("CustomResourceDefinition"))
+            .map(|s| load::load(&s.name, &s.text))
+            .collect();
+        let objects = loaded.iter().flat_map(|file| file.documents.iter().map(|d| (&*d.file, &d.value)));
+        match checker.with_crds(objects) {
+            Some(extended) => std::borrow::Cow::Owned(Linter { schema: Some(Arc::new(extended)), ..self.clone() }),
+            None => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     #[cfg(feature = "parallel")]
@@ -207,13 +288,19 @@ pub struct Worker {
     evaluator: Evaluator,
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
+    schema: Option<Arc<SchemaChecker>>,
 }
 
 impl Worker {
     /// Loads and lints one source.
     pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
         let loaded = load::load(name, text);
-        self.lint_loaded(name, loaded)
+        let mut report = self.lint_loaded(name, loaded);
+        if schema::kustomize::is_kustomization_file(name) {
+            report.findings.extend(self.kustomization_file_findings(&report.file, text));
+            report.sort();
+        }
+        report
     }
 
     /// Lints already loaded documents.
@@ -244,19 +331,75 @@ impl Worker {
 
     /// Evaluates every enabled rule against one object and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = self.schema_findings(document);
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
-            return Vec::new();
+            return findings;
         }
         let results = match self.evaluator.evaluate(to_rego(&document.value)) {
             Ok(value) => value,
-            Err(error) => return vec![self.evaluation_failure(document, &error)],
+            Err(error) => {
+                findings.push(self.evaluation_failure(document, &error));
+                return findings;
+            }
         };
-        let mut findings = Vec::new();
         if let Ok(set) = results.as_set() {
             for result in set.iter() {
                 if let Some(finding) = self.violation_finding(document, result) {
                     findings.push(finding);
                 }
+            }
+        }
+        findings
+    }
+
+    /// Findings of the rules implemented in Rust, located like violations.
+    fn schema_findings(&self, document: &Document) -> Vec<Finding> {
+        let Some(checker) = &self.schema else { return Vec::new() };
+        checker
+            .check(&document.value)
+            .into_iter()
+            .filter_map(|found| {
+                let rule = self.rules.get(found.rule)?;
+                Some(Finding {
+                    rule: found.rule.to_string(),
+                    severity: rule.severity,
+                    span: document.locate(&found.path).span,
+                    message: found.message,
+                    file: document.file.clone(),
+                    path: Some(found.path),
+                    object: Some(document.object_ref()),
+                    template: document.template.clone(),
+                    document: document.index,
+                })
+            })
+            .collect()
+    }
+
+    /// A file named like a kustomization is one even without apiVersion and kind (which the loader
+    /// needs to keep a document): its documents are checked for deprecated fields here.
+    fn kustomization_file_findings(&self, file: &Arc<str>, text: &str) -> Vec<Finding> {
+        if !self.schema.as_ref().is_some_and(|checker| checker.enabled.kustomize) {
+            return Vec::new();
+        }
+        let Some(rule) = self.rules.get(schema::kustomize::DEPRECATED_FIELD) else { return Vec::new() };
+        let mut findings = Vec::new();
+        for raw in load::read_documents(text) {
+            let Ok(Some((value, positions))) = raw.result else { continue };
+            if load::is_kubernetes_object(&value) {
+                continue;
+            }
+            for SchemaFinding { rule: id, message, path } in schema::kustomize::check(&value) {
+                findings.push(Finding {
+                    rule: id.to_string(),
+                    severity: rule.severity,
+                    span: positions.locate(&path).span,
+                    message,
+                    file: file.clone(),
+                    path: Some(path),
+                    object: None,
+                    template: raw.template.clone(),
+                    document: raw.index,
+                });
             }
         }
         findings
