@@ -2,6 +2,7 @@
 
 use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat};
 use crate::render;
+use crate::schemas;
 use crate::walk;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
 use std::collections::HashMap;
@@ -23,6 +24,14 @@ pub fn lint(args: &LintArgs) -> u8 {
     for rule in &args.disable {
         builder = builder.disable(rule);
     }
+    builder = builder.kube_version(args.kube_version);
+    builder = match schemas::add_crd_paths(builder, &args.crd) {
+        Ok(builder) => builder,
+        Err(error) => {
+            eprintln!("plimsoll: {error}");
+            return EXIT_ERROR;
+        }
+    };
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod render;
+mod schemas;
 mod walk;
 
 use clap::Parser;
