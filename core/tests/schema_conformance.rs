@@ -91,7 +91,7 @@ fn bundle_is_up_to_date() {
 #[test]
 fn every_bundled_schema_compiles() {
     let index = bundle::index().unwrap();
-    let kinds: Vec<_> = index.all_kinds().cloned().collect();
+    let kinds: Vec<_> = index.all_kinds().collect();
     let failures: Vec<String> =
         kinds.iter().filter_map(|kind| compile::bundled(kind).err().map(|e| format!("{}: {e}", kind.key()))).collect();
     record_score(&format!("bundled schemas: {}/{} kinds compile", kinds.len() - failures.len(), kinds.len()));

@@ -7,6 +7,7 @@
 use super::version::KubeVersion;
 use crate::load::parse_yaml_value;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Rule IDs.
@@ -71,7 +72,15 @@ impl Lifecycle {
 
 /// The lifecycle entry of an apiVersion and kind, if it is deprecated or removed at some release.
 pub fn lookup(api_version: &str, kind: &str) -> Option<&'static Lifecycle> {
-    table().iter().find(|entry| entry.api_version == api_version && entry.kind == kind)
+    static BY_KIND: OnceLock<HashMap<&'static str, Vec<&'static Lifecycle>>> = OnceLock::new();
+    let by_kind = BY_KIND.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<&'static Lifecycle>> = HashMap::new();
+        for entry in table() {
+            map.entry(entry.kind.as_str()).or_default().push(entry);
+        }
+        map
+    });
+    by_kind.get(kind)?.iter().copied().find(|entry| entry.api_version == api_version)
 }
 
 /// The whole table, read once. A malformed table (caught by the tests) reads as empty.

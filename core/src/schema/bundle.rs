@@ -6,6 +6,7 @@
 //! schemas themselves ([`serde_json::value::RawValue`]); each kind's schema is parsed when
 //! [`super::compile`] assembles it.
 
+use super::compile::Slot;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -50,12 +51,14 @@ pub enum Origin {
     Crd,
 }
 
-/// A kind the bundle has a schema for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A kind the bundle has a schema for, and its compiled schema once a document needed it (kept
+/// here, in the process-wide index, so that every linter and thread shares it without a lock).
+#[derive(Debug)]
 pub struct BundledKind {
     pub api_version: String,
     pub kind: String,
     pub origin: Origin,
+    pub(crate) compiled: Slot,
 }
 
 impl BundledKind {
@@ -68,14 +71,22 @@ impl BundledKind {
 /// The inflated, indexed bundle.
 pub struct Index {
     pub bundle: Bundle<'static>,
-    /// Lower-cased kind → every bundled kind of that name, for suggestions and case mistakes.
+    /// Kind → every bundled kind of that name (one per apiVersion serving it).
     by_kind: HashMap<String, Vec<BundledKind>>,
+    /// Lower-cased kind → the kinds spelt like it, for case mistakes.
+    spellings: HashMap<String, Vec<String>>,
 }
 
 impl Index {
-    /// Bundled kinds spelled like `kind` (any case), under any apiVersion.
+    /// Bundled kinds of exactly this name, under any apiVersion.
     pub fn kinds_named(&self, kind: &str) -> &[BundledKind] {
-        self.by_kind.get(&kind.to_lowercase()).map(Vec::as_slice).unwrap_or(&[])
+        self.by_kind.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Bundled kinds spelt like `kind` in any case, under any apiVersion.
+    pub fn kinds_named_in_any_case(&self, kind: &str) -> impl Iterator<Item = &BundledKind> {
+        let spellings = self.spellings.get(&kind.to_lowercase()).map(Vec::as_slice).unwrap_or(&[]);
+        spellings.iter().flat_map(|spelling| self.kinds_named(spelling))
     }
 
     /// Every bundled kind, in no particular order.
@@ -85,7 +96,7 @@ impl Index {
 
     /// The kind with exactly this apiVersion and kind.
     pub fn find(&self, api_version: &str, kind: &str) -> Option<&BundledKind> {
-        self.kinds_named(kind).iter().find(|k| k.api_version == api_version && k.kind == kind)
+        self.kinds_named(kind).iter().find(|k| k.api_version == api_version)
     }
 
     /// A definition's schema text.
@@ -118,6 +129,7 @@ fn build_index() -> Result<Index, String> {
     let bundle: Bundle<'static> =
         serde_json::from_slice(text).map_err(|e| format!("the embedded schema bundle is not readable: {e}"))?;
     let mut by_kind: HashMap<String, Vec<BundledKind>> = HashMap::new();
+    let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
     let keys = bundle
         .kinds
         .keys()
@@ -125,14 +137,15 @@ fn build_index() -> Result<Index, String> {
         .chain(bundle.crds.keys().map(|key| (key, Origin::Crd)));
     for (key, origin) in keys {
         if let Some((api_version, kind)) = key.split_once(' ') {
-            let entry = BundledKind { api_version: api_version.to_string(), kind: kind.to_string(), origin };
-            by_kind.entry(kind.to_lowercase()).or_default().push(entry);
+            let entry = BundledKind { api_version: api_version.to_string(), kind: kind.to_string(), origin, compiled: Slot::new() };
+            by_kind.entry(kind.to_string()).or_default().push(entry);
         }
     }
-    for kinds in by_kind.values_mut() {
+    for (kind, kinds) in by_kind.iter_mut() {
         kinds.sort_by(|a, b| a.api_version.cmp(&b.api_version));
+        spellings.entry(kind.to_lowercase()).or_default().push(kind.clone());
     }
-    Ok(Index { bundle, by_kind })
+    Ok(Index { bundle, by_kind, spellings })
 }
 
 #[cfg(test)]
@@ -147,7 +160,7 @@ mod tests {
         assert_eq!(index.bundle.kubernetes, "v1.33");
         assert!(index.find("apps/v1", "Deployment").is_some());
         assert!(index.find("argoproj.io/v1alpha1", "Rollout").is_some_and(|k| k.origin == Origin::Crd));
-        assert!(index.kinds_named("deployment").iter().any(|k| k.kind == "Deployment"));
+        assert!(index.kinds_named_in_any_case("deployment").any(|k| k.kind == "Deployment"));
         assert!(index.definition("io.k8s.api.core.v1.Container").is_some());
     }
 }

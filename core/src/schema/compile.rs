@@ -3,15 +3,14 @@
 //! A kind's schema is its root (from the bundle, or a CRD's prepared `openAPIV3Schema`) plus the
 //! bundled definitions its `$ref`s reach, transitively, as `definitions` of one document; the
 //! validator compiles it as Draft 4 (whatever `$schema` says, as kubeconform does), asserting
-//! formats, with the Kubernetes formats of [`super::formats`]. Compiled bundled kinds are shared
-//! by every linter in the process; a kind is compiled once even when several threads meet it at
-//! the same time.
+//! formats, with the Kubernetes formats of [`super::formats`]. Compiled bundled kinds are kept in
+//! the process-wide bundle index and shared by every linter; a kind is compiled once even when
+//! several threads meet it at the same time.
 
 use super::bundle::{self, BundledKind, Index, Origin};
 use super::{crd, formats};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// A compiled schema and the document it was compiled from (read to explain errors: the fields an
 /// object allows, the types a field takes).
@@ -34,15 +33,9 @@ const MAX_DEFINITIONS: usize = 5_000;
 /// Most levels of nesting searched for `$ref`s.
 const MAX_DEPTH: usize = 200;
 
-/// The compiled schema of a bundled kind.
+/// The compiled schema of a bundled kind (compiled on first use; the kind keeps it).
 pub fn bundled(kind: &BundledKind) -> Result<Arc<Compiled>, String> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Slot>>>> = OnceLock::new();
-    let key = kind.key();
-    let slot = {
-        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.entry(key).or_default().clone()
-    };
-    slot.get_or_init(|| build_bundled(kind).map(Arc::new)).clone()
+    kind.compiled.get_or_init(|| build_bundled(kind).map(Arc::new)).clone()
 }
 
 fn build_bundled(kind: &BundledKind) -> Result<Compiled, String> {
@@ -236,8 +229,8 @@ mod tests {
 
     fn deployment() -> Arc<Compiled> {
         let index = bundle::index().ok();
-        let kind = index.and_then(|i| i.find("apps/v1", "Deployment")).cloned();
-        let compiled = kind.map(|k| bundled(&k));
+        let kind = index.and_then(|i| i.find("apps/v1", "Deployment"));
+        let compiled = kind.map(bundled);
         match compiled {
             Some(Ok(compiled)) => compiled,
             other => panic!("no Deployment schema: {other:?}"),

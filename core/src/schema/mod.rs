@@ -346,7 +346,7 @@ impl SchemaChecker {
         if let Some(bundled) = index.find(api_version, kind) {
             return Some(Resolved { compiled: compile::bundled(bundled), kind_spelling: None });
         }
-        let other_case = index.kinds_named(kind).iter().find(|k| k.api_version == api_version)?;
+        let other_case = index.kinds_named_in_any_case(kind).find(|k| k.api_version == api_version)?;
         Some(Resolved { compiled: compile::bundled(other_case), kind_spelling: Some(other_case.kind.clone()) })
     }
 
@@ -375,7 +375,7 @@ fn key_path(key: &str) -> Path {
 fn unknown_kind_message(api_version: &str, kind: &str) -> String {
     let mut message = format!("no schema for {api_version} {kind}, so its fields are not checked");
     let served: Vec<String> = bundle::index()
-        .map(|index| index.kinds_named(kind).iter().filter(|k| k.kind == kind).map(|k| k.api_version.clone()).collect())
+        .map(|index| index.kinds_named(kind).iter().map(|k| k.api_version.clone()).collect())
         .unwrap_or_default();
     match served.as_slice() {
         [] => message.push_str(" (for a custom resource, give its CRD with --crd)"),
