@@ -245,23 +245,23 @@ impl Linter {
 
     /// Lints one source on this thread.
     pub fn lint_source(&self, name: &str, text: &str) -> FileReport {
-        let sources = [Source { name: name.to_string(), text: text.to_string() }];
-        self.with_crds_in(&sources).worker().lint(name, text)
+        self.with_crds_in([(name, text)]).worker().lint(name, text)
     }
 
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
-        Report::from_files(self.with_crds_in(sources).lint_each(sources))
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each(sources))
     }
 
-    /// This linter, knowing the schemas of the CustomResourceDefinitions among `sources` (read
-    /// first, so that objects anywhere in the run are checked against them).
-    fn with_crds_in(&self, sources: &[Source]) -> std::borrow::Cow<'_, Linter> {
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
+    /// sources (read first, so that objects anywhere in the run are checked against them).
+    fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
         let Some(checker) = &self.schema else { return std::borrow::Cow::Borrowed(self) };
         let loaded: Vec<LoadedFile> = sources
-            .iter()
-            .filter(|s| s.text.contains("CustomResourceDefinition"))
-            .map(|s| load::load(&s.name, &s.text))
+            .into_iter()
+            .filter(|(_, text)| text.contains("CustomResourceDefinition"))
+            .map(|(name, text)| load::load(name, text))
             .collect();
         let objects = loaded.iter().flat_map(|file| file.documents.iter().map(|d| (&*d.file, &d.value)));
         match checker.with_crds(objects) {

@@ -111,15 +111,43 @@ impl Context<'_> {
         }
     }
 
-    /// `unknown field "x" in Container; did you mean "y"?`
+    /// `unknown field "x" in Container; did you mean "y"?`, or, for a field that belongs one level
+    /// down, `did you mean "securityContext.runAsUser"?`.
     fn unknown_field(&self, field: &str, object: Option<&str>) -> String {
         let known = object.and_then(|pointer| self.schema(pointer)).and_then(|node| node.get("properties")).and_then(Value::as_object);
-        let suggestion = known.and_then(|fields| suggest::closest(field, fields.keys().map(String::as_str)));
+        let suggestion = known.and_then(|fields| {
+            let close = suggest::closest(field, fields.keys().map(String::as_str)).map(str::to_string);
+            close.or_else(|| self.nested_home(field, fields))
+        });
         let mut message = format!("unknown field {field:?}{}", self.owner(object));
         if let Some(suggestion) = suggestion {
             message.push_str(&format!("; did you mean {suggestion:?}?"));
         }
         message
+    }
+
+    /// `parent.field` when exactly one of the object's fields holds an object that has `field`.
+    fn nested_home(&self, field: &str, fields: &serde_json::Map<String, Value>) -> Option<String> {
+        let mut homes = fields.iter().filter(|(_, schema)| {
+            self.resolve(schema).and_then(|s| s.get("properties")).is_some_and(|p| p.get(field).is_some())
+        });
+        match (homes.next(), homes.next()) {
+            (Some((parent, _)), None) => Some(format!("{parent}.{field}")),
+            _ => None,
+        }
+    }
+
+    /// A schema with its `$ref` (or a single-`allOf` reference) followed, within the document.
+    fn resolve<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
+        let mut node = schema;
+        for _ in 0..8 {
+            let reference = node.get("$ref").or_else(|| node.get("allOf")?.as_array()?.first()?.get("$ref"));
+            match reference.and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                Some(pointer) => node = self.schema(pointer)?,
+                None => return Some(node),
+            }
+        }
+        None
     }
 
     /// ` in Container` when the schema location is a named definition (or the object itself).

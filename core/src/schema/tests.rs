@@ -45,6 +45,18 @@ fn unknown_fields_suggest_the_closest_name() {
 }
 
 #[test]
+fn fields_one_level_too_high_are_pointed_to_their_home() {
+    let yaml = DEPLOYMENT.replace("image: nginx:1.27\n", "image: nginx:1.27\n        runAsUser: 1000\n        requests: {cpu: 1}\n");
+    assert_eq!(
+        findings(&checker(), &yaml),
+        [
+            "schema/unknown-field spec.template.spec.containers[0].requests: unknown field \"requests\" in Container; did you mean \"resources.requests\"?",
+            "schema/unknown-field spec.template.spec.containers[0].runAsUser: unknown field \"runAsUser\" in Container; did you mean \"securityContext.runAsUser\"?",
+        ]
+    );
+}
+
+#[test]
 fn types_required_fields_and_formats() {
     let yaml = "apiVersion: v1
 kind: ReplicationController
