@@ -14,7 +14,7 @@ use crate::finding::{FileReport, Finding, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
-use crate::schema::{self, KubeVersion, SchemaChecker, SchemaFinding, SchemaSet, SchemaSourceError};
+use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -107,7 +107,8 @@ impl LinterBuilder {
         self
     }
 
-    /// Adds a JSON schema for one kind; `path` names it as in [`SchemaSet::add_json_schema`].
+    /// Adds a JSON schema for one kind; `path` names it as in
+    /// [`crate::schema::SchemaSet::add_json_schema`].
     pub fn json_schema(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
         self.json_schemas.push(Source { name: path.into(), text: text.into() });
         self
@@ -117,7 +118,12 @@ impl LinterBuilder {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
         let prepared = Prepared::new(&selected, &self.config)?;
-        let schema = self.schema_checker(&selected)?;
+        let schema = SchemaChecker::for_rules(
+            selected.iter().map(|rule| rule.id.as_str()),
+            self.kube_version,
+            self.crd_sources.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+            self.json_schemas.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+        )?;
         // Rules implemented in Rust run on every object without the Rego evaluation.
         let pod_specs_only =
             selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
@@ -136,25 +142,6 @@ impl LinterBuilder {
             pod_specs_only,
             schema: schema.map(Arc::new),
         })
-    }
-
-    /// The schema checker the selected rules need, with the schemas given to the builder.
-    fn schema_checker(&self, selected: &[RuleMeta]) -> Result<Option<SchemaChecker>, BuildError> {
-        let enabled = schema::Enabled::for_rules(selected.iter().map(|rule| rule.id.as_str()));
-        if !enabled.any() {
-            return Ok(None);
-        }
-        let mut schemas = SchemaSet::default();
-        for source in &self.crd_sources {
-            if schemas.add_crd_text(&source.name, &source.text)? == 0 {
-                let message = "no CustomResourceDefinition with a schema in it".to_string();
-                return Err(SchemaSourceError { source_name: source.name.clone(), message }.into());
-            }
-        }
-        for source in &self.json_schemas {
-            schemas.add_json_schema(&source.name, &source.text)?;
-        }
-        Ok(Some(SchemaChecker { kube_version: self.kube_version, schemas, enabled }))
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -257,14 +244,7 @@ impl Linter {
     /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
     /// sources (read first, so that objects anywhere in the run are checked against them).
     fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
-        let Some(checker) = &self.schema else { return std::borrow::Cow::Borrowed(self) };
-        let loaded: Vec<LoadedFile> = sources
-            .into_iter()
-            .filter(|(_, text)| text.contains("CustomResourceDefinition"))
-            .map(|(name, text)| load::load(name, text))
-            .collect();
-        let objects = loaded.iter().flat_map(|file| file.documents.iter().map(|d| (&*d.file, &d.value)));
-        match checker.with_crds(objects) {
+        match self.schema.as_ref().and_then(|checker| checker.with_crds_in(sources)) {
             Some(extended) => std::borrow::Cow::Owned(Linter { schema: Some(Arc::new(extended)), ..self.clone() }),
             None => std::borrow::Cow::Borrowed(self),
         }
@@ -296,8 +276,9 @@ impl Worker {
     pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
         let loaded = load::load(name, text);
         let mut report = self.lint_loaded(name, loaded);
-        if schema::kustomize::is_kustomization_file(name) {
-            report.findings.extend(self.kustomization_file_findings(&report.file, text));
+        if let Some(checker) = &self.schema {
+            let rules = &self.rules;
+            report.findings.extend(checker.kustomization_file_findings(&report.file, text, |id| Some(rules.get(id)?.severity)));
             report.sort();
         }
         report
@@ -331,7 +312,10 @@ impl Worker {
 
     /// Evaluates every enabled rule against one object and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
-        let mut findings = self.schema_findings(document);
+        let mut findings = match &self.schema {
+            Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
+            None => Vec::new(),
+        };
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return findings;
         }
@@ -347,59 +331,6 @@ impl Worker {
                 if let Some(finding) = self.violation_finding(document, result) {
                     findings.push(finding);
                 }
-            }
-        }
-        findings
-    }
-
-    /// Findings of the rules implemented in Rust, located like violations.
-    fn schema_findings(&self, document: &Document) -> Vec<Finding> {
-        let Some(checker) = &self.schema else { return Vec::new() };
-        checker
-            .check(&document.value)
-            .into_iter()
-            .filter_map(|found| {
-                let rule = self.rules.get(found.rule)?;
-                Some(Finding {
-                    rule: found.rule.to_string(),
-                    severity: rule.severity,
-                    span: document.locate(&found.path).span,
-                    message: found.message,
-                    file: document.file.clone(),
-                    path: Some(found.path),
-                    object: Some(document.object_ref()),
-                    template: document.template.clone(),
-                    document: document.index,
-                })
-            })
-            .collect()
-    }
-
-    /// A file named like a kustomization is one even without apiVersion and kind (which the loader
-    /// needs to keep a document): its documents are checked for deprecated fields here.
-    fn kustomization_file_findings(&self, file: &Arc<str>, text: &str) -> Vec<Finding> {
-        if !self.schema.as_ref().is_some_and(|checker| checker.enabled.kustomize) {
-            return Vec::new();
-        }
-        let Some(rule) = self.rules.get(schema::kustomize::DEPRECATED_FIELD) else { return Vec::new() };
-        let mut findings = Vec::new();
-        for raw in load::read_documents(text) {
-            let Ok(Some((value, positions))) = raw.result else { continue };
-            if load::is_kubernetes_object(&value) {
-                continue;
-            }
-            for SchemaFinding { rule: id, message, path } in schema::kustomize::check(&value) {
-                findings.push(Finding {
-                    rule: id.to_string(),
-                    severity: rule.severity,
-                    span: positions.locate(&path).span,
-                    message,
-                    file: file.clone(),
-                    path: Some(path),
-                    object: None,
-                    template: raw.template.clone(),
-                    document: raw.index,
-                });
             }
         }
         findings

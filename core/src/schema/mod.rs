@@ -11,13 +11,15 @@
 //! 4. The validator's errors become findings with a rule, a message and a field path ([`report`]),
 //!    which the linter locates in the source like any rule's path.
 //!
-//! Rule metadata lives in [`catalog`]; which of these rules run is the linter's selection.
+//! Rule metadata lives in [`catalog`]; which of these rules run is the linter's selection, and
+//! `findings` turns the checker's results into located report findings for the linter.
 
 pub mod apis;
 pub mod bundle;
 pub(crate) mod catalog;
 pub mod compile;
 pub mod crd;
+mod findings;
 pub mod formats;
 pub mod kustomize;
 pub mod report;
