@@ -247,7 +247,10 @@ fn kind_from_path(path: &str) -> Option<(GroupMatch, String, String)> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Enabled {
     pub validation: bool,
-    pub lifecycle: bool,
+    /// `schema/removed-api`.
+    pub removed_api: bool,
+    /// `schema/deprecated-api`.
+    pub deprecated_api: bool,
     pub kustomize: bool,
 }
 
@@ -257,14 +260,15 @@ impl Enabled {
         let mut enabled = Enabled::default();
         for rule in rules {
             enabled.validation |= VALIDATION_RULES.contains(&rule);
-            enabled.lifecycle |= rule == apis::REMOVED || rule == apis::DEPRECATED;
+            enabled.removed_api |= rule == apis::REMOVED;
+            enabled.deprecated_api |= rule == apis::DEPRECATED;
             enabled.kustomize |= rule == kustomize::DEPRECATED_FIELD;
         }
         enabled
     }
 
     pub fn any(self) -> bool {
-        self.validation || self.lifecycle || self.kustomize
+        self.validation || self.removed_api || self.deprecated_api || self.kustomize
     }
 }
 
@@ -293,22 +297,26 @@ impl SchemaChecker {
         }
         let mut out = Vec::new();
         let lifecycle = apis::lookup(api_version, kind);
-        if self.enabled.lifecycle {
-            if let Some((rule, message)) = lifecycle.and_then(|l| l.finding(self.kube_version)) {
-                out.push(SchemaFinding { rule, message, path: key_path("apiVersion") });
-            }
+        let status = lifecycle.and_then(|l| l.status(self.kube_version));
+        let reported = match status {
+            Some(apis::Status::Removed) => self.enabled.removed_api,
+            Some(apis::Status::Deprecated) => self.enabled.deprecated_api,
+            None => false,
+        };
+        if let Some((rule, message)) = lifecycle.and_then(|l| l.finding(self.kube_version)).filter(|_| reported) {
+            out.push(SchemaFinding { rule, message, path: key_path("apiVersion") });
         }
         if self.enabled.validation {
-            let removed = lifecycle.and_then(|l| l.status(self.kube_version)) == Some(apis::Status::Removed);
-            self.validate(object, api_version, kind, removed, &mut out);
+            // A removed API version reported as such needs no "no schema" finding as well.
+            let removed_reported = reported && status == Some(apis::Status::Removed);
+            self.validate(object, api_version, kind, removed_reported, &mut out);
         }
         out
     }
 
-    fn validate(&self, object: &Value, api_version: &str, kind: &str, removed: bool, out: &mut Vec<SchemaFinding>) {
+    fn validate(&self, object: &Value, api_version: &str, kind: &str, removed_reported: bool, out: &mut Vec<SchemaFinding>) {
         let Some(resolved) = self.resolve(api_version, kind) else {
-            // A removed API version has its own finding; "no schema" would only repeat it.
-            if !removed {
+            if !removed_reported {
                 out.push(SchemaFinding { rule: UNKNOWN_KIND, message: unknown_kind_message(api_version, kind), path: key_path("kind") });
             }
             return;

@@ -140,6 +140,8 @@ fn unknown_kinds_name_where_the_kind_is_served() {
 fn removed_apis_are_reported_once_and_deprecated_ones_by_target() {
     let cronjob = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec: {}\n";
     assert_eq!(findings(&checker(), cronjob), ["schema/removed-api apiVersion: batch/v1beta1 CronJob is no longer served since Kubernetes 1.25; use batch/v1"]);
+    let no_removed = SchemaChecker { enabled: Enabled { removed_api: false, ..checker().enabled }, ..checker() };
+    assert_eq!(findings(&no_removed, cronjob), ["schema/unknown-kind kind: no schema for batch/v1beta1 CronJob, so its fields are not checked; CronJob is served as batch/v1"]);
     let older = SchemaChecker { kube_version: KubeVersion::new(22), ..checker() };
     assert_eq!(
         findings(&older, cronjob),
