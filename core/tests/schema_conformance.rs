@@ -243,29 +243,11 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 /// Reads a kubeconform invocation into a plan; `root` is the kubeconform corpus folder.
-fn plan(command: &str, root: &Path, documents: &dyn Fn(&[PathBuf]) -> Vec<(String, String, String)>) -> Plan {
-    let mut words = shell_words(command);
-    if words.first().map(String::as_str) == Some("bash") && words.get(1).map(String::as_str) == Some("-c") {
-        let inner = words.get(2).cloned().unwrap_or_default();
-        let (feed, run) = match inner.split_once('|') {
-            Some((feed, run)) => (Some(feed.trim().to_string()), run.trim().to_string()),
-            None => (None, inner),
-        };
-        words = shell_words(&run);
-        // Output redirection does not change the verdict.
-        if let Some(redirect) = words.iter().position(|w| w == ">") {
-            words.truncate(redirect);
-        }
-        match feed.as_deref().map(shell_words).as_deref() {
-            // Standard input fed from a file: lint the file.
-            Some([cat, file]) if cat == "cat" => {
-                words.retain(|w| w != "-");
-                words.push(file.clone());
-            }
-            Some(_) => return Plan::Unsupported("input from another command".into()),
-            None => {}
-        }
-    }
+fn plan(command: &str, root: &Path) -> Plan {
+    let words = match command_words(command) {
+        Ok(words) => words,
+        Err(why) => return Plan::Unsupported(why),
+    };
     let Some(program) = words.first() else { return Plan::Unsupported("empty command".into()) };
     if program.contains('=') {
         return Plan::Unsupported("environment settings (proxies)".into());
@@ -273,32 +255,10 @@ fn plan(command: &str, root: &Path, documents: &dyn Fn(&[PathBuf]) -> Vec<(Strin
     if !program.ends_with("bin/kubeconform") {
         return Plan::Unsupported(format!("runs {program}"));
     }
-    let mut mode = Mode { strict: false, ignore_missing_schemas: false, kube_version: KubeVersion::default(), schemas: Vec::new() };
-    let mut locations = Vec::new();
-    let mut inputs = Vec::new();
-    let mut args = words[1..].iter();
-    while let Some(arg) = args.next() {
-        let flag = arg.trim_start_matches('-');
-        match flag {
-            "summary" | "verbose" => {}
-            "strict" => mode.strict = true,
-            "ignore-missing-schemas" => mode.ignore_missing_schemas = true,
-            "cache" | "output" => {
-                args.next();
-            }
-            "kubernetes-version" => {
-                let version = args.next().cloned().unwrap_or_default();
-                let parts: Vec<&str> = version.split('.').collect();
-                match (parts.as_slice(), version.parse::<KubeVersion>()) {
-                    ([_, _, _], Ok(parsed)) => mode.kube_version = parsed,
-                    _ => return Plan::Unsupported(format!("-kubernetes-version {version}")),
-                }
-            }
-            "schema-location" => locations.push(args.next().cloned().unwrap_or_default()),
-            _ if arg.starts_with('-') && arg != "-" => return Plan::Unsupported(format!("flag {arg}")),
-            _ => inputs.push(arg.clone()),
-        }
-    }
+    let (mut mode, locations, inputs) = match flags(&words[1..]) {
+        Ok(parsed) => parsed,
+        Err(why) => return Plan::Unsupported(why),
+    };
     if inputs.is_empty() || inputs.iter().any(|i| i == "-") {
         return Plan::Unsupported("standard input without data".into());
     }
@@ -307,39 +267,102 @@ fn plan(command: &str, root: &Path, documents: &dyn Fn(&[PathBuf]) -> Vec<(Strin
         return Plan::Unsupported(format!("input {} is not in the corpus", missing.display()));
     }
     for location in &locations {
-        let builtin = location == "default" || location.contains("yannh/kubernetes-json-schema/master/{{");
-        let catalog = location.contains("datreeio/CRDs-catalog");
-        if builtin || catalog {
-            continue; // the embedded Kubernetes schemas and bundled catalog CRDs
-        }
-        if location.starts_with("http") || !location.ends_with(".json") {
-            return Plan::Unsupported(format!("schema location {location}"));
-        }
-        // A local location: the file each document's template names, if it exists.
-        let mut found = BTreeSet::new();
-        for (api_version, kind, _) in documents(&inputs) {
-            let (group, version) = api_version.split_once('/').unwrap_or(("", &api_version));
-            let suffix = if group.is_empty() { format!("-{version}") } else { format!("-{}-{version}", group.split('.').next().unwrap_or("")) };
-            let resolved = location
-                .replace("{{ .ResourceKind }}", &kind.to_lowercase())
-                .replace("{{ .KindSuffix }}", &suffix)
-                .replace("{{.Group}}", group)
-                .replace("{{.ResourceKind}}", &kind.to_lowercase())
-                .replace("{{.ResourceAPIVersion}}", version);
-            if resolved.contains("{{") {
-                return Plan::Unsupported(format!("schema location template {location}"));
-            }
-            let path = root.join(&resolved);
-            if path.is_file() {
-                found.insert(path);
-            }
-        }
-        for path in found {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            mode.schemas.push((name, read(&path)));
+        match local_schemas(location, root, &inputs) {
+            Ok(schemas) => mode.schemas.extend(schemas),
+            Err(why) => return Plan::Unsupported(why),
         }
     }
     Plan::Run { mode, inputs }
+}
+
+/// The words of the kubeconform invocation in a command line; `bash -c "cat FILE | kubeconform …"`
+/// becomes the invocation with FILE as its input, and output redirection is dropped.
+fn command_words(command: &str) -> Result<Vec<String>, String> {
+    let words = shell_words(command);
+    if words.first().map(String::as_str) != Some("bash") || words.get(1).map(String::as_str) != Some("-c") {
+        return Ok(words);
+    }
+    let inner = words.get(2).cloned().unwrap_or_default();
+    let (feed, run) = match inner.split_once('|') {
+        Some((feed, run)) => (Some(feed.trim().to_string()), run.trim().to_string()),
+        None => (None, inner),
+    };
+    let mut words = shell_words(&run);
+    if let Some(redirect) = words.iter().position(|w| w == ">") {
+        words.truncate(redirect);
+    }
+    match feed.as_deref().map(shell_words).as_deref() {
+        Some([cat, file]) if cat == "cat" => {
+            words.retain(|w| w != "-");
+            words.push(file.clone());
+        }
+        Some(_) => return Err("input from another command".into()),
+        None => {}
+    }
+    Ok(words)
+}
+
+/// kubeconform's flags as a mode, its schema locations and its inputs.
+fn flags(args: &[String]) -> Result<(Mode, Vec<String>, Vec<String>), String> {
+    let mut mode = Mode { strict: false, ignore_missing_schemas: false, kube_version: KubeVersion::default(), schemas: Vec::new() };
+    let (mut locations, mut inputs) = (Vec::new(), Vec::new());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.trim_start_matches('-') {
+            "summary" | "verbose" => {}
+            "strict" => mode.strict = true,
+            "ignore-missing-schemas" => mode.ignore_missing_schemas = true,
+            // Caching and output formats do not change verdicts.
+            "cache" | "output" => {
+                args.next();
+            }
+            "kubernetes-version" => {
+                let version = args.next().cloned().unwrap_or_default();
+                // kubeconform takes x.y.z only.
+                match (version.split('.').count(), version.parse::<KubeVersion>()) {
+                    (3, Ok(parsed)) => mode.kube_version = parsed,
+                    _ => return Err(format!("-kubernetes-version {version}")),
+                }
+            }
+            "schema-location" => locations.push(args.next().cloned().unwrap_or_default()),
+            _ if arg.starts_with('-') && arg != "-" => return Err(format!("flag {arg}")),
+            _ => inputs.push(arg.clone()),
+        }
+    }
+    Ok((mode, locations, inputs))
+}
+
+/// The JSON schema files a `-schema-location` names for the inputs' objects: none for the default
+/// and catalog locations (the embedded schemas stand for them), the existing files a local template
+/// resolves to otherwise.
+fn local_schemas(location: &str, root: &Path, inputs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
+    let builtin = location == "default" || location.contains("yannh/kubernetes-json-schema/master/{{");
+    if builtin || location.contains("datreeio/CRDs-catalog") {
+        return Ok(Vec::new());
+    }
+    if location.starts_with("http") || !location.ends_with(".json") {
+        return Err(format!("schema location {location}"));
+    }
+    let mut found = BTreeSet::new();
+    for (api_version, kind, _) in objects(inputs) {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", &api_version));
+        let label = group.split('.').next().unwrap_or("");
+        let suffix = if group.is_empty() { format!("-{version}") } else { format!("-{label}-{version}") };
+        let resolved = location
+            .replace("{{ .ResourceKind }}", &kind.to_lowercase())
+            .replace("{{ .KindSuffix }}", &suffix)
+            .replace("{{.Group}}", group)
+            .replace("{{.ResourceKind}}", &kind.to_lowercase())
+            .replace("{{.ResourceAPIVersion}}", version);
+        if resolved.contains("{{") {
+            return Err(format!("schema location template {location}"));
+        }
+        let path = root.join(&resolved);
+        if path.is_file() {
+            found.insert(path);
+        }
+    }
+    Ok(found.into_iter().map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), read(&path))).collect())
 }
 
 /// The sources a kubeconform input list reads (folders expanded).
@@ -507,7 +530,7 @@ fn kubeconform_acceptance() {
             }
             continue;
         };
-        match plan(command, &root, &objects) {
+        match plan(command, &root) {
             Plan::Unsupported(why) => {
                 unsupported += 1;
                 if !not_applicable.contains_key(&name) {
