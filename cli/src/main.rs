@@ -6,6 +6,7 @@ mod commands;
 mod config_file;
 mod progress;
 mod render;
+mod schemas;
 mod walk;
 
 use clap::Parser;
