@@ -7,6 +7,8 @@
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //!    The `security-context` rules check the Pod Security Standards level and version chosen
 //!    with [`pss`].
+//!    Users' own conftest-style Rego runs in the same pass ([`user_policy`]); [`rego_test`] runs
+//!    Rego unit tests (`test_*` rules) of built-in and user policies.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
@@ -32,7 +34,9 @@ pub mod load;
 pub mod position;
 pub mod pss;
 pub mod quantity;
+pub mod rego_test;
 pub mod rules;
+pub mod user_policy;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;

@@ -14,6 +14,7 @@ use crate::position::Path;
 use crate::rules::{self, RuleError, RuleMeta, RuleScope};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
+use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,6 +38,10 @@ pub enum BuildError {
     #[error("setting {key}: {message}")]
     #[diagnostic(code(plimsoll::setting))]
     Setting { key: String, message: String },
+    /// A user policy or data file is broken (see [`crate::user_policy`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UserPolicy(#[from] PolicyError),
 }
 
 /// A source to lint: its name (as reports show it) and its text.
@@ -55,6 +60,10 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    user: UserPolicies,
+    /// Data documents for user policies, merged when the linter is built.
+    user_data: Vec<(String, Value)>,
+    without_builtin_rules: bool,
 }
 
 impl LinterBuilder {
@@ -122,11 +131,47 @@ impl LinterBuilder {
         self
     }
 
+    /// Adds a user Rego module in the conftest style (`deny`, `violation`, `warn` rules; see
+    /// [`crate::user_policy`]). `name` is how errors and locations name it.
+    pub fn policy(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.user.modules.push(PolicyModule { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a data document for user policies: its keys are merged into `data` at the top level.
+    pub fn policy_data(mut self, name: impl Into<String>, document: Value) -> Self {
+        self.user_data.push((name.into(), document));
+        self
+    }
+
+    /// The packages whose conftest rules run (default: `main`).
+    pub fn namespaces<I: IntoIterator<Item = S>, S: Into<String>>(mut self, packages: I) -> Self {
+        self.user.namespaces = Namespaces::Only(packages.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the conftest rules of every package of the user's modules.
+    pub fn all_namespaces(mut self) -> Self {
+        self.user.namespaces = Namespaces::All;
+        self
+    }
+
+    /// Whether the built-in rules are in the catalog at all (default: yes).
+    pub fn builtin_rules(mut self, on: bool) -> Self {
+        self.without_builtin_rules = !on;
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
-        let catalog = rules::builtin_rules()?;
+        let mut user = self.user.clone();
+        for (name, document) in &self.user_data {
+            user.add_data(name, document.clone())?;
+        }
+        let loaded = user.load()?;
+        let catalog = self.catalog(&loaded.rules)?;
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config)?;
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data)?;
         let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
@@ -143,6 +188,19 @@ impl LinterBuilder {
             pod_specs_only,
             suppression: Arc::new(self.suppression),
         })
+    }
+
+    /// The built-in rules (unless turned off) and the user's, sorted by ID.
+    fn catalog(&self, user_rules: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
+        let builtin = rules::builtin_rules()?;
+        if let Some(clash) = user_rules.iter().find(|u| builtin.iter().any(|b| b.id == u.id)) {
+            let message = format!("rule ID {:?} is a built-in rule's; give the policy another custom.id", clash.id);
+            return Err(BuildError::Policy { path: "(user policies)".into(), message });
+        }
+        let mut catalog = if self.without_builtin_rules { Vec::new() } else { builtin };
+        catalog.extend(user_rules.iter().cloned());
+        catalog.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(catalog)
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -237,7 +295,8 @@ impl Linter {
         LinterBuilder::default()
     }
 
-    /// Every built-in rule, enabled or not.
+    /// Every rule the linter knows, enabled or not: the built-in rules (unless turned off) and
+    /// the user policies' conftest rules.
     pub fn catalog(&self) -> &[RuleMeta] {
         &self.catalog
     }
@@ -396,15 +455,16 @@ impl Worker {
         let rule = self.rules.get(&rule_id)?;
         let violation = &result["violation"];
         let (message, path) = read_violation(violation);
-        let path = path.unwrap_or_default();
-        let located = document.locate(&path);
+        // A violation without a path is about the whole object: shown at its metadata.
+        let at = path.clone().unwrap_or_else(|| Path::parse("metadata").unwrap_or_default());
+        let located = document.locate(&at);
         Some(Finding {
             rule: rule_id,
             severity: rule.severity,
             message,
             file: document.file.clone(),
             span: located.span,
-            path: Some(path),
+            path,
             object: Some(document.object_ref()),
             template: document.template.clone(),
             document: document.index,
