@@ -167,8 +167,10 @@ impl LinterBuilder {
         for (name, document) in &self.user_data {
             user.add_data(name, document.clone())?;
         }
-        let loaded = user.load()?;
-        let catalog = self.catalog(&loaded.rules)?;
+        let builtin = rules::builtin_rules()?;
+        let reserved: Vec<&str> = builtin.iter().map(|r| r.id.as_str()).collect();
+        let loaded = user.load(&reserved)?;
+        let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let prepared = Prepared::new(&selected, &config, &loaded, &user.data)?;
@@ -191,16 +193,11 @@ impl LinterBuilder {
     }
 
     /// The built-in rules (unless turned off) and the user's, sorted by ID.
-    fn catalog(&self, user_rules: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
-        let builtin = rules::builtin_rules()?;
-        if let Some(clash) = user_rules.iter().find(|u| builtin.iter().any(|b| b.id == u.id)) {
-            let message = format!("rule ID {:?} is a built-in rule's; give the policy another custom.id", clash.id);
-            return Err(BuildError::Policy { path: "(user policies)".into(), message });
-        }
+    fn catalog(&self, builtin: Vec<RuleMeta>, user_rules: &[RuleMeta]) -> Vec<RuleMeta> {
         let mut catalog = if self.without_builtin_rules { Vec::new() } else { builtin };
         catalog.extend(user_rules.iter().cloned());
         catalog.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(catalog)
+        catalog
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {

@@ -141,8 +141,9 @@ impl UserPolicies {
         merge(&mut self.data, map, "data").map_err(|key| PolicyError::whole_file(file, format!("{key} is already set by another data file")))
     }
 
-    /// Parses every module and finds the conftest rules of the selected packages.
-    pub(crate) fn load(&self) -> Result<LoadedPolicies, PolicyError> {
+    /// Parses every module and finds the conftest rules of the selected packages, whose IDs may
+    /// not be any of `reserved` (the built-in rules').
+    pub(crate) fn load(&self, reserved: &[&str]) -> Result<LoadedPolicies, PolicyError> {
         let mut engine = regorus::Engine::new();
         let mut modules = Vec::with_capacity(self.modules.len());
         for module in &self.modules {
@@ -150,7 +151,7 @@ impl UserPolicies {
             modules.push(LoadedModule { name: module.name.clone(), text: module.text.clone(), rego_v0, package });
         }
         let definitions = self.conftest_definitions(&mut engine, &modules)?;
-        Ok(LoadedPolicies { rules: rule_metas(definitions)?, modules })
+        Ok(LoadedPolicies { rules: rule_metas(definitions, reserved)?, modules })
     }
 
     /// Every definition of a conftest rule in a selected package, in module order.
@@ -253,7 +254,7 @@ impl Definition {
 /// Groups definitions into rules: one per ID. All definitions of one set share an ID (a set's
 /// members cannot be told apart by definition); definitions of different sets may share an ID
 /// only with the same severity.
-fn rule_metas(definitions: Vec<Definition>) -> Result<Vec<RuleMeta>, PolicyError> {
+fn rule_metas(definitions: Vec<Definition>, reserved: &[&str]) -> Result<Vec<RuleMeta>, PolicyError> {
     let mut ids: BTreeMap<String, (String, &Definition)> = BTreeMap::new();
     for definition in &definitions {
         let Some(id) = definition.custom("id") else { continue };
@@ -285,6 +286,9 @@ fn rule_metas(definitions: Vec<Definition>) -> Result<Vec<RuleMeta>, PolicyError
                 if !meta.violation_sets.contains(&definition.set_ref()) {
                     meta.violation_sets.push(definition.set_ref());
                 }
+            }
+            None if reserved.contains(&id.as_str()) => {
+                return Err(annotated.error(format!("rule ID {id:?} is a built-in rule's; give this rule another custom.id")))
             }
             None => {
                 metas.insert(id.clone(), rule_meta(id, annotated));
@@ -385,7 +389,7 @@ mod tests {
     #[test]
     fn ids_come_from_rule_then_package_metadata() {
         let text = "# METADATA\n# custom:\n#   id: acme/pkg\npackage main\n\n# METADATA\n# title: No latest\n# custom:\n#   id: acme/latest\ndeny contains \"a\" if { true }\n\nwarn contains \"b\" if { true }\n";
-        let loaded = policies(&[("p.rego", text)]).load();
+        let loaded = policies(&[("p.rego", text)]).load(&[]);
         let ids: Vec<(String, Severity, Vec<String>)> =
             loaded.map(|l| l.rules.into_iter().map(|r| (r.id, r.severity, r.violation_sets)).collect()).unwrap_or_default();
         assert_eq!(
@@ -400,7 +404,7 @@ mod tests {
     #[test]
     fn one_rule_cannot_carry_two_ids() {
         let text = "package main\n# METADATA\n# custom:\n#   id: a\ndeny contains \"a\" if { true }\n# METADATA\n# custom:\n#   id: b\ndeny contains \"b\" if { true }\n";
-        let error = policies(&[("p.rego", text)]).load().err();
+        let error = policies(&[("p.rego", text)]).load(&[]).err();
         assert_eq!(error.as_ref().map(|e| e.line), Some(9), "{error:?}");
     }
 
