@@ -202,3 +202,27 @@ fn count_test_rules() -> usize {
     }
     count
 }
+
+/// Annotations and comments suppress user rules by ID or short name, and a baseline records them.
+#[test]
+fn user_findings_can_be_suppressed_and_baselined() {
+    let args = ["lint", "--no-builtin", "--policy", "v1", "-f", "compact"];
+    let suppressed = run(&[&args[..], &["suppressed"]].concat());
+    assert_eq!(
+        (suppressed.code, suppressed.stdout.as_str()),
+        (Some(0), "suppressed/deployment.yaml:3:1: warning[main/warn] object has no team label\n"),
+        "{}",
+        suppressed.transcript()
+    );
+    let work = tempfile::tempdir().expect("temporary directory");
+    let baseline = work.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("UTF-8 path");
+    let written = run(&[&args[..], &["--write-baseline", baseline, "manifests"]].concat());
+    assert_eq!(written.code, Some(0), "{}", written.transcript());
+    let recorded = std::fs::read_to_string(baseline).expect("baseline written");
+    for rule in ["acme/latest-tag", "main/warn", "main/violation_replicas"] {
+        assert!(recorded.contains(rule), "{rule} not in {recorded}");
+    }
+    let again = run(&[&args[..], &["--baseline", baseline, "manifests"]].concat());
+    assert_eq!((again.code, again.stdout.as_str()), (Some(0), ""), "{}", again.transcript());
+}
