@@ -5,6 +5,7 @@ use crate::config_file::{self, LoadError};
 use crate::policies;
 use crate::progress::Progress;
 use crate::render;
+use crate::schemas;
 use crate::walk;
 use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
@@ -55,6 +56,14 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !args.allowed_registry.is_empty() {
         builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
     }
+    builder = builder.kube_version(args.kube_version);
+    builder = match schemas::add_crd_paths(builder, &args.crd) {
+        Ok(builder) => builder,
+        Err(error) => {
+            eprintln!("plimsoll: {error}");
+            return EXIT_ERROR;
+        }
+    };
     builder = match with_user_policies(args, builder) {
         Ok(builder) => builder,
         Err(code) => return code,

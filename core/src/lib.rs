@@ -7,6 +7,8 @@
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //!    The `security-context` rules check the Pod Security Standards level and version chosen
 //!    with [`pss`].
+//!    [`schema`] checks each object against its Kubernetes or CRD schema and the API deprecation
+//!    schedule, and kustomizations for deprecated fields (rules implemented in Rust).
 //!    Users' own conftest-style Rego runs in the same pass ([`user_policy`]); [`rego_test`] runs
 //!    Rego unit tests (`test_*` rules) of built-in and user policies.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
@@ -37,6 +39,7 @@ pub mod quantity;
 pub mod rego_test;
 pub mod rules;
 pub mod user_policy;
+pub mod schema;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;
@@ -50,3 +53,4 @@ pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};
 pub use pss::{PssLevel, PssSettings, PssVersion};
 pub use rules::RuleMeta;
+pub use schema::{KubeVersion, SchemaSet};

@@ -14,7 +14,7 @@
 
 use crate::finding::Severity;
 use crate::load::parse_yaml_value;
-use crate::rules::{metadata_block, RuleMeta, RuleScope};
+use crate::rules::{metadata_block, RuleEngine, RuleMeta, RuleScope};
 use regorus::unstable::{Rule, RuleHead};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -320,6 +320,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         level: None,
         since: None,
         scope: RuleScope::AllObjects,
+        engine: RuleEngine::Rego,
         package: definition.package.clone(),
         violation_sets: vec![definition.set_ref()],
         id,
