@@ -50,6 +50,9 @@ pub enum BuildError {
     Schema(#[from] SchemaSourceError),
 }
 
+/// The rule ID of the finding reported when an object cannot be evaluated.
+pub const EVALUATION_FAILURE_RULE: &str = "plimsoll/evaluation";
+
 /// A source to lint: its name (as reports show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -487,6 +490,19 @@ impl Worker {
         }
     }
 
+    /// Lints one object that comes without source text (an admission request's object):
+    /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
+    /// Evaluation failures are never suppressed, so that a failure policy still sees them.
+    pub fn lint_object(&mut self, document: &Document) -> Vec<Finding> {
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, None);
+        let (failures, findings): (Vec<Finding>, Vec<Finding>) =
+            self.lint_document(document).into_iter().partition(|f| f.rule == EVALUATION_FAILURE_RULE);
+        let (mut kept, _) = suppressor.partition(findings, Some(document));
+        kept.extend(failures);
+        kept
+    }
+
     /// Evaluates every enabled rule against one object and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
         let mut findings = match &self.schema {
@@ -537,7 +553,7 @@ impl Worker {
 
     fn evaluation_failure(&self, document: &Document, error: &str) -> Finding {
         Finding {
-            rule: "plimsoll/evaluation".into(),
+            rule: EVALUATION_FAILURE_RULE.into(),
             severity: Severity::Error,
             message: format!("policy evaluation failed: {error}"),
             file: document.file.clone(),
