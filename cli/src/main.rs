@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod config_file;
+mod policies;
 mod progress;
 mod render;
 mod schemas;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         args::Command::Lint(args) => commands::lint(&args),
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
+        args::Command::Test(args) => commands::test(&args),
     };
     ExitCode::from(code)
 }
