@@ -42,6 +42,7 @@ use crate::linter::LinterBuilder;
 use crate::load::{parse_yaml_document, PositionedValue};
 use crate::position::{PosChildren, PosNode, Span};
 use crate::rules::{self, RuleMeta};
+use crate::schema::left_out_of_build;
 use crate::suppress::Exemption;
 use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
@@ -323,10 +324,10 @@ impl Config {
         for id in resolver.all(&rules.enable) {
             builder = builder.enable(id);
         }
-        for id in resolver.all(&rules.disable) {
+        for id in resolver.present(&rules.disable) {
             builder = builder.disable(id);
         }
-        for (name, severity) in &rules.severity {
+        for (name, severity) in rules.severity.iter().filter(|(name, _)| !left_out_of_build(&name.value)) {
             for id in resolver.one(name) {
                 builder = builder.severity(id, *severity);
             }
@@ -352,8 +353,14 @@ impl Config {
 
     fn apply_exemptions(&self, mut builder: LinterBuilder, resolver: &mut Resolver<'_, '_>) -> LinterBuilder {
         for item in &self.exemptions {
+            let rules = resolver.present(&item.rules);
+            // An exemption only for rules this build leaves out covers nothing here (with no rules
+            // left it would cover every rule).
+            if rules.is_empty() && !item.rules.is_empty() {
+                continue;
+            }
             builder = builder.exempt(Exemption {
-                rules: resolver.all(&item.rules).into_iter().collect(),
+                rules: rules.into_iter().collect(),
                 namespaces: item.namespaces.clone(),
                 kinds: item.kinds.clone(),
                 names: item.names.clone(),
@@ -389,6 +396,13 @@ impl Resolver<'_, '_> {
         names.iter().flat_map(|name| self.one(name)).collect()
     }
 
+    /// Like [`Resolver::all`], passing over names of rules this build leaves out (schema
+    /// validation in the wasm package): where a name only turns a rule off or exempts objects
+    /// from it, a configuration shared with the CLI must still be accepted.
+    fn present(&mut self, names: &[Spanned<String>]) -> BTreeSet<String> {
+        names.iter().filter(|name| !left_out_of_build(&name.value)).flat_map(|name| self.one(name)).collect()
+    }
+
     fn one(&mut self, name: &Spanned<String>) -> Vec<String> {
         match resolve_selector(self.catalog, &name.value) {
             Ok(ids) => ids,
@@ -416,6 +430,10 @@ pub fn resolve_selector(catalog: &[RuleMeta], name: &str) -> Result<Vec<String>,
         catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.clone()).collect();
     match by_short.len() {
         1 => Ok(by_short),
+        0 if left_out_of_build(name) => Err((
+            format!("rule \"{name}\" is schema validation, which is not in this build of plimsoll"),
+            Some("the wasm package leaves schema validation out to stay small; the plimsoll CLI has it".into()),
+        )),
         0 => {
             let ids = catalog.iter().map(|r| r.id.as_str());
             let shorts = catalog.iter().filter_map(|r| r.id.rsplit('/').next());

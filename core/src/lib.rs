@@ -53,4 +53,6 @@ pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};
 pub use pss::{PssLevel, PssSettings, PssVersion};
 pub use rules::RuleMeta;
-pub use schema::{KubeVersion, SchemaSet};
+pub use schema::KubeVersion;
+#[cfg(feature = "schema-validation")]
+pub use schema::SchemaSet;

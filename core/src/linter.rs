@@ -14,7 +14,7 @@ use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
-use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
+use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
@@ -48,6 +48,14 @@ pub enum BuildError {
     #[error("schema source {0}")]
     #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
     Schema(#[from] SchemaSourceError),
+    /// Schema validation was asked for (a CRD, a JSON schema, a validation rule) from a build
+    /// without the `schema-validation` feature.
+    #[error("{0}: schema validation is not in this build of plimsoll")]
+    #[diagnostic(
+        code(plimsoll::not_in_build),
+        help("the wasm package leaves schema validation out to stay small; the plimsoll CLI validates manifests against the Kubernetes schemas and CRDs")
+    )]
+    NotInBuild(String),
 }
 
 /// The rule ID of the finding reported when an object cannot be evaluated.
@@ -183,19 +191,26 @@ impl LinterBuilder {
 
     /// Adds the schemas of the CustomResourceDefinitions in a YAML or JSON text (every served
     /// version). The text must hold at least one CRD.
+    ///
+    /// Without the `schema-validation` feature, [`LinterBuilder::build`] fails with
+    /// [`BuildError::NotInBuild`] when a CRD or JSON schema was given: objects would silently go
+    /// unchecked against schemas the caller expects to be used.
     pub fn crds(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
         self.crd_sources.push(Source { name: name.into(), text: text.into() });
         self
     }
 
     /// Adds a JSON schema for one kind; `path` names it as in
-    /// [`crate::schema::SchemaSet::add_json_schema`].
+    /// `SchemaSet::add_json_schema` (see [`LinterBuilder::crds`] for builds without validation).
     pub fn json_schema(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
         self.json_schemas.push(Source { name: path.into(), text: text.into() });
         self
     }
 
     pub fn build(self) -> Result<Linter, BuildError> {
+        if let Some(source) = self.crd_sources.iter().chain(&self.json_schemas).find(|_| !schema::VALIDATION_AVAILABLE) {
+            return Err(BuildError::NotInBuild(format!("schema source {}", source.name)));
+        }
         let mut user = self.user.clone();
         for (name, document) in &self.user_data {
             user.add_data(name, document.clone())?;
@@ -246,7 +261,9 @@ impl LinterBuilder {
         let resolve_all = |names: &[String]| names.iter().map(|n| resolve_rule_name(catalog, n)).collect::<Result<Vec<_>, _>>();
         let only = self.only.as_deref().map(resolve_all).transpose()?;
         let enable = resolve_all(&self.enable)?;
-        let disable = resolve_all(&self.disable)?;
+        // Turning off a rule this build leaves out is no error: configurations are shared with the CLI.
+        let present = |names: &[String]| names.iter().filter(|n| !schema::left_out_of_build(n)).cloned().collect::<Vec<_>>();
+        let disable = resolve_all(&present(&self.disable))?;
         Ok(catalog
             .iter()
             .filter(|rule| {
@@ -275,7 +292,11 @@ impl LinterBuilder {
     }
 
     fn severity_overrides(&self, catalog: &[RuleMeta]) -> Result<HashMap<String, Severity>, BuildError> {
-        self.severities.iter().map(|(name, severity)| Ok((resolve_rule_name(catalog, name)?, *severity))).collect()
+        self.severities
+            .iter()
+            .filter(|(name, _)| !schema::left_out_of_build(name))
+            .map(|(name, severity)| Ok((resolve_rule_name(catalog, name)?, *severity)))
+            .collect()
     }
 }
 
@@ -308,6 +329,7 @@ pub fn resolve_rule_name(catalog: &[RuleMeta], name: &str) -> Result<String, Bui
         catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.as_str()).collect();
     match matches.as_slice() {
         [one] => Ok((*one).to_string()),
+        [] if schema::left_out_of_build(name) => Err(BuildError::NotInBuild(format!("rule {name:?}"))),
         [] => Err(BuildError::UnknownRule(name.to_string())),
         many => Err(BuildError::AmbiguousRule { name: name.to_string(), candidates: many.join(", ") }),
     }
@@ -383,11 +405,18 @@ impl Linter {
 
     /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
     /// sources (read first, so that objects anywhere in the run are checked against them).
+    #[cfg(feature = "schema-validation")]
     fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
         match self.schema.as_ref().and_then(|checker| checker.with_crds_in(sources)) {
             Some(extended) => std::borrow::Cow::Owned(Linter { schema: Some(Arc::new(extended)), ..self.clone() }),
             None => std::borrow::Cow::Borrowed(self),
         }
+    }
+
+    /// Without schema validation, CRDs are not schemas: the linter is used as it is.
+    #[cfg(not(feature = "schema-validation"))]
+    fn with_crds_in<'a>(&self, _sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
+        std::borrow::Cow::Borrowed(self)
     }
 
     /// Like [`Linter::lint_sources`], calling `done` after each source (from any worker thread),

@@ -11,6 +11,13 @@
 //! `--crd`), `settings` (rule settings handed to policies as `data.plimsoll.config.<key>`), and
 //! `failurePolicy`, how `admit()` answers when evaluation fails. Names follow the CLI's flags in
 //! JavaScript's camelCase.
+//!
+//! The package is built without core's `schema-validation` feature (the validator and the schema
+//! bundle would double its size): `kubeVersion` still chooses which APIs `schema/removed-api` and
+//! `schema/deprecated-api` report, but a CRD given in `crds` is an error (`plimsoll::not_in_build`,
+//! raised by core's builder) rather than silently leaving custom resources unchecked. Configuration
+//! files that turn validation rules off, change their severity or exempt objects from them are
+//! accepted, as core accepts them in such a build.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
 use plimsoll_core::{KubeVersion, LinterBuilder, PssLevel, PssVersion, Severity};
@@ -44,7 +51,7 @@ pub struct Config {
     /// The Kubernetes release (`1.N`) whose served and deprecated APIs apply.
     pub kube_version: Option<String>,
     /// Texts of CustomResourceDefinition manifests whose schemas custom resources are checked
-    /// against.
+    /// against; only usable with schema validation, which this package is built without.
     #[serde(default)]
     pub crds: Vec<String>,
     /// Rule settings, handed to policies unchanged.
@@ -214,6 +221,23 @@ mod tests {
     fn configuration_file_errors_are_located() {
         let error = parse(json!({"configFile": "rules:\n  enabel: [x]\n"})).unwrap().builder().unwrap_err();
         assert!(error.contains(".plimsoll.yaml:2:3"), "{error}");
+    }
+
+    #[test]
+    fn without_schema_validation_crds_are_refused_and_kube_version_still_applies() {
+        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n";
+        let refused = parse(json!({"crds": [crd]})).unwrap().builder().unwrap().0.build();
+        if plimsoll_core::schema::VALIDATION_AVAILABLE {
+            return;
+        }
+        let error = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("crds[0]") && error.contains("not in this build"), "{error}");
+        let old = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: x}\n";
+        let removed = |version: &str| {
+            let linter = parse(json!({"kubeVersion": version, "only": ["schema/removed-api"]})).unwrap().builder().unwrap().0.build().unwrap();
+            linter.lint_source("a.yaml", old).findings.len()
+        };
+        assert_eq!((removed("1.15"), removed("1.22")), (0, 1));
     }
 
     #[test]

@@ -53,7 +53,7 @@ export interface LinterConfig {
   allowedRegistries?: string[];
   /** The Kubernetes release (`"1.N"`, default `"1.33"`) whose removed and deprecated APIs are reported (the CLI's `--kube-version`). */
   kubeVersion?: string;
-  /** Texts of CustomResourceDefinition manifests: custom resources are checked against their schemas (the CLI's `--crd`). */
+  /** The CLI's `--crd`. This package is built without schema validation (for size), so any CRD given makes the constructor throw an error with code `plimsoll::not_in_build`; an empty list is accepted. */
   crds?: string[];
   /** Other rule settings, readable by policies as `data.plimsoll.config.<key>`. */
   settings?: Record<string, unknown>;

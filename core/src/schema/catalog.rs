@@ -1,7 +1,8 @@
 //! The metadata of the rules implemented in Rust here (schema validation, API lifecycle,
 //! kustomizations). It is the counterpart of a Rego rule's `# METADATA` block: [`native_rules`]
 //! feeds the same catalog (`plimsoll rules`, `plimsoll explain`, the wasm `rules()` call) and the
-//! same rule selection. Every rule here applies to all objects.
+//! same rule selection. Every rule here applies to all objects. A build without the
+//! `schema-validation` feature lists only the API lifecycle and kustomization rules.
 
 use crate::finding::Severity;
 use crate::rules::{RuleEngine, RuleMeta, RuleScope};
@@ -148,6 +149,8 @@ kustomization's directory.",
 pub fn native_rules() -> Vec<RuleMeta> {
     RULES
         .iter()
+        // A build without schema validation does not offer its rules at all (`rules()` is what runs).
+        .filter(|rule| super::VALIDATION_AVAILABLE || !super::VALIDATION_RULES.contains(&rule.id))
         .map(|rule| {
             let mut description = rule.description.trim_end().to_string();
             if rule.id.starts_with("schema/") && !rule.id.ends_with("-api") {

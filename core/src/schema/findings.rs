@@ -5,14 +5,15 @@
 //! CRDs among a run's sources, and turns [`SchemaFinding`]s into [`Finding`]s located through the
 //! document's positions, like a Rego rule's violations.
 
-use super::{kustomize, Enabled, KubeVersion, SchemaChecker, SchemaFinding, SchemaSet, SchemaSourceError};
+use super::{kustomize, Enabled, KubeVersion, SchemaChecker, SchemaFinding, SchemaSourceError};
 use crate::finding::{Finding, Severity};
 use crate::load::{self, Document};
 use std::sync::Arc;
 
 impl SchemaChecker {
     /// The checker the selected rules need (`None` when none of them is implemented here), with
-    /// CRD texts (each must hold a CRD) and JSON schema files `(path, text)` added to its schemas.
+    /// CRD texts (each must hold a CRD) and JSON schema files `(path, text)` added to its schemas
+    /// (a build without schema validation takes none: the linter's builder says so).
     pub fn for_rules<'a>(
         rules: impl IntoIterator<Item = &'a str>,
         kube_version: KubeVersion,
@@ -23,31 +24,16 @@ impl SchemaChecker {
         if !enabled.any() {
             return Ok(None);
         }
-        let mut schemas = SchemaSet::default();
-        for (name, text) in crd_texts {
-            if schemas.add_crd_text(name, text)? == 0 {
-                let message = "no CustomResourceDefinition with a schema in it".to_string();
-                return Err(SchemaSourceError { source_name: name.to_string(), message });
-            }
-        }
-        for (path, text) in json_schemas {
-            schemas.add_json_schema(path, text)?;
-        }
-        Ok(Some(SchemaChecker { kube_version, schemas, enabled }))
-    }
-
-    /// A checker that also knows the CRDs among a run's `(name, text)` sources; `None` when
-    /// there are none. Only texts that mention `CustomResourceDefinition` are read.
-    pub fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<SchemaChecker> {
-        if !self.enabled.validation {
-            return None;
-        }
-        let loaded: Vec<load::LoadedFile> = sources
-            .into_iter()
-            .filter(|(_, text)| text.contains("CustomResourceDefinition"))
-            .map(|(name, text)| load::load(name, text))
-            .collect();
-        self.with_crds(loaded.iter().flat_map(|file| file.documents.iter().map(|d| (&*d.file, &d.value))))
+        #[cfg(feature = "schema-validation")]
+        let schemas = super::validation::user_schemas(crd_texts, json_schemas)?;
+        #[cfg(not(feature = "schema-validation"))]
+        let _ = (crd_texts, json_schemas);
+        Ok(Some(SchemaChecker {
+            kube_version,
+            #[cfg(feature = "schema-validation")]
+            schemas,
+            enabled,
+        }))
     }
 
     /// Findings for one object; `severity` gives an enabled rule's severity (`None`: not enabled).

@@ -7,7 +7,7 @@
 //! Kustomize 5 still reads the deprecated fields but warns, and `kustomize edit fix` rewrites them;
 //! the replacements are those of the kustomize 5.0.0 release notes and `kustomize edit fix`.
 
-use super::report::SchemaFinding;
+use super::SchemaFinding;
 use crate::position::Path;
 use serde_json::Value;
 

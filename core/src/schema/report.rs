@@ -20,29 +20,14 @@
 
 use super::compile::Compiled;
 use super::suggest;
+pub use super::{SchemaFinding, CONSTRAINT, ENUM, FORMAT, REQUIRED, TYPE, UNKNOWN_FIELD};
 use crate::position::{Path, PathSegment};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value;
 
-/// Rule IDs of the validation rules.
-pub const UNKNOWN_FIELD: &str = "schema/unknown-field";
-pub const TYPE: &str = "schema/type";
-pub const REQUIRED: &str = "schema/required";
-pub const ENUM: &str = "schema/enum";
-pub const FORMAT: &str = "schema/format";
-pub const CONSTRAINT: &str = "schema/constraint";
-
 /// Most nested `oneOf`/`anyOf` levels explained; deeper ones are reported as they are.
 const MAX_NESTING: usize = 8;
-
-/// A problem found by a schema rule, before it is located in the source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaFinding {
-    pub rule: &'static str,
-    pub message: String,
-    pub path: Path,
-}
 
 /// Every finding for `instance`, which `compiled` rejects; `kind` names the object in messages.
 pub fn explain(compiled: &Compiled, instance: &Value, kind: &str) -> Vec<SchemaFinding> {
