@@ -53,6 +53,8 @@ cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
 
 step "clippy: core and the wasm crate deny unwrap/expect/panic"
 cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
+# Core as the wasm package builds it: without schema validation (the schema-validation feature).
+cargo clippy --locked -p plimsoll-core --no-default-features --lib -- -D warnings
 
 step "wasm package: core and the wasm crate built for wasm32 (web and nodejs, wasm-opt), Node tests"
 # The browser test drives Debian's Chromium (playwright-core comes with the package's npm

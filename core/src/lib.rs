@@ -22,6 +22,13 @@
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
+//!
+//! Cargo features: `parallel` (rayon workers, for [`Linter::lint_sources`]) and
+//! `schema-validation` (the JSON schema validator and the embedded schema bundle: the seven
+//! validation rules of [`schema`]), both on by default. Without `schema-validation` those rules are
+//! not in the catalog, naming them to select them is a [`BuildError::NotInBuild`] (turning them off
+//! is accepted), and so are CRDs and JSON schemas given to the builder; the API lifecycle and
+//! kustomization rules still run. The wasm package is built that way, for size.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliBinary, loadPackage, manifestFiles, packageDir, readText, root } from './support.mjs';
+import { VALIDATION_RULES, cliBinary, cliCatalog, loadPackage, manifestFiles, packageDir, readText, root } from './support.mjs';
 import { deployment, review } from './reviews.mjs';
 
 const { Linter } = loadPackage();
@@ -124,11 +124,45 @@ test('version() is the package version', () => {
   assert.equal(new Linter().version(), pkg.version);
 });
 
-test('rules() is the CLI catalog plus whether each rule runs', () => {
-  const run = spawnSync(cliBinary(), ['rules', '--format', 'json'], { encoding: 'utf8' });
-  const catalog = JSON.parse(run.stdout);
+test('without schema validation: CRDs and validation rules are refused, kubeVersion still applies', () => {
+  const crd = [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata: {name: crontabs.stable.example.com}',
+    'spec:',
+    '  group: stable.example.com',
+    '  names: {kind: CronTab, plural: crontabs}',
+    '  scope: Namespaced',
+    '  versions:',
+    '    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}',
+    '',
+  ].join('\n');
+  const refused = thrown(() => new Linter({ crds: [crd] }));
+  assert.equal(refused.code, 'plimsoll::not_in_build');
+  assert.match(refused.message, /crds\[0\]: schema validation is not in this build/);
+  assert.equal(thrown(() => new Linter({ only: ['schema/unknown-field'] })).code, 'plimsoll::not_in_build');
+  assert.equal(thrown(() => new Linter({ enable: ['unknown-kind'] })).code, 'plimsoll::not_in_build');
+  // Turning validation rules off, in a configuration file shared with the CLI or by key, is fine;
+  // an exemption for them only must not become an exemption for every rule.
+  const configFile = 'rules:\n  disable: [schema/unknown-kind]\n  severity: {schema/type: warning}\nexemptions:\n  - rules: [schema/unknown-field]\n';
+  const shared = new Linter({ configFile, disable: ['schema/format'], crds: [] });
+  assert.ok(shared.lint(readText('testdata/cli/privileged.yaml')).findings.length > 0, 'the exemption covers no other rule');
+  const ingress = 'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web\n';
+  const rules = (kubeVersion) => new Linter({ kubeVersion, only: ['schema'] }).lint(ingress).findings.map((f) => f.rule);
+  assert.deepEqual(rules('1.15'), []);
+  assert.deepEqual(rules('1.16'), ['schema/deprecated-api']);
+  assert.deepEqual(rules('1.22'), ['schema/removed-api']);
+});
+
+test('rules() is the CLI catalog without schema validation, plus whether each rule runs', () => {
+  const catalog = cliCatalog();
+  assert.deepEqual(
+    catalog.map((r) => r.id).filter((id) => VALIDATION_RULES.includes(id)),
+    VALIDATION_RULES,
+    'the CLI has every validation rule',
+  );
   const rules = new Linter({ disable: ['privileged'] }).rules();
-  assert.deepEqual(rules.map(({ enabled, ...meta }) => meta), catalog);
+  assert.deepEqual(rules.map(({ enabled, ...meta }) => meta), catalog.filter((r) => !VALIDATION_RULES.includes(r.id)));
   const privileged = rules.find((r) => r.id === 'security-context/privileged');
   assert.equal(privileged.enabled, false);
   assert.ok(rules.filter((r) => r.id !== privileged.id).every((r) => r.enabled === r.default));

@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,28 @@ export function cliBinary() {
   const binary = process.env.PLIMSOLL_BIN || path.join(root, 'target/debug/plimsoll');
   if (!existsSync(binary)) throw new Error(`${binary} is missing: build the CLI (cargo build -p plimsoll) first`);
   return binary;
+}
+
+/**
+ * The rules the CLI has and this package leaves out: schema validation (core's
+ * `schema-validation` feature), which would double the package's size. Any other difference
+ * between the two catalogs is a rule silently missing from the package.
+ */
+export const VALIDATION_RULES = [
+  'schema/constraint',
+  'schema/enum',
+  'schema/format',
+  'schema/required',
+  'schema/type',
+  'schema/unknown-field',
+  'schema/unknown-kind',
+];
+
+/** The CLI's rule catalog (`plimsoll rules --format json`). */
+export function cliCatalog() {
+  const run = spawnSync(cliBinary(), ['rules', '--format', 'json'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`plimsoll rules failed (${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout);
 }
 
 /**

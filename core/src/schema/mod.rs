@@ -4,15 +4,20 @@
 //! 1. A kustomization ([`kustomize`]) is checked for deprecated fields and nothing else.
 //! 2. Its apiVersion and kind are looked up in the deprecation table ([`apis`]) against the target
 //!    release ([`KubeVersion`]): `schema/removed-api`, `schema/deprecated-api`.
-//! 3. Its schema is found: schemas the user added ([`SchemaSet`]: CRDs given with `--crd` or found
-//!    among the linted files, JSON schema files), then the embedded bundle ([`bundle`]: Kubernetes
-//!    v1.33 and the bundled CRDs). It is compiled on first use and cached ([`compile`]); no schema
+//! 3. Its schema is found: schemas the user added (`SchemaSet`: CRDs given with `--crd` or found
+//!    among the linted files, JSON schema files), then the embedded bundle (`bundle`: Kubernetes
+//!    v1.33 and the bundled CRDs). It is compiled on first use and cached (`compile`); no schema
 //!    gives `schema/unknown-kind`.
-//! 4. The validator's errors become findings with a rule, a message and a field path ([`report`]),
+//! 4. The validator's errors become findings with a rule, a message and a field path (`report`),
 //!    which the linter locates in the source like any rule's path.
 //!
 //! Rule metadata lives in [`catalog`]; which of these rules run is the linter's selection, and
 //! `findings` turns the checker's results into located report findings for the linter.
+//!
+//! Steps 3 and 4 are the `schema-validation` feature (`validation`, with `bundle`, `compile`,
+//! `report`, `formats`, `suggest`): the validator and the bundle are most of what this module
+//! adds to a binary. Without it, steps 1 and 2 run as they are and the validation rules are not
+//! in the catalog ([`left_out_of_build`] says which names those are).
 
 pub mod apis;
 #[cfg(feature = "schema-validation")]
@@ -153,5 +158,6 @@ pub(crate) fn key_path(key: &str) -> Path {
     Path::new(vec![PathSegment::Key(key.to_string())])
 }
 
-#[cfg(test)]
+// These tests validate objects; the lifecycle and kustomization rules are tested in their modules.
+#[cfg(all(test, feature = "schema-validation"))]
 mod tests;

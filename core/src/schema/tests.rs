@@ -1,5 +1,6 @@
 //! The checker on small objects: each rule's finding, its path and message.
 
+use super::validation::{is_version, kind_from_path};
 use super::*;
 use crate::load::parse_yaml_value;
 

@@ -167,7 +167,7 @@ fn declared_kind(schema: &Value) -> Option<(String, String, String)> {
     Some((text("group")?, text("version")?, text("kind")?))
 }
 
-fn is_version(text: &str) -> bool {
+pub(super) fn is_version(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('v') else { return false };
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let tail = &rest[digits..];
@@ -179,7 +179,7 @@ fn is_version(text: &str) -> bool {
 }
 
 /// The group, version and kind a schema file's path names (see [`SchemaSet::add_json_schema`]).
-fn kind_from_path(path: &str) -> Option<(GroupMatch, String, String)> {
+pub(super) fn kind_from_path(path: &str) -> Option<(GroupMatch, String, String)> {
     let mut components = path.rsplit(['/', '\\']);
     let stem = components.next()?.strip_suffix(".json")?;
     let parent = components.next();
