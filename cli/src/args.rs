@@ -113,8 +113,9 @@ pub struct LintArgs {
     // --- Schemas and API versions ----------------------------------------------------------
     /// Kubernetes release the manifests target (`1.N`): API versions it no longer serves are
     /// errors, deprecated ones warnings. Schemas are Kubernetes 1.33's whatever the target.
-    #[arg(long, value_name = "VERSION", default_value = "1.33", value_parser = parse_kube_version)]
-    pub kube_version: KubeVersion,
+    /// [default: 1.33, or the configuration file's `kube_version`]
+    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version)]
+    pub kube_version: Option<KubeVersion>,
 
     /// Schemas for custom resources: a CustomResourceDefinition YAML file (every served version),
     /// a JSON schema file, or a directory of them (`<group>/<kind>_<version>.json`). Repeatable.
