@@ -21,6 +21,15 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why, and how to fix it.
     Explain(ExplainArgs),
+    /// Run Gatekeeper policy test suites (gator `suite.yaml` files).
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// `suite.yaml` files, or directories searched for them.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -33,6 +42,11 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Evaluate the Gatekeeper ConstraintTemplates and Constraints in this file or directory
+    /// too (repeatable). Findings carry the rule ID `<Kind>/<constraint name>`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
 
     /// Exit with status 1 when a finding at or above this severity is reported
     /// [default: error, or `fail_on` from the configuration file].

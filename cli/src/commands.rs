@@ -51,6 +51,11 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !args.allowed_registry.is_empty() {
         builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
     }
+    match crate::gatekeeper_cmd::load_policies(&args.policy) {
+        Ok(Some(policies)) => builder = builder.gatekeeper(policies),
+        Ok(None) => {}
+        Err(code) => return code,
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod config_file;
+mod gatekeeper_cmd;
 mod progress;
 mod render;
 mod walk;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         args::Command::Lint(args) => commands::lint(&args),
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
+        args::Command::Test(args) => gatekeeper_cmd::test(&args),
     };
     ExitCode::from(code)
 }

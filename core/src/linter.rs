@@ -7,12 +7,18 @@
 //! [`Worker`] lints sources one after another: load → evaluate each object once → locate each
 //! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
 //! parallel with the `parallel` feature.
+//!
+//! With Gatekeeper policies ([`LinterBuilder::gatekeeper`]), every source is loaded first, the
+//! objects of all of them make up `data.inventory`, and then each object is linted as above plus
+//! reviewed by every matching Constraint ([`crate::gatekeeper`]); both kinds of finding land in
+//! the same report.
 
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleError, RuleMeta, RuleScope};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -55,6 +61,7 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl LinterBuilder {
@@ -122,6 +129,13 @@ impl LinterBuilder {
         self
     }
 
+    /// Adds Gatekeeper ConstraintTemplates and Constraints, evaluated with the built-in rules.
+    /// Their findings carry the rule ID `<Kind>/<constraint name>`.
+    pub fn gatekeeper(mut self, policies: PolicySet) -> Self {
+        self.gatekeeper = Some(Arc::new(policies));
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
@@ -142,6 +156,7 @@ impl LinterBuilder {
             catalog: Arc::new(catalog),
             pod_specs_only,
             suppression: Arc::new(self.suppression),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
         })
     }
 
@@ -230,6 +245,7 @@ pub struct Linter {
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl Linter {
@@ -259,14 +275,26 @@ impl Linter {
         self.prepared.fallback_reason()
     }
 
-    /// A worker with its own copy of the prepared engine.
+    /// A worker with its own copy of the prepared engine. Gatekeeper constraints, if any, see
+    /// the objects of the source being linted as their inventory.
     pub fn worker(&self) -> Worker {
         Worker {
             evaluator: self.prepared.evaluator(),
             rules: self.rules.clone(),
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
+            gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
         }
+    }
+
+    /// A worker whose Gatekeeper constraints see a whole run's objects.
+    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>) -> Worker {
+        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker() }
+    }
+
+    /// Number of Gatekeeper templates and constraints evaluated.
+    pub fn gatekeeper_counts(&self) -> (usize, usize) {
+        self.gatekeeper.as_ref().map_or((0, 0), |policies| policies.counts())
     }
 
     /// Lints one source on this thread.
@@ -292,6 +320,16 @@ impl Linter {
     #[cfg(feature = "parallel")]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
+                let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                done();
+                report
+            };
+            return sources.par_iter().zip(loaded).map_init(|| self.worker_for_run(&run), lint).collect();
+        }
         let lint = |worker: &mut Worker, s: &Source| {
             let report = worker.lint(&s.name, &s.text);
             done();
@@ -302,6 +340,20 @@ impl Linter {
 
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let mut worker = self.worker_for_run(&run);
+            return sources
+                .iter()
+                .zip(loaded)
+                .map(|(s, l)| {
+                    let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                    done();
+                    report
+                })
+                .collect();
+        }
         let mut worker = self.worker();
         let lint = |s: &Source| {
             let report = worker.lint(&s.name, &s.text);
@@ -312,12 +364,26 @@ impl Linter {
     }
 }
 
+/// The inventory of every object of a run.
+fn inventory_of(loaded: &[LoadedFile]) -> Inventory {
+    Inventory::from_objects(loaded.iter().flat_map(|l| l.documents.iter().map(|d| &d.value)))
+}
+
 /// Lints sources one at a time with its own engine.
 pub struct Worker {
     evaluator: Evaluator,
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    gatekeeper: Option<GatekeeperState>,
+}
+
+/// Where a worker's Gatekeeper constraints get their inventory.
+enum GatekeeperState {
+    /// From the source (or object) being linted: prepared per call.
+    PerSource(Arc<PolicySet>),
+    /// From a whole run, prepared once.
+    Run(Arc<gatekeeper::Run>),
 }
 
 impl Worker {
@@ -340,8 +406,13 @@ impl Worker {
         let problems: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
         let (mut findings, mut suppressed) = suppressor.partition(problems, None);
         let mut objects = Vec::with_capacity(loaded.documents.len());
+        let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
         for document in &loaded.documents {
-            let (kept, hidden) = suppressor.partition(self.lint_document(document), Some(document));
+            let mut document_findings = self.lint_builtin(document);
+            if let Some(run) = &run {
+                document_findings.extend(gatekeeper::findings(run, document));
+            }
+            let (kept, hidden) = suppressor.partition(document_findings, Some(document));
             findings.extend(kept);
             suppressed.extend(hidden);
             objects.push(LintedObject {
@@ -370,8 +441,27 @@ impl Worker {
         }
     }
 
-    /// Evaluates every enabled rule against one object and locates the violations.
+    /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
+    /// `objects`.
+    fn gatekeeper_run<'a>(&self, objects: impl Iterator<Item = &'a Value>) -> Option<Arc<gatekeeper::Run>> {
+        match self.gatekeeper.as_ref()? {
+            GatekeeperState::Run(run) => Some(run.clone()),
+            GatekeeperState::PerSource(policies) => Some(Arc::new(policies.prepare(&Inventory::from_objects(objects)))),
+        }
+    }
+
+    /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
+    /// and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = self.lint_builtin(document);
+        if let Some(run) = self.gatekeeper_run(std::iter::once(&document.value)) {
+            findings.extend(gatekeeper::findings(&run, document));
+        }
+        findings
+    }
+
+    /// Evaluates every enabled built-in rule against one object.
+    fn lint_builtin(&mut self, document: &Document) -> Vec<Finding> {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }

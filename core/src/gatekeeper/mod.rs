@@ -25,6 +25,7 @@ pub use constraint::{Constraint, EnforcementAction};
 pub use review::Inventory;
 pub use template::Template;
 
+use crate::finding::{Finding, Severity};
 use crate::load::Document;
 use crate::position::Path;
 use serde_json::Value;
@@ -223,4 +224,25 @@ impl Run {
         }
         violations
     }
+}
+
+/// The findings of every matching constraint for one linted object. A finding is located at the
+/// object's `metadata` (the document's start without one): a violation names no field.
+pub(crate) fn findings(run: &Run, document: &Document) -> Vec<Finding> {
+    let metadata = Path::new(vec![crate::position::PathSegment::Key("metadata".into())]);
+    let span = document.locate(&metadata).span;
+    run.review(&document.value)
+        .into_iter()
+        .map(|violation| Finding {
+            rule: violation.constraint.rule_id(),
+            severity: if violation.failed { Severity::Error } else { violation.constraint.action.severity() },
+            message: violation.message,
+            file: document.file.clone(),
+            span,
+            path: None,
+            object: Some(document.object_ref()),
+            template: document.template.clone(),
+            document: document.index,
+        })
+        .collect()
 }
