@@ -39,9 +39,10 @@ pub const ADMISSION_TARGET: &str = "admission.k8s.gatekeeper.sh";
 /// Why Gatekeeper policies could not be used. Each names the document at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum GatekeeperError {
-    #[error("ConstraintTemplate {template:?} ({file}:{line}): invalid Rego: {message}")]
+    /// `line` is the template document's first line, `rego_line` where its Rego is written.
+    #[error("ConstraintTemplate {template:?} ({file}:{line}) has invalid Rego (written from line {rego_line}): {message}")]
     #[diagnostic(code(plimsoll::gatekeeper::rego))]
-    Rego { template: String, file: String, line: u32, message: String },
+    Rego { template: String, file: String, line: u32, rego_line: u32, message: String },
     #[error(
         "ConstraintTemplate {template:?} ({file}:{line}) is unsupported: it has no Rego for target {target} \
          (engines: {engines}); plimsoll evaluates Rego only"

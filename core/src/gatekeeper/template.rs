@@ -75,7 +75,8 @@ impl Template {
         let rego_error = |message: String| GatekeeperError::Rego {
             template: name.clone(),
             file: origin.file.clone(),
-            line: rego_line,
+            line: origin.line,
+            rego_line,
             message,
         };
         let (engine, violation_rule) = compile(&name, &source).map_err(rego_error)?;
