@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, Go from Debian's packages for the differential YAML tests, pre-commit and
-# junitparser from PyPI for the CI-integration tests), then runs the workspace tests, checks that
-# core and the wasm crate build for wasm32, and lints them for panics.
+# target, clippy, python3 for the schema generator, Go from Debian's packages for the differential
+# YAML tests, pre-commit and junitparser from PyPI for the CI-integration tests), then runs the
+# workspace tests, checks that core and the wasm crate build for wasm32, and lints them for panics.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,6 +11,15 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+# The schema bundle's freshness test runs its generator (schemas/generate.py, standard library only).
+if ! command -v python3 >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq python3-minimal
+  else
+    echo "python3 unavailable: the schema bundle will not be compared with its generator"
+  fi
+fi
 
 step "k8syaml oracle (how kubectl reads YAML)"
 install_flag=()

@@ -7,6 +7,7 @@ mod config_file;
 mod gatekeeper_cmd;
 mod progress;
 mod render;
+mod schemas;
 mod walk;
 
 use clap::Parser;

@@ -13,7 +13,7 @@
 //! answers are handed in beforehand. The engine has the same functions as extensions.
 
 use crate::linter::BuildError;
-use crate::rules::{self, PolicyFileKind, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
@@ -50,6 +50,9 @@ enum Engine {
 
 impl Prepared {
     pub(crate) fn new(selected: &[RuleMeta], config: &serde_json::Map<String, Value>) -> Result<Prepared, BuildError> {
+        // Rules implemented in Rust have no policy to load.
+        let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
+        let selected = selected.as_slice();
         let policy_error = |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
         let data = to_rego(&base_data(config));
         let mut engine = regorus::Engine::new();
