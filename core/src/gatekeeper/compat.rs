@@ -72,10 +72,13 @@ pub(crate) fn repeat_heads_of_extra_bodies(source: &str) -> String {
     let mut statement_start = 0;
     let mut after_body = false;
     let mut body_depth_open = false;
+    // Where the last rule body closed: an `else` after it continues the same rule.
+    let mut last_body_end = 0;
     for (i, c) in source.char_indices() {
         let state = scanner.step(c);
         if state == Step::Code && scanner.depth == 0 && c != '{' && c != '}' && !c.is_whitespace() {
-            if scanner.at_line_start && !after_body {
+            // A line opening at depth 0 starts a statement, unless it continues a rule with else.
+            if scanner.at_line_start && !source[i..].starts_with("else") {
                 statement_start = i;
             }
             if !c.is_whitespace() {
@@ -92,13 +95,16 @@ pub(crate) fn repeat_heads_of_extra_bodies(source: &str) -> String {
                         out.push_str(head);
                         out.push(' ');
                     }
-                } else if !source[statement_start..i].trim_start().starts_with("else") {
+                } else if !source[last_body_end.max(statement_start)..i].trim_start().starts_with("else") {
                     head = Some(source[statement_start..i].trim().to_string());
                 }
             }
         }
         if state == Step::Code && c == '}' && scanner.depth == 0 {
             after_body = body_depth_open;
+            if body_depth_open {
+                last_body_end = i + 1;
+            }
             body_depth_open = false;
         }
         if c == '\n' {
@@ -253,9 +259,9 @@ mod tests {
 
     #[test]
     fn extra_bodies_get_the_head_repeated() {
-        let source = "package x\n\nf(o) = s {\n  s := o.a\n} {\n  s := o.b\n}\n\np = {\"a\"} { true }\n\nq = 1 { false } else = 2 { true }\n";
+        let source = "package x\n\nf(o) = s {\n  s := o.a\n} {\n  s := o.b\n}\n\np = {\"a\"} { true }\n\nq = 1 { false } else = 2 { true } { input.x }\n";
         let rewritten = repeat_heads_of_extra_bodies(source);
-        let expected = "package x\n\nf(o) = s {\n  s := o.a\n} f(o) = s {\n  s := o.b\n}\n\np = {\"a\"} { true }\n\nq = 1 { false } else = 2 { true }\n";
+        let expected = "package x\n\nf(o) = s {\n  s := o.a\n} f(o) = s {\n  s := o.b\n}\n\np = {\"a\"} { true }\n\nq = 1 { false } else = 2 { true } q = 1 { input.x }\n";
         assert_eq!(rewritten, expected);
     }
 
