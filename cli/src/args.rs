@@ -21,15 +21,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why, and how to fix it.
     Explain(ExplainArgs),
-    /// Run Gatekeeper policy test suites (gator `suite.yaml` files).
+    /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does), e.g.
+    /// `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
     Test(TestArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TestArgs {
-    /// `suite.yaml` files, or directories searched for them.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -42,11 +36,6 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
-
-    /// Evaluate the Gatekeeper ConstraintTemplates and Constraints in this file or directory
-    /// too (repeatable). Findings carry the rule ID `<Kind>/<constraint name>`.
-    #[arg(long, value_name = "PATH")]
-    pub policy: Vec<PathBuf>,
 
     /// Exit with status 1 when a finding at or above this severity is reported
     /// [default: error, or `fail_on` from the configuration file].
@@ -132,6 +121,49 @@ pub struct LintArgs {
     /// CRDs among the linted files are used without this.
     #[arg(long, value_name = "PATH")]
     pub crd: Vec<PathBuf>,
+
+    // --- Your own policies ----------------------------------------------------------------
+    /// Also run your own Rego policies, written for conftest: a `.rego` file, or a directory
+    /// searched recursively for them (repeatable). Rules `deny` and `violation` report errors,
+    /// `warn` warnings (also `deny_<name>` and so on), in package `main` unless `--namespace`
+    /// says otherwise. A rule is a set of messages, or of objects `{"msg": …, "path": …}` where
+    /// the path (`"spec.containers[0].image"` or `["spec", "containers", 0, "image"]`) locates
+    /// the finding; without one the finding points at the object's `metadata`. The object is
+    /// `input`. Rego v1, or v0 for a module written in v0 syntax. The rule ID is the METADATA
+    /// `custom.id` of the rule (or of its package), else `<package>/<rule>`.
+    /// Gatekeeper ConstraintTemplates and Constraints in `.yaml`, `.yml` or `.json` files there
+    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+
+    /// Data for your policies: JSON or YAML files, or directories of them (repeatable). Every
+    /// document's keys are merged into `data` at the top level, as conftest does.
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+
+    /// Run the rules of this package of your policies (repeatable) [default: main].
+    #[arg(long, value_name = "PACKAGE", conflicts_with = "all_namespaces")]
+    pub namespace: Vec<String>,
+
+    /// Run the rules of every package of your policies.
+    #[arg(long)]
+    pub all_namespaces: bool,
+
+    /// Run none of the built-in rules: only your policies (and the loader's YAML checks).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files or directories, searched recursively: `.rego` files (tests and the policies
+    /// they test, loaded together).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Data for the policies, as for `plimsoll lint --data` (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
 }
 
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {

@@ -133,17 +133,18 @@ fn gatekeeper_library_suites() {
         return;
     }
     let run = plimsoll_in(&root(), &["test", library]);
-    let prefix = format!("{library}/");
+    // `PASS  <test> / <case> (<suite>)` and `FAIL  <test> / <case> (<suite>): <why>`.
+    let marker = format!(" ({library}/");
     let (mut passed, mut failed) = (0, BTreeSet::new());
     for line in run.stdout.lines() {
-        if let Some(case) = line.strip_prefix("ok   ") {
-            assert!(case.starts_with(&prefix), "{line}");
+        if line.starts_with("PASS  ") {
+            assert!(line.contains(&marker), "{line}");
             passed += 1;
-        } else if let Some(case) = line.strip_prefix("FAIL ") {
-            let case = case.strip_prefix(&prefix).unwrap_or(case);
-            // `suite: test / case: reason` → `suite: test / case`.
-            let key: String = case.splitn(3, ": ").take(2).collect::<Vec<_>>().join(": ");
-            failed.insert((key, case.to_string()));
+        } else if let Some(rest) = line.strip_prefix("FAIL  ") {
+            let at = rest.find(&marker).unwrap_or_else(|| panic!("no suite in {line:?}"));
+            let after = &rest[at + marker.len()..];
+            let suite = &after[..after.find(')').unwrap()];
+            failed.insert((format!("{suite}: {}", &rest[..at]), line.to_string()));
         }
     }
     let total = passed + failed.len();

@@ -23,6 +23,7 @@ use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
+use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -46,10 +47,17 @@ pub enum BuildError {
     #[error("setting {key}: {message}")]
     #[diagnostic(code(plimsoll::setting))]
     Setting { key: String, message: String },
+    /// A user policy or data file is broken (see [`crate::user_policy`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UserPolicy(#[from] PolicyError),
     #[error("schema source {0}")]
     #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
     Schema(#[from] SchemaSourceError),
 }
+
+/// The rule ID of the finding reported when an object cannot be evaluated.
+pub const EVALUATION_FAILURE_RULE: &str = "plimsoll/evaluation";
 
 /// A source to lint: its name (as reports show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +75,10 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    user: UserPolicies,
+    /// Data documents for user policies, merged when the linter is built.
+    user_data: Vec<(String, Value)>,
+    without_builtin_rules: bool,
     kube_version: KubeVersion,
     crd_sources: Vec<Source>,
     json_schemas: Vec<Source>,
@@ -145,6 +157,37 @@ impl LinterBuilder {
         self
     }
 
+    /// Adds a user Rego module in the conftest style (`deny`, `violation`, `warn` rules; see
+    /// [`crate::user_policy`]). `name` is how errors and locations name it.
+    pub fn policy(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.user.modules.push(PolicyModule { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a data document for user policies: its keys are merged into `data` at the top level.
+    pub fn policy_data(mut self, name: impl Into<String>, document: Value) -> Self {
+        self.user_data.push((name.into(), document));
+        self
+    }
+
+    /// The packages whose conftest rules run (default: `main`).
+    pub fn namespaces<I: IntoIterator<Item = S>, S: Into<String>>(mut self, packages: I) -> Self {
+        self.user.namespaces = Namespaces::Only(packages.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the conftest rules of every package of the user's modules.
+    pub fn all_namespaces(mut self) -> Self {
+        self.user.namespaces = Namespaces::All;
+        self
+    }
+
+    /// Whether the built-in rules are in the catalog at all (default: yes).
+    pub fn builtin_rules(mut self, on: bool) -> Self {
+        self.without_builtin_rules = !on;
+        self
+    }
+
     /// The Kubernetes release manifests target (default 1.33): which API versions are deprecated
     /// or no longer served.
     pub fn kube_version(mut self, version: KubeVersion) -> Self {
@@ -167,10 +210,17 @@ impl LinterBuilder {
     }
 
     pub fn build(self) -> Result<Linter, BuildError> {
-        let catalog = rules::builtin_rules()?;
+        let mut user = self.user.clone();
+        for (name, document) in &self.user_data {
+            user.add_data(name, document.clone())?;
+        }
+        let builtin = rules::builtin_rules()?;
+        let reserved: Vec<&str> = builtin.iter().map(|r| r.id.as_str()).collect();
+        let loaded = user.load(&reserved)?;
+        let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config)?;
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data)?;
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -197,6 +247,14 @@ impl LinterBuilder {
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
         })
+    }
+
+    /// The built-in rules (unless turned off) and the user's, sorted by ID.
+    fn catalog(&self, builtin: Vec<RuleMeta>, user_rules: &[RuleMeta]) -> Vec<RuleMeta> {
+        let mut catalog = if self.without_builtin_rules { Vec::new() } else { builtin };
+        catalog.extend(user_rules.iter().cloned());
+        catalog.sort_by(|a, b| a.id.cmp(&b.id));
+        catalog
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -294,7 +352,8 @@ impl Linter {
         LinterBuilder::default()
     }
 
-    /// Every built-in rule, enabled or not.
+    /// Every rule the linter knows, enabled or not: the built-in rules (unless turned off) and
+    /// the user policies' conftest rules.
     pub fn catalog(&self) -> &[RuleMeta] {
         &self.catalog
     }
@@ -511,6 +570,19 @@ impl Worker {
         }
     }
 
+    /// Lints one object that comes without source text (an admission request's object):
+    /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
+    /// Evaluation failures are never suppressed, so that a failure policy still sees them.
+    pub fn lint_object(&mut self, document: &Document) -> Vec<Finding> {
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, None);
+        let (failures, findings): (Vec<Finding>, Vec<Finding>) =
+            self.lint_document(document).into_iter().partition(|f| f.rule == EVALUATION_FAILURE_RULE);
+        let (mut kept, _) = suppressor.partition(findings, Some(document));
+        kept.extend(failures);
+        kept
+    }
+
     /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
     /// and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
@@ -553,15 +625,16 @@ impl Worker {
         let rule = self.rules.get(&rule_id)?;
         let violation = &result["violation"];
         let (message, path) = read_violation(violation);
-        let path = path.unwrap_or_default();
-        let located = document.locate(&path);
+        // A violation without a path is about the whole object: shown at its metadata.
+        let at = path.clone().unwrap_or_else(|| Path::parse("metadata").unwrap_or_default());
+        let located = document.locate(&at);
         Some(Finding {
             rule: rule_id,
             severity: rule.severity,
             message,
             file: document.file.clone(),
             span: located.span,
-            path: Some(path),
+            path,
             object: Some(document.object_ref()),
             template: document.template.clone(),
             document: document.index,
@@ -570,7 +643,7 @@ impl Worker {
 
     fn evaluation_failure(&self, document: &Document, error: &str) -> Finding {
         Finding {
-            rule: "plimsoll/evaluation".into(),
+            rule: EVALUATION_FAILURE_RULE.into(),
             severity: Severity::Error,
             message: format!("policy evaluation failed: {error}"),
             file: document.file.clone(),
