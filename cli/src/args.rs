@@ -132,6 +132,8 @@ pub struct LintArgs {
     /// the finding; without one the finding points at the object's `metadata`. The object is
     /// `input`. Rego v1, or v0 for a module written in v0 syntax. The rule ID is the METADATA
     /// `custom.id` of the rule (or of its package), else `<package>/<rule>`.
+    /// Gatekeeper ConstraintTemplates and Constraints in `.yaml`, `.yml` or `.json` files there
+    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`.
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
 

@@ -72,6 +72,11 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(builder) => builder,
         Err(code) => return code,
     };
+    match crate::gatekeeper_cmd::load_policies(&args.policy) {
+        Ok(Some(policies)) => builder = builder.gatekeeper(policies),
+        Ok(None) => {}
+        Err(code) => return code,
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
@@ -349,14 +354,9 @@ fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> R
     plimsoll_core::rego_test::run(&modules, data).map_err(miette::Report::new)
 }
 
-/// Gatekeeper `suite.yaml` files (gator's format). The hook for their runner: it should return
-/// one [`TestCase`] per test case of each suite.
+/// Gatekeeper `suite.yaml` files (gator's format): one [`TestCase`] per case of each suite.
 fn run_suites(suites: Vec<Source>) -> Result<Vec<TestCase>, miette::Report> {
-    if suites.is_empty() {
-        return Ok(Vec::new());
-    }
-    let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
-    Err(miette::miette!("Gatekeeper test suites are not supported yet: {}", names.join(", ")))
+    Ok(crate::gatekeeper_cmd::run_suites(&suites))
 }
 
 fn is_suite(path: &Path) -> bool {
