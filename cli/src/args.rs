@@ -113,8 +113,9 @@ pub struct LintArgs {
     // --- Schemas and API versions ----------------------------------------------------------
     /// Kubernetes release the manifests target (`1.N`): API versions it no longer serves are
     /// errors, deprecated ones warnings. Schemas are Kubernetes 1.33's whatever the target.
-    #[arg(long, value_name = "VERSION", default_value = "1.33", value_parser = parse_kube_version)]
-    pub kube_version: KubeVersion,
+    /// [default: 1.33, or the configuration file's `kube_version`]
+    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version)]
+    pub kube_version: Option<KubeVersion>,
 
     /// Schemas for custom resources: a CustomResourceDefinition YAML file (every served version),
     /// a JSON schema file, or a directory of them (`<group>/<kind>_<version>.json`). Repeatable.
@@ -131,6 +132,8 @@ pub struct LintArgs {
     /// the finding; without one the finding points at the object's `metadata`. The object is
     /// `input`. Rego v1, or v0 for a module written in v0 syntax. The rule ID is the METADATA
     /// `custom.id` of the rule (or of its package), else `<package>/<rule>`.
+    /// Gatekeeper ConstraintTemplates and Constraints in `.yaml`, `.yml` or `.json` files there
+    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`.
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
 

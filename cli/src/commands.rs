@@ -14,8 +14,9 @@ use plimsoll_core::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
 use std::collections::HashMap;
+
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -56,18 +57,26 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !args.allowed_registry.is_empty() {
         builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
     }
-    builder = builder.kube_version(args.kube_version);
-    builder = match schemas::add_crd_paths(builder, &args.crd) {
+    if let Some(version) = args.kube_version {
+        builder = builder.kube_version(version);
+    }
+    let paths = ConfiguredPaths::new(loaded.as_ref(), args);
+    builder = match schemas::add_crd_paths(builder, &paths.crds) {
         Ok(builder) => builder,
         Err(error) => {
             eprintln!("plimsoll: {error}");
             return EXIT_ERROR;
         }
     };
-    builder = match with_user_policies(args, builder) {
+    builder = match with_user_policies(args, &paths, builder) {
         Ok(builder) => builder,
         Err(code) => return code,
     };
+    match crate::gatekeeper_cmd::load_policies(&args.policy) {
+        Ok(Some(policies)) => builder = builder.gatekeeper(policies),
+        Ok(None) => {}
+        Err(code) => return code,
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
@@ -107,15 +116,15 @@ pub fn lint(args: &LintArgs) -> u8 {
 
 /// `--policy`, `--data`, `--namespace`, `--all-namespaces` and `--no-builtin`. Files that cannot
 /// be read stop the run (exit 2) before anything is linted.
-fn with_user_policies(args: &LintArgs, mut builder: LinterBuilder) -> Result<LinterBuilder, u8> {
+fn with_user_policies(args: &LintArgs, paths: &ConfiguredPaths, mut builder: LinterBuilder) -> Result<LinterBuilder, u8> {
     let failed = |errors: Vec<crate::walk::PathError>| {
         policies::report(&errors);
         EXIT_ERROR
     };
-    for module in policies::read_policies(&args.policy).map_err(failed)? {
+    for module in policies::read_policies(&paths.policies).map_err(failed)? {
         builder = builder.policy(module.name, module.text);
     }
-    for (name, document) in policies::read_data(&args.data).map_err(failed)? {
+    for (name, document) in policies::read_data(&paths.data).map_err(failed)? {
         builder = builder.policy_data(name, document);
     }
     if args.all_namespaces {
@@ -124,6 +133,28 @@ fn with_user_policies(args: &LintArgs, mut builder: LinterBuilder) -> Result<Lin
         builder = builder.namespaces(args.namespace.iter().cloned());
     }
     Ok(builder.builtin_rules(!args.no_builtin))
+}
+
+/// Policy, data and CRD paths: the configuration file's (relative to its directory), then the
+/// command line's.
+struct ConfiguredPaths {
+    policies: Vec<PathBuf>,
+    data: Vec<PathBuf>,
+    crds: Vec<PathBuf>,
+}
+
+impl ConfiguredPaths {
+    fn new(loaded: Option<&config_file::Loaded>, args: &LintArgs) -> Self {
+        let join = |from_file: fn(&plimsoll_core::config::Config) -> &[plimsoll_core::config::Spanned<String>], given: &[PathBuf]| {
+            let configured = loaded.into_iter().flat_map(|l| from_file(&l.config).iter().map(|p| l.relative_path(&p.value)));
+            configured.chain(given.iter().cloned()).collect()
+        };
+        ConfiguredPaths {
+            policies: join(|c| &c.policies, &args.policy),
+            data: join(|c| &c.data, &args.data),
+            crds: join(|c| &c.crds, &args.crd),
+        }
+    }
 }
 
 /// No source to lint: an error, unless the configuration's `ignore_paths` left every file out
@@ -323,14 +354,9 @@ fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> R
     plimsoll_core::rego_test::run(&modules, data).map_err(miette::Report::new)
 }
 
-/// Gatekeeper `suite.yaml` files (gator's format). The hook for their runner: it should return
-/// one [`TestCase`] per test case of each suite.
+/// Gatekeeper `suite.yaml` files (gator's format): one [`TestCase`] per case of each suite.
 fn run_suites(suites: Vec<Source>) -> Result<Vec<TestCase>, miette::Report> {
-    if suites.is_empty() {
-        return Ok(Vec::new());
-    }
-    let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
-    Err(miette::miette!("Gatekeeper test suites are not supported yet: {}", names.join(", ")))
+    Ok(crate::gatekeeper_cmd::run_suites(&suites))
 }
 
 fn is_suite(path: &Path) -> bool {

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod config_file;
+mod gatekeeper_cmd;
 mod policies;
 mod progress;
 mod render;

@@ -36,6 +36,7 @@ pub mod admission;
 mod evaluate;
 pub mod finding;
 pub mod functions;
+pub mod gatekeeper;
 pub mod image;
 pub mod kinds;
 pub mod linter;

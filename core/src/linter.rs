@@ -9,6 +9,11 @@
 //! parallel with the `parallel` feature. Rules implemented in Rust ([`crate::schema`]: schema
 //! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
 //! CustomResourceDefinitions among the sources extend the schemas for that run.
+//!
+//! With Gatekeeper policies ([`LinterBuilder::gatekeeper`]), every source is loaded first, the
+//! objects of all of them make up `data.inventory`, and then each object is linted as above plus
+//! reviewed by every matching Constraint ([`crate::gatekeeper`]); both kinds of finding land in
+//! the same report.
 
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
@@ -16,6 +21,7 @@ use crate::position::Path;
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
@@ -84,6 +90,7 @@ pub struct LinterBuilder {
     kube_version: KubeVersion,
     crd_sources: Vec<Source>,
     json_schemas: Vec<Source>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl LinterBuilder {
@@ -148,6 +155,13 @@ impl LinterBuilder {
         if let Value::Object(images) = images {
             images.insert("allowed_registries".into(), Value::Array(entries));
         }
+        self
+    }
+
+    /// Adds Gatekeeper ConstraintTemplates and Constraints, evaluated with the built-in rules.
+    /// Their findings carry the rule ID `<Kind>/<constraint name>`.
+    pub fn gatekeeper(mut self, policies: PolicySet) -> Self {
+        self.gatekeeper = Some(Arc::new(policies));
         self
     }
 
@@ -246,6 +260,7 @@ impl LinterBuilder {
             pod_specs_only,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
         })
     }
 
@@ -351,6 +366,7 @@ pub struct Linter {
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl Linter {
@@ -381,7 +397,8 @@ impl Linter {
         self.prepared.fallback_reason()
     }
 
-    /// A worker with its own copy of the prepared engine.
+    /// A worker with its own copy of the prepared engine. Gatekeeper constraints, if any, see
+    /// the objects of the source being linted as their inventory.
     pub fn worker(&self) -> Worker {
         Worker {
             evaluator: self.prepared.evaluator(),
@@ -389,7 +406,18 @@ impl Linter {
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
             schema: self.schema.clone(),
+            gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
         }
+    }
+
+    /// A worker whose Gatekeeper constraints see a whole run's objects.
+    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>) -> Worker {
+        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker() }
+    }
+
+    /// Number of Gatekeeper templates and constraints evaluated.
+    pub fn gatekeeper_counts(&self) -> (usize, usize) {
+        self.gatekeeper.as_ref().map_or((0, 0), |policies| policies.counts())
     }
 
     /// Lints one source on this thread.
@@ -433,6 +461,16 @@ impl Linter {
     #[cfg(feature = "parallel")]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
+                let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                done();
+                report
+            };
+            return sources.par_iter().zip(loaded).map_init(|| self.worker_for_run(&run), lint).collect();
+        }
         let lint = |worker: &mut Worker, s: &Source| {
             let report = worker.lint(&s.name, &s.text);
             done();
@@ -443,6 +481,20 @@ impl Linter {
 
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let mut worker = self.worker_for_run(&run);
+            return sources
+                .iter()
+                .zip(loaded)
+                .map(|(s, l)| {
+                    let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                    done();
+                    report
+                })
+                .collect();
+        }
         let mut worker = self.worker();
         let lint = |s: &Source| {
             let report = worker.lint(&s.name, &s.text);
@@ -453,6 +505,11 @@ impl Linter {
     }
 }
 
+/// The inventory of every object of a run.
+fn inventory_of(loaded: &[LoadedFile]) -> Inventory {
+    Inventory::from_objects(loaded.iter().flat_map(|l| l.documents.iter().map(|d| &d.value)))
+}
+
 /// Lints sources one at a time with its own engine.
 pub struct Worker {
     evaluator: Evaluator,
@@ -460,6 +517,15 @@ pub struct Worker {
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
     schema: Option<Arc<SchemaChecker>>,
+    gatekeeper: Option<GatekeeperState>,
+}
+
+/// Where a worker's Gatekeeper constraints get their inventory.
+enum GatekeeperState {
+    /// From the source (or object) being linted: prepared per call.
+    PerSource(Arc<PolicySet>),
+    /// From a whole run, prepared once.
+    Run(Arc<gatekeeper::Run>),
 }
 
 impl Worker {
@@ -482,8 +548,13 @@ impl Worker {
         let problems: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
         let (mut findings, mut suppressed) = suppressor.partition(problems, None);
         let mut objects = Vec::with_capacity(loaded.documents.len());
+        let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
         for document in &loaded.documents {
-            let (kept, hidden) = suppressor.partition(self.lint_document(document), Some(document));
+            let mut document_findings = self.lint_builtin(document);
+            if let Some(run) = &run {
+                document_findings.extend(gatekeeper::findings(run, document));
+            }
+            let (kept, hidden) = suppressor.partition(document_findings, Some(document));
             findings.extend(kept);
             suppressed.extend(hidden);
             objects.push(LintedObject {
@@ -519,6 +590,15 @@ impl Worker {
         }
     }
 
+    /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
+    /// `objects`.
+    fn gatekeeper_run<'a>(&self, objects: impl Iterator<Item = &'a Value>) -> Option<Arc<gatekeeper::Run>> {
+        match self.gatekeeper.as_ref()? {
+            GatekeeperState::Run(run) => Some(run.clone()),
+            GatekeeperState::PerSource(policies) => Some(Arc::new(policies.prepare(&Inventory::from_objects(objects)))),
+        }
+    }
+
     /// Lints one object that comes without source text (an admission request's object):
     /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
     /// Evaluation failures are never suppressed, so that a failure policy still sees them.
@@ -532,8 +612,18 @@ impl Worker {
         kept
     }
 
-    /// Evaluates every enabled rule against one object and locates the violations.
+    /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
+    /// and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = self.lint_builtin(document);
+        if let Some(run) = self.gatekeeper_run(std::iter::once(&document.value)) {
+            findings.extend(gatekeeper::findings(&run, document));
+        }
+        findings
+    }
+
+    /// Evaluates every enabled built-in rule (Rego and Rust) against one object.
+    fn lint_builtin(&mut self, document: &Document) -> Vec<Finding> {
         let mut findings = match &self.schema {
             Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
             None => Vec::new(),
