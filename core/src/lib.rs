@@ -33,6 +33,7 @@ pub mod position;
 pub mod pss;
 pub mod quantity;
 pub mod rules;
+pub mod signature;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;
