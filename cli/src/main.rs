@@ -6,6 +6,7 @@ mod commands;
 mod config_file;
 mod progress;
 mod render;
+mod supply_chain;
 mod walk;
 
 use clap::Parser;

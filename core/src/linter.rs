@@ -13,6 +13,7 @@ use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleError, RuleMeta, RuleScope};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -55,6 +56,9 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    /// (name, PEM text) of each key images/signature trusts.
+    trusted_keys: Vec<(String, String)>,
+    signatures: Vec<SignatureSource>,
 }
 
 impl LinterBuilder {
@@ -112,21 +116,34 @@ impl LinterBuilder {
     /// `images.allowed_registries`; entries are checked when the linter is built.
     pub fn allowed_registries<I: IntoIterator<Item = S>, S: Into<String>>(mut self, entries: I) -> Self {
         let entries: Vec<Value> = entries.into_iter().map(|e| Value::String(e.into())).collect();
-        let images = self.config.entry("images").or_insert_with(|| Value::Object(Default::default()));
-        if !images.is_object() {
-            *images = Value::Object(Default::default());
-        }
-        if let Value::Object(images) = images {
-            images.insert("allowed_registries".into(), Value::Array(entries));
-        }
+        self.set_images_setting("allowed_registries", Value::Array(entries));
         self
     }
 
-    pub fn build(self) -> Result<Linter, BuildError> {
+    /// Trusts a public key for images/signature, which it turns on: `pem` is the key as cosign
+    /// writes it (`cosign.pub`), `name` how messages refer to it (its file name, say). Keys are
+    /// read when the linter is built; their names become `images.trusted_keys`.
+    pub fn trusted_key(mut self, name: impl Into<String>, pem: impl Into<String>) -> Self {
+        self.trusted_keys.push((name.into(), pem.into()));
+        self
+    }
+
+    /// Adds signature material for images/signature (see [`crate::signature`]); it is read, and
+    /// every signature checked against the trusted keys, when the linter is built.
+    pub fn signatures(mut self, source: SignatureSource) -> Self {
+        self.signatures.push(source);
+        self
+    }
+
+    pub fn build(mut self) -> Result<Linter, BuildError> {
+        let verifier = self.verifier()?.map(Arc::new);
+        if let Some(verifier) = &verifier {
+            self.set_images_setting("trusted_keys", Value::from(verifier.key_names()));
+        }
         let catalog = rules::builtin_rules()?;
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config)?;
+        let prepared = Prepared::new(&selected, &config, verifier.clone())?;
         let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
@@ -142,7 +159,39 @@ impl LinterBuilder {
             catalog: Arc::new(catalog),
             pod_specs_only,
             suppression: Arc::new(self.suppression),
+            verifier,
         })
+    }
+
+    /// Reads the trusted keys and the signature material, checking every signature once.
+    fn verifier(&self) -> Result<Option<Verifier>, BuildError> {
+        let setting = |key: &str, message: String| BuildError::Setting { key: key.into(), message };
+        if self.trusted_keys.is_empty() {
+            if self.signatures.is_empty() {
+                return Ok(None);
+            }
+            let message = "signature material was given, but no trusted key to verify it with (--trusted-key)";
+            return Err(setting("images.trusted_keys", message.into()));
+        }
+        let keys = self
+            .trusted_keys
+            .iter()
+            .map(|(name, pem)| TrustedKey::from_pem(name, pem))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| setting("images.trusted_keys", e.to_string()))?;
+        let verifier = Verifier::new(keys, &self.signatures).map_err(|e| setting("images.signatures", e.to_string()))?;
+        Ok(Some(verifier))
+    }
+
+    /// Sets `images.<key>` in the rule settings, keeping the other image settings.
+    fn set_images_setting(&mut self, key: &str, value: Value) {
+        let images = self.config.entry("images").or_insert_with(|| Value::Object(Default::default()));
+        if !images.is_object() {
+            *images = Value::Object(Default::default());
+        }
+        if let Value::Object(images) = images {
+            images.insert(key.into(), value);
+        }
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -230,6 +279,8 @@ pub struct Linter {
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    /// Trusted keys and checked signatures, when keys are configured.
+    verifier: Option<Arc<Verifier>>,
 }
 
 impl Linter {
@@ -266,7 +317,14 @@ impl Linter {
             rules: self.rules.clone(),
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
+            verifier: self.verifier.clone(),
         }
+    }
+
+    /// The signature verifier, when trusted keys are configured: `verify(image)` gives the
+    /// verdict images/signature reports.
+    pub fn verifier(&self) -> Option<&Verifier> {
+        self.verifier.as_deref()
     }
 
     /// Lints one source on this thread.
@@ -318,6 +376,7 @@ pub struct Worker {
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    verifier: Option<Arc<Verifier>>,
 }
 
 impl Worker {
@@ -375,7 +434,7 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }
-        let facts = crate::functions::facts(&document.value);
+        let facts = crate::functions::facts(&document.value, self.verifier.as_deref());
         let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
             Ok(value) => value,
             Err(error) => return vec![self.evaluation_failure(document, &error)],

@@ -159,11 +159,11 @@ impl Verifier {
         }
         let candidates: Vec<&Checked> = self.signatures.iter().filter(|c| c.subject == digest).collect();
         if candidates.is_empty() {
-            return failure(Status::NoSignature, self.no_signature_message(digest), None);
+            return failure(Status::NoSignature, self.no_signature_message(), None);
         }
         let verdicts = candidates.iter().map(|c| self.judge(c, &image, digest));
         let Some(best) = verdicts.max_by_key(|v| v.status.closeness()) else {
-            return failure(Status::NoSignature, self.no_signature_message(digest), None);
+            return failure(Status::NoSignature, self.no_signature_message(), None);
         };
         if best.verified || candidates.len() == 1 {
             return best;
@@ -172,10 +172,10 @@ impl Verifier {
         Verdict { message, ..best }
     }
 
-    fn no_signature_message(&self, digest: &str) -> String {
+    fn no_signature_message(&self) -> String {
         match self.signatures.len() {
-            0 => format!("no signature found for {digest}: no signature material was given"),
-            n => format!("no signature found for {digest} in the signature material ({n} signatures read)"),
+            0 => "no signature found for its digest: no signature material was given".into(),
+            n => format!("no signature found for its digest in the signature material ({n} signatures read)"),
         }
     }
 
@@ -226,12 +226,14 @@ impl Verifier {
                 entry.origin
             );
         }
-        let names: Vec<&str> = self.keys.iter().map(|k| k.name.as_str()).collect();
+        let keys = match self.keys.as_slice() {
+            [one] => format!("the trusted key {}", one.name),
+            many => format!("any of the {} trusted keys", many.len()),
+        };
         format!(
-            "the signature in {} does not verify with any trusted key ({}): the payload or signature was altered, \
-             or a key that is not trusted made it",
-            entry.origin,
-            names.join(", ")
+            "the signature in {} does not verify with {keys}: the payload or signature was altered, or a key that \
+             is not trusted made it",
+            entry.origin
         )
     }
 }
