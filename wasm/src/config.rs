@@ -7,10 +7,13 @@
 //! `failed` flag and which findings deny an admission request), `pss` chooses the Pod Security
 //! Standards level and policy version, `settings` passes other rule settings through to policies
 //! as `data.plimsoll.config.<key>`, and `failurePolicy` says how `admit()` answers when evaluation
-//! fails. The names follow the CLI's flags and the configuration file's keys (`pss: {level,
+//! fails. `profile` is the CLI's `--profile`; `trustedKeys` and `signatures` are what `--trusted-key`
+//! and `--signatures` read from files, given as texts: JavaScript reads the files (or fetches them)
+//! and core verifies exactly as the CLI does. The names follow the CLI's flags and the configuration file's keys (`pss: {level,
 //! version}`, `settings`), in JavaScript's camelCase.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
+use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::{LinterBuilder, Severity};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -40,6 +43,71 @@ pub struct Config {
     pub settings: Map<String, Value>,
     #[serde(default)]
     pub failure_policy: FailurePolicy,
+    /// A starting set of rules (`default`, `all`, `supply-chain`), as `--profile`.
+    pub profile: Option<String>,
+    /// Public keys images/signature trusts (turning it on).
+    #[serde(default)]
+    pub trusted_keys: Vec<KeyConfig>,
+    /// Signature material for images/signature.
+    #[serde(default)]
+    pub signatures: Vec<SignaturesConfig>,
+}
+
+/// A trusted key: its PEM text (`cosign.pub`), or `{name, pem}` to name it in messages.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyConfig {
+    Pem(String),
+    Named(NamedKey),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedKey {
+    pub name: String,
+    pub pem: String,
+}
+
+/// Signature material: `cosign download signature` output as a string, `{name?, text}`, or an OCI
+/// layout as `cosign save` writes it, `{name?, layout: {"index.json": …, "blobs/sha256/<hex>": …}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum SignaturesConfig {
+    Text(String),
+    Lines(NamedLines),
+    Layout(NamedLayout),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLines {
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLayout {
+    pub name: Option<String>,
+    /// Each file of the layout by its path relative to the layout's directory.
+    pub layout: BTreeMap<String, String>,
+}
+
+impl SignaturesConfig {
+    /// Core's form; unnamed material is called `signatures[index]` in messages.
+    fn source(&self, index: usize) -> SignatureSource {
+        let default_name = || format!("signatures[{index}]");
+        match self {
+            SignaturesConfig::Text(text) => SignatureSource::DownloadLines { name: default_name(), text: text.clone() },
+            SignaturesConfig::Lines(NamedLines { name, text }) => {
+                SignatureSource::DownloadLines { name: name.clone().unwrap_or_else(default_name), text: text.clone() }
+            }
+            SignaturesConfig::Layout(NamedLayout { name, layout }) => SignatureSource::OciLayout {
+                name: name.clone().unwrap_or_else(default_name),
+                files: layout.iter().map(|(path, text)| (path.clone(), text.as_bytes().to_vec())).collect(),
+            },
+        }
+    }
 }
 
 /// `pss: {level, version}`; both optional (restricted, latest).
@@ -112,6 +180,14 @@ impl Config {
     /// The core builder this configuration describes; an error names a setting that is invalid.
     pub fn builder(&self) -> Result<LinterBuilder, String> {
         let mut builder = plimsoll_core::Linter::builder();
+        if let Some(profile) = &self.profile {
+            let known: Vec<&str> = plimsoll_core::config::PROFILES.iter().map(|(name, _)| *name).collect();
+            if !known.contains(&profile.as_str()) {
+                return Err(format!("unknown profile {profile:?} (expected one of {})", known.join(", ")));
+            }
+            let catalog = plimsoll_core::rules::builtin_rules().map_err(|e| e.to_string())?;
+            builder = builder.only(plimsoll_core::config::profile_rules(&catalog, profile));
+        }
         if let Some(only) = &self.only {
             builder = builder.only(only.iter().cloned());
         }
@@ -129,6 +205,15 @@ impl Config {
         }
         if let Some(pss) = &self.pss {
             builder = builder.config("pss", pss.to_setting()?);
+        }
+        for (index, key) in self.trusted_keys.iter().enumerate() {
+            builder = match key {
+                KeyConfig::Pem(pem) => builder.trusted_key(format!("trustedKeys[{index}]"), pem.clone()),
+                KeyConfig::Named(NamedKey { name, pem }) => builder.trusted_key(name.clone(), pem.clone()),
+            };
+        }
+        for (index, material) in self.signatures.iter().enumerate() {
+            builder = builder.signatures(material.source(index));
         }
         Ok(builder)
     }
