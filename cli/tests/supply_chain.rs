@@ -126,3 +126,37 @@ fn the_supply_chain_profile_turns_on_digest_pinning() {
     let both = plimsoll_in(&cli, &["lint", "--profile", "supply-chain", "--only", "privileged", "clean.yaml"]);
     assert_eq!(both.code, Some(2), "{}", both.transcript());
 }
+
+/// The README's walkthrough, as it says: the failures, then the pass.
+#[test]
+fn the_walkthrough_finds_what_the_readme_shows() {
+    let dir = root().join("testdata/examples/supply-chain");
+    let before = plimsoll_in(&dir, &["lint", "--format", "compact", "deploy.yaml"]);
+    assert_eq!(before.code, Some(1), "{}", before.transcript());
+    let found: Vec<(&str, &str)> = before
+        .stdout
+        .lines()
+        .filter_map(|line| {
+            let rule = line.split_once('[')?.1.split_once(']')?.0;
+            let container = line.split_once("container \"")?.1.split_once('"')?.0;
+            Some((container, rule))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("checkout", "images/signature"),
+            ("mirror", "images/registry"),
+            ("mirror", "images/signature"),
+            ("proxy", "images/digest"),
+            ("proxy", "images/signature"),
+        ],
+        "{}",
+        before.stdout
+    );
+    assert!(before.stdout.contains("no signature found for its digest"));
+    assert!(before.stdout.contains("its payload names another repository, ghcr.io/acme/storefront"));
+    let after = plimsoll_in(&dir, &["lint", "release.yaml"]);
+    assert_eq!(after.code, Some(0), "{}", after.transcript());
+    assert_eq!(after.stderr, "");
+}
