@@ -20,7 +20,7 @@ use regorus::{Engine, Value};
 fn engine() -> Engine {
     let mut engine = Engine::new();
     engine.set_rego_v0(false);
-    if let Err(error) = plimsoll_core::functions::register(&mut engine) {
+    if let Err(error) = plimsoll_core::functions::register(&mut engine, None) {
         panic!("registering the functions: {error}");
     }
     let data = serde_json::json!({"plimsoll": {
