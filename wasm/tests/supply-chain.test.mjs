@@ -60,7 +60,7 @@ test('images/signature: every rule fixture gives the CLI findings', () => {
     const file = `${fixtureDir}/${name}`;
     const text = readText(file);
     const args = (text.split('\n')[0].match(/^# plimsoll-args:(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-    const cli = spawnSync(cliBinary(), ['lint', '--only', 'images/signature', '--format', 'json', ...args, file], { cwd: root, encoding: 'utf8' });
+    const cli = spawnSync(path.resolve(cliBinary()), ['lint', '--only', 'images/signature', '--format', 'json', ...args, file], { cwd: root, encoding: 'utf8' });
     assert.equal(cli.stderr, '', `${file}: CLI stderr`);
     const expected = JSON.parse(cli.stdout).findings;
     const report = new Linter(configFor(args)).lint(text, file);
@@ -115,7 +115,7 @@ test('profile: supply-chain turns on digest pinning, as --profile does', () => {
   const enabled = (config) => new Linter(config).rules().filter((r) => r.enabled).map((r) => r.id);
   assert.ok(!enabled({}).includes('images/digest'));
   assert.ok(enabled({ profile: 'supply-chain' }).includes('images/digest'));
-  const cli = spawnSync(cliBinary(), ['lint', '--profile', 'supply-chain', '--format', 'json', 'testdata/cli/clean.yaml'], { cwd: root, encoding: 'utf8' });
+  const cli = spawnSync(path.resolve(cliBinary()), ['lint', '--profile', 'supply-chain', '--format', 'json', 'testdata/cli/clean.yaml'], { cwd: root, encoding: 'utf8' });
   const wasm = new Linter({ profile: 'supply-chain' }).lint(readText('testdata/cli/clean.yaml'), 'testdata/cli/clean.yaml');
   assert.deepEqual(comparable(wasm.findings), comparable(JSON.parse(cli.stdout).findings));
   assert.ok(wasm.findings.some((f) => f.rule === 'images/digest'));
