@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive: these doc comments are the help text).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plimsoll_core::{PssLevel, PssVersion};
+use plimsoll_core::{KubeVersion, PssLevel, PssVersion};
 use std::path::PathBuf;
 
 /// Kubernetes manifest policy linter: Pod Security Standards, images, probes and resources,
@@ -123,10 +123,26 @@ pub struct LintArgs {
     /// Print only the report: no progress bar, no summary or notes on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    // --- Schemas and API versions ----------------------------------------------------------
+    /// Kubernetes release the manifests target (`1.N`): API versions it no longer serves are
+    /// errors, deprecated ones warnings. Schemas are Kubernetes 1.33's whatever the target.
+    #[arg(long, value_name = "VERSION", default_value = "1.33", value_parser = parse_kube_version)]
+    pub kube_version: KubeVersion,
+
+    /// Schemas for custom resources: a CustomResourceDefinition YAML file (every served version),
+    /// a JSON schema file, or a directory of them (`<group>/<kind>_<version>.json`). Repeatable.
+    /// CRDs among the linted files are used without this.
+    #[arg(long, value_name = "PATH")]
+    pub crd: Vec<PathBuf>,
 }
 
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
     text.parse().map_err(|e: plimsoll_core::pss::PssSettingError| e.to_string())
+}
+
+fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
+    text.parse().map_err(|e: plimsoll_core::schema::KubeVersionError| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs,
 use crate::config_file::{self, LoadError};
 use crate::progress::Progress;
 use crate::render;
+use crate::schemas;
 use crate::walk;
 use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
@@ -59,6 +60,14 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !args.allowed_registry.is_empty() {
         builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
     }
+    builder = builder.kube_version(args.kube_version);
+    builder = match schemas::add_crd_paths(builder, &args.crd) {
+        Ok(builder) => builder,
+        Err(error) => {
+            eprintln!("plimsoll: {error}");
+            return EXIT_ERROR;
+        }
+    };
     builder = match add_supply_chain_files(builder, args, loaded.as_ref()) {
         Ok(builder) => builder,
         Err(message) => {

@@ -7,6 +7,7 @@ mod config_file;
 mod progress;
 mod render;
 mod supply_chain;
+mod schemas;
 mod walk;
 
 use clap::Parser;

@@ -13,7 +13,7 @@
 //! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
 
 use crate::linter::BuildError;
-use crate::rules::{self, PolicyFileKind, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
 use crate::signature::Verifier;
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -55,6 +55,9 @@ impl Prepared {
         config: &serde_json::Map<String, Value>,
         verifier: Option<Arc<Verifier>>,
     ) -> Result<Prepared, BuildError> {
+        // Rules implemented in Rust have no policy to load.
+        let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
+        let selected = selected.as_slice();
         let policy_error = |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
         let data = to_rego(&base_data(config));
         let mut engine = regorus::Engine::new();

@@ -7,6 +7,8 @@
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //!    The `security-context` rules check the Pod Security Standards level and version chosen
 //!    with [`pss`].
+//!    [`schema`] checks each object against its Kubernetes or CRD schema and the API deprecation
+//!    schedule, and kustomizations for deprecated fields (rules implemented in Rust).
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
@@ -35,6 +37,7 @@ pub mod pss;
 pub mod quantity;
 pub mod rules;
 pub mod signature;
+pub mod schema;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;
@@ -48,3 +51,4 @@ pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};
 pub use pss::{PssLevel, PssSettings, PssVersion};
 pub use rules::RuleMeta;
+pub use schema::{KubeVersion, SchemaSet};

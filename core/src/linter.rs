@@ -6,12 +6,15 @@
 //! [`Linter::worker`] clones that prepared engine (cheap: compiled policies are shared); a
 //! [`Worker`] lints sources one after another: load → evaluate each object once → locate each
 //! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
-//! parallel with the `parallel` feature.
+//! parallel with the `parallel` feature. Rules implemented in Rust ([`crate::schema`]: schema
+//! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
+//! CustomResourceDefinitions among the sources extend the schemas for that run.
 
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
-use crate::rules::{self, RuleError, RuleMeta, RuleScope};
+use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
+use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
@@ -38,7 +41,13 @@ pub enum BuildError {
     #[error("setting {key}: {message}")]
     #[diagnostic(code(plimsoll::setting))]
     Setting { key: String, message: String },
+    #[error("schema source {0}")]
+    #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
+    Schema(#[from] SchemaSourceError),
 }
+
+/// The rule ID of the finding reported when an object cannot be evaluated.
+pub const EVALUATION_FAILURE_RULE: &str = "plimsoll/evaluation";
 
 /// A source to lint: its name (as reports show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +65,9 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    kube_version: KubeVersion,
+    crd_sources: Vec<Source>,
+    json_schemas: Vec<Source>,
     /// (name, PEM text) of each key images/signature trusts.
     trusted_keys: Vec<(String, String)>,
     signatures: Vec<SignatureSource>,
@@ -120,6 +132,27 @@ impl LinterBuilder {
         self
     }
 
+    /// The Kubernetes release manifests target (default 1.33): which API versions are deprecated
+    /// or no longer served.
+    pub fn kube_version(mut self, version: KubeVersion) -> Self {
+        self.kube_version = version;
+        self
+    }
+
+    /// Adds the schemas of the CustomResourceDefinitions in a YAML or JSON text (every served
+    /// version). The text must hold at least one CRD.
+    pub fn crds(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.crd_sources.push(Source { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a JSON schema for one kind; `path` names it as in
+    /// [`crate::schema::SchemaSet::add_json_schema`].
+    pub fn json_schema(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
+        self.json_schemas.push(Source { name: path.into(), text: text.into() });
+        self
+    }
+
     /// Trusts a public key for images/signature, which it turns on: `pem` is the key as cosign
     /// writes it (`cosign.pub`), `name` how messages refer to it (its file name, say). Keys are
     /// read when the linter is built; their names become `images.trusted_keys`.
@@ -144,7 +177,15 @@ impl LinterBuilder {
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let prepared = Prepared::new(&selected, &config, verifier.clone())?;
-        let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
+        let schema = SchemaChecker::for_rules(
+            selected.iter().map(|rule| rule.id.as_str()),
+            self.kube_version,
+            self.crd_sources.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+            self.json_schemas.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+        )?;
+        // Rules implemented in Rust run on every object without the Rego evaluation.
+        let pod_specs_only =
+            selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -159,6 +200,7 @@ impl LinterBuilder {
             catalog: Arc::new(catalog),
             pod_specs_only,
             suppression: Arc::new(self.suppression),
+            schema: schema.map(Arc::new),
             verifier,
         })
     }
@@ -279,6 +321,8 @@ pub struct Linter {
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    /// Present when a rule implemented in Rust is enabled.
+    schema: Option<Arc<SchemaChecker>>,
     /// Trusted keys and checked signatures, when keys are configured.
     verifier: Option<Arc<Verifier>>,
 }
@@ -317,6 +361,7 @@ impl Linter {
             rules: self.rules.clone(),
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
+            schema: self.schema.clone(),
             verifier: self.verifier.clone(),
         }
     }
@@ -329,18 +374,29 @@ impl Linter {
 
     /// Lints one source on this thread.
     pub fn lint_source(&self, name: &str, text: &str) -> FileReport {
-        self.worker().lint(name, text)
+        self.with_crds_in([(name, text)]).worker().lint(name, text)
     }
 
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
-        Report::from_files(self.lint_each(sources))
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each(sources))
+    }
+
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
+    /// sources (read first, so that objects anywhere in the run are checked against them).
+    fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
+        match self.schema.as_ref().and_then(|checker| checker.with_crds_in(sources)) {
+            Some(extended) => std::borrow::Cow::Owned(Linter { schema: Some(Arc::new(extended)), ..self.clone() }),
+            None => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// Like [`Linter::lint_sources`], calling `done` after each source (from any worker thread),
     /// for progress display.
     pub fn lint_sources_with_progress(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Report {
-        Report::from_files(self.lint_each_with(sources, done))
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each_with(sources, done))
     }
 
     fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
@@ -376,6 +432,7 @@ pub struct Worker {
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    schema: Option<Arc<SchemaChecker>>,
     verifier: Option<Arc<Verifier>>,
 }
 
@@ -410,6 +467,13 @@ impl Worker {
                 pod_spec: crate::kinds::carries_pod_spec(&document.value),
             });
         }
+        if let (Some(checker), Some(text)) = (&self.schema, text) {
+            let rules = &self.rules;
+            let kustomization = checker.kustomization_file_findings(&file, text, |id| Some(rules.get(id)?.severity));
+            let (kept, hidden) = suppressor.partition(kustomization, None);
+            findings.extend(kept);
+            suppressed.extend(hidden);
+        }
         let mut report = FileReport { file, findings, documents: loaded.document_count, suppressed, objects };
         report.sort();
         report
@@ -429,17 +493,36 @@ impl Worker {
         }
     }
 
+    /// Lints one object that comes without source text (an admission request's object):
+    /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
+    /// Evaluation failures are never suppressed, so that a failure policy still sees them.
+    pub fn lint_object(&mut self, document: &Document) -> Vec<Finding> {
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, None);
+        let (failures, findings): (Vec<Finding>, Vec<Finding>) =
+            self.lint_document(document).into_iter().partition(|f| f.rule == EVALUATION_FAILURE_RULE);
+        let (mut kept, _) = suppressor.partition(findings, Some(document));
+        kept.extend(failures);
+        kept
+    }
+
     /// Evaluates every enabled rule against one object and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = match &self.schema {
+            Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
+            None => Vec::new(),
+        };
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
-            return Vec::new();
+            return findings;
         }
         let facts = crate::functions::facts(&document.value, self.verifier.as_deref());
         let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
             Ok(value) => value,
-            Err(error) => return vec![self.evaluation_failure(document, &error)],
+            Err(error) => {
+                findings.push(self.evaluation_failure(document, &error));
+                return findings;
+            }
         };
-        let mut findings = Vec::new();
         if let Ok(set) = results.as_set() {
             for result in set.iter() {
                 if let Some(finding) = self.violation_finding(document, result) {
@@ -472,7 +555,7 @@ impl Worker {
 
     fn evaluation_failure(&self, document: &Document, error: &str) -> Finding {
         Finding {
-            rule: "plimsoll/evaluation".into(),
+            rule: EVALUATION_FAILURE_RULE.into(),
             severity: Severity::Error,
             message: format!("policy evaluation failed: {error}"),
             file: document.file.clone(),
