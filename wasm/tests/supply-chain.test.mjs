@@ -109,6 +109,9 @@ test('images/signature: malformed keys and material are coded errors naming the 
   assert.match(noKey.message, /no trusted key/);
   assert.equal(thrown({ trustedKeys: [{ pem: key, nmae: 'x' }] }).code, 'plimsoll::config');
   assert.equal(thrown({ profile: 'strict' }).code, 'plimsoll::config');
+  const fileNames = thrown({ configFile: 'images:\n  trusted_keys: [cosign.pub]\n' });
+  assert.equal(fileNames.code, 'plimsoll::config');
+  assert.match(fileNames.message, /pass their texts as trustedKeys and signatures/);
 });
 
 test('profile: supply-chain turns on digest pinning, as --profile does', () => {
