@@ -4,6 +4,8 @@
 mod args;
 mod commands;
 mod config_file;
+mod gatekeeper_cmd;
+mod policies;
 mod progress;
 mod render;
 mod supply_chain;
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         args::Command::Lint(args) => commands::lint(&args),
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
+        args::Command::Test(args) => commands::test(&args),
     };
     ExitCode::from(code)
 }

@@ -9,6 +9,8 @@
 //!    with [`pss`].
 //!    [`schema`] checks each object against its Kubernetes or CRD schema and the API deprecation
 //!    schedule, and kustomizations for deprecated fields (rules implemented in Rust).
+//!    Users' own conftest-style Rego runs in the same pass ([`user_policy`]); [`rego_test`] runs
+//!    Rego unit tests (`test_*` rules) of built-in and user policies.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
@@ -28,6 +30,7 @@ pub mod admission;
 mod evaluate;
 pub mod finding;
 pub mod functions;
+pub mod gatekeeper;
 pub mod image;
 pub mod kinds;
 pub mod linter;
@@ -35,8 +38,10 @@ pub mod load;
 pub mod position;
 pub mod pss;
 pub mod quantity;
+pub mod rego_test;
 pub mod rules;
 pub mod signature;
+pub mod user_policy;
 pub mod schema;
 
 // CI integration: configuration file, suppressions and baselines.

@@ -9,6 +9,11 @@
 //! parallel with the `parallel` feature. Rules implemented in Rust ([`crate::schema`]: schema
 //! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
 //! CustomResourceDefinitions among the sources extend the schemas for that run.
+//!
+//! With Gatekeeper policies ([`LinterBuilder::gatekeeper`]), every source is loaded first, the
+//! objects of all of them make up `data.inventory`, and then each object is linted as above plus
+//! reviewed by every matching Constraint ([`crate::gatekeeper`]); both kinds of finding land in
+//! the same report.
 
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
@@ -17,7 +22,9 @@ use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
 use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
+use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
+use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -41,6 +48,10 @@ pub enum BuildError {
     #[error("setting {key}: {message}")]
     #[diagnostic(code(plimsoll::setting))]
     Setting { key: String, message: String },
+    /// A user policy or data file is broken (see [`crate::user_policy`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UserPolicy(#[from] PolicyError),
     #[error("schema source {0}")]
     #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
     Schema(#[from] SchemaSourceError),
@@ -65,12 +76,17 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    user: UserPolicies,
+    /// Data documents for user policies, merged when the linter is built.
+    user_data: Vec<(String, Value)>,
+    without_builtin_rules: bool,
     kube_version: KubeVersion,
     crd_sources: Vec<Source>,
     json_schemas: Vec<Source>,
     /// (name, PEM text) of each key images/signature trusts.
     trusted_keys: Vec<(String, String)>,
     signatures: Vec<SignatureSource>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl LinterBuilder {
@@ -132,6 +148,44 @@ impl LinterBuilder {
         self
     }
 
+    /// Adds Gatekeeper ConstraintTemplates and Constraints, evaluated with the built-in rules.
+    /// Their findings carry the rule ID `<Kind>/<constraint name>`.
+    pub fn gatekeeper(mut self, policies: PolicySet) -> Self {
+        self.gatekeeper = Some(Arc::new(policies));
+        self
+    }
+
+    /// Adds a user Rego module in the conftest style (`deny`, `violation`, `warn` rules; see
+    /// [`crate::user_policy`]). `name` is how errors and locations name it.
+    pub fn policy(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.user.modules.push(PolicyModule { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a data document for user policies: its keys are merged into `data` at the top level.
+    pub fn policy_data(mut self, name: impl Into<String>, document: Value) -> Self {
+        self.user_data.push((name.into(), document));
+        self
+    }
+
+    /// The packages whose conftest rules run (default: `main`).
+    pub fn namespaces<I: IntoIterator<Item = S>, S: Into<String>>(mut self, packages: I) -> Self {
+        self.user.namespaces = Namespaces::Only(packages.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the conftest rules of every package of the user's modules.
+    pub fn all_namespaces(mut self) -> Self {
+        self.user.namespaces = Namespaces::All;
+        self
+    }
+
+    /// Whether the built-in rules are in the catalog at all (default: yes).
+    pub fn builtin_rules(mut self, on: bool) -> Self {
+        self.without_builtin_rules = !on;
+        self
+    }
+
     /// The Kubernetes release manifests target (default 1.33): which API versions are deprecated
     /// or no longer served.
     pub fn kube_version(mut self, version: KubeVersion) -> Self {
@@ -173,10 +227,17 @@ impl LinterBuilder {
         if let Some(verifier) = &verifier {
             self.set_images_setting("trusted_keys", Value::from(verifier.key_names()));
         }
-        let catalog = rules::builtin_rules()?;
+        let mut user = self.user.clone();
+        for (name, document) in &self.user_data {
+            user.add_data(name, document.clone())?;
+        }
+        let builtin = rules::builtin_rules()?;
+        let reserved: Vec<&str> = builtin.iter().map(|r| r.id.as_str()).collect();
+        let loaded = user.load(&reserved)?;
+        let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config, verifier.clone())?;
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone())?;
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -201,6 +262,7 @@ impl LinterBuilder {
             pod_specs_only,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
             verifier,
         })
     }
@@ -234,6 +296,14 @@ impl LinterBuilder {
         if let Value::Object(images) = images {
             images.insert(key.into(), value);
         }
+    }
+
+    /// The built-in rules (unless turned off) and the user's, sorted by ID.
+    fn catalog(&self, builtin: Vec<RuleMeta>, user_rules: &[RuleMeta]) -> Vec<RuleMeta> {
+        let mut catalog = if self.without_builtin_rules { Vec::new() } else { builtin };
+        catalog.extend(user_rules.iter().cloned());
+        catalog.sort_by(|a, b| a.id.cmp(&b.id));
+        catalog
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -325,6 +395,7 @@ pub struct Linter {
     schema: Option<Arc<SchemaChecker>>,
     /// Trusted keys and checked signatures, when keys are configured.
     verifier: Option<Arc<Verifier>>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl Linter {
@@ -332,7 +403,8 @@ impl Linter {
         LinterBuilder::default()
     }
 
-    /// Every built-in rule, enabled or not.
+    /// Every rule the linter knows, enabled or not: the built-in rules (unless turned off) and
+    /// the user policies' conftest rules.
     pub fn catalog(&self) -> &[RuleMeta] {
         &self.catalog
     }
@@ -354,7 +426,8 @@ impl Linter {
         self.prepared.fallback_reason()
     }
 
-    /// A worker with its own copy of the prepared engine.
+    /// A worker with its own copy of the prepared engine. Gatekeeper constraints, if any, see
+    /// the objects of the source being linted as their inventory.
     pub fn worker(&self) -> Worker {
         Worker {
             evaluator: self.prepared.evaluator(),
@@ -362,6 +435,7 @@ impl Linter {
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
             schema: self.schema.clone(),
+            gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
             verifier: self.verifier.clone(),
         }
     }
@@ -370,6 +444,16 @@ impl Linter {
     /// verdict images/signature reports.
     pub fn verifier(&self) -> Option<&Verifier> {
         self.verifier.as_deref()
+    }
+
+    /// A worker whose Gatekeeper constraints see a whole run's objects.
+    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>) -> Worker {
+        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker() }
+    }
+
+    /// Number of Gatekeeper templates and constraints evaluated.
+    pub fn gatekeeper_counts(&self) -> (usize, usize) {
+        self.gatekeeper.as_ref().map_or((0, 0), |policies| policies.counts())
     }
 
     /// Lints one source on this thread.
@@ -406,6 +490,16 @@ impl Linter {
     #[cfg(feature = "parallel")]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
+                let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                done();
+                report
+            };
+            return sources.par_iter().zip(loaded).map_init(|| self.worker_for_run(&run), lint).collect();
+        }
         let lint = |worker: &mut Worker, s: &Source| {
             let report = worker.lint(&s.name, &s.text);
             done();
@@ -416,6 +510,20 @@ impl Linter {
 
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let mut worker = self.worker_for_run(&run);
+            return sources
+                .iter()
+                .zip(loaded)
+                .map(|(s, l)| {
+                    let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                    done();
+                    report
+                })
+                .collect();
+        }
         let mut worker = self.worker();
         let lint = |s: &Source| {
             let report = worker.lint(&s.name, &s.text);
@@ -426,6 +534,11 @@ impl Linter {
     }
 }
 
+/// The inventory of every object of a run.
+fn inventory_of(loaded: &[LoadedFile]) -> Inventory {
+    Inventory::from_objects(loaded.iter().flat_map(|l| l.documents.iter().map(|d| &d.value)))
+}
+
 /// Lints sources one at a time with its own engine.
 pub struct Worker {
     evaluator: Evaluator,
@@ -434,6 +547,15 @@ pub struct Worker {
     suppression: Arc<SuppressionSettings>,
     schema: Option<Arc<SchemaChecker>>,
     verifier: Option<Arc<Verifier>>,
+    gatekeeper: Option<GatekeeperState>,
+}
+
+/// Where a worker's Gatekeeper constraints get their inventory.
+enum GatekeeperState {
+    /// From the source (or object) being linted: prepared per call.
+    PerSource(Arc<PolicySet>),
+    /// From a whole run, prepared once.
+    Run(Arc<gatekeeper::Run>),
 }
 
 impl Worker {
@@ -456,8 +578,13 @@ impl Worker {
         let problems: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
         let (mut findings, mut suppressed) = suppressor.partition(problems, None);
         let mut objects = Vec::with_capacity(loaded.documents.len());
+        let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
         for document in &loaded.documents {
-            let (kept, hidden) = suppressor.partition(self.lint_document(document), Some(document));
+            let mut document_findings = self.lint_builtin(document);
+            if let Some(run) = &run {
+                document_findings.extend(gatekeeper::findings(run, document));
+            }
+            let (kept, hidden) = suppressor.partition(document_findings, Some(document));
             findings.extend(kept);
             suppressed.extend(hidden);
             objects.push(LintedObject {
@@ -493,6 +620,15 @@ impl Worker {
         }
     }
 
+    /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
+    /// `objects`.
+    fn gatekeeper_run<'a>(&self, objects: impl Iterator<Item = &'a Value>) -> Option<Arc<gatekeeper::Run>> {
+        match self.gatekeeper.as_ref()? {
+            GatekeeperState::Run(run) => Some(run.clone()),
+            GatekeeperState::PerSource(policies) => Some(Arc::new(policies.prepare(&Inventory::from_objects(objects)))),
+        }
+    }
+
     /// Lints one object that comes without source text (an admission request's object):
     /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
     /// Evaluation failures are never suppressed, so that a failure policy still sees them.
@@ -506,8 +642,18 @@ impl Worker {
         kept
     }
 
-    /// Evaluates every enabled rule against one object and locates the violations.
+    /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
+    /// and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = self.lint_builtin(document);
+        if let Some(run) = self.gatekeeper_run(std::iter::once(&document.value)) {
+            findings.extend(gatekeeper::findings(&run, document));
+        }
+        findings
+    }
+
+    /// Evaluates every enabled built-in rule (Rego and Rust) against one object.
+    fn lint_builtin(&mut self, document: &Document) -> Vec<Finding> {
         let mut findings = match &self.schema {
             Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
             None => Vec::new(),
@@ -538,15 +684,16 @@ impl Worker {
         let rule = self.rules.get(&rule_id)?;
         let violation = &result["violation"];
         let (message, path) = read_violation(violation);
-        let path = path.unwrap_or_default();
-        let located = document.locate(&path);
+        // A violation without a path is about the whole object: shown at its metadata.
+        let at = path.clone().unwrap_or_else(|| Path::parse("metadata").unwrap_or_default());
+        let located = document.locate(&at);
         Some(Finding {
             rule: rule_id,
             severity: rule.severity,
             message,
             file: document.file.clone(),
             span: located.span,
-            path: Some(path),
+            path,
             object: Some(document.object_ref()),
             template: document.template.clone(),
             document: document.index,

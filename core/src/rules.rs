@@ -48,6 +48,10 @@ pub struct RuleMeta {
     /// The Rego package that holds the rule's `violation` set.
     #[serde(skip)]
     pub package: String,
+    /// The sets (Rego references without `data.`) whose members are the rule's violations:
+    /// `<package>.violation` for a built-in rule, `main.deny` and the like for a user policy.
+    #[serde(skip)]
+    pub violation_sets: Vec<String>,
 }
 
 /// The objects a rule applies to (`custom.scope` in its metadata).
@@ -173,6 +177,7 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),
+        violation_sets: vec![format!("{package}.violation")],
         engine: RuleEngine::Rego,
         package,
     })

@@ -147,12 +147,18 @@ export interface RuleInfo {
   severity: Severity;
   /** Enabled when no configuration says otherwise. */
   default: boolean;
+  /** A setting that turns the rule on when given (`images.allowed_registries`). */
+  enabled_by?: string;
   related_resources: string[];
   /** Pod Security Admission check ID, for Pod Security Standards rules. */
   pss_check?: string;
   /** Pod Security Standards level. */
   level?: string;
+  /** The first Pod Security Standards version with the check (`v1.0`, `v1.22`, …). */
+  since?: string;
   scope: "all-objects" | "pod-spec";
+  /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
+  engine: "rego" | "native";
   /** This linter runs the rule. */
   enabled: boolean;
 }

@@ -168,6 +168,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 scope: RuleScope::AllObjects,
                 engine: RuleEngine::Native,
                 package: String::new(),
+                violation_sets: Vec::new(),
             }
         })
         .collect()
