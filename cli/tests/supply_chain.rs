@@ -160,3 +160,27 @@ fn the_walkthrough_finds_what_the_readme_shows() {
     assert_eq!(after.code, Some(0), "{}", after.transcript());
     assert_eq!(after.stderr, "");
 }
+
+/// Users' own policies reach the same verification as `plimsoll.signature.verify(image)`.
+#[test]
+fn user_policies_can_call_the_verification() {
+    let dir = work_tree();
+    let policy = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tsome c in input.spec.containers\n\t\
+                  v := plimsoll.signature.verify(c.image)\n\tnot v.verified\n\tmsg := sprintf(\"%s %s\", [c.name, v.status])\n}\n";
+    write_files(dir.path(), &[
+        ("policy/signed.rego", policy),
+        ("cosign.pub", &supply_chain("keys/trusted-p256.pub")),
+        ("app.jsonl", &supply_chain("signatures/app.jsonl")),
+        ("pod.yaml", &pod(&[
+            ("good", format!("ghcr.io/acme/app@{}", digest("APP"))),
+            ("copied", format!("ghcr.io/evil/app@{}", digest("APP"))),
+            ("tagged", "ghcr.io/acme/app:1.0".to_string()),
+        ])),
+    ]);
+    let args = ["lint", "--format", "compact", "--only", "main/deny", "--policy", "policy", "--trusted-key", "cosign.pub",
+                "--signatures", "app.jsonl", "pod.yaml"];
+    let run = plimsoll_in(dir.path(), &args);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    let messages: Vec<&str> = run.stdout.lines().filter_map(|l| l.split_once("error[main/deny] ").map(|(_, m)| m)).collect();
+    assert_eq!(messages, ["copied repository-mismatch", "tagged not-pinned"], "{}", run.stdout);
+}
