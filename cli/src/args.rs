@@ -59,6 +59,23 @@ pub struct LintArgs {
     #[arg(long, value_name = "PREFIX")]
     pub allowed_registry: Vec<String>,
 
+    /// Trust this public key (PEM, as `cosign.pub`; ECDSA P-256/P-384, Ed25519 or RSA) for
+    /// images/signature, which it turns on (repeatable; adds to the configuration's
+    /// `images.trusted_keys`).
+    #[arg(long, value_name = "PATH")]
+    pub trusted_key: Vec<PathBuf>,
+
+    /// Signature material for images/signature (repeatable; adds to `images.signatures`): a file
+    /// of `cosign download signature` output, a `cosign save` directory, or a directory of those.
+    #[arg(long, value_name = "PATH")]
+    pub signatures: Vec<PathBuf>,
+
+    /// Start from a named set of rules: `default`, `all`, or `supply-chain` (the default rules
+    /// and every images/ rule; images/registry and images/signature still need their allow-list
+    /// or keys). Replaces the configuration's `rules.profile`; not with `--only`.
+    #[arg(long, value_enum, value_name = "PROFILE", conflicts_with = "only")]
+    pub profile: Option<Profile>,
+
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -202,6 +219,27 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: annotations on the pull request's files.
     Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// The rules that are on by default.
+    Default,
+    /// Every built-in rule.
+    All,
+    /// The default rules and every images/ rule (digest pinning, registries, signatures).
+    SupplyChain,
+}
+
+impl Profile {
+    /// The name core's profiles use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::All => "all",
+            Profile::SupplyChain => "supply-chain",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,10 +9,12 @@ use crate::schemas;
 use crate::walk;
 use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
+use crate::supply_chain;
 use plimsoll_core::linter::LinterBuilder;
 use plimsoll_core::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
+use plimsoll_core::signature::SignatureSource;
 use std::collections::HashMap;
 
 use std::io::{self, IsTerminal, Write};
@@ -42,6 +44,12 @@ pub fn lint(args: &LintArgs) -> u8 {
     if let Some(version) = args.pss_version {
         builder = builder.pss_version(version);
     }
+    if let Some(profile) = args.profile {
+        builder = match plimsoll_core::rules::builtin_rules() {
+            Ok(catalog) => builder.only(plimsoll_core::config::profile_rules(&catalog, profile.name())),
+            Err(error) => return fail(&miette::Report::new(error)),
+        };
+    }
     if !args.only.is_empty() {
         builder = builder.only(args.only.iter().cloned());
     }
@@ -65,6 +73,13 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(builder) => builder,
         Err(error) => {
             eprintln!("plimsoll: {error}");
+            return EXIT_ERROR;
+        }
+    };
+    builder = match add_supply_chain_files(builder, args, loaded.as_ref()) {
+        Ok(builder) => builder,
+        Err(message) => {
+            eprintln!("plimsoll: {message}");
             return EXIT_ERROR;
         }
     };
@@ -112,6 +127,47 @@ pub fn lint(args: &LintArgs) -> u8 {
     }
     let configured = loaded.as_ref().and_then(|l| l.config.fail_on());
     exit_code(&report, threshold(args.fail_on, configured))
+}
+
+/// Reads the trusted keys and signature material the configuration (relative to its directory)
+/// and the command line (relative to the working directory) name, configuration first.
+fn add_supply_chain_files(
+    mut builder: LinterBuilder,
+    args: &LintArgs,
+    loaded: Option<&config_file::Loaded>,
+) -> Result<LinterBuilder, String> {
+    let configured = |paths: &[plimsoll_core::config::Spanned<String>]| -> Vec<(String, PathBuf)> {
+        let Some(loaded) = loaded else { return Vec::new() };
+        paths.iter().map(|p| (p.value.clone(), loaded.dir.join(&p.value))).collect()
+    };
+    let given = |paths: &[PathBuf]| paths.iter().map(|p| (p.display().to_string(), p.clone())).collect::<Vec<_>>();
+    let config = loaded.map(|l| &l.config);
+    let mut keys = configured(config.map(|c| c.trusted_keys()).unwrap_or_default());
+    keys.extend(given(&args.trusted_key));
+    for (name, path) in keys {
+        builder = builder.trusted_key(name, supply_chain::read_key(&path)?);
+    }
+    let mut material = configured(config.map(|c| c.signatures()).unwrap_or_default());
+    material.extend(given(&args.signatures));
+    for (name, path) in material {
+        for source in supply_chain::read_signatures(&path)? {
+            builder = builder.signatures(rename(source, &name, &path));
+        }
+    }
+    Ok(builder)
+}
+
+/// Names material read from a configured path as the configuration writes it, not by the
+/// absolute path it was read from.
+fn rename(source: SignatureSource, name: &str, path: &Path) -> SignatureSource {
+    let shown = |read_as: String| match read_as.strip_prefix(&path.display().to_string()) {
+        Some(rest) => format!("{name}{rest}"),
+        None => read_as,
+    };
+    match source {
+        SignatureSource::DownloadLines { name: read_as, text } => SignatureSource::DownloadLines { name: shown(read_as), text },
+        SignatureSource::OciLayout { name: read_as, files } => SignatureSource::OciLayout { name: shown(read_as), files },
+    }
 }
 
 /// `--policy`, `--data`, `--namespace`, `--all-namespaces` and `--no-builtin`. Files that cannot

@@ -15,10 +15,12 @@ use std::path::{Path, PathBuf};
 
 /// The Gatekeeper policies under `paths`; `Err` holds the exit code after the error is printed.
 pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, u8> {
+    // Rego files named directly are the conftest loader's; walking a directory picks manifests only.
+    let paths: Vec<PathBuf> = paths.iter().filter(|path| !crate::policies::is_rego(path)).cloned().collect();
     if paths.is_empty() {
         return Ok(None);
     }
-    let collected = walk::collect(paths);
+    let collected = walk::collect(&paths);
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);
     }

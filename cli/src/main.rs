@@ -8,6 +8,7 @@ mod gatekeeper_cmd;
 mod policies;
 mod progress;
 mod render;
+mod supply_chain;
 mod schemas;
 mod walk;
 

@@ -293,7 +293,7 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
         "images/latest-tag" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
         "probes/readiness" => (".readinessProbe", &["containers"]),
         "resources/memory-limits" => (".resources.limits.memory", &["initContainers", "containers"]),
-        "images/digest" | "images/registry" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
+        "images/digest" | "images/registry" | "images/signature" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
         "probes/liveness" | "probes/identical" => (".livenessProbe", &["containers"]),
         "probes/port" => (".port", &["containers"]),
         "resources/cpu-requests" => (".resources.requests.cpu", &["initContainers", "containers"]),

@@ -79,6 +79,17 @@ fn rego_v0_modules_and_suffixed_rules() {
     );
 }
 
+/// A Rego file named directly (not through its directory) is read as Rego only, even when its text
+/// is not valid YAML (ConstraintTemplates are looked for in manifest files).
+#[test]
+fn a_rego_file_given_by_name() {
+    let args = ["--no-builtin", "--policy", "namespaces/registry.rego", "--data", "data/registries.yaml", "--namespace", "kubernetes.images"];
+    assert_eq!(
+        findings(&args),
+        vec![row("acme/registry", "error", "Deployment/web", "12:18", "spec.template.spec.containers[0].image")]
+    );
+}
+
 /// `--data` documents are readable under `data`; `--namespace` picks the package (and leaves
 /// `main` out); the package METADATA names the rule.
 #[test]

@@ -8,8 +8,10 @@
 //! miss, the key or value that was probably meant. [`Config::apply`] then resolves rule names
 //! against the built-in catalog and configures a [`LinterBuilder`]: which rules run and at which
 //! severity, rule settings (`data.plimsoll.config.*` for policies), exemptions, and whether inline
-//! ignores count. Choosing files ([`Config::ignores_path`]) and the exit threshold
-//! ([`Config::fail_on`]) are left to the frontend.
+//! ignores count. Choosing files ([`Config::ignores_path`]), the exit threshold
+//! ([`Config::fail_on`]) and reading the files `images.trusted_keys` and `images.signatures` name
+//! (paths relative to the configuration file's directory; [`Config::trusted_keys`]) are left to
+//! the frontend, which hands their contents to the builder.
 //!
 //! ```yaml
 //! rules:
@@ -19,7 +21,10 @@
 //!   severity: {images/latest-tag: error}
 //! fail_on: warning              # error | warning | info | never
 //! pss: {level: baseline, version: v1.30}
-//! images: {allowed_registries: [registry.example.com, ghcr.io/example]}
+//! images:
+//!   allowed_registries: [registry.example.com, ghcr.io/example]
+//!   trusted_keys: [keys/cosign.pub]      # PEM public keys: turn images/signature on
+//!   signatures: [signatures/]            # `cosign download signature` files, `cosign save` dirs
 //! settings: {}                  # other rule settings, handed to policies unchanged
 //! exemptions:
 //!   - rules: [privileged]
@@ -72,7 +77,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
     ("pss", &["level", "version"]),
-    ("images", &["allowed_registries"]),
+    ("images", &["allowed_registries", "trusted_keys", "signatures"]),
     ("exemptions[]", &["rules", "namespaces", "kinds", "names", "containers", "reason"]),
 ];
 
@@ -174,6 +179,10 @@ pub struct Config {
     pub pss: Option<Value>,
     /// `{"allowed_registries": [...]}` for `data.plimsoll.config.images`.
     pub images: Option<Value>,
+    /// `images.trusted_keys`: public key files, relative to the file's directory.
+    pub trusted_keys: Vec<Spanned<String>>,
+    /// `images.signatures`: signature files or layout directories, relative to the file's directory.
+    pub signatures: Vec<Spanned<String>>,
     /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
     pub settings: Map<String, Value>,
     pub exemptions: Vec<ExemptionConfig>,
@@ -292,6 +301,17 @@ impl Config {
         &self.name
     }
 
+    /// The public key files `images.trusted_keys` names, as written (relative to the file's
+    /// directory), with their places for error messages.
+    pub fn trusted_keys(&self) -> &[Spanned<String>] {
+        &self.trusted_keys
+    }
+
+    /// The signature material `images.signatures` names, as written.
+    pub fn signatures(&self) -> &[Spanned<String>] {
+        &self.signatures
+    }
+
     /// The exit threshold the file sets, if any.
     pub fn fail_on(&self) -> Option<FailOn> {
         self.fail_on
@@ -390,8 +410,8 @@ impl Config {
     }
 }
 
-/// The rule IDs a profile starts from.
-fn profile_rules(catalog: &[RuleMeta], profile: &str) -> BTreeSet<String> {
+/// The rule IDs a profile starts from ([`PROFILES`]; an unknown name is the default profile).
+pub fn profile_rules(catalog: &[RuleMeta], profile: &str) -> BTreeSet<String> {
     catalog
         .iter()
         .filter(|rule| match profile {
@@ -477,7 +497,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "rules" => config.rules = read_rules(node, errors),
             "fail_on" => config.fail_on = choice(node, "fail_on", FAIL_ON, errors).and_then(|s| FailOn::parse(&s)),
             "pss" => config.pss = read_pss(node, errors),
-            "images" => config.images = read_images(node, errors),
+            "images" => config.images = read_images(node, config, errors),
             "settings" => config.settings = read_settings(node, errors),
             "exemptions" => config.exemptions = read_exemptions(node, errors),
             "ignore_paths" => config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect(),
@@ -661,10 +681,22 @@ fn read_kube_version(node: Node<'_>, errors: &mut Errors) -> Option<KubeVersion>
     }
 }
 
-fn read_images(node: Node<'_>, errors: &mut Errors) -> Option<Value> {
+fn read_images(node: Node<'_>, config: &mut Config, errors: &mut Errors) -> Option<Value> {
     let mut images = Map::new();
     for (key, child) in section(node, "images", "images", errors) {
-        if key == "allowed_registries" {
+        let paths = |errors: &mut Errors| {
+            let paths = strings(child, &format!("images.{key}"), errors);
+            for empty in paths.iter().filter(|p| p.value.trim().is_empty()) {
+                errors.push(empty.span, format!("images.{key}: a path cannot be empty"), None);
+            }
+            paths
+        };
+        // Files for the frontend to read, not settings for policies.
+        if key == "trusted_keys" {
+            config.trusted_keys = paths(errors);
+        } else if key == "signatures" {
+            config.signatures = paths(errors);
+        } else if key == "allowed_registries" {
             let registries = strings(child, "images.allowed_registries", errors);
             for empty in registries.iter().filter(|r| r.value.trim().is_empty()) {
                 errors.push(empty.span, "images.allowed_registries: a registry cannot be empty".into(), None);

@@ -9,11 +9,12 @@
 //! a runaway policy gives the same error on every platform instead of hanging.
 //!
 //! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::functions`] computed
-//! for it in Rust (parsed quantities and images): the compiled program cannot call Rust, so the
-//! answers are handed in beforehand. The engine has the same functions as extensions.
+//! for it in Rust (parsed quantities and images, signature verdicts): the compiled program cannot
+//! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
 
 use crate::linter::BuildError;
 use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::signature::Verifier;
 use crate::user_policy::{LoadedPolicies, PolicyError};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -55,6 +56,7 @@ impl Prepared {
         config: &serde_json::Map<String, Value>,
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
+        verifier: Option<Arc<Verifier>>,
     ) -> Result<Prepared, BuildError> {
         // Rules implemented in Rust have no policy to load.
         let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
@@ -63,7 +65,7 @@ impl Prepared {
         let data = to_rego(&base_data(config, user_data));
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
-        crate::functions::register(&mut engine).map_err(|e| policy_error("functions", &e))?;
+        crate::functions::register(&mut engine, verifier).map_err(|e| policy_error("functions", &e))?;
         engine.add_data(data.clone()).map_err(|e| policy_error("data.plimsoll", &e))?;
         for (path, source) in policy_files(selected) {
             let path = format!("policies/{path}");
@@ -264,7 +266,8 @@ mod tests {
     #[test]
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
-        let prepared = Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new());
+        let none = serde_json::Map::new();
+        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None);
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -287,14 +290,38 @@ mod tests {
         files
     }
 
+    /// The openssl-made keys and signatures of testdata/supply-chain (the images/signature
+    /// fixtures' material), so that signature verdicts are part of the facts compared.
+    fn supply_chain_verifier() -> crate::signature::Verifier {
+        use crate::signature::{SignatureSource, TrustedKey, Verifier};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/supply-chain");
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        let keys = ["p256", "p384", "ed25519", "rsa"].map(|k| format!("keys/trusted-{k}.pub"));
+        let keys = keys.iter().filter_map(|k| TrustedKey::from_pem(k, &read(k)).ok()).collect();
+        let sources: Vec<SignatureSource> = ["app", "tampered", "rogue", "keyless"]
+            .iter()
+            .map(|n| format!("signatures/{n}.jsonl"))
+            .map(|name| SignatureSource::DownloadLines { text: read(&name), name })
+            .collect();
+        match Verifier::new(keys, &sources) {
+            Ok(verifier) if verifier.key_names().len() == 4 => verifier,
+            Ok(_) => panic!("a trusted key of testdata/supply-chain did not load"),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
     /// The compiled program and the interpreter, both fed the facts, agree on every fixture.
     #[test]
     fn compiled_and_interpreted_evaluation_agree() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let mut config = serde_json::Map::new();
-        let images = serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]});
-        config.insert("images".into(), images);
-        let prepared = Prepared::new(&catalog, &config, &LoadedPolicies::default(), &serde_json::Map::new());
+        let verifier = supply_chain_verifier();
+        config.insert("images".into(), serde_json::json!({
+            "allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"],
+            "trusted_keys": verifier.key_names(),
+        }));
+        let user = LoadedPolicies::default();
+        let prepared = Prepared::new(&catalog, &config, &user, &serde_json::Map::new(), Some(Arc::new(verifier.clone())));
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");
@@ -305,7 +332,7 @@ mod tests {
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {
                 documents += 1;
-                let facts = || crate::functions::facts(&document.value);
+                let facts = || crate::functions::facts(&document.value, Some(&verifier));
                 let a = compiled.evaluate(to_rego(&document.value), facts());
                 let b = interpreted.evaluate(to_rego(&document.value), facts());
                 assert_eq!(a, b, "{name} document {}", document.index);

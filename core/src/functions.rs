@@ -1,5 +1,6 @@
-//! Rust functions for Rego: Kubernetes quantities ([`crate::quantity`]) and image references
-//! ([`crate::image`]), which Rego cannot read exactly by itself.
+//! Rust functions for Rego: Kubernetes quantities ([`crate::quantity`]), image references
+//! ([`crate::image`]) and cosign signature verification ([`crate::signature`]), which Rego cannot
+//! do (exactly, or at all) by itself.
 //!
 //! # The functions
 //! - `plimsoll.quantity.parse(q)` — `q` a string or number, read as the API server reads a
@@ -12,6 +13,14 @@
 //!   "registry", "repository", "name", "tag" (null when absent, "" for `redis:`), "digest" (null
 //!   when absent), "pinned" (a well-formed sha256 digest)}`; `nginx`, `docker.io/nginx` and
 //!   `docker.io/library/nginx` all have the name `docker.io/library/nginx`.
+//! - `plimsoll.signature.verify(ref)` — verifies an image reference offline against the linter's
+//!   trusted keys and signature material (see [`crate::signature`]). Always an object:
+//!   `{"verified": bool, "status", "message", "key" (the trusted key's name, when verified),
+//!   "signature" (where the deciding signature was read)}`; `status` is one of `verified`,
+//!   `not-pinned`, `invalid-reference`, `no-signature`, `invalid-signature`, `untrusted-key`,
+//!   `keyless`, `digest-mismatch`, `repository-mismatch`, or `no-trusted-keys` when the linter
+//!   has no trusted key. `message` says why in words that can follow "image X: ". The
+//!   cryptography is done once when the linter is built, so a call is a lookup.
 //!
 //! # How they reach Rego
 //! Policies evaluated by the interpreter (user policies, and the built-in rules when they cannot
@@ -36,33 +45,57 @@
 //! ```text
 //! data.plimsoll.facts.quantities[v]  = plimsoll.quantity.parse(v)   v: a requests/limits value as written
 //! data.plimsoll.facts.images[s]      = plimsoll.image.parse(s)      s: a container's image string
+//! data.plimsoll.facts.signatures[s]  = plimsoll.signature.verify(s) (only with trusted keys)
 //! ```
 //! for `initContainers`, `containers` and `ephemeralContainers`. Built-in rules read them
 //! through `policies/lib/facts.rego`; the values are exactly what the functions return.
 
 use crate::image::ImageRef;
 use crate::quantity::Quantity;
+use crate::signature::Verifier;
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Extension names and arities.
 pub const QUANTITY_PARSE: &str = "plimsoll.quantity.parse";
 pub const QUANTITY_COMPARE: &str = "plimsoll.quantity.compare";
 pub const IMAGE_PARSE: &str = "plimsoll.image.parse";
+pub const SIGNATURE_VERIFY: &str = "plimsoll.signature.verify";
 
 /// The container lists whose images and resources the facts cover.
 const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
-/// Registers the functions with an engine, for policies the interpreter evaluates.
-pub fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+/// Registers the functions with an engine, for policies the interpreter evaluates; signature
+/// verification uses `verifier` (the linter's trusted keys and signatures), if there is one.
+pub fn register(engine: &mut regorus::Engine, verifier: Option<Arc<Verifier>>) -> Result<(), String> {
     let add = |engine: &mut regorus::Engine, name: &str, arity: u8, f: fn(Vec<RegoValue>) -> anyhow::Result<RegoValue>| {
         engine.add_extension(name.to_string(), arity, Box::new(f)).map_err(|e| format!("{name}: {e}"))
     };
     add(engine, QUANTITY_PARSE, 1, quantity_parse_extension)?;
     add(engine, QUANTITY_COMPARE, 2, quantity_compare_extension)?;
     add(engine, IMAGE_PARSE, 1, image_parse_extension)?;
+    let verify = move |args: Vec<RegoValue>| -> anyhow::Result<RegoValue> {
+        Ok(match args.first().map(|a| a.as_string()) {
+            Some(Ok(text)) => signature_object(verifier.as_deref(), text),
+            _ => RegoValue::Undefined,
+        })
+    };
+    engine.add_extension(SIGNATURE_VERIFY.into(), 1, Box::new(verify)).map_err(|e| format!("{SIGNATURE_VERIFY}: {e}"))?;
     Ok(())
+}
+
+/// What `plimsoll.signature.verify` returns for an image string.
+pub fn signature_object(verifier: Option<&Verifier>, image: &str) -> RegoValue {
+    let value = match verifier {
+        Some(verifier) => serde_json::to_value(verifier.verify(image)).unwrap_or(Value::Null),
+        None => serde_json::json!({
+            "verified": false, "status": "no-trusted-keys",
+            "message": "no trusted key is configured, so no signature can be verified",
+        }),
+    };
+    crate::evaluate::to_rego(&value)
 }
 
 fn quantity_parse_extension(args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
@@ -130,14 +163,18 @@ fn rego_object(fields: Vec<(&str, RegoValue)>) -> RegoValue {
     RegoValue::from(fields.into_iter().map(|(k, v)| (RegoValue::from(k), v)).collect::<BTreeMap<_, _>>())
 }
 
-/// `data.plimsoll.facts` for one object: `{"quantities": {…}, "images": {…}}` (both empty for
-/// objects without a pod spec).
-pub fn facts(object: &Value) -> RegoValue {
+/// `data.plimsoll.facts` for one object: `{"quantities": {…}, "images": {…}, "signatures": {…}}`
+/// (all empty for objects without a pod spec; `signatures` also without a verifier).
+pub fn facts(object: &Value, verifier: Option<&Verifier>) -> RegoValue {
     let mut quantities = BTreeMap::new();
     let mut images = BTreeMap::new();
+    let mut signatures = BTreeMap::new();
     for container in containers(object) {
         if let Some(image) = container.get("image").and_then(Value::as_str) {
             images.entry(RegoValue::from(image)).or_insert_with(|| image_object(image));
+            if verifier.is_some() {
+                signatures.entry(RegoValue::from(image)).or_insert_with(|| signature_object(verifier, image));
+            }
         }
         for kind in ["requests", "limits"] {
             let values = container.get("resources").and_then(|r| r.get(kind)).and_then(Value::as_object);
@@ -146,7 +183,11 @@ pub fn facts(object: &Value) -> RegoValue {
             }
         }
     }
-    rego_object(vec![("quantities", RegoValue::from(quantities)), ("images", RegoValue::from(images))])
+    rego_object(vec![
+        ("quantities", RegoValue::from(quantities)),
+        ("images", RegoValue::from(images)),
+        ("signatures", RegoValue::from(signatures)),
+    ])
 }
 
 /// The containers of the object's pod spec, if it has one.
@@ -168,7 +209,7 @@ mod tests {
     fn engine() -> regorus::Engine {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
-        assert_eq!(register(&mut engine), Ok(()));
+        assert_eq!(register(&mut engine, None), Ok(()));
         engine
     }
 
@@ -194,6 +235,29 @@ mod tests {
         assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("redis:").tag"#), Ok(json!("")));
     }
 
+    /// The verification the images/signature rule reads, callable from users' policies.
+    #[test]
+    fn signature_verification_answers_interpreted_policies() {
+        use crate::signature::{SignatureSource, TrustedKey};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/supply-chain");
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        let app = read("images.env").lines().find_map(|l| l.strip_prefix("APP=").map(str::to_string)).unwrap_or_default();
+        let key = TrustedKey::from_pem("cosign.pub", &read("keys/trusted-p256.pub"));
+        let material = SignatureSource::DownloadLines { name: "app.jsonl".into(), text: read("signatures/app.jsonl") };
+        let verifier = key.and_then(|key| Verifier::new(vec![key], &[material]));
+        assert!(verifier.is_ok(), "{:?}", verifier.err());
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(false);
+        assert_eq!(register(&mut engine, verifier.ok().map(Arc::new)), Ok(()));
+        let verify = |image: &str| format!("plimsoll.signature.verify({image:?})");
+        let good = eval(&mut engine, &verify(&format!("ghcr.io/acme/app@{app}")));
+        assert_eq!(good.as_ref().map(|v| (&v["verified"], &v["key"])), Ok((&json!(true), &json!("cosign.pub"))), "{good:?}");
+        let status = |engine: &mut regorus::Engine, image: &str| eval(engine, &format!("{}.status", verify(image)));
+        assert_eq!(status(&mut engine, "ghcr.io/acme/app:1.0"), Ok(json!("not-pinned")));
+        assert_eq!(status(&mut engine, &format!("ghcr.io/evil/app@{app}")), Ok(json!("repository-mismatch")));
+        assert_eq!(status(&mut self::tests::engine(), "ghcr.io/acme/app:1.0"), Ok(json!("no-trusted-keys")));
+    }
+
     #[test]
     fn compare_is_undefined_for_invalid_quantities() {
         let mut engine = engine();
@@ -210,7 +274,7 @@ mod tests {
                                 "resources": {"requests": {"cpu": "250m", "memory": null}, "limits": {"memory": "2 GB"}}}],
             }}},
         });
-        let facts = to_json(&facts(&object));
+        let facts = to_json(&facts(&object, None));
         assert_eq!(facts["images"]["busybox"]["name"], json!("docker.io/library/busybox"));
         assert_eq!(facts["images"]["nginx:1.27"]["tag"], json!("1.27"));
         assert_eq!(facts["quantities"]["250m"]["value"], json!("0.25"));
@@ -221,7 +285,7 @@ mod tests {
 
     #[test]
     fn objects_without_a_pod_spec_have_empty_facts() {
-        let facts = to_json(&facts(&json!({"apiVersion": "v1", "kind": "Service", "spec": {}})));
-        assert_eq!(facts, json!({"images": {}, "quantities": {}}));
+        let facts = to_json(&facts(&json!({"apiVersion": "v1", "kind": "Service", "spec": {}}), None));
+        assert_eq!(facts, json!({"images": {}, "quantities": {}, "signatures": {}}));
     }
 }

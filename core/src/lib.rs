@@ -18,7 +18,8 @@
 //! linter settings, [`suppress`] keeps findings covered by exemptions, annotations or comments out
 //! of the count, and [`baseline`] records a run's findings so later runs report only new ones.
 //! What Rego cannot read exactly — Kubernetes quantities ([`quantity`]) and image references
-//! ([`image`]) — is parsed in Rust and offered to policies by [`functions`].
+//! ([`image`]) — is parsed in Rust and offered to policies by [`functions`], as is offline cosign
+//! signature verification ([`signature`]: trusted keys and signature material handed in as text).
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
@@ -46,6 +47,7 @@ pub mod pss;
 pub mod quantity;
 pub mod rego_test;
 pub mod rules;
+pub mod signature;
 pub mod user_policy;
 pub mod schema;
 

@@ -21,6 +21,7 @@ use crate::position::Path;
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
@@ -90,6 +91,9 @@ pub struct LinterBuilder {
     kube_version: KubeVersion,
     crd_sources: Vec<Source>,
     json_schemas: Vec<Source>,
+    /// (name, PEM text) of each key images/signature trusts.
+    trusted_keys: Vec<(String, String)>,
+    signatures: Vec<SignatureSource>,
     gatekeeper: Option<Arc<PolicySet>>,
 }
 
@@ -148,13 +152,7 @@ impl LinterBuilder {
     /// `images.allowed_registries`; entries are checked when the linter is built.
     pub fn allowed_registries<I: IntoIterator<Item = S>, S: Into<String>>(mut self, entries: I) -> Self {
         let entries: Vec<Value> = entries.into_iter().map(|e| Value::String(e.into())).collect();
-        let images = self.config.entry("images").or_insert_with(|| Value::Object(Default::default()));
-        if !images.is_object() {
-            *images = Value::Object(Default::default());
-        }
-        if let Value::Object(images) = images {
-            images.insert("allowed_registries".into(), Value::Array(entries));
-        }
+        self.set_images_setting("allowed_registries", Value::Array(entries));
         self
     }
 
@@ -221,9 +219,28 @@ impl LinterBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Linter, BuildError> {
+    /// Trusts a public key for images/signature, which it turns on: `pem` is the key as cosign
+    /// writes it (`cosign.pub`), `name` how messages refer to it (its file name, say). Keys are
+    /// read when the linter is built; their names become `images.trusted_keys`.
+    pub fn trusted_key(mut self, name: impl Into<String>, pem: impl Into<String>) -> Self {
+        self.trusted_keys.push((name.into(), pem.into()));
+        self
+    }
+
+    /// Adds signature material for images/signature (see [`crate::signature`]); it is read, and
+    /// every signature checked against the trusted keys, when the linter is built.
+    pub fn signatures(mut self, source: SignatureSource) -> Self {
+        self.signatures.push(source);
+        self
+    }
+
+    pub fn build(mut self) -> Result<Linter, BuildError> {
         if let Some(source) = self.crd_sources.iter().chain(&self.json_schemas).find(|_| !schema::VALIDATION_AVAILABLE) {
             return Err(BuildError::NotInBuild(format!("schema source {}", source.name)));
+        }
+        let verifier = self.verifier()?.map(Arc::new);
+        if let Some(verifier) = &verifier {
+            self.set_images_setting("trusted_keys", Value::from(verifier.key_names()));
         }
         let mut user = self.user.clone();
         for (name, document) in &self.user_data {
@@ -235,7 +252,7 @@ impl LinterBuilder {
         let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config, &loaded, &user.data)?;
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone())?;
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -261,7 +278,39 @@ impl LinterBuilder {
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
+            verifier,
         })
+    }
+
+    /// Reads the trusted keys and the signature material, checking every signature once.
+    fn verifier(&self) -> Result<Option<Verifier>, BuildError> {
+        let setting = |key: &str, message: String| BuildError::Setting { key: key.into(), message };
+        if self.trusted_keys.is_empty() {
+            if self.signatures.is_empty() {
+                return Ok(None);
+            }
+            let message = "signature material was given, but no trusted key to verify it with (--trusted-key)";
+            return Err(setting("images.trusted_keys", message.into()));
+        }
+        let keys = self
+            .trusted_keys
+            .iter()
+            .map(|(name, pem)| TrustedKey::from_pem(name, pem))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| setting("images.trusted_keys", e.to_string()))?;
+        let verifier = Verifier::new(keys, &self.signatures).map_err(|e| setting("images.signatures", e.to_string()))?;
+        Ok(Some(verifier))
+    }
+
+    /// Sets `images.<key>` in the rule settings, keeping the other image settings.
+    fn set_images_setting(&mut self, key: &str, value: Value) {
+        let images = self.config.entry("images").or_insert_with(|| Value::Object(Default::default()));
+        if !images.is_object() {
+            *images = Value::Object(Default::default());
+        }
+        if let Value::Object(images) = images {
+            images.insert(key.into(), value);
+        }
     }
 
     /// The built-in rules (unless turned off) and the user's, sorted by ID.
@@ -366,6 +415,8 @@ pub struct Linter {
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
+    /// Trusted keys and checked signatures, when keys are configured.
+    verifier: Option<Arc<Verifier>>,
     gatekeeper: Option<Arc<PolicySet>>,
 }
 
@@ -407,7 +458,14 @@ impl Linter {
             suppression: self.suppression.clone(),
             schema: self.schema.clone(),
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
+            verifier: self.verifier.clone(),
         }
+    }
+
+    /// The signature verifier, when trusted keys are configured: `verify(image)` gives the
+    /// verdict images/signature reports.
+    pub fn verifier(&self) -> Option<&Verifier> {
+        self.verifier.as_deref()
     }
 
     /// A worker whose Gatekeeper constraints see a whole run's objects.
@@ -517,6 +575,7 @@ pub struct Worker {
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
     schema: Option<Arc<SchemaChecker>>,
+    verifier: Option<Arc<Verifier>>,
     gatekeeper: Option<GatekeeperState>,
 }
 
@@ -631,7 +690,7 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return findings;
         }
-        let facts = crate::functions::facts(&document.value);
+        let facts = crate::functions::facts(&document.value, self.verifier.as_deref());
         let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
             Ok(value) => value,
             Err(error) => {

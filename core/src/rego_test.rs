@@ -55,7 +55,7 @@ fn prepare(modules: &[PolicyModule], data: &[(String, serde_json::Value)]) -> Re
         user.add_data(name, document.clone())?;
     }
     let mut engine = regorus::Engine::new();
-    crate::functions::register(&mut engine).map_err(|e| PolicyError::from_engine("functions", &e))?;
+    crate::functions::register(&mut engine, None).map_err(|e| PolicyError::from_engine("functions", &e))?;
     let base = crate::evaluate::base_data(&serde_json::Map::new(), &user.data);
     engine.add_data(crate::evaluate::to_rego(&base)).map_err(|e| PolicyError::from_engine("data", &e.to_string()))?;
     let mut packages = BTreeSet::new();

@@ -12,3 +12,7 @@ quantity(value) := data.plimsoll.facts.quantities[value]
 
 # {"valid", "error"?, "registry", "repository", "name", "tag", "digest", "pinned"}.
 image(ref) := data.plimsoll.facts.images[ref]
+
+# {"verified", "status", "message", "key"?, "signature"?}: plimsoll.signature.verify, present only
+# when trusted keys are configured.
+signature(ref) := data.plimsoll.facts.signatures[ref]

@@ -9,8 +9,10 @@
 //! admission request), `pss` (Pod Security Standards level and version), `allowedRegistries`
 //! (the CLI's `--allowed-registry`), `kubeVersion` and `crds` (the CLI's `--kube-version` and
 //! `--crd`), `settings` (rule settings handed to policies as `data.plimsoll.config.<key>`), and
-//! `failurePolicy`, how `admit()` answers when evaluation fails. Names follow the CLI's flags in
-//! JavaScript's camelCase.
+//! `failurePolicy`, how `admit()` answers when evaluation fails; `profile` is the CLI's
+//! `--profile`, and `trustedKeys` and `signatures` are what `--trusted-key` and `--signatures` read
+//! from files, given as texts: JavaScript reads the files (or fetches them) and core verifies
+//! exactly as the CLI does. Names follow the CLI's flags in JavaScript's camelCase.
 //!
 //! The package is built without core's `schema-validation` feature (the validator and the schema
 //! bundle would double its size): `kubeVersion` still chooses which APIs `schema/removed-api` and
@@ -20,6 +22,7 @@
 //! accepted, as core accepts them in such a build.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
+use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::{KubeVersion, LinterBuilder, PssLevel, PssVersion, Severity};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -59,6 +62,71 @@ pub struct Config {
     pub settings: Map<String, Value>,
     #[serde(default)]
     pub failure_policy: FailurePolicy,
+    /// A starting set of rules (`default`, `all`, `supply-chain`), as `--profile`.
+    pub profile: Option<String>,
+    /// Public keys images/signature trusts (turning it on).
+    #[serde(default)]
+    pub trusted_keys: Vec<KeyConfig>,
+    /// Signature material for images/signature.
+    #[serde(default)]
+    pub signatures: Vec<SignaturesConfig>,
+}
+
+/// A trusted key: its PEM text (`cosign.pub`), or `{name, pem}` to name it in messages.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyConfig {
+    Pem(String),
+    Named(NamedKey),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedKey {
+    pub name: String,
+    pub pem: String,
+}
+
+/// Signature material: `cosign download signature` output as a string, `{name?, text}`, or an OCI
+/// layout as `cosign save` writes it, `{name?, layout: {"index.json": …, "blobs/sha256/<hex>": …}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum SignaturesConfig {
+    Text(String),
+    Lines(NamedLines),
+    Layout(NamedLayout),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLines {
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLayout {
+    pub name: Option<String>,
+    /// Each file of the layout by its path relative to the layout's directory.
+    pub layout: BTreeMap<String, String>,
+}
+
+impl SignaturesConfig {
+    /// Core's form; unnamed material is called `signatures[index]` in messages.
+    fn source(&self, index: usize) -> SignatureSource {
+        let default_name = || format!("signatures[{index}]");
+        match self {
+            SignaturesConfig::Text(text) => SignatureSource::DownloadLines { name: default_name(), text: text.clone() },
+            SignaturesConfig::Lines(NamedLines { name, text }) => {
+                SignatureSource::DownloadLines { name: name.clone().unwrap_or_else(default_name), text: text.clone() }
+            }
+            SignaturesConfig::Layout(NamedLayout { name, layout }) => SignatureSource::OciLayout {
+                name: name.clone().unwrap_or_else(default_name),
+                files: layout.iter().map(|(path, text)| (path.clone(), text.as_bytes().to_vec())).collect(),
+            },
+        }
+    }
 }
 
 /// `pss: {level, version}`; both optional (restricted, latest), parsed by core as the CLI's
@@ -91,9 +159,15 @@ impl Config {
         let mut file_fail_on = None;
         if let Some(text) = &self.config_file {
             let file = plimsoll_core::config::Config::parse(".plimsoll.yaml", text).map_err(|e| e.to_string())?;
+            if !file.trusted_keys().is_empty() || !file.signatures().is_empty() {
+                return Err("configFile: images.trusted_keys and images.signatures name files, which this package \
+                            cannot read; pass their texts as trustedKeys and signatures"
+                    .into());
+            }
             builder = file.apply(builder).map_err(|e| e.to_string())?;
             file_fail_on = file.fail_on();
         }
+        builder = self.apply_profile(builder)?;
         builder = self.apply_rule_selection(builder);
         for (key, value) in &self.settings {
             builder = builder.config(key, value.clone());
@@ -109,7 +183,32 @@ impl Config {
         for (index, text) in self.crds.iter().enumerate() {
             builder = builder.crds(format!("crds[{index}]"), text.clone());
         }
+        builder = self.apply_signatures(builder);
         Ok((builder, file_fail_on))
+    }
+
+    /// `profile`, before `only`, `enable` and `disable`, as the CLI orders `--profile`.
+    fn apply_profile(&self, builder: LinterBuilder) -> Result<LinterBuilder, String> {
+        let Some(profile) = &self.profile else { return Ok(builder) };
+        let known: Vec<&str> = plimsoll_core::config::PROFILES.iter().map(|(name, _)| *name).collect();
+        if !known.contains(&profile.as_str()) {
+            return Err(format!("unknown profile {profile:?} (expected one of {})", known.join(", ")));
+        }
+        let catalog = plimsoll_core::rules::builtin_rules().map_err(|e| e.to_string())?;
+        Ok(builder.only(plimsoll_core::config::profile_rules(&catalog, profile)))
+    }
+
+    fn apply_signatures(&self, mut builder: LinterBuilder) -> LinterBuilder {
+        for (index, key) in self.trusted_keys.iter().enumerate() {
+            builder = match key {
+                KeyConfig::Pem(pem) => builder.trusted_key(format!("trustedKeys[{index}]"), pem.clone()),
+                KeyConfig::Named(NamedKey { name, pem }) => builder.trusted_key(name.clone(), pem.clone()),
+            };
+        }
+        for (index, material) in self.signatures.iter().enumerate() {
+            builder = builder.signatures(material.source(index));
+        }
+        builder
     }
 
     fn apply_rule_selection(&self, mut builder: LinterBuilder) -> LinterBuilder {

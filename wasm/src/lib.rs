@@ -59,6 +59,12 @@ export interface LinterConfig {
   settings?: Record<string, unknown>;
   /** How `admit()` answers when policies cannot be evaluated (default `"Fail"`: deny). */
   failurePolicy?: "Fail" | "Ignore";
+  /** A starting set of rules, as the CLI's `--profile`: `"supply-chain"` adds every images/ rule. */
+  profile?: "default" | "all" | "supply-chain";
+  /** Public keys images/signature trusts, as cosign writes them (`cosign.pub`, PEM): giving any turns the rule on. A `name` is how findings refer to the key (default `trustedKeys[i]`). */
+  trustedKeys?: Array<string | { name: string; pem: string }>;
+  /** Signature material: `cosign download signature` output (JSON lines), or an OCI layout as `cosign save` writes it, each file by its path in the layout (`index.json`, `blobs/sha256/<hex>`). */
+  signatures?: Array<string | { name?: string; text: string } | { name?: string; layout: Record<string, string> }>;
 }
 
 /** A point in the linted text. */

@@ -311,6 +311,8 @@ import type { LintReport, RuleInfo, AdmissionReviewResponse, LinterConfig, Plims
 const config: LinterConfig = { only: ["privileged"], enable: [], disable: [], severity: { privileged: "warning" },
   failOn: "never", pss: { level: "baseline", version: "latest" }, settings: { images: {} }, failurePolicy: "Ignore" };
 const linter = new Linter(config);
+const supplyChain: LinterConfig = { profile: "supply-chain", trustedKeys: ["-----BEGIN PUBLIC KEY-----", { name: "cosign.pub", pem: "" }],
+  signatures: ["{}", { text: "{}" }, { name: "sigs.jsonl", text: "{}" }, { name: "saved", layout: { "index.json": "{}" } }] };
 const defaults = new Linter();
 const report: LintReport = linter.lint("kind: Pod", "pod.yaml");
 const unnamed: LintReport = defaults.lint("kind: Pod");
@@ -322,7 +324,7 @@ function code(error: unknown): string { return (error as PlimsollError).code; }
 const reports = ${literal(reports)} satisfies LintReport[];
 const catalog = ${literal(linter.rules())} satisfies RuleInfo[];
 const responses = ${literal(responses)} satisfies AdmissionReviewResponse[];
-export { report, unnamed, rules, answer, version, code, reports, catalog, responses };
+export { report, unnamed, rules, answer, version, code, reports, catalog, responses, supplyChain };
 `;
   const dir = mkdtempSync(path.join(tmpdir(), 'plimsoll-types-'));
   try {
