@@ -375,8 +375,9 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return Vec::new();
         }
-        let facts = crate::functions::facts(&document.value);
-        let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
+        let input = to_rego(&document.value);
+        let facts = crate::functions::facts(&document.value, &input);
+        let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
             Err(error) => return vec![self.evaluation_failure(document, &error)],
         };

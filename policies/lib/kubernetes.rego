@@ -18,8 +18,11 @@ api_group := "" if {
 # Pod spec location per (group, kind), from the table core hands in (core/src/kinds.rs).
 pod_spec_path := data.plimsoll.kinds.pod_spec_paths[api_group][input.kind]
 
-# {"path": [...], "spec": {...}} for objects that carry a pod spec.
-pod_spec := {"path": pod_spec_path, "spec": spec} if {
+# {"path": [...], "spec": {...}} for objects that carry a pod spec. Core finds it beforehand
+# (data.plimsoll.facts.pod_spec, the same value); the derivation below serves without facts.
+pod_spec := from_core if {
+	from_core := data.plimsoll.facts.pod_spec
+} else := {"path": pod_spec_path, "spec": spec} if {
 	spec := object.get(input, pod_spec_path, null)
 	is_object(spec)
 }
@@ -32,8 +35,14 @@ long_running if {
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
-# Every container of the pod spec: {"path", "container", "field", "name"}.
-containers contains entry if {
+# Every container of the pod spec, as an array (init, regular, then ephemeral containers, each in
+# order): {"path", "container", "field", "name"}. An array rather than a set: rules iterate it
+# many times per object, and walking a set of large entries compares them. Core lists the same
+# entries beforehand (data.plimsoll.facts.containers; its tests check the two agree), which
+# spares every object this derivation; the derivation serves when no facts are given.
+containers := from_core if {
+	from_core := data.plimsoll.facts.containers
+} else := [entry |
 	some field in container_fields
 	some i, container in pod_spec.spec[field]
 	is_object(container)
@@ -43,7 +52,7 @@ containers contains entry if {
 		"field": field,
 		"name": display_name(object.get(container, "name", sprintf("#%d", [i]))),
 	}
-}
+]
 
 # A container's name as text: a name that YAML 1.1 reads as another type (`name: y` is a boolean,
 # `name: 123` a number) must not make `describe`'s %q fail the whole object's evaluation.

@@ -22,10 +22,11 @@ package plimsoll.rules.resources.invalid_quantity
 
 import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	some kind in ["requests", "limits"]
 	values := entry.container.resources[kind]

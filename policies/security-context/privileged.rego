@@ -21,12 +21,14 @@
 package plimsoll.rules.security_context.privileged
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some entry in k8s.containers
+	baseline
+	some entry in containers
 	pss.security_context(entry).privileged == true
 	msg := sprintf("%s runs privileged", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["privileged"])
