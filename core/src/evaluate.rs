@@ -11,8 +11,13 @@
 //! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::functions`] computed
 //! for it in Rust (parsed quantities and images): the compiled program cannot call Rust, so the
 //! answers are handed in beforehand. The engine has the same functions as extensions.
+//!
+//! Rules that name the fields they need (`custom.requires_fields`) are evaluated only for objects
+//! that write one of them: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
+//! ([`crate::prefilter`]), and the aggregate rule does not call their `violation`.
 
 use crate::linter::BuildError;
+use crate::prefilter::FieldFilter;
 use crate::rules::{self, PolicyFileKind, RuleMeta, BUILTIN_POLICY_FILES};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -35,12 +40,14 @@ pub(crate) struct Prepared {
     /// Why the rules could not be compiled, when they run interpreted.
     fallback_reason: Option<String>,
     data: RegoValue,
+    filter: Arc<FieldFilter>,
 }
 
 /// One worker's means of evaluation, and the data every object shares.
 pub(crate) struct Evaluator {
     engine: Engine,
     data: RegoValue,
+    filter: Arc<FieldFilter>,
 }
 
 enum Engine {
@@ -69,7 +76,7 @@ impl Prepared {
             Ok(program) => (Some(program), None),
             Err(reason) => (None, Some(reason)),
         };
-        Ok(Prepared { engine, program, fallback_reason, data })
+        Ok(Prepared { engine, program, fallback_reason, data, filter: Arc::new(FieldFilter::new(selected)) })
     }
 
     pub(crate) fn mode(&self) -> &'static str {
@@ -98,14 +105,19 @@ impl Prepared {
             }
             None => interpreted(),
         };
-        Evaluator { engine, data: self.data.clone() }
+        Evaluator { engine, data: self.data.clone(), filter: self.filter.clone() }
     }
 }
 
 impl Evaluator {
     /// Evaluates the aggregate rule for one object, with the facts core computed for it: a set of
     /// `{"rule", "violation"}`.
-    pub(crate) fn evaluate(&mut self, input: RegoValue, facts: RegoValue) -> Result<RegoValue, String> {
+    pub(crate) fn evaluate(&mut self, input: RegoValue, mut facts: RegoValue) -> Result<RegoValue, String> {
+        if !self.filter.is_empty() {
+            if let Ok(facts) = facts.as_object_mut() {
+                facts.insert(RegoValue::from("skipped_rules"), self.filter.skipped_rules(&input));
+            }
+        }
         let data = with_facts(&self.data, facts);
         match &mut self.engine {
             Engine::Compiled(vm) => {
@@ -157,12 +169,17 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
     })
 }
 
-/// The module that unions every selected rule's violations, tagging each with its rule ID.
+/// The module that unions every selected rule's violations, tagging each with its rule ID; rules
+/// that name required fields first check that the object is not among those they cannot report.
 fn aggregate_module(selected: &[RuleMeta]) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
+        let guard = match rule.requires_fields.is_empty() {
+            true => String::new(),
+            false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
+        };
         module.push_str(&format!(
-            "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n\tsome v in data.{}.violation\n}}\n",
+            "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}\tsome v in data.{}.violation\n}}\n",
             rule.id, rule.package
         ));
     }
@@ -238,6 +255,33 @@ mod tests {
         files
     }
 
+    /// Skipping rules by the fields they require changes no result: every fixture (each rule has
+    /// failing ones) gives the same violations with and without the filter.
+    #[test]
+    fn skipping_rules_by_required_fields_changes_no_result() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
+        let prepared = Prepared::new(&catalog, &serde_json::Map::new());
+        assert!(prepared.is_ok(), "{:?}", prepared.err());
+        let Ok(prepared) = prepared else { return };
+        let mut filtered = prepared.evaluator();
+        let mut unfiltered = prepared.evaluator();
+        unfiltered.filter = Arc::new(FieldFilter::default());
+        let (mut skipped, mut violations) = (0, 0);
+        for (name, text) in fixture_texts() {
+            for document in crate::load::load(&name, &text).documents {
+                let input = to_rego(&document.value);
+                let facts = || crate::functions::facts(&document.value, &input);
+                let a = filtered.evaluate(input.clone(), facts());
+                let b = unfiltered.evaluate(input.clone(), facts());
+                assert_eq!(a, b, "{name} document {}", document.index);
+                violations += a.ok().and_then(|v| v.as_set().ok().map(|s| s.len())).unwrap_or(0);
+                skipped += prepared.filter.skipped_rules(&input).as_set().map(|s| s.len()).unwrap_or(0);
+            }
+        }
+        assert!(skipped > 100 && violations > 100, "{skipped} rules skipped, {violations} violations");
+    }
+
     /// `data.plimsoll.lib.kubernetes.<rule>` as the Rego library derives it, without facts.
     fn derived_by_rego(input: &RegoValue, rule: &str) -> RegoValue {
         let mut engine = regorus::Engine::new();
@@ -298,8 +342,11 @@ mod tests {
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");
         let mut compiled = prepared.evaluator();
-        let mut interpreted =
-            Evaluator { engine: Engine::Interpreted(Box::new(prepared.engine.clone())), data: prepared.data.clone() };
+        let mut interpreted = Evaluator {
+            engine: Engine::Interpreted(Box::new(prepared.engine.clone())),
+            data: prepared.data.clone(),
+            filter: prepared.filter.clone(),
+        };
         let (mut documents, mut violations) = (0, 0);
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {

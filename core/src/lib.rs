@@ -30,6 +30,7 @@ pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;
+mod prefilter;
 pub mod pss;
 pub mod quantity;
 pub mod rules;

@@ -12,3 +12,6 @@ quantity(value) := data.plimsoll.facts.quantities[value]
 
 # {"valid", "error"?, "registry", "repository", "name", "tag", "digest", "pinned"}.
 image(ref) := data.plimsoll.facts.images[ref]
+
+# Every parsed quantity of the object: {value as written: quantity(value)}.
+quantities := data.plimsoll.facts.quantities

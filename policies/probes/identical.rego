@@ -16,6 +16,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [livenessProbe]
 #   remediation: |
 #     Make the liveness probe check less than readiness (only that the process answers, not its
 #     dependencies) or at least fail later than readiness: a larger `failureThreshold` or

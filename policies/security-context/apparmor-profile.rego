@@ -16,6 +16,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [appArmorProfile, container.apparmor.security.beta.kubernetes.io/]
 #   pss_check: appArmorProfile
 #   level: baseline
 #   since: v1.0

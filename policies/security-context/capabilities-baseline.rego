@@ -18,6 +18,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [add]
 #   pss_check: capabilities_baseline
 #   level: baseline
 #   since: v1.0

@@ -13,6 +13,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostNetwork, hostPID, hostIPC]
 #   pss_check: hostNamespaces
 #   level: baseline
 #   since: v1.0

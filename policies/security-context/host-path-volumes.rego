@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostPath]
 #   pss_check: hostPathVolumes
 #   level: baseline
 #   since: v1.0

@@ -14,6 +14,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostPort]
 #   pss_check: hostPorts
 #   level: baseline
 #   since: v1.0

@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [host]
 #   pss_check: hostProbesAndHostLifecycle
 #   level: baseline
 #   since: v1.34

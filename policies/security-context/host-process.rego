@@ -14,6 +14,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostProcess]
 #   pss_check: windowsHostProcess
 #   level: baseline
 #   since: v1.0

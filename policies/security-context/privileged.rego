@@ -12,6 +12,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [privileged]
 #   pss_check: privileged
 #   level: baseline
 #   since: v1.0

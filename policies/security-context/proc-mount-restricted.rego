@@ -15,6 +15,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [procMount]
 #   pss_check: procMount_restricted
 #   level: restricted
 #   since: v1.35

@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [procMount]
 #   pss_check: procMount
 #   level: baseline
 #   since: v1.0

@@ -14,6 +14,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [runAsUser]
 #   pss_check: runAsUser
 #   level: restricted
 #   since: v1.23

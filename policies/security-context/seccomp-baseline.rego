@@ -21,6 +21,10 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields:
+#     - seccompProfile
+#     - seccomp.security.alpha.kubernetes.io/pod
+#     - container.seccomp.security.alpha.kubernetes.io/
 #   pss_check: seccompProfile_baseline
 #   level: baseline
 #   since: v1.0

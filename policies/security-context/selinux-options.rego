@@ -16,6 +16,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [seLinuxOptions]
 #   pss_check: seLinuxOptions
 #   level: baseline
 #   since: v1.0

@@ -19,6 +19,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [sysctls]
 #   pss_check: sysctls
 #   level: baseline
 #   since: v1.0

@@ -16,6 +16,27 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields:
+#     - awsElasticBlockStore
+#     - azureDisk
+#     - azureFile
+#     - cephfs
+#     - cinder
+#     - fc
+#     - flexVolume
+#     - flocker
+#     - gcePersistentDisk
+#     - gitRepo
+#     - glusterfs
+#     - iscsi
+#     - nfs
+#     - photonPersistentDisk
+#     - portworxVolume
+#     - quobyte
+#     - rbd
+#     - scaleIO
+#     - storageos
+#     - vsphereVolume
 #   pss_check: restrictedVolumes
 #   level: restricted
 #   since: v1.0
