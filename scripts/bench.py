@@ -6,8 +6,14 @@ builds the release binaries, then runs the commands in alternation, ROUNDS times
 machine's noise hits all of them alike. Reports median wall time, documents per second, peak
 memory (max RSS of the process) and the ratio of plimsoll's time to the baseline's.
 
+Schema validation is on by default; the same default catalog is also run with the rules implemented
+in Rust (schema/*, kustomize/*) disabled, and the report gives what they add to the lint time, and
+the size of the binary (which embeds the schema bundle).
+
     scripts/bench.py [--docs 10000] [--rounds 7]
 """
+
+import json
 
 import argparse
 import os
@@ -46,11 +52,14 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "plimsoll", "--bin", "plimsoll",
                     "--example", "raw_parse"], check=True, cwd=ROOT)
     release = os.path.join(ROOT, "target", "release")
+    plimsoll = os.path.join(release, "plimsoll")
     env = {k: v for k, v in os.environ.items() if k != "RUST_BACKTRACE"}
+    schema_off = [arg for rule in native_rules(plimsoll, env) for arg in ("--disable", rule)]
     commands = {
         "raw parse, 1 thread": [os.path.join(release, "examples", "raw_parse"), "--threads", "1", corpus],
         "raw parse, 2 threads": [os.path.join(release, "examples", "raw_parse"), "--threads", "2", corpus],
-        "plimsoll lint --format json": [os.path.join(release, "plimsoll"), "lint", "--format", "json", corpus],
+        "plimsoll lint --format json": [plimsoll, "lint", "--format", "json", corpus],
+        "  ... schema rules off": [plimsoll, "lint", "--format", "json", *schema_off, corpus],
     }
     samples = {name: [] for name in commands}
     for _ in range(args.rounds):
@@ -70,6 +79,22 @@ def main():
     lint = "plimsoll lint --format json"
     for base in ("raw parse, 1 thread", "raw parse, 2 threads"):
         print(f"ratio lint / {base}: wall {walls[lint] / walls[base]:.2f}, CPU {cpus[lint] / cpus[base]:.2f}")
+    off = "  ... schema rules off"
+    # On a shared machine the medians move with other jobs; the fastest round of each is the
+    # steadier estimate of what the rules themselves cost.
+    best_wall = {name: min(r[0] for r in runs) for name, runs in samples.items()}
+    best_cpu = {name: min(r[2] for r in runs) for name, runs in samples.items()}
+    print(f"schema validation adds: median wall {walls[lint] / walls[off] - 1:+.1%}, CPU {cpus[lint] / cpus[off] - 1:+.1%}; "
+          f"best round wall {best_wall[lint] / best_wall[off] - 1:+.1%}, CPU {best_cpu[lint] / best_cpu[off] - 1:+.1%} "
+          f"(default catalog with vs without the {len(schema_off) // 2} schema/kustomize rules)")
+    print(f"binary size: {os.path.getsize(plimsoll) / 2**20:.1f} MiB (release, schema bundle "
+          f"{os.path.getsize(os.path.join(ROOT, 'schemas', 'bundle.json.zlib')) / 1024:.0f} KiB of it)")
+
+
+def native_rules(plimsoll, env):
+    """IDs of the rules implemented in Rust (schema validation, API lifecycle, kustomizations)."""
+    listing = subprocess.run([plimsoll, "rules", "--format", "json"], check=True, capture_output=True, env=env)
+    return [rule["id"] for rule in json.loads(listing.stdout) if rule.get("engine") == "native"]
 
 
 if __name__ == "__main__":

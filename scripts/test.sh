@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, Go from Debian's packages for the differential YAML tests, pre-commit and
-# junitparser from PyPI for the CI-integration tests), then runs the workspace tests, checks that
-# core and the wasm crate build for wasm32, and lints them for panics.
+# target, clippy, python3 for the schema generator, Go from Debian's packages for the differential
+# YAML tests, pre-commit and junitparser from PyPI for the CI-integration tests), then runs the
+# workspace tests, lints core and the wasm crate for panics, builds the wasm package and runs its
+# Node and browser tests (Chromium from Debian's packages).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,6 +12,15 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+# The schema bundle's freshness test runs its generator (schemas/generate.py, standard library only).
+if ! command -v python3 >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq python3-minimal
+  else
+    echo "python3 unavailable: the schema bundle will not be compared with its generator"
+  fi
+fi
 
 step "k8syaml oracle (how kubectl reads YAML)"
 install_flag=()
@@ -41,13 +51,20 @@ env -u RUST_BACKTRACE cargo test --workspace --locked
 step "conformance scores"
 cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
 
-step "core and the wasm crate build for wasm32-unknown-unknown"
-cargo build --locked -p plimsoll-core -p plimsoll-wasm --target wasm32-unknown-unknown
-# The wasm package's own build (wasm/build.sh) and Node tests (wasm/tests) are not run here yet:
-# they still have to be brought in line with the full rule catalog.
-
 step "clippy: core and the wasm crate deny unwrap/expect/panic"
 cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
+
+step "wasm package: core and the wasm crate built for wasm32 (web and nodejs, wasm-opt), Node tests"
+# The browser test drives Debian's Chromium (playwright-core comes with the package's npm
+# devDependencies, installed by build.sh); openssl makes the webhook test's certificate.
+for tool in chromium:chromium openssl:openssl; do
+  if ! command -v "${tool%%:*}" >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool##*:}" >/dev/null
+  fi
+done
+wasm/build.sh
+# The parity test compares the package with the CLI binary that `cargo test` built.
+(cd wasm && PLIMSOLL_BIN="$PWD/../target/debug/plimsoll" node --test tests/*.test.mjs)
 
 echo
 echo "all checks passed"

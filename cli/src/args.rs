@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive: these doc comments are the help text).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plimsoll_core::{PssLevel, PssVersion};
+use plimsoll_core::{KubeVersion, PssLevel, PssVersion};
 use std::path::PathBuf;
 
 /// Kubernetes manifest policy linter: Pod Security Standards, images, probes and resources,
@@ -21,6 +21,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why, and how to fix it.
     Explain(ExplainArgs),
+    /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does), e.g.
+    /// `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
+    Test(TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -106,10 +109,70 @@ pub struct LintArgs {
     /// Print only the report: no progress bar, no summary or notes on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    // --- Schemas and API versions ----------------------------------------------------------
+    /// Kubernetes release the manifests target (`1.N`): API versions it no longer serves are
+    /// errors, deprecated ones warnings. Schemas are Kubernetes 1.33's whatever the target.
+    /// [default: 1.33, or the configuration file's `kube_version`]
+    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version)]
+    pub kube_version: Option<KubeVersion>,
+
+    /// Schemas for custom resources: a CustomResourceDefinition YAML file (every served version),
+    /// a JSON schema file, or a directory of them (`<group>/<kind>_<version>.json`). Repeatable.
+    /// CRDs among the linted files are used without this.
+    #[arg(long, value_name = "PATH")]
+    pub crd: Vec<PathBuf>,
+
+    // --- Your own policies ----------------------------------------------------------------
+    /// Also run your own Rego policies, written for conftest: a `.rego` file, or a directory
+    /// searched recursively for them (repeatable). Rules `deny` and `violation` report errors,
+    /// `warn` warnings (also `deny_<name>` and so on), in package `main` unless `--namespace`
+    /// says otherwise. A rule is a set of messages, or of objects `{"msg": …, "path": …}` where
+    /// the path (`"spec.containers[0].image"` or `["spec", "containers", 0, "image"]`) locates
+    /// the finding; without one the finding points at the object's `metadata`. The object is
+    /// `input`. Rego v1, or v0 for a module written in v0 syntax. The rule ID is the METADATA
+    /// `custom.id` of the rule (or of its package), else `<package>/<rule>`.
+    /// Gatekeeper ConstraintTemplates and Constraints in `.yaml`, `.yml` or `.json` files there
+    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+
+    /// Data for your policies: JSON or YAML files, or directories of them (repeatable). Every
+    /// document's keys are merged into `data` at the top level, as conftest does.
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+
+    /// Run the rules of this package of your policies (repeatable) [default: main].
+    #[arg(long, value_name = "PACKAGE", conflicts_with = "all_namespaces")]
+    pub namespace: Vec<String>,
+
+    /// Run the rules of every package of your policies.
+    #[arg(long)]
+    pub all_namespaces: bool,
+
+    /// Run none of the built-in rules: only your policies (and the loader's YAML checks).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files or directories, searched recursively: `.rego` files (tests and the policies
+    /// they test, loaded together).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Data for the policies, as for `plimsoll lint --data` (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
 }
 
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
     text.parse().map_err(|e: plimsoll_core::pss::PssSettingError| e.to_string())
+}
+
+fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
+    text.parse().map_err(|e: plimsoll_core::schema::KubeVersionError| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -1,16 +1,22 @@
 //! The subcommands. Each returns the process exit code.
 
-use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat};
+use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat, TestArgs};
 use crate::config_file::{self, LoadError};
+use crate::policies;
 use crate::progress::Progress;
 use crate::render;
+use crate::schemas;
 use crate::walk;
 use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
+use plimsoll_core::linter::LinterBuilder;
+use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
 use std::collections::HashMap;
+
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -51,6 +57,26 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !args.allowed_registry.is_empty() {
         builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
     }
+    if let Some(version) = args.kube_version {
+        builder = builder.kube_version(version);
+    }
+    let paths = ConfiguredPaths::new(loaded.as_ref(), args);
+    builder = match schemas::add_crd_paths(builder, &paths.crds) {
+        Ok(builder) => builder,
+        Err(error) => {
+            eprintln!("plimsoll: {error}");
+            return EXIT_ERROR;
+        }
+    };
+    builder = match with_user_policies(args, &paths, builder) {
+        Ok(builder) => builder,
+        Err(code) => return code,
+    };
+    match crate::gatekeeper_cmd::load_policies(&args.policy) {
+        Ok(Some(policies)) => builder = builder.gatekeeper(policies),
+        Ok(None) => {}
+        Err(code) => return code,
+    }
     let linter = match builder.build() {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
@@ -86,6 +112,49 @@ pub fn lint(args: &LintArgs) -> u8 {
     }
     let configured = loaded.as_ref().and_then(|l| l.config.fail_on());
     exit_code(&report, threshold(args.fail_on, configured))
+}
+
+/// `--policy`, `--data`, `--namespace`, `--all-namespaces` and `--no-builtin`. Files that cannot
+/// be read stop the run (exit 2) before anything is linted.
+fn with_user_policies(args: &LintArgs, paths: &ConfiguredPaths, mut builder: LinterBuilder) -> Result<LinterBuilder, u8> {
+    let failed = |errors: Vec<crate::walk::PathError>| {
+        policies::report(&errors);
+        EXIT_ERROR
+    };
+    for module in policies::read_policies(&paths.policies).map_err(failed)? {
+        builder = builder.policy(module.name, module.text);
+    }
+    for (name, document) in policies::read_data(&paths.data).map_err(failed)? {
+        builder = builder.policy_data(name, document);
+    }
+    if args.all_namespaces {
+        builder = builder.all_namespaces();
+    } else if !args.namespace.is_empty() {
+        builder = builder.namespaces(args.namespace.iter().cloned());
+    }
+    Ok(builder.builtin_rules(!args.no_builtin))
+}
+
+/// Policy, data and CRD paths: the configuration file's (relative to its directory), then the
+/// command line's.
+struct ConfiguredPaths {
+    policies: Vec<PathBuf>,
+    data: Vec<PathBuf>,
+    crds: Vec<PathBuf>,
+}
+
+impl ConfiguredPaths {
+    fn new(loaded: Option<&config_file::Loaded>, args: &LintArgs) -> Self {
+        let join = |from_file: fn(&plimsoll_core::config::Config) -> &[plimsoll_core::config::Spanned<String>], given: &[PathBuf]| {
+            let configured = loaded.into_iter().flat_map(|l| from_file(&l.config).iter().map(|p| l.relative_path(&p.value)));
+            configured.chain(given.iter().cloned()).collect()
+        };
+        ConfiguredPaths {
+            policies: join(|c| &c.policies, &args.policy),
+            data: join(|c| &c.data, &args.data),
+            crds: join(|c| &c.crds, &args.crd),
+        }
+    }
 }
 
 /// No source to lint: an error, unless the configuration's `ignore_paths` left every file out
@@ -243,6 +312,74 @@ fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
     match (report.max_severity(), threshold) {
         (Some(worst), Some(threshold)) if worst >= threshold => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
+    }
+}
+
+/// `plimsoll test`: finds the test files under the paths, runs each kind with its runner, prints
+/// a line per test and the total. Exit 1 when a test fails, 2 when nothing could be run.
+pub fn test(args: &TestArgs) -> u8 {
+    let collected = crate::walk::collect_files(&args.paths, &|path| policies::is_rego(path) || is_suite(path));
+    if !collected.errors.is_empty() {
+        policies::report(&collected.errors);
+        return EXIT_ERROR;
+    }
+    let data = match policies::read_data(&args.data) {
+        Ok(data) => data,
+        Err(errors) => {
+            policies::report(&errors);
+            return EXIT_ERROR;
+        }
+    };
+    let (suites, rego): (Vec<Source>, Vec<Source>) =
+        collected.sources.into_iter().partition(|source| is_suite(Path::new(&source.name)));
+    let mut cases = Vec::new();
+    for runner in [run_rego_tests(rego, &data), run_suites(suites)] {
+        match runner {
+            Ok(more) => cases.extend(more),
+            Err(error) => return fail(&error),
+        }
+    }
+    report_tests(&cases)
+}
+
+/// The `test_*` rules of the Rego files; the files' policies are loaded with them.
+fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> Result<Vec<TestCase>, miette::Report> {
+    let modules: Vec<_> = files
+        .into_iter()
+        .map(|s| plimsoll_core::user_policy::PolicyModule { name: s.name, text: s.text })
+        .collect();
+    if modules.is_empty() {
+        return Ok(Vec::new());
+    }
+    plimsoll_core::rego_test::run(&modules, data).map_err(miette::Report::new)
+}
+
+/// Gatekeeper `suite.yaml` files (gator's format): one [`TestCase`] per case of each suite.
+fn run_suites(suites: Vec<Source>) -> Result<Vec<TestCase>, miette::Report> {
+    Ok(crate::gatekeeper_cmd::run_suites(&suites))
+}
+
+fn is_suite(path: &Path) -> bool {
+    matches!(path.file_name().and_then(|n| n.to_str()), Some("suite.yaml" | "suite.yml"))
+}
+
+fn report_tests(cases: &[TestCase]) -> u8 {
+    if cases.is_empty() {
+        eprintln!("plimsoll: no tests found (Rego tests are rules named test_*)");
+        return EXIT_ERROR;
+    }
+    let mut text = String::new();
+    for case in cases {
+        match &case.outcome {
+            TestOutcome::Passed => text.push_str(&format!("PASS  {} ({})\n", case.name, case.file)),
+            TestOutcome::Failed(why) => text.push_str(&format!("FAIL  {} ({}): {why}\n", case.name, case.file)),
+        }
+    }
+    let failed = cases.iter().filter(|c| !c.passed()).count();
+    text.push_str(&format!("{} tests: {} passed, {failed} failed\n", cases.len(), cases.len() - failed));
+    match print_or_fail(&text) {
+        EXIT_CLEAN if failed > 0 => EXIT_FINDINGS,
+        code => code,
     }
 }
 

@@ -60,6 +60,19 @@ fn discover(start: &Path) -> Option<(PathBuf, String)> {
 }
 
 impl Loaded {
+    /// A path the file names (`policies`, `data`, `crds`), as seen from the working directory:
+    /// relative to the file's directory unless absolute.
+    pub fn relative_path(&self, written: &str) -> PathBuf {
+        let path = Path::new(written);
+        let absolute = self.dir.join(path);
+        let cwd = normalize(&std::env::current_dir().unwrap_or_default());
+        // Names relative to the working directory keep reports and errors short.
+        match absolute.strip_prefix(&cwd) {
+            Ok(relative) if !path.is_absolute() => relative.to_path_buf(),
+            _ => absolute,
+        }
+    }
+
     /// Whether `ignore_paths` covers a source, named as the walk names it (relative to the working
     /// directory, or absolute). Paths outside the configuration's directory are never ignored.
     pub fn ignores(&self, path: &Path) -> bool {

@@ -4,8 +4,11 @@
 mod args;
 mod commands;
 mod config_file;
+mod gatekeeper_cmd;
+mod policies;
 mod progress;
 mod render;
+mod schemas;
 mod walk;
 
 use clap::Parser;
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         args::Command::Lint(args) => commands::lint(&args),
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
+        args::Command::Test(args) => commands::test(&args),
     };
     ExitCode::from(code)
 }

@@ -3,7 +3,8 @@
 //! Paths are expanded in order: a file is taken as is (whatever its extension), a directory is
 //! searched for `.yaml`, `.yml` and `.json` files in sorted order, skipping hidden directories,
 //! and `-` reads standard input. Files the configuration's `ignore_paths` covers are left out
-//! ([`collect_except`]). Reading happens in parallel; the order of the result is the order of the
+//! ([`collect_except`]). Policies and data files are found the same way ([`collect_files`]),
+//! with another test for the files a directory contributes. Reading happens in parallel; the order of the result is the order of the
 //! expansion, so reports are deterministic.
 
 use plimsoll_core::Source;
@@ -44,13 +45,23 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
 /// Expands and reads `paths`, leaving out the files `ignore` covers (named files too: a
 /// pre-commit hook names every changed file).
 pub fn collect_except(paths: &[PathBuf], ignore: &dyn Fn(&Path) -> bool) -> Collected {
+    collect_kind(paths, &is_manifest, ignore)
+}
+
+/// Expands and reads `paths` as [`collect`] does, taking from directories the files `wanted`
+/// accepts (`.rego` policies, data files) instead of manifests.
+pub fn collect_files(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Collected {
+    collect_kind(paths, wanted, &|_| false)
+}
+
+fn collect_kind(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool, ignore: &dyn Fn(&Path) -> bool) -> Collected {
     let mut errors = Vec::new();
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            expand_directory(path, &mut inputs, &mut errors);
+            expand_directory(path, wanted, &mut inputs, &mut errors);
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
@@ -71,13 +82,13 @@ pub fn collect_except(paths: &[PathBuf], ignore: &dyn Fn(&Path) -> bool) -> Coll
     Collected { sources, errors, ignored }
 }
 
-fn expand_directory(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<PathError>) {
+fn expand_directory(root: &Path, wanted: &dyn Fn(&Path) -> bool, inputs: &mut Vec<Input>, errors: &mut Vec<PathError>) {
     let walker = WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
         entry.depth() == 0 || !(entry.file_type().is_dir() && entry.file_name().to_string_lossy().starts_with('.'))
     });
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_manifest(entry.path()) => {
+            Ok(entry) if entry.file_type().is_file() && wanted(entry.path()) => {
                 inputs.push(Input::File(entry.into_path()));
             }
             Ok(_) => {}
@@ -89,7 +100,8 @@ fn expand_directory(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<PathE
     }
 }
 
-fn is_manifest(path: &Path) -> bool {
+/// `.yaml`, `.yml` or `.json`: manifests, and data files for policies.
+pub fn is_manifest(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
 }
 

@@ -16,7 +16,7 @@
 //! from the API server as JSON, so it has no source text: findings carry field paths, not lines.
 
 use crate::finding::{Finding, Severity};
-use crate::linter::Worker;
+use crate::linter::{Worker, EVALUATION_FAILURE_RULE as EVALUATION_FAILURE};
 use crate::load::Document;
 use crate::position::{PosNode, Span};
 use serde::{Deserialize, Serialize};
@@ -141,7 +141,7 @@ pub fn admit(worker: &mut Worker, review: AdmissionReview, options: &AdmissionOp
     let response = match object_to_check(&request)? {
         None => allow(&request.uid, Vec::new()),
         Some(object) => {
-            let mut findings = worker.lint_document(&admission_document(object));
+            let mut findings = worker.lint_object(&admission_document(object));
             // Without source positions, field paths give the order: stable and close to the
             // order fields are written in.
             findings.sort_by(|a, b| (&a.path, &a.rule, &a.message).cmp(&(&b.path, &b.rule, &b.message)));
@@ -208,9 +208,6 @@ fn admission_document(value: Value) -> Document {
     }
 }
 
-/// The rule ID core gives evaluation failures.
-const EVALUATION_FAILURE: &str = "plimsoll/evaluation";
-
 fn decide(uid: &str, findings: &[Finding], options: &AdmissionOptions) -> AdmissionResponse {
     if let Some(failure) = findings.iter().find(|f| f.rule == EVALUATION_FAILURE) {
         return internal_error(uid, &failure.message, options.failure_policy);
@@ -271,6 +268,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+    use crate::suppress::Exemption;
     use crate::Linter;
     use serde_json::json;
 
@@ -365,6 +363,25 @@ mod tests {
         assert!(matches!(admit(&mut worker, no_uid, &AdmissionOptions::default()), Err(ReviewError::Invalid(_))));
         let no_object = review("CREATE", Value::Null);
         assert!(matches!(admit(&mut worker, no_object, &AdmissionOptions::default()), Err(ReviewError::Invalid(_))));
+    }
+
+    #[test]
+    fn annotations_and_exemptions_suppress_as_in_files() {
+        let mut annotated = pod(true, "nginx:1");
+        annotated["metadata"]["annotations"] = json!({"plimsoll.io/ignore": "privileged", "plimsoll.io/ignore-reason": "node agent"});
+        let answered = answer(review("CREATE", annotated.clone()), AdmissionOptions::default());
+        assert!(answered.allowed, "{answered:?}");
+
+        let rules = ["security-context/privileged"];
+        let no_inline = Linter::builder().only(rules).inline_ignores(false).build().unwrap();
+        let denied = admit(&mut no_inline.worker(), review("CREATE", annotated), &AdmissionOptions::default()).unwrap();
+        assert!(!denied.response.allowed, "annotations are off: {:?}", denied.response);
+
+        // The request's namespace fills the object's, so a namespace exemption covers it.
+        let exemption = Exemption { rules: rules.iter().map(|r| r.to_string()).collect(), namespaces: vec!["sh*".into()], ..Default::default() };
+        let exempting = Linter::builder().only(rules).exempt(exemption).build().unwrap();
+        let allowed = admit(&mut exempting.worker(), review("CREATE", pod(true, "nginx:1")), &AdmissionOptions::default()).unwrap();
+        assert!(allowed.response.allowed, "{:?}", allowed.response);
     }
 
     #[test]

@@ -30,7 +30,14 @@
 //!     reason: the node agent manages host networking
 //! ignore_paths: [vendor/, "*.generated.yaml"]
 //! inline_ignores: false         # annotations and comments may not suppress findings
+//! kube_version: "1.29"          # removed and deprecated APIs of this release (default 1.33)
+//! policies: [policy/]           # user Rego files or folders (as --policy), relative to the file
+//! data: [policy/data.yaml]      # data documents for them (as --data)
+//! crds: [crds/]                 # CRD schemas (as --crd)
 //! ```
+//!
+//! Paths (`policies`, `data`, `crds`) are relative to the file's directory; reading them is the
+//! frontend's job, as with the matching command-line options, which add to them.
 //!
 //! The JSON schema published with the project (`schemas/plimsoll-config.schema.json`) describes
 //! the same file; [`KEYS`] is the list both follow.
@@ -42,6 +49,7 @@ use crate::linter::LinterBuilder;
 use crate::load::{parse_yaml_document, PositionedValue};
 use crate::position::{PosChildren, PosNode, Span};
 use crate::rules::{self, RuleMeta};
+use crate::schema::KubeVersion;
 use crate::suppress::Exemption;
 use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
@@ -55,7 +63,13 @@ pub const FILE_NAME: &str = ".plimsoll.yaml";
 /// Every key the file may hold, by section (`""` is the top level, `exemptions[]` each item of
 /// the `exemptions` list). The published JSON schema lists the same keys (a test checks it).
 pub const KEYS: &[(&str, &[&str])] = &[
-    ("", &["rules", "fail_on", "pss", "images", "settings", "exemptions", "ignore_paths", "policies", "inline_ignores"]),
+    (
+        "",
+        &[
+            "rules", "fail_on", "pss", "images", "settings", "exemptions", "ignore_paths", "inline_ignores", "kube_version",
+            "policies", "data", "crds",
+        ],
+    ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
     ("pss", &["level", "version"]),
     ("images", &["allowed_registries"]),
@@ -165,9 +179,15 @@ pub struct Config {
     pub exemptions: Vec<ExemptionConfig>,
     /// Gitignore-style patterns, relative to the file's directory.
     pub ignore_paths: Vec<String>,
-    /// Extra policy files or folders (not supported yet: [`Config::apply`] refuses them).
-    pub policies: Vec<Spanned<String>>,
     pub inline_ignores: Option<bool>,
+    /// The Kubernetes release whose removed and deprecated APIs are reported.
+    pub kube_version: Option<KubeVersion>,
+    /// User policy files or folders, relative to the file's directory (read by the frontend).
+    pub policies: Vec<Spanned<String>>,
+    /// Data files for user policies, relative to the file's directory (read by the frontend).
+    pub data: Vec<Spanned<String>>,
+    /// CRD files or schema folders, relative to the file's directory (read by the frontend).
+    pub crds: Vec<Spanned<String>>,
 }
 
 /// One mistake in a configuration file, located.
@@ -297,10 +317,9 @@ impl Config {
         let mut resolver = Resolver { catalog: &catalog, errors: &mut errors };
         let builder = self.apply_rules(builder, &mut resolver);
         let builder = self.apply_settings(builder);
-        let builder = self.apply_exemptions(builder, &mut resolver);
-        for policy in self.policies.iter().take(1) {
-            let message = "policies: user policies are not supported yet; remove this key".to_string();
-            errors.push(policy.span, message, Some("built-in rules are configured under `rules`".into()));
+        let mut builder = self.apply_exemptions(builder, &mut resolver);
+        if let Some(version) = self.kube_version {
+            builder = builder.kube_version(version);
         }
         errors.finish(builder)
     }
@@ -445,8 +464,11 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "settings" => config.settings = read_settings(node, errors),
             "exemptions" => config.exemptions = read_exemptions(node, errors),
             "ignore_paths" => config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect(),
-            "policies" => config.policies = strings(node, "policies", errors),
             "inline_ignores" => config.inline_ignores = boolean(node, "inline_ignores", errors),
+            "kube_version" => config.kube_version = read_kube_version(node, errors),
+            "policies" => config.policies = strings(node, "policies", errors),
+            "data" => config.data = strings(node, "data", errors),
+            "crds" => config.crds = strings(node, "crds", errors),
             _ => {}
         }
     }
@@ -600,6 +622,23 @@ fn read_pss_version(node: Node<'_>, errors: &mut Errors) -> Option<PssVersion> {
         Ok(version) => Some(version),
         Err(error) => {
             errors.push(text.span, format!("pss.version: {error}"), None);
+            None
+        }
+    }
+}
+
+/// `"1.N"`. Unquoted, YAML reads `1.30` as the number 1.3, so a number is refused.
+fn read_kube_version(node: Node<'_>, errors: &mut Errors) -> Option<KubeVersion> {
+    if node.value.is_number() {
+        let message = format!("kube_version must be a string such as \"1.30\", not the number {}", node.value);
+        errors.push(node.pos.span, message, Some("quote the version: `kube_version: \"1.30\"`".into()));
+        return None;
+    }
+    let text = string(node, "kube_version", errors)?;
+    match text.value.parse::<KubeVersion>() {
+        Ok(version) => Some(version),
+        Err(error) => {
+            errors.push(text.span, format!("kube_version: {error}"), None);
             None
         }
     }

@@ -18,7 +18,8 @@
 
 use crate::linter::BuildError;
 use crate::prefilter::FieldFilter;
-use crate::rules::{self, PolicyFileKind, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::user_policy::{LoadedPolicies, PolicyError};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
@@ -56,9 +57,17 @@ enum Engine {
 }
 
 impl Prepared {
-    pub(crate) fn new(selected: &[RuleMeta], config: &serde_json::Map<String, Value>) -> Result<Prepared, BuildError> {
+    pub(crate) fn new(
+        selected: &[RuleMeta],
+        config: &serde_json::Map<String, Value>,
+        user: &LoadedPolicies,
+        user_data: &serde_json::Map<String, Value>,
+    ) -> Result<Prepared, BuildError> {
+        // Rules implemented in Rust have no policy to load.
+        let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
+        let selected = selected.as_slice();
         let policy_error = |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
-        let data = to_rego(&base_data(config));
+        let data = to_rego(&base_data(config, user_data));
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
         crate::functions::register(&mut engine).map_err(|e| policy_error("functions", &e))?;
@@ -67,14 +76,23 @@ impl Prepared {
             let path = format!("policies/{path}");
             engine.add_policy(path.clone(), source.to_string()).map_err(|e| policy_error(&path, &e))?;
         }
+        for module in &user.modules {
+            engine.set_rego_v0(module.rego_v0);
+            let added = engine.add_policy(module.name.clone(), module.text.clone());
+            engine.set_rego_v0(false);
+            added.map_err(|e| PolicyError::from_engine(&module.name, &e.to_string()))?;
+        }
         let run = "plimsoll/run.rego";
         engine.add_policy(run.into(), aggregate_module(selected)).map_err(|e| policy_error(run, &e))?;
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
-        engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| policy_error("policies", &e))?;
+        engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| evaluation_error(user, &e.to_string()))?;
         let (program, fallback_reason) = match compile(&mut engine) {
             Ok(program) => (Some(program), None),
-            Err(reason) => (None, Some(reason)),
+            Err(reason) => {
+                unknown_user_function(user, &reason)?;
+                (None, Some(reason))
+            }
         };
         Ok(Prepared { engine, program, fallback_reason, data, filter: Arc::new(FieldFilter::new(selected)) })
     }
@@ -135,6 +153,31 @@ impl Evaluator {
     }
 }
 
+/// An error evaluating the policies once at build time: located in the user's policy when it
+/// names one of their files, else an error of the built-in policies.
+fn evaluation_error(user: &LoadedPolicies, message: &str) -> BuildError {
+    let located = PolicyError::from_engine("policies", message);
+    if user.modules.iter().any(|m| m.name == located.file) {
+        BuildError::UserPolicy(located)
+    } else {
+        BuildError::Policy { path: "policies".into(), message: message.to_string() }
+    }
+}
+
+/// Calling a function that does not exist is an error in the policy. The interpreter notices only
+/// when a call is reached (a rule whose first condition fails never gets there), but compiling
+/// resolves every call of every rule the findings depend on: its "Unknown function" is reliable.
+/// Plimsoll's own functions are extensions the compiler cannot call; they are not unknown.
+fn unknown_user_function(user: &LoadedPolicies, reason: &str) -> Result<(), PolicyError> {
+    let Some((_, rest)) = reason.split_once("Unknown function: '") else { return Ok(()) };
+    let name = rest.split('\'').next().unwrap_or_default();
+    let located = PolicyError::from_engine("policies", reason);
+    if name.starts_with("plimsoll.") || !user.modules.iter().any(|m| m.name == located.file) {
+        return Ok(());
+    }
+    Err(PolicyError { message: format!("unknown function `{name}`"), ..located })
+}
+
 /// The shared data with `plimsoll.facts` set (copy on write: only the two outer maps are copied).
 fn with_facts(data: &RegoValue, facts: RegoValue) -> RegoValue {
     let mut data = data.clone();
@@ -151,13 +194,17 @@ fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
     Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).map_err(|e| e.to_string())
 }
 
-/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]) and the rule settings
-/// in `data.plimsoll.config`.
-fn base_data(config: &serde_json::Map<String, Value>) -> Value {
-    serde_json::json!({"plimsoll": {
+/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]), the rule settings
+/// in `data.plimsoll.config`, and at the top level the user's data documents (which may not set
+/// `plimsoll`: see [`crate::user_policy::UserPolicies::add_data`]).
+pub(crate) fn base_data(config: &serde_json::Map<String, Value>, user_data: &serde_json::Map<String, Value>) -> Value {
+    let mut data = user_data.clone();
+    let plimsoll = serde_json::json!({
         "kinds": {"pod_spec_paths": crate::kinds::pod_spec_paths_json()},
         "config": Value::Object(config.clone()),
-    }})
+    });
+    data.insert("plimsoll".into(), plimsoll);
+    Value::Object(data)
 }
 
 /// The library modules and the selected rules' modules.
@@ -178,10 +225,12 @@ fn aggregate_module(selected: &[RuleMeta]) -> String {
             true => String::new(),
             false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
         };
-        module.push_str(&format!(
-            "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}\tsome v in data.{}.violation\n}}\n",
-            rule.id, rule.package
-        ));
+        for set in &rule.violation_sets {
+            module.push_str(&format!(
+                "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}\tsome v in data.{set}\n}}\n",
+                rule.id
+            ));
+        }
     }
     if selected.is_empty() {
         module.push_str("\nfindings := set()\n");
@@ -232,7 +281,7 @@ mod tests {
     #[test]
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
-        let prepared = Prepared::new(&catalog, &serde_json::Map::new());
+        let prepared = Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new());
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -261,7 +310,7 @@ mod tests {
     fn skipping_rules_by_required_fields_changes_no_result() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
-        let prepared = Prepared::new(&catalog, &serde_json::Map::new());
+        let prepared = Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new());
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         let mut filtered = prepared.evaluator();
@@ -286,7 +335,7 @@ mod tests {
     fn derived_by_rego(input: &RegoValue, rule: &str) -> RegoValue {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
-        let data = base_data(&serde_json::Map::new());
+        let data = base_data(&serde_json::Map::new(), &serde_json::Map::new());
         let library = BUILTIN_POLICY_FILES.iter().filter(|(path, _)| rules::policy_file_kind(path) == PolicyFileKind::Library);
         let loaded = engine.add_data(to_rego(&data)).map_err(|e| e.to_string()).and_then(|_| {
             library.map(|(path, source)| engine.add_policy(path.to_string(), source.to_string()).map(|_| ())).collect::<Result<(), _>>().map_err(|e| e.to_string())
@@ -337,7 +386,7 @@ mod tests {
         let mut config = serde_json::Map::new();
         let images = serde_json::json!({"allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"]});
         config.insert("images".into(), images);
-        let prepared = Prepared::new(&catalog, &config);
+        let prepared = Prepared::new(&catalog, &config, &LoadedPolicies::default(), &serde_json::Map::new());
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");

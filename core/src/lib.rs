@@ -7,6 +7,10 @@
 //!    each object with regorus, and maps each violation's field path back to `line:column`.
 //!    The `security-context` rules check the Pod Security Standards level and version chosen
 //!    with [`pss`].
+//!    [`schema`] checks each object against its Kubernetes or CRD schema and the API deprecation
+//!    schedule, and kustomizations for deprecated fields (rules implemented in Rust).
+//!    Users' own conftest-style Rego runs in the same pass ([`user_policy`]); [`rego_test`] runs
+//!    Rego unit tests (`test_*` rules) of built-in and user policies.
 //! 3. [`finding`] holds the resulting plain data and the normative JSON report.
 //! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
 //!
@@ -25,6 +29,7 @@ pub mod admission;
 mod evaluate;
 pub mod finding;
 pub mod functions;
+pub mod gatekeeper;
 pub mod image;
 pub mod kinds;
 pub mod linter;
@@ -33,7 +38,10 @@ pub mod position;
 mod prefilter;
 pub mod pss;
 pub mod quantity;
+pub mod rego_test;
 pub mod rules;
+pub mod user_policy;
+pub mod schema;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;
@@ -47,3 +55,4 @@ pub use load::{load, Document, LoadedFile, ObjectRef};
 pub use position::{Path, Pos, Span};
 pub use pss::{PssLevel, PssSettings, PssVersion};
 pub use rules::RuleMeta;
+pub use schema::{KubeVersion, SchemaSet};

@@ -6,14 +6,24 @@
 //! [`Linter::worker`] clones that prepared engine (cheap: compiled policies are shared); a
 //! [`Worker`] lints sources one after another: load → evaluate each object once → locate each
 //! violation's path → findings. [`Linter::lint_sources`] runs workers over many sources, in
-//! parallel with the `parallel` feature.
+//! parallel with the `parallel` feature. Rules implemented in Rust ([`crate::schema`]: schema
+//! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
+//! CustomResourceDefinitions among the sources extend the schemas for that run.
+//!
+//! With Gatekeeper policies ([`LinterBuilder::gatekeeper`]), every source is loaded first, the
+//! objects of all of them make up `data.inventory`, and then each object is linted as above plus
+//! reviewed by every matching Constraint ([`crate::gatekeeper`]); both kinds of finding land in
+//! the same report.
 
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
-use crate::rules::{self, RuleError, RuleMeta, RuleScope};
+use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
+use crate::schema::{KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::evaluate::{to_rego, Evaluator, Prepared};
+use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
+use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,7 +47,17 @@ pub enum BuildError {
     #[error("setting {key}: {message}")]
     #[diagnostic(code(plimsoll::setting))]
     Setting { key: String, message: String },
+    /// A user policy or data file is broken (see [`crate::user_policy`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UserPolicy(#[from] PolicyError),
+    #[error("schema source {0}")]
+    #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
+    Schema(#[from] SchemaSourceError),
 }
+
+/// The rule ID of the finding reported when an object cannot be evaluated.
+pub const EVALUATION_FAILURE_RULE: &str = "plimsoll/evaluation";
 
 /// A source to lint: its name (as reports show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +75,14 @@ pub struct LinterBuilder {
     severities: Vec<(String, Severity)>,
     config: serde_json::Map<String, Value>,
     suppression: SuppressionSettings,
+    user: UserPolicies,
+    /// Data documents for user policies, merged when the linter is built.
+    user_data: Vec<(String, Value)>,
+    without_builtin_rules: bool,
+    kube_version: KubeVersion,
+    crd_sources: Vec<Source>,
+    json_schemas: Vec<Source>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl LinterBuilder {
@@ -122,12 +150,86 @@ impl LinterBuilder {
         self
     }
 
+    /// Adds Gatekeeper ConstraintTemplates and Constraints, evaluated with the built-in rules.
+    /// Their findings carry the rule ID `<Kind>/<constraint name>`.
+    pub fn gatekeeper(mut self, policies: PolicySet) -> Self {
+        self.gatekeeper = Some(Arc::new(policies));
+        self
+    }
+
+    /// Adds a user Rego module in the conftest style (`deny`, `violation`, `warn` rules; see
+    /// [`crate::user_policy`]). `name` is how errors and locations name it.
+    pub fn policy(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.user.modules.push(PolicyModule { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a data document for user policies: its keys are merged into `data` at the top level.
+    pub fn policy_data(mut self, name: impl Into<String>, document: Value) -> Self {
+        self.user_data.push((name.into(), document));
+        self
+    }
+
+    /// The packages whose conftest rules run (default: `main`).
+    pub fn namespaces<I: IntoIterator<Item = S>, S: Into<String>>(mut self, packages: I) -> Self {
+        self.user.namespaces = Namespaces::Only(packages.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Runs the conftest rules of every package of the user's modules.
+    pub fn all_namespaces(mut self) -> Self {
+        self.user.namespaces = Namespaces::All;
+        self
+    }
+
+    /// Whether the built-in rules are in the catalog at all (default: yes).
+    pub fn builtin_rules(mut self, on: bool) -> Self {
+        self.without_builtin_rules = !on;
+        self
+    }
+
+    /// The Kubernetes release manifests target (default 1.33): which API versions are deprecated
+    /// or no longer served.
+    pub fn kube_version(mut self, version: KubeVersion) -> Self {
+        self.kube_version = version;
+        self
+    }
+
+    /// Adds the schemas of the CustomResourceDefinitions in a YAML or JSON text (every served
+    /// version). The text must hold at least one CRD.
+    pub fn crds(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.crd_sources.push(Source { name: name.into(), text: text.into() });
+        self
+    }
+
+    /// Adds a JSON schema for one kind; `path` names it as in
+    /// [`crate::schema::SchemaSet::add_json_schema`].
+    pub fn json_schema(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
+        self.json_schemas.push(Source { name: path.into(), text: text.into() });
+        self
+    }
+
     pub fn build(self) -> Result<Linter, BuildError> {
-        let catalog = rules::builtin_rules()?;
+        let mut user = self.user.clone();
+        for (name, document) in &self.user_data {
+            user.add_data(name, document.clone())?;
+        }
+        let builtin = rules::builtin_rules()?;
+        let reserved: Vec<&str> = builtin.iter().map(|r| r.id.as_str()).collect();
+        let loaded = user.load(&reserved)?;
+        let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared = Prepared::new(&selected, &config)?;
-        let pod_specs_only = selected.iter().all(|rule| rule.scope == RuleScope::PodSpec);
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data)?;
+        let schema = SchemaChecker::for_rules(
+            selected.iter().map(|rule| rule.id.as_str()),
+            self.kube_version,
+            self.crd_sources.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+            self.json_schemas.iter().map(|s| (s.name.as_str(), s.text.as_str())),
+        )?;
+        // Rules implemented in Rust run on every object without the Rego evaluation.
+        let pod_specs_only =
+            selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -142,7 +244,17 @@ impl LinterBuilder {
             catalog: Arc::new(catalog),
             pod_specs_only,
             suppression: Arc::new(self.suppression),
+            schema: schema.map(Arc::new),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
         })
+    }
+
+    /// The built-in rules (unless turned off) and the user's, sorted by ID.
+    fn catalog(&self, builtin: Vec<RuleMeta>, user_rules: &[RuleMeta]) -> Vec<RuleMeta> {
+        let mut catalog = if self.without_builtin_rules { Vec::new() } else { builtin };
+        catalog.extend(user_rules.iter().cloned());
+        catalog.sort_by(|a, b| a.id.cmp(&b.id));
+        catalog
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
@@ -230,6 +342,9 @@ pub struct Linter {
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    /// Present when a rule implemented in Rust is enabled.
+    schema: Option<Arc<SchemaChecker>>,
+    gatekeeper: Option<Arc<PolicySet>>,
 }
 
 impl Linter {
@@ -237,7 +352,8 @@ impl Linter {
         LinterBuilder::default()
     }
 
-    /// Every built-in rule, enabled or not.
+    /// Every rule the linter knows, enabled or not: the built-in rules (unless turned off) and
+    /// the user policies' conftest rules.
     pub fn catalog(&self) -> &[RuleMeta] {
         &self.catalog
     }
@@ -259,30 +375,54 @@ impl Linter {
         self.prepared.fallback_reason()
     }
 
-    /// A worker with its own copy of the prepared engine.
+    /// A worker with its own copy of the prepared engine. Gatekeeper constraints, if any, see
+    /// the objects of the source being linted as their inventory.
     pub fn worker(&self) -> Worker {
         Worker {
             evaluator: self.prepared.evaluator(),
             rules: self.rules.clone(),
             pod_specs_only: self.pod_specs_only,
             suppression: self.suppression.clone(),
+            schema: self.schema.clone(),
+            gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
         }
+    }
+
+    /// A worker whose Gatekeeper constraints see a whole run's objects.
+    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>) -> Worker {
+        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker() }
+    }
+
+    /// Number of Gatekeeper templates and constraints evaluated.
+    pub fn gatekeeper_counts(&self) -> (usize, usize) {
+        self.gatekeeper.as_ref().map_or((0, 0), |policies| policies.counts())
     }
 
     /// Lints one source on this thread.
     pub fn lint_source(&self, name: &str, text: &str) -> FileReport {
-        self.worker().lint(name, text)
+        self.with_crds_in([(name, text)]).worker().lint(name, text)
     }
 
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
-        Report::from_files(self.lint_each(sources))
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each(sources))
+    }
+
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
+    /// sources (read first, so that objects anywhere in the run are checked against them).
+    fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
+        match self.schema.as_ref().and_then(|checker| checker.with_crds_in(sources)) {
+            Some(extended) => std::borrow::Cow::Owned(Linter { schema: Some(Arc::new(extended)), ..self.clone() }),
+            None => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// Like [`Linter::lint_sources`], calling `done` after each source (from any worker thread),
     /// for progress display.
     pub fn lint_sources_with_progress(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Report {
-        Report::from_files(self.lint_each_with(sources, done))
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each_with(sources, done))
     }
 
     fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
@@ -292,6 +432,16 @@ impl Linter {
     #[cfg(feature = "parallel")]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
+                let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                done();
+                report
+            };
+            return sources.par_iter().zip(loaded).map_init(|| self.worker_for_run(&run), lint).collect();
+        }
         let lint = |worker: &mut Worker, s: &Source| {
             let report = worker.lint(&s.name, &s.text);
             done();
@@ -302,6 +452,20 @@ impl Linter {
 
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+        if let Some(policies) = &self.gatekeeper {
+            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
+            let mut worker = self.worker_for_run(&run);
+            return sources
+                .iter()
+                .zip(loaded)
+                .map(|(s, l)| {
+                    let report = worker.lint_with_text(&s.name, Some(&s.text), l);
+                    done();
+                    report
+                })
+                .collect();
+        }
         let mut worker = self.worker();
         let lint = |s: &Source| {
             let report = worker.lint(&s.name, &s.text);
@@ -312,12 +476,27 @@ impl Linter {
     }
 }
 
+/// The inventory of every object of a run.
+fn inventory_of(loaded: &[LoadedFile]) -> Inventory {
+    Inventory::from_objects(loaded.iter().flat_map(|l| l.documents.iter().map(|d| &d.value)))
+}
+
 /// Lints sources one at a time with its own engine.
 pub struct Worker {
     evaluator: Evaluator,
     rules: Arc<HashMap<String, ActiveRule>>,
     pod_specs_only: bool,
     suppression: Arc<SuppressionSettings>,
+    schema: Option<Arc<SchemaChecker>>,
+    gatekeeper: Option<GatekeeperState>,
+}
+
+/// Where a worker's Gatekeeper constraints get their inventory.
+enum GatekeeperState {
+    /// From the source (or object) being linted: prepared per call.
+    PerSource(Arc<PolicySet>),
+    /// From a whole run, prepared once.
+    Run(Arc<gatekeeper::Run>),
 }
 
 impl Worker {
@@ -340,8 +519,13 @@ impl Worker {
         let problems: Vec<Finding> = loaded.problems.iter().map(|p| self.problem_finding(&file, p)).collect();
         let (mut findings, mut suppressed) = suppressor.partition(problems, None);
         let mut objects = Vec::with_capacity(loaded.documents.len());
+        let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
         for document in &loaded.documents {
-            let (kept, hidden) = suppressor.partition(self.lint_document(document), Some(document));
+            let mut document_findings = self.lint_builtin(document);
+            if let Some(run) = &run {
+                document_findings.extend(gatekeeper::findings(run, document));
+            }
+            let (kept, hidden) = suppressor.partition(document_findings, Some(document));
             findings.extend(kept);
             suppressed.extend(hidden);
             objects.push(LintedObject {
@@ -350,6 +534,13 @@ impl Worker {
                 document: document.index,
                 pod_spec: crate::kinds::carries_pod_spec(&document.value),
             });
+        }
+        if let (Some(checker), Some(text)) = (&self.schema, text) {
+            let rules = &self.rules;
+            let kustomization = checker.kustomization_file_findings(&file, text, |id| Some(rules.get(id)?.severity));
+            let (kept, hidden) = suppressor.partition(kustomization, None);
+            findings.extend(kept);
+            suppressed.extend(hidden);
         }
         let mut report = FileReport { file, findings, documents: loaded.document_count, suppressed, objects };
         report.sort();
@@ -370,18 +561,56 @@ impl Worker {
         }
     }
 
-    /// Evaluates every enabled rule against one object and locates the violations.
+    /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
+    /// `objects`.
+    fn gatekeeper_run<'a>(&self, objects: impl Iterator<Item = &'a Value>) -> Option<Arc<gatekeeper::Run>> {
+        match self.gatekeeper.as_ref()? {
+            GatekeeperState::Run(run) => Some(run.clone()),
+            GatekeeperState::PerSource(policies) => Some(Arc::new(policies.prepare(&Inventory::from_objects(objects)))),
+        }
+    }
+
+    /// Lints one object that comes without source text (an admission request's object):
+    /// configuration exemptions and `plimsoll.io/ignore` annotations apply as they do to files.
+    /// Evaluation failures are never suppressed, so that a failure policy still sees them.
+    pub fn lint_object(&mut self, document: &Document) -> Vec<Finding> {
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, None);
+        let (failures, findings): (Vec<Finding>, Vec<Finding>) =
+            self.lint_document(document).into_iter().partition(|f| f.rule == EVALUATION_FAILURE_RULE);
+        let (mut kept, _) = suppressor.partition(findings, Some(document));
+        kept.extend(failures);
+        kept
+    }
+
+    /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
+    /// and locates the violations.
     pub fn lint_document(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = self.lint_builtin(document);
+        if let Some(run) = self.gatekeeper_run(std::iter::once(&document.value)) {
+            findings.extend(gatekeeper::findings(&run, document));
+        }
+        findings
+    }
+
+    /// Evaluates every enabled built-in rule (Rego and Rust) against one object.
+    fn lint_builtin(&mut self, document: &Document) -> Vec<Finding> {
+        let mut findings = match &self.schema {
+            Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
+            None => Vec::new(),
+        };
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
-            return Vec::new();
+            return findings;
         }
         let input = to_rego(&document.value);
         let facts = crate::functions::facts(&document.value, &input);
         let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
-            Err(error) => return vec![self.evaluation_failure(document, &error)],
+            Err(error) => {
+                findings.push(self.evaluation_failure(document, &error));
+                return findings;
+            }
         };
-        let mut findings = Vec::new();
         if let Ok(set) = results.as_set() {
             for result in set.iter() {
                 if let Some(finding) = self.violation_finding(document, result) {
@@ -397,15 +626,16 @@ impl Worker {
         let rule = self.rules.get(&rule_id)?;
         let violation = &result["violation"];
         let (message, path) = read_violation(violation);
-        let path = path.unwrap_or_default();
-        let located = document.locate(&path);
+        // A violation without a path is about the whole object: shown at its metadata.
+        let at = path.clone().unwrap_or_else(|| Path::parse("metadata").unwrap_or_default());
+        let located = document.locate(&at);
         Some(Finding {
             rule: rule_id,
             severity: rule.severity,
             message,
             file: document.file.clone(),
             span: located.span,
-            path: Some(path),
+            path,
             object: Some(document.object_ref()),
             template: document.template.clone(),
             document: document.index,
@@ -414,7 +644,7 @@ impl Worker {
 
     fn evaluation_failure(&self, document: &Document, error: &str) -> Finding {
         Finding {
-            rule: "plimsoll/evaluation".into(),
+            rule: EVALUATION_FAILURE_RULE.into(),
             severity: Severity::Error,
             message: format!("policy evaluation failed: {error}"),
             file: document.file.clone(),

@@ -3,7 +3,8 @@
 //!
 //! `policies/<category>/<name>.rego` is rule `<category>/<name>`; `policies/lib/` holds shared
 //! modules and `*_test.rego` files hold Rego unit tests. [`builtin_rules`] parses every rule file's
-//! metadata once; the linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
+//! metadata once and adds the rules implemented in Rust (their metadata is a table in
+//! [`crate::schema`]); the linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
 
 use crate::finding::Severity;
 use crate::load::parse_yaml_value;
@@ -48,9 +49,15 @@ pub struct RuleMeta {
     /// the rule for objects without any of them (see [`crate::evaluate`]).
     #[serde(skip)]
     pub requires_fields: Vec<String>,
+    /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
+    pub engine: RuleEngine,
     /// The Rego package that holds the rule's `violation` set.
     #[serde(skip)]
     pub package: String,
+    /// The sets (Rego references without `data.`) whose members are the rule's violations:
+    /// `<package>.violation` for a built-in rule, `main.deny` and the like for a user policy.
+    #[serde(skip)]
+    pub violation_sets: Vec<String>,
 }
 
 /// The objects a rule applies to (`custom.scope` in its metadata).
@@ -61,6 +68,16 @@ pub enum RuleScope {
     AllObjects,
     /// Only objects that carry a pod spec (see [`crate::kinds`]).
     PodSpec,
+}
+
+/// How a rule is implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleEngine {
+    /// A Rego policy under `policies/`, evaluated by regorus.
+    Rego,
+    /// Rust code in core ([`crate::schema`]); its metadata is a table there.
+    Native,
 }
 
 /// A built-in policy file that is not well formed.
@@ -98,13 +115,14 @@ pub fn rule_id_for_path(path: &str) -> Option<String> {
     (!name.contains('/')).then(|| format!("{category}/{name}"))
 }
 
-/// Metadata of every built-in rule, sorted by ID.
+/// Metadata of every built-in rule (Rego policies and the rules implemented in Rust), sorted by ID.
 pub fn builtin_rules() -> Result<Vec<RuleMeta>, RuleError> {
     let mut rules = BUILTIN_POLICY_FILES
         .iter()
         .filter(|(path, _)| policy_file_kind(path) == PolicyFileKind::Rule)
         .map(|(path, source)| parse_rule_file(path, source))
         .collect::<Result<Vec<_>, _>>()?;
+    rules.extend(crate::schema::catalog::native_rules());
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(rules)
 }
@@ -175,6 +193,8 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),
+        violation_sets: vec![format!("{package}.violation")],
+        engine: RuleEngine::Rego,
         package,
     })
 }

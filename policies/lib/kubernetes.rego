@@ -19,10 +19,13 @@ api_group := "" if {
 pod_spec_path := data.plimsoll.kinds.pod_spec_paths[api_group][input.kind]
 
 # {"path": [...], "spec": {...}} for objects that carry a pod spec. Core finds it beforehand
-# (data.plimsoll.facts.pod_spec, the same value); the derivation below serves without facts.
-pod_spec := from_core if {
-	from_core := data.plimsoll.facts.pod_spec
-} else := {"path": pod_spec_path, "spec": spec} if {
+# (data.plimsoll.facts.pod_spec, the same value); the derivation below serves without it. (Two
+# exclusive definitions rather than `else`: through `else`, regorus 0.14.1's compiled program
+# returned no containers where the interpreter returned them.)
+pod_spec := data.plimsoll.facts.pod_spec
+
+pod_spec := {"path": pod_spec_path, "spec": spec} if {
+	not data.plimsoll.facts.pod_spec
 	spec := object.get(input, pod_spec_path, null)
 	is_object(spec)
 }
@@ -40,9 +43,9 @@ container_fields := ["initContainers", "containers", "ephemeralContainers"]
 # many times per object, and walking a set of large entries compares them. Core lists the same
 # entries beforehand (data.plimsoll.facts.containers; its tests check the two agree), which
 # spares every object this derivation; the derivation serves when no facts are given.
-containers := from_core if {
-	from_core := data.plimsoll.facts.containers
-} else := [entry |
+containers := data.plimsoll.facts.containers
+
+containers := [entry |
 	some field in container_fields
 	some i, container in pod_spec.spec[field]
 	is_object(container)
@@ -52,7 +55,7 @@ containers := from_core if {
 		"field": field,
 		"name": display_name(object.get(container, "name", sprintf("#%d", [i]))),
 	}
-]
+] if not data.plimsoll.facts.containers
 
 # A container's name as text: a name that YAML 1.1 reads as another type (`name: y` is a boolean,
 # `name: 123` a number) must not make `describe`'s %q fail the whole object's evaluation.

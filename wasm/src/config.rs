@@ -2,16 +2,18 @@
 //! core's [`LinterBuilder`].
 //!
 //! Every key is optional and unknown keys are errors (a misspelt `disabel` must not silently
-//! lint with the defaults). Rule selection mirrors the CLI flags (`only`, `enable`, `disable`),
-//! `severity` overrides rule severities, `failOn` is the CLI's `--fail-on` (it sets the report's
-//! `failed` flag and which findings deny an admission request), `pss` chooses the Pod Security
-//! Standards level and policy version, `settings` passes other rule settings through to policies
-//! as `data.plimsoll.config.<key>`, and `failurePolicy` says how `admit()` answers when evaluation
-//! fails. The names follow the CLI's flags and the configuration file's keys (`pss: {level,
-//! version}`, `settings`), in JavaScript's camelCase.
+//! lint with the defaults). `configFile` takes the text of a `.plimsoll.yaml`, read by core
+//! exactly as the CLI reads it (rules, severities, settings, exemptions, `fail_on`); the other
+//! keys then apply on top, as the CLI's flags do: rule selection (`only`, `enable`, `disable`),
+//! `severity` overrides, `failOn` (the report's `failed` flag, and which findings deny an
+//! admission request), `pss` (Pod Security Standards level and version), `allowedRegistries`
+//! (the CLI's `--allowed-registry`), `kubeVersion` and `crds` (the CLI's `--kube-version` and
+//! `--crd`), `settings` (rule settings handed to policies as `data.plimsoll.config.<key>`), and
+//! `failurePolicy`, how `admit()` answers when evaluation fails. Names follow the CLI's flags in
+//! JavaScript's camelCase.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
-use plimsoll_core::{LinterBuilder, Severity};
+use plimsoll_core::{KubeVersion, LinterBuilder, PssLevel, PssVersion, Severity};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -20,6 +22,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Config {
+    /// The text of a `.plimsoll.yaml`, applied before every other key.
+    pub config_file: Option<String>,
     /// Run only these rules (IDs or unambiguous short names).
     pub only: Option<Vec<String>>,
     /// Turn on rules that are off by default.
@@ -31,10 +35,18 @@ pub struct Config {
     /// Report a rule's findings at another severity.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
-    #[serde(default)]
-    pub fail_on: FailOn,
+    /// Absent: the configuration file's `fail_on`, else `error`.
+    pub fail_on: Option<FailOn>,
     /// The Pod Security Standards level and version the `security-context` rules check.
     pub pss: Option<PssConfig>,
+    /// Registries or repository prefixes images may come from (turns on images/registry).
+    pub allowed_registries: Option<Vec<String>>,
+    /// The Kubernetes release (`1.N`) whose served and deprecated APIs apply.
+    pub kube_version: Option<String>,
+    /// Texts of CustomResourceDefinition manifests whose schemas custom resources are checked
+    /// against.
+    #[serde(default)]
+    pub crds: Vec<String>,
     /// Rule settings, handed to policies unchanged.
     #[serde(default)]
     pub settings: Map<String, Value>,
@@ -42,58 +54,14 @@ pub struct Config {
     pub failure_policy: FailurePolicy,
 }
 
-/// `pss: {level, version}`; both optional (restricted, latest).
+/// `pss: {level, version}`; both optional (restricted, latest), parsed by core as the CLI's
+/// `--pss-level` and `--pss-version` are.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PssConfig {
-    pub level: Option<PssLevel>,
+    pub level: Option<String>,
     /// `latest` or `v1.0` … `v1.37` (rules.md, "security-context").
     pub version: Option<String>,
-}
-
-/// A Pod Security Standards level (`privileged` checks nothing, so a linter has no use for it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PssLevel {
-    Baseline,
-    Restricted,
-}
-
-/// The newest Pod Security Standards policy version the rules implement (rules.md).
-const PSS_NEWEST_MINOR: u64 = 37;
-
-impl PssConfig {
-    /// The rule setting `pss` as the security-context policies read it:
-    /// `{"level": "baseline", "version": {"major": 1, "minor": 30}}`. `latest` leaves the version
-    /// out, and the rules then check the newest they implement.
-    ///
-    /// Core's own Pod Security settings (`LinterBuilder::pss_level`/`pss_version`, on their way
-    /// from the PSS work) write this same value; once they are in, this should call them instead.
-    pub fn to_setting(&self) -> Result<Value, String> {
-        let level = match self.level.unwrap_or(PssLevel::Restricted) {
-            PssLevel::Baseline => "baseline",
-            PssLevel::Restricted => "restricted",
-        };
-        let mut setting = serde_json::json!({ "level": level });
-        if let Some(minor) = self.version.as_deref().map(parse_pss_version).transpose()?.flatten() {
-            setting["version"] = serde_json::json!({"major": 1, "minor": minor});
-        }
-        Ok(setting)
-    }
-}
-
-/// `latest` → `None`; `v1.<minor>` (no leading zeros) → the minor version.
-fn parse_pss_version(text: &str) -> Result<Option<u64>, String> {
-    if text == "latest" {
-        return Ok(None);
-    }
-    let error = || format!("unknown Pod Security Standards version {text:?} (expected v1.0 … v1.{PSS_NEWEST_MINOR} or latest)");
-    let minor = text.strip_prefix("v1.").ok_or_else(error)?;
-    let canonical = !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) && (minor == "0" || !minor.starts_with('0'));
-    match minor.parse::<u64>() {
-        Ok(minor) if canonical && minor <= PSS_NEWEST_MINOR => Ok(Some(minor)),
-        _ => Err(error()),
-    }
 }
 
 /// The lowest severity that fails a lint (and denies an admission request): core's own setting.
@@ -109,9 +77,35 @@ impl Config {
         serde_json::from_value(value)
     }
 
-    /// The core builder this configuration describes; an error names a setting that is invalid.
-    pub fn builder(&self) -> Result<LinterBuilder, String> {
+    /// The core builder this configuration describes, and the configuration file's `fail_on`;
+    /// an error names the setting that is invalid.
+    pub fn builder(&self) -> Result<(LinterBuilder, Option<FailOn>), String> {
         let mut builder = plimsoll_core::Linter::builder();
+        let mut file_fail_on = None;
+        if let Some(text) = &self.config_file {
+            let file = plimsoll_core::config::Config::parse(".plimsoll.yaml", text).map_err(|e| e.to_string())?;
+            builder = file.apply(builder).map_err(|e| e.to_string())?;
+            file_fail_on = file.fail_on();
+        }
+        builder = self.apply_rule_selection(builder);
+        for (key, value) in &self.settings {
+            builder = builder.config(key, value.clone());
+        }
+        builder = self.apply_pss(builder)?;
+        if let Some(registries) = &self.allowed_registries {
+            builder = builder.allowed_registries(registries.iter().cloned());
+        }
+        if let Some(version) = &self.kube_version {
+            let version: KubeVersion = version.parse().map_err(|e| format!("kubeVersion: {e}"))?;
+            builder = builder.kube_version(version);
+        }
+        for (index, text) in self.crds.iter().enumerate() {
+            builder = builder.crds(format!("crds[{index}]"), text.clone());
+        }
+        Ok((builder, file_fail_on))
+    }
+
+    fn apply_rule_selection(&self, mut builder: LinterBuilder) -> LinterBuilder {
         if let Some(only) = &self.only {
             builder = builder.only(only.iter().cloned());
         }
@@ -124,18 +118,31 @@ impl Config {
         for (rule, severity) in &self.severity {
             builder = builder.severity(rule, *severity);
         }
-        for (key, value) in &self.settings {
-            builder = builder.config(key, value.clone());
+        builder
+    }
+
+    fn apply_pss(&self, mut builder: LinterBuilder) -> Result<LinterBuilder, String> {
+        let Some(pss) = &self.pss else { return Ok(builder) };
+        if let Some(level) = &pss.level {
+            let level: PssLevel = level.parse().map_err(|e| format!("pss.level: {e}"))?;
+            builder = builder.pss_level(level);
         }
-        if let Some(pss) = &self.pss {
-            builder = builder.config("pss", pss.to_setting()?);
+        if let Some(version) = &pss.version {
+            let version: PssVersion = version.parse().map_err(|e| format!("pss.version: {e}"))?;
+            builder = builder.pss_version(version);
         }
         Ok(builder)
     }
 
-    /// How `admit()` decides.
-    pub fn admission(&self) -> AdmissionOptions {
-        AdmissionOptions { deny_at: self.fail_on.threshold(), failure_policy: self.failure_policy }
+    /// How `admit()` decides, given the configuration file's `fail_on` (the object's `failOn`
+    /// wins).
+    pub fn admission(&self, file_fail_on: Option<FailOn>) -> AdmissionOptions {
+        AdmissionOptions { deny_at: self.fail_on(file_fail_on).threshold(), failure_policy: self.failure_policy }
+    }
+
+    /// The effective `failOn`.
+    pub fn fail_on(&self, file_fail_on: Option<FailOn>) -> FailOn {
+        self.fail_on.or(file_fail_on).unwrap_or_default()
     }
 }
 
@@ -154,13 +161,19 @@ mod tests {
     fn every_key_maps_onto_the_builder() {
         let config = parse(json!({
             "only": ["privileged", "latest-tag"], "disable": ["latest-tag"], "enable": [],
-            "severity": {"privileged": "warning"}, "failOn": "warning",
-            "pss": {"level": "baseline", "version": "v1.30"}, "settings": {"images": {}}, "failurePolicy": "Ignore"
+            "severity": {"privileged": "warning"}, "failOn": "warning", "kubeVersion": "1.29",
+            "pss": {"level": "baseline", "version": "v1.30"}, "settings": {"images": {}}, "failurePolicy": "Ignore",
+            "allowedRegistries": ["ghcr.io/acme"], "crds": []
         }))
         .unwrap();
-        let linter = config.builder().unwrap().build().unwrap();
+        let (builder, file_fail_on) = config.builder().unwrap();
+        assert_eq!(file_fail_on, None);
+        let linter = builder.build().unwrap();
         assert_eq!(linter.enabled_rules(), ["security-context/privileged"]);
-        assert_eq!(config.admission(), AdmissionOptions { deny_at: Some(Severity::Warning), failure_policy: FailurePolicy::Ignore });
+        assert_eq!(
+            config.admission(file_fail_on),
+            AdmissionOptions { deny_at: Some(Severity::Warning), failure_policy: FailurePolicy::Ignore }
+        );
     }
 
     #[test]
@@ -169,25 +182,44 @@ mod tests {
         assert!(parse(json!({"failOn": "sometimes"})).is_err());
         assert!(parse(json!({"failurePolicy": "fail"})).is_err());
         assert!(parse(json!({"severity": {"privileged": "fatal"}})).is_err());
+        assert!(parse(json!({"pss": {"levle": "baseline"}})).is_err());
     }
 
     #[test]
-    fn pss_settings_take_the_form_policies_read() {
-        let setting = |value: Value| parse(json!({"pss": value})).unwrap().pss.unwrap_or_default().to_setting();
-        assert_eq!(setting(json!({"level": "baseline", "version": "v1.30"})), Ok(json!({"level": "baseline", "version": {"major": 1, "minor": 30}})));
-        assert_eq!(setting(json!({"version": "v1.0"})), Ok(json!({"level": "restricted", "version": {"major": 1, "minor": 0}})));
-        assert_eq!(setting(json!({"level": "restricted", "version": "latest"})), Ok(json!({"level": "restricted"})));
-        for bad in ["v1.38", "1.25", "v2.0", "v1.", "v1.025", "v1.2.3", "Latest"] {
-            assert!(setting(json!({"version": bad})).is_err(), "{bad}");
+    fn pss_values_are_checked_as_the_cli_checks_them() {
+        let build = |pss: Value| parse(json!({"pss": pss})).unwrap().builder().map(|(builder, _)| builder.pss_settings());
+        let settings = build(json!({"level": "baseline", "version": "v1.30"})).unwrap();
+        assert_eq!((settings.level.as_str(), settings.version.minor()), ("baseline", 30));
+        for bad in ["v1.38", "1.25", "v2.0", "v1.", "v1.2.3", "Latest"] {
+            assert!(build(json!({"version": bad})).unwrap_err().starts_with("pss.version"), "{bad}");
         }
-        assert!(parse(json!({"pss": {"level": "privileged"}})).is_err());
-        assert!(parse(json!({"pss": {"levle": "baseline"}})).is_err());
+        assert!(build(json!({"level": "privileged"})).unwrap_err().starts_with("pss.level"));
+        assert!(parse(json!({"kubeVersion": "one"})).unwrap().builder().is_err());
+    }
+
+    #[test]
+    fn the_configuration_file_applies_first_and_keys_override_it() {
+        let file = "rules:\n  only: [privileged, latest-tag]\nfail_on: never\n";
+        let config = parse(json!({"configFile": file})).unwrap();
+        let (builder, file_fail_on) = config.builder().unwrap();
+        assert_eq!(builder.build().unwrap().enabled_rules(), ["images/latest-tag", "security-context/privileged"]);
+        assert_eq!(config.fail_on(file_fail_on), FailOn::Never);
+        let overridden = parse(json!({"configFile": file, "disable": ["latest-tag"], "failOn": "warning"})).unwrap();
+        let (builder, file_fail_on) = overridden.builder().unwrap();
+        assert_eq!(builder.build().unwrap().enabled_rules(), ["security-context/privileged"]);
+        assert_eq!(overridden.fail_on(file_fail_on), FailOn::Warning);
+    }
+
+    #[test]
+    fn configuration_file_errors_are_located() {
+        let error = parse(json!({"configFile": "rules:\n  enabel: [x]\n"})).unwrap().builder().unwrap_err();
+        assert!(error.contains(".plimsoll.yaml:2:3"), "{error}");
     }
 
     #[test]
     fn empty_config_is_the_default() {
         assert_eq!(parse(json!({})).unwrap(), Config::default());
         assert_eq!(parse(json!({"only": null, "enable": null})).unwrap(), Config::default());
-        assert_eq!(Config::default().admission(), AdmissionOptions::default());
+        assert_eq!(Config::default().admission(None), AdmissionOptions::default());
     }
 }

@@ -35,6 +35,8 @@ export type Severity = "error" | "warning" | "info";
 
 /** Options for `new Linter(config)`. Every key is optional; unknown keys are errors. */
 export interface LinterConfig {
+  /** The text of a `.plimsoll.yaml`, read as the CLI reads it (rules, severities, settings, exemptions, `fail_on`); the other keys apply on top of it, as the CLI's flags do. */
+  configFile?: string;
   /** Run only these rules (IDs or unambiguous short names); `enable`/`disable` apply on top. */
   only?: string[];
   /** Turn on rules that are off by default. */
@@ -47,6 +49,12 @@ export interface LinterConfig {
   failOn?: Severity | "never";
   /** The Pod Security Standards level (default `"restricted"`) and policy version (`"latest"`, the default, or `"v1.0"` … `"v1.37"`) the security-context rules check. */
   pss?: { level?: "baseline" | "restricted"; version?: string };
+  /** Allow images only from these registries or repository prefixes (`"ghcr.io/acme"`); turns on images/registry (the CLI's `--allowed-registry`). */
+  allowedRegistries?: string[];
+  /** The Kubernetes release (`"1.N"`, default `"1.33"`) whose removed and deprecated APIs are reported (the CLI's `--kube-version`). */
+  kubeVersion?: string;
+  /** Texts of CustomResourceDefinition manifests: custom resources are checked against their schemas (the CLI's `--crd`). */
+  crds?: string[];
   /** Other rule settings, readable by policies as `data.plimsoll.config.<key>`. */
   settings?: Record<string, unknown>;
   /** How `admit()` answers when policies cannot be evaluated (default `"Fail"`: deny). */
@@ -111,6 +119,8 @@ export interface Summary {
   errors: number;
   warnings: number;
   infos: number;
+  /** Findings an exemption or a `plimsoll.io/ignore` annotation or `# plimsoll-ignore:` comment suppressed; present only when non-zero. */
+  suppressed?: number;
 }
 
 /** What `lint()` returns: the CLI's `--format json` report, plus `failed` and positions for editors. */
@@ -131,12 +141,18 @@ export interface RuleInfo {
   severity: Severity;
   /** Enabled when no configuration says otherwise. */
   default: boolean;
+  /** A setting that turns the rule on when given (`images.allowed_registries`). */
+  enabled_by?: string;
   related_resources: string[];
   /** Pod Security Admission check ID, for Pod Security Standards rules. */
   pss_check?: string;
   /** Pod Security Standards level. */
   level?: string;
+  /** The first Pod Security Standards version with the check (`v1.0`, `v1.22`, …). */
+  since?: string;
   scope: "all-objects" | "pod-spec";
+  /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
+  engine: "rego" | "native";
   /** This linter runs the rule. */
   enabled: boolean;
 }
@@ -193,10 +209,12 @@ impl Linter {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>) -> Result<Linter, JsValue> {
         let config = read_config(config)?;
-        let builder = config.builder().map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))?;
+        let (builder, file_fail_on) =
+            config.builder().map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))?;
         let linter = builder.build().map_err(|e| JsFailure::from_diagnostic(&e))?;
         let worker = RefCell::new(linter.worker());
-        Ok(Linter { worker, fail_on: config.fail_on.threshold(), admission: config.admission(), linter })
+        let fail_on = config.fail_on(file_fail_on).threshold();
+        Ok(Linter { worker, fail_on, admission: config.admission(file_fail_on), linter })
     }
 
     /// Lints one text (a YAML stream or JSON) named `fileName` (default `"<input>"`).

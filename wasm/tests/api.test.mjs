@@ -67,6 +67,58 @@ test('configuration: every key is accepted, absent and null members mean the def
   }
 });
 
+test('configuration: configFile is read as the CLI reads .plimsoll.yaml, keys override it', () => {
+  const configFile = [
+    'rules:',
+    '  only: [privileged, latest-tag]',
+    '  severity:',
+    '    latest-tag: error',
+    'fail_on: warning',
+    'exemptions:',
+    '  - rules: [privileged]',
+    '    namespaces: [kube-*]',
+    '    reason: node agents',
+    '',
+  ].join('\n');
+  const dir = mkdtempSync(path.join(tmpdir(), 'plimsoll-config-'));
+  try {
+    const configPath = path.join(dir, '.plimsoll.yaml');
+    writeFileSync(configPath, configFile);
+    for (const file of [...manifestFiles('testdata/cli'), ...manifestFiles('testdata/examples')]) {
+      const run = spawnSync(cliBinary(), ['lint', '--format', 'json', '--config', configPath, file], { cwd: root, encoding: 'utf8' });
+      const expected = JSON.parse(run.stdout);
+      const linter = new Linter({ configFile });
+      const report = linter.lint(readText(file), file);
+      linter.free();
+      assert.deepEqual(report.findings.map((f) => [f.rule, f.severity, f.line, f.column]), expected.findings.map((f) => [f.rule, f.severity, f.line, f.column]), file);
+      assert.equal(report.summary.suppressed, expected.summary.suppressed, `${file}: suppressed`);
+      assert.equal(report.failed, run.status === 1, `${file}: verdict`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const overridden = new Linter({ configFile, disable: ['latest-tag'], failOn: 'never' });
+  assert.deepEqual(overridden.rules().filter((r) => r.enabled).map((r) => r.id), ['security-context/privileged']);
+  assert.equal(overridden.lint(readText('testdata/cli/privileged.yaml')).failed, false);
+  const broken = thrown(() => new Linter({ configFile: 'rules:\n  enabel: [privileged]\n' }));
+  assert.equal(broken.code, 'plimsoll::config');
+  assert.match(broken.message, /\.plimsoll\.yaml:2:3/);
+});
+
+test('admit(): exemptions from configFile and ignore annotations allow what they cover', () => {
+  const configFile = 'exemptions:\n  - rules: [privileged]\n    namespaces: [kube-system]\n';
+  const linter = new Linter({ configFile, only: ['privileged'] });
+  const denied = linter.admit(review(deployment({ privileged: true }), { namespace: 'shop' }));
+  assert.equal(denied.response.allowed, false);
+  const exempt = linter.admit(review(deployment({ privileged: true }), { namespace: 'kube-system' }));
+  assert.equal(exempt.response.allowed, true, JSON.stringify(exempt.response));
+  const annotated = deployment({ privileged: true });
+  annotated.metadata.annotations = { 'plimsoll.io/ignore': 'privileged', 'plimsoll.io/ignore-reason': 'host agent' };
+  assert.equal(linter.admit(review(annotated)).response.allowed, true);
+  const strict = new Linter({ configFile: 'inline_ignores: false\n', only: ['privileged'] });
+  assert.equal(strict.admit(review(annotated)).response.allowed, false, 'inline_ignores: false');
+});
+
 test('version() is the package version', () => {
   const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   assert.equal(new Linter().version(), pkg.version);

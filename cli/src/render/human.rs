@@ -27,7 +27,12 @@ pub fn render(
 ) -> io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let help: HashMap<&str, String> = rules.iter().map(|r| (r.id.as_str(), first_paragraph(&r.remediation))).collect();
+    // User policies may give no remediation: no empty help line then.
+    let help: HashMap<&str, String> = rules
+        .iter()
+        .filter(|r| !r.remediation.trim().is_empty())
+        .map(|r| (r.id.as_str(), first_paragraph(&r.remediation)))
+        .collect();
     for finding in &report.findings {
         let text = texts.get(&*finding.file).copied().unwrap_or("");
         let diagnostic = FindingDiagnostic::new(finding, text, help.get(finding.rule.as_str()).map(String::as_str));

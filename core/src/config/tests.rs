@@ -170,7 +170,8 @@ fn conflicting_or_unsupported_settings_are_errors() {
         errors("rules:\n  profile: all\n  only: [privileged]\n"),
         ["2:12: rules.profile and rules.only both choose the starting set of rules; keep one"]
     );
-    assert_eq!(errors("policies: [policies/]\n"), ["1:12: policies: user policies are not supported yet; remove this key"]);
+    assert_eq!(errors("kube_version: 1.30\n"), ["1:15: kube_version must be a string such as \"1.30\", not the number 1.3"]);
+    assert!(errors("kube_version: \"2.0\"\n")[0].starts_with("1:15: kube_version: "), "{:?}", errors("kube_version: \"2.0\"\n"));
     assert_eq!(
         errors("settings:\n  pss: {level: baseline}\n"),
         ["2:3: settings.pss: set this with the top-level `pss` key, which is checked"]
@@ -209,4 +210,12 @@ fn known_keys_are_dotted_paths() {
     assert!(keys.contains(&"rules.enable".to_string()));
     assert!(keys.contains(&"exemptions[].containers".to_string()));
     assert!(keys.contains(&"fail_on".to_string()));
+}
+
+#[test]
+fn kube_version_and_paths_are_read() {
+    let config = Config::parse(FILE_NAME, "kube_version: \"1.29\"\npolicies: [policy/]\ndata: [policy/data.yaml]\ncrds: [crds/]\n").unwrap();
+    assert_eq!(config.kube_version, Some("1.29".parse().unwrap()));
+    let values = |list: &[Spanned<String>]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
+    assert_eq!((values(&config.policies), values(&config.data), values(&config.crds)), (vec!["policy/".to_string()], vec!["policy/data.yaml".to_string()], vec!["crds/".to_string()]));
 }

@@ -1,0 +1,67 @@
+//! Gatekeeper in the CLI: `lint --policy PATH` and the suites of `plimsoll test`.
+//!
+//! [`load_policies`] reads the ConstraintTemplates and Constraints under the `--policy` paths
+//! (YAML and JSON files; other documents are left alone) and compiles them with core; a broken
+//! policy stops the run before linting. [`run_suites`] runs gator `suite.yaml` files with core's
+//! suite runner, reading the files a suite names relative to it.
+
+use crate::commands::EXIT_ERROR;
+use crate::walk;
+use plimsoll_core::gatekeeper::suite::{run_suite, CaseResult};
+use plimsoll_core::gatekeeper::{self, PolicySet};
+use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::Source;
+use std::path::{Path, PathBuf};
+
+/// The Gatekeeper policies under `paths`; `Err` holds the exit code after the error is printed.
+pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, u8> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let collected = walk::collect(paths);
+    for error in &collected.errors {
+        eprintln!("plimsoll: {}: {}", error.path, error.message);
+    }
+    if !collected.errors.is_empty() {
+        return Err(EXIT_ERROR);
+    }
+    let mut documents = Vec::new();
+    for source in &collected.sources {
+        let loaded = plimsoll_core::load(&source.name, &source.text);
+        if let Some(problem) = loaded.problems.first() {
+            eprintln!("plimsoll: policy {}:{}: {}", source.name, problem.span.start.line, problem.message);
+            return Err(EXIT_ERROR);
+        }
+        documents.extend(loaded.documents.into_iter().filter(|d| gatekeeper::is_policy_document(&d.value)));
+    }
+    match PolicySet::from_documents(&documents) {
+        Ok(set) => Ok(Some(set)),
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+/// One test case per case of each suite (skipped cases are left out); a suite that cannot be
+/// read is one failed case.
+pub fn run_suites(suites: &[Source]) -> Vec<TestCase> {
+    let mut cases = Vec::new();
+    for suite in suites {
+        let dir = Path::new(&suite.name).parent().map(Path::to_path_buf).unwrap_or_default();
+        let read = |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+        let case = |name: String, outcome| TestCase { file: suite.name.clone(), name, outcome };
+        match run_suite(&suite.text, &read) {
+            Err(error) => cases.push(case("(suite)".into(), TestOutcome::Failed(error))),
+            Ok(outcomes) => cases.extend(outcomes.into_iter().filter_map(|o| {
+                let outcome = match o.result {
+                    CaseResult::Pass => TestOutcome::Passed,
+                    CaseResult::Fail(why) => TestOutcome::Failed(why.replace('\n', " ")),
+                    CaseResult::Skip => return None,
+                };
+                Some(case(format!("{} / {}", o.test, o.case), outcome))
+            })),
+        }
+    }
+    cases
+}

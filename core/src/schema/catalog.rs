@@ -1,0 +1,176 @@
+//! The metadata of the rules implemented in Rust here (schema validation, API lifecycle,
+//! kustomizations). It is the counterpart of a Rego rule's `# METADATA` block: [`native_rules`]
+//! feeds the same catalog (`plimsoll rules`, `plimsoll explain`, the wasm `rules()` call) and the
+//! same rule selection. Every rule here applies to all objects.
+
+use crate::finding::Severity;
+use crate::rules::{RuleEngine, RuleMeta, RuleScope};
+
+/// One rule's metadata, as written below.
+struct NativeRule {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    remediation: &'static str,
+    severity: Severity,
+    enabled_by_default: bool,
+    related_resources: &'static [&'static str],
+}
+
+const SCHEMA_DOCS: &str = "https://kubernetes.io/docs/reference/kubernetes-api/";
+const FIELD_VALIDATION: &str = "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation";
+const DEPRECATION_GUIDE: &str = "https://kubernetes.io/docs/reference/using-api/deprecation-guide/";
+
+const SCHEMA_SOURCES: &str = "Objects are checked against the JSON schemas of their kind: Kubernetes 1.33's \
+built-in kinds (strict: unknown fields are errors), the bundled CRD schemas (Argo Rollouts and CD, Flagger, \
+External Secrets, prometheus-operator, Velero, Istio, Gatekeeper), CRDs given with `--crd`, and CRDs found \
+among the linted files.";
+
+const RULES: &[NativeRule] = &[
+    NativeRule {
+        id: "schema/unknown-field",
+        title: "Fields the schema does not know",
+        description: "A field its kind's schema does not define is usually a typo (`livenesProbe`) or a field \
+put at the wrong level. kubectl's strict field validation rejects the object; with looser validation the \
+API server silently drops the field, so the setting never takes effect.\n\n",
+        remediation: "Fix the field's name or indentation (the message suggests the closest known field), or \
+remove it. For a CRD whose schema is newer than the bundled one, pass the CRD with `--crd`.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[FIELD_VALIDATION, SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/type",
+        title: "Values of the wrong type",
+        description: "A value whose type the schema does not allow (a string where an integer is expected, a \
+list where an object is expected) is rejected by the API server when the object is created.\n\n",
+        remediation: "Write the value with the expected type: unquote numbers and booleans, quote strings that \
+look like numbers only where a string is expected, and check the field's indentation.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/required",
+        title: "Required fields that are missing",
+        description: "The schema requires the field (a container's `name`, a Deployment's `selector`); the \
+API server rejects the object without it.\n\n",
+        remediation: "Add the field. The finding points at the object that should hold it.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/enum",
+        title: "Values outside the allowed set",
+        description: "The field only takes the values its schema lists (for a kind, the kinds its apiVersion \
+serves); any other value is rejected.\n\n",
+        remediation: "Use one of the listed values; values are case-sensitive (the message suggests the \
+closest one).",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/format",
+        title: "Values in the wrong format",
+        description: "The value does not have the field's format: a timestamp that is not RFC 3339, Secret \
+`data` that is not base64, a duration that is not a duration, an integer outside the int32 or int64 range. \
+The API server cannot decode such values.\n\n",
+        remediation: "Write the value in the expected format; for Secrets, put plain text under `stringData` \
+instead of `data`.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/constraint",
+        title: "Values that break a schema constraint",
+        description: "The value breaks another constraint of its schema: a pattern, a minimum or maximum, a \
+length or item count, uniqueness, or the choice between alternatives (`oneOf`). These constraints come \
+mostly from CRD schemas; the API server enforces them.\n\n",
+        remediation: "Change the value to satisfy the constraint the message names.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[SCHEMA_DOCS],
+    },
+    NativeRule {
+        id: "schema/unknown-kind",
+        title: "Objects whose kind has no known schema",
+        description: "No schema is known for the object's apiVersion and kind, so its fields are not checked. \
+This is expected for custom resources whose CRD is not bundled; it can also reveal a misspelt apiVersion or \
+kind (the message names the apiVersions that serve a kind of that name).\n\n",
+        remediation: "Check the apiVersion and kind. For a custom resource, pass its CustomResourceDefinition \
+(or a directory of them, or of JSON schemas named <group>/<kind>_<version>.json) with `--crd`, or lint it \
+together with the CRD. Disable this rule if unchecked kinds are expected.",
+        severity: Severity::Info,
+        enabled_by_default: true,
+        related_resources: &["https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/"],
+    },
+    NativeRule {
+        id: "schema/removed-api",
+        title: "API versions the target Kubernetes release no longer serves",
+        description: "The object's apiVersion is no longer served by the Kubernetes release linted for \
+(`--kube-version`, default 1.33): applying it fails, and upgrading a cluster with such manifests breaks \
+deployments.\n\n",
+        remediation: "Migrate the object to the API version the message names (fields may have changed: check \
+the migration notes of the deprecation guide).",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[DEPRECATION_GUIDE],
+    },
+    NativeRule {
+        id: "schema/deprecated-api",
+        title: "Deprecated API versions",
+        description: "The object's apiVersion is deprecated in the Kubernetes release linted for \
+(`--kube-version`, default 1.33) and will stop being served in the release the message names.\n\n",
+        remediation: "Migrate the object to the API version the message names before upgrading to the release \
+that removes the old one.",
+        severity: Severity::Warning,
+        enabled_by_default: true,
+        related_resources: &[DEPRECATION_GUIDE],
+    },
+    NativeRule {
+        id: "kustomize/deprecated-field",
+        title: "Deprecated kustomization fields",
+        description: "Kustomize 5 deprecated `bases`, `patchesStrategicMerge`, `patchesJson6902`, \
+`commonLabels` and `vars`: they still work but print warnings and are due to be removed. Kustomization \
+files (kind Kustomization, or files named kustomization.yaml) are checked.\n\n",
+        remediation: "Move to the replacement the message names, or run `kustomize edit fix` in the \
+kustomization's directory.",
+        severity: Severity::Warning,
+        enabled_by_default: true,
+        related_resources: &["https://github.com/kubernetes-sigs/kustomize/releases/tag/kustomize%2Fv5.0.0"],
+    },
+];
+
+/// The catalog entries of the rules implemented here.
+pub fn native_rules() -> Vec<RuleMeta> {
+    RULES
+        .iter()
+        .map(|rule| {
+            let mut description = rule.description.trim_end().to_string();
+            if rule.id.starts_with("schema/") && !rule.id.ends_with("-api") {
+                description = format!("{description}\n\n{SCHEMA_SOURCES}");
+            }
+            RuleMeta {
+                id: rule.id.to_string(),
+                title: rule.title.to_string(),
+                description,
+                remediation: rule.remediation.to_string(),
+                severity: rule.severity,
+                enabled_by_default: rule.enabled_by_default,
+                related_resources: rule.related_resources.iter().map(|s| s.to_string()).collect(),
+                enabled_by: None,
+                pss_check: None,
+                level: None,
+                since: None,
+                scope: RuleScope::AllObjects,
+                requires_fields: Vec::new(),
+                engine: RuleEngine::Native,
+                package: String::new(),
+                violation_sets: Vec::new(),
+            }
+        })
+        .collect()
+}
