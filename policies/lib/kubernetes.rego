@@ -1,5 +1,9 @@
 # Shared helpers for the built-in rules: where each pod-bearing kind keeps its pod spec, and the
 # containers in it, each with the path a violation should point at.
+#
+# Rules import the values they read by name (`import data.plimsoll.lib.kubernetes.containers`) and
+# call functions through the package (`k8s.describe(entry)`): regorus 0.14.1 compiles a value read
+# through a package alias (`k8s.containers`) into an evaluation of every rule of the package.
 package plimsoll.lib.kubernetes
 
 import rego.v1
