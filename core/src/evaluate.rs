@@ -11,8 +11,13 @@
 //! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::functions`] computed
 //! for it in Rust (parsed quantities and images, signature verdicts): the compiled program cannot
 //! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
+//!
+//! Rules that name the fields they need (`custom.requires_fields`) are evaluated only for objects
+//! that write one of them: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
+//! ([`crate::prefilter`]), and the aggregate rule does not call their `violation`.
 
 use crate::linter::BuildError;
+use crate::prefilter::FieldFilter;
 use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
 use crate::signature::Verifier;
 use crate::user_policy::{LoadedPolicies, PolicyError};
@@ -37,12 +42,14 @@ pub(crate) struct Prepared {
     /// Why the rules could not be compiled, when they run interpreted.
     fallback_reason: Option<String>,
     data: RegoValue,
+    filter: Arc<FieldFilter>,
 }
 
 /// One worker's means of evaluation, and the data every object shares.
 pub(crate) struct Evaluator {
     engine: Engine,
     data: RegoValue,
+    filter: Arc<FieldFilter>,
 }
 
 enum Engine {
@@ -89,7 +96,7 @@ impl Prepared {
                 (None, Some(reason))
             }
         };
-        Ok(Prepared { engine, program, fallback_reason, data })
+        Ok(Prepared { engine, program, fallback_reason, data, filter: Arc::new(FieldFilter::new(selected)) })
     }
 
     pub(crate) fn mode(&self) -> &'static str {
@@ -118,14 +125,19 @@ impl Prepared {
             }
             None => interpreted(),
         };
-        Evaluator { engine, data: self.data.clone() }
+        Evaluator { engine, data: self.data.clone(), filter: self.filter.clone() }
     }
 }
 
 impl Evaluator {
     /// Evaluates the aggregate rule for one object, with the facts core computed for it: a set of
     /// `{"rule", "violation"}`.
-    pub(crate) fn evaluate(&mut self, input: RegoValue, facts: RegoValue) -> Result<RegoValue, String> {
+    pub(crate) fn evaluate(&mut self, input: RegoValue, mut facts: RegoValue) -> Result<RegoValue, String> {
+        if !self.filter.is_empty() {
+            if let Ok(facts) = facts.as_object_mut() {
+                facts.insert(RegoValue::from("skipped_rules"), self.filter.skipped_rules(&input));
+            }
+        }
         let data = with_facts(&self.data, facts);
         match &mut self.engine {
             Engine::Compiled(vm) => {
@@ -206,13 +218,18 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
     })
 }
 
-/// The module that unions every selected rule's violations, tagging each with its rule ID.
+/// The module that unions every selected rule's violations, tagging each with its rule ID; rules
+/// that name required fields first check that the object is not among those they cannot report.
 fn aggregate_module(selected: &[RuleMeta]) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
+        let guard = match rule.requires_fields.is_empty() {
+            true => String::new(),
+            false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
+        };
         for set in &rule.violation_sets {
             module.push_str(&format!(
-                "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n\tsome v in data.{set}\n}}\n",
+                "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}\tsome v in data.{set}\n}}\n",
                 rule.id
             ));
         }
@@ -310,6 +327,81 @@ mod tests {
         }
     }
 
+    /// Skipping rules by the fields they require changes no result: every fixture (each rule has
+    /// failing ones) gives the same violations with and without the filter.
+    #[test]
+    fn skipping_rules_by_required_fields_changes_no_result() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
+        let prepared = Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new(), None);
+        assert!(prepared.is_ok(), "{:?}", prepared.err());
+        let Ok(prepared) = prepared else { return };
+        let mut filtered = prepared.evaluator();
+        let mut unfiltered = prepared.evaluator();
+        unfiltered.filter = Arc::new(FieldFilter::default());
+        let (mut skipped, mut violations) = (0, 0);
+        for (name, text) in fixture_texts() {
+            for document in crate::load::load(&name, &text).documents {
+                let input = to_rego(&document.value);
+                let facts = || crate::functions::facts(&document.value, &input, None);
+                let a = filtered.evaluate(input.clone(), facts());
+                let b = unfiltered.evaluate(input.clone(), facts());
+                assert_eq!(a, b, "{name} document {}", document.index);
+                violations += a.ok().and_then(|v| v.as_set().ok().map(|s| s.len())).unwrap_or(0);
+                skipped += prepared.filter.skipped_rules(&input).as_set().map(|s| s.len()).unwrap_or(0);
+            }
+        }
+        assert!(skipped > 100 && violations > 100, "{skipped} rules skipped, {violations} violations");
+    }
+
+    /// `data.plimsoll.lib.kubernetes.<rule>` as the Rego library derives it, without facts.
+    fn derived_by_rego(input: &RegoValue, rule: &str) -> RegoValue {
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(false);
+        let data = base_data(&serde_json::Map::new(), &serde_json::Map::new());
+        let library = BUILTIN_POLICY_FILES.iter().filter(|(path, _)| rules::policy_file_kind(path) == PolicyFileKind::Library);
+        let loaded = engine.add_data(to_rego(&data)).map_err(|e| e.to_string()).and_then(|_| {
+            library.map(|(path, source)| engine.add_policy(path.to_string(), source.to_string()).map(|_| ())).collect::<Result<(), _>>().map_err(|e| e.to_string())
+        });
+        assert_eq!(loaded, Ok(()));
+        engine.set_input(input.clone());
+        engine.eval_rule(format!("data.plimsoll.lib.kubernetes.{rule}")).unwrap_or_else(|e| RegoValue::from(e.to_string()))
+    }
+
+    /// Core's pod spec and container facts are exactly what the Rego library derives without
+    /// them, on every fixture and on the odd shapes core declines to list.
+    #[test]
+    fn container_facts_agree_with_the_rego_derivation() {
+        let odd = [
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": 123}, {"name": true}]}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": null}, {}]}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": {"a": {"name": "x"}}}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": null, "initContainers": "x"}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": ["x", {"image": "a"}, null], "ephemeralContainers": [{"name": "e"}], "initContainers": [{"name": "i"}]}}"#,
+            r#"{"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": "none"}"#,
+            r#"{"apiVersion": "v1", "kind": "Service", "spec": {"containers": [{"name": "c"}]}}"#,
+        ];
+        let mut objects: Vec<(String, Value)> = odd.iter().map(|text| (text.to_string(), serde_json::from_str(text).unwrap_or_default())).collect();
+        for (name, text) in fixture_texts() {
+            objects.extend(crate::load::load(&name, &text).documents.into_iter().map(|d| (format!("{name} #{}", d.index), d.value)));
+        }
+        let mut listed = 0;
+        for (name, object) in &objects {
+            let input = to_rego(object);
+            let facts = crate::functions::facts(object, &input, None);
+            let pod_spec = &facts[&RegoValue::from("pod_spec")];
+            let expected = derived_by_rego(&input, "pod_spec");
+            assert_eq!(pod_spec, &expected, "pod_spec of {name}");
+            let containers = &facts[&RegoValue::from("containers")];
+            if *containers != RegoValue::Undefined {
+                listed += 1;
+                assert_eq!(containers, &derived_by_rego(&input, "containers"), "containers of {name}");
+            }
+        }
+        assert!(listed > 50, "core listed the containers of only {listed} objects");
+    }
+
     /// The compiled program and the interpreter, both fed the facts, agree on every fixture.
     #[test]
     fn compiled_and_interpreted_evaluation_agree() {
@@ -326,15 +418,19 @@ mod tests {
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");
         let mut compiled = prepared.evaluator();
-        let mut interpreted =
-            Evaluator { engine: Engine::Interpreted(Box::new(prepared.engine.clone())), data: prepared.data.clone() };
+        let mut interpreted = Evaluator {
+            engine: Engine::Interpreted(Box::new(prepared.engine.clone())),
+            data: prepared.data.clone(),
+            filter: prepared.filter.clone(),
+        };
         let (mut documents, mut violations) = (0, 0);
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {
                 documents += 1;
-                let facts = || crate::functions::facts(&document.value, Some(&verifier));
-                let a = compiled.evaluate(to_rego(&document.value), facts());
-                let b = interpreted.evaluate(to_rego(&document.value), facts());
+                let input = to_rego(&document.value);
+                let facts = || crate::functions::facts(&document.value, &input, Some(&verifier));
+                let a = compiled.evaluate(input.clone(), facts());
+                let b = interpreted.evaluate(input.clone(), facts());
                 assert_eq!(a, b, "{name} document {}", document.index);
                 violations += a.ok().and_then(|v| v.as_set().ok().map(|s| s.len())).unwrap_or(0);
             }

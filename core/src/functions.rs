@@ -49,6 +49,20 @@
 //! ```
 //! for `initContainers`, `containers` and `ephemeralContainers`. Built-in rules read them
 //! through `policies/lib/facts.rego`; the values are exactly what the functions return.
+//!
+//! # The pod spec and its containers
+//! Nearly every rule starts from the pod spec and iterates its containers. Deriving them in Rego
+//! took more VM work per object than most rules (the kinds table lookup, then per container
+//! `array.concat`, `sprintf` and a function call: ~90k instructions per workload under callgrind),
+//! so core lists them too, sharing the input's values rather than copying them:
+//! ```text
+//! data.plimsoll.facts.pod_spec   = {"path": [...], "spec": {...}}   only when the object has one
+//! data.plimsoll.facts.containers = [{"path", "container", "field", "name"}, ...]
+//! ```
+//! `policies/lib/kubernetes.rego` reads them when present and otherwise derives the same values
+//! itself (its Rego stays the definition; the Rego unit tests run without facts). Where core
+//! cannot name the entries exactly as that Rego would (a container list that is not a list, a
+//! `name` that is not a string), it leaves `containers` out and the Rego derivation serves.
 
 use crate::image::ImageRef;
 use crate::quantity::Quantity;
@@ -163,9 +177,11 @@ fn rego_object(fields: Vec<(&str, RegoValue)>) -> RegoValue {
     RegoValue::from(fields.into_iter().map(|(k, v)| (RegoValue::from(k), v)).collect::<BTreeMap<_, _>>())
 }
 
-/// `data.plimsoll.facts` for one object: `{"quantities": {…}, "images": {…}, "signatures": {…}}`
-/// (all empty for objects without a pod spec; `signatures` also without a verifier).
-pub fn facts(object: &Value, verifier: Option<&Verifier>) -> RegoValue {
+/// `data.plimsoll.facts` for one object, given as written (`object`) and as the engine's value
+/// (`input`, whose parts the pod spec and container facts share): `quantities`, `images` and
+/// `signatures` (all empty for objects without a pod spec; `signatures` also without a
+/// verifier), and `pod_spec` and `containers` (see the module notes on when they are left out).
+pub fn facts(object: &Value, input: &RegoValue, verifier: Option<&Verifier>) -> RegoValue {
     let mut quantities = BTreeMap::new();
     let mut images = BTreeMap::new();
     let mut signatures = BTreeMap::new();
@@ -183,18 +199,76 @@ pub fn facts(object: &Value, verifier: Option<&Verifier>) -> RegoValue {
             }
         }
     }
-    rego_object(vec![
+    let mut fields = vec![
         ("quantities", RegoValue::from(quantities)),
         ("images", RegoValue::from(images)),
         ("signatures", RegoValue::from(signatures)),
-    ])
+    ];
+    let pod_spec = pod_spec_path(object).and_then(|path| pod_spec_entry(input, path));
+    let listed = match &pod_spec {
+        Some((path, spec)) => container_entries(path, spec),
+        None => Some(Vec::new()),
+    };
+    if let Some(entries) = listed {
+        fields.push(("containers", RegoValue::from(entries)));
+    }
+    if let Some((path, spec)) = pod_spec {
+        fields.push(("pod_spec", rego_object(vec![("path", RegoValue::from(path)), ("spec", spec)])));
+    }
+    rego_object(fields)
+}
+
+/// Where the object's kind keeps its pod spec (see [`crate::kinds`]).
+fn pod_spec_path(object: &Value) -> Option<&'static [&'static str]> {
+    let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
+    crate::kinds::pod_spec_path(text("apiVersion"), text("kind"))
+}
+
+/// The pod spec's path (as Rego values) and the spec, when it is an object.
+fn pod_spec_entry(input: &RegoValue, path: &[&str]) -> Option<(Vec<RegoValue>, RegoValue)> {
+    let spec = path.iter().try_fold(input, |node, key| match node {
+        RegoValue::Object(map) => map.get(&RegoValue::from(*key)),
+        _ => None,
+    })?;
+    matches!(spec, RegoValue::Object(_)).then(|| (path.iter().map(|k| RegoValue::from(*k)).collect(), spec.clone()))
+}
+
+/// The entries `policies/lib/kubernetes.rego` derives for the containers of `spec`, in its order
+/// (init, regular, ephemeral; each list in order), or `None` where core would not name them
+/// exactly as that Rego does.
+fn container_entries(spec_path: &[RegoValue], spec: &RegoValue) -> Option<Vec<RegoValue>> {
+    let mut entries = Vec::new();
+    for field in CONTAINER_FIELDS {
+        let items = match &spec[&RegoValue::from(field)] {
+            RegoValue::Undefined | RegoValue::Null => continue,
+            RegoValue::Array(items) => items,
+            _ => return None,
+        };
+        for (i, container) in items.iter().enumerate() {
+            if !matches!(container, RegoValue::Object(_)) {
+                continue;
+            }
+            let name = match &container[&RegoValue::from("name")] {
+                RegoValue::String(name) => RegoValue::String(name.clone()),
+                RegoValue::Undefined => RegoValue::from(format!("#{i}")),
+                _ => return None,
+            };
+            let mut path = spec_path.to_vec();
+            path.extend([RegoValue::from(field), RegoValue::from(i as u64)]);
+            entries.push(rego_object(vec![
+                ("path", RegoValue::from(path)),
+                ("container", container.clone()),
+                ("field", RegoValue::from(field)),
+                ("name", name),
+            ]));
+        }
+    }
+    Some(entries)
 }
 
 /// The containers of the object's pod spec, if it has one.
 fn containers(object: &Value) -> impl Iterator<Item = &Value> {
-    let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
-    let spec = crate::kinds::pod_spec_path(text("apiVersion"), text("kind"))
-        .and_then(|path| path.iter().try_fold(object, |node, key| node.get(key)));
+    let spec = pod_spec_path(object).and_then(|path| path.iter().try_fold(object, |node, key| node.get(key)));
     CONTAINER_FIELDS
         .iter()
         .filter_map(move |field| spec.and_then(|s| s.get(field)).and_then(Value::as_array))
@@ -274,7 +348,7 @@ mod tests {
                                 "resources": {"requests": {"cpu": "250m", "memory": null}, "limits": {"memory": "2 GB"}}}],
             }}},
         });
-        let facts = to_json(&facts(&object, None));
+        let facts = to_json(&facts(&object, &crate::evaluate::to_rego(&object), None));
         assert_eq!(facts["images"]["busybox"]["name"], json!("docker.io/library/busybox"));
         assert_eq!(facts["images"]["nginx:1.27"]["tag"], json!("1.27"));
         assert_eq!(facts["quantities"]["250m"]["value"], json!("0.25"));
@@ -285,7 +359,8 @@ mod tests {
 
     #[test]
     fn objects_without_a_pod_spec_have_empty_facts() {
-        let facts = to_json(&facts(&json!({"apiVersion": "v1", "kind": "Service", "spec": {}}), None));
-        assert_eq!(facts, json!({"images": {}, "quantities": {}, "signatures": {}}));
+        let object = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
+        let facts = to_json(&facts(&object, &crate::evaluate::to_rego(&object), None));
+        assert_eq!(facts, json!({"containers": [], "images": {}, "quantities": {}, "signatures": {}}));
     }
 }

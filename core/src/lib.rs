@@ -43,6 +43,7 @@ pub mod kinds;
 pub mod linter;
 pub mod load;
 pub mod position;
+mod prefilter;
 pub mod pss;
 pub mod quantity;
 pub mod rego_test;

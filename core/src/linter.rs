@@ -690,8 +690,9 @@ impl Worker {
         if self.pod_specs_only && !crate::kinds::carries_pod_spec(&document.value) {
             return findings;
         }
-        let facts = crate::functions::facts(&document.value, self.verifier.as_deref());
-        let results = match self.evaluator.evaluate(to_rego(&document.value), facts) {
+        let input = to_rego(&document.value);
+        let facts = crate::functions::facts(&document.value, &input, self.verifier.as_deref());
+        let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
             Err(error) => {
                 findings.push(self.evaluation_failure(document, &error));

@@ -43,6 +43,12 @@ pub struct RuleMeta {
     pub since: Option<String>,
     /// Which objects the rule looks at: evaluation skips objects no enabled rule can apply to.
     pub scope: RuleScope,
+    /// Field names of which an object must write at least one (anywhere, as a mapping key) for
+    /// the rule to be able to report it (`custom.requires_fields`); a name ending in `/` stands
+    /// for every key with that prefix (annotations). Empty: no such promise. Evaluation skips
+    /// the rule for objects without any of them (see [`crate::evaluate`]).
+    #[serde(skip)]
+    pub requires_fields: Vec<String>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
     pub engine: RuleEngine,
     /// The Rego package that holds the rule's `violation` set.
@@ -164,9 +170,19 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         Some("pod-spec") => RuleScope::PodSpec,
         Some(other) => return Err(format!("custom.scope {other:?} is not all-objects or pod-spec")),
     };
+    let requires_fields = match custom.get("requires_fields") {
+        None => Vec::new(),
+        Some(Value::Array(names)) if !names.is_empty() => names
+            .iter()
+            .map(|name| name.as_str().filter(|n| !n.is_empty()).map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("custom.requires_fields must list field names")?,
+        Some(_) => return Err("custom.requires_fields must list field names".into()),
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
         scope,
+        requires_fields,
         title: text(value.get("title"), "title")?,
         description: text(value.get("description"), "description")?,
         remediation: text(custom.get("remediation"), "custom.remediation")?,

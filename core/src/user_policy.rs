@@ -320,6 +320,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         level: None,
         since: None,
         scope: RuleScope::AllObjects,
+        requires_fields: Vec::new(),
         engine: RuleEngine::Rego,
         package: definition.package.clone(),
         violation_sets: vec![definition.set_ref()],

@@ -22,10 +22,11 @@ package plimsoll.rules.images.digest
 
 import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	image := entry.container.image
 	is_string(image)
 	image != ""

@@ -22,6 +22,7 @@ package plimsoll.rules.images.registry
 
 import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 # The normalised allow-list: core derives it from the setting (image::allow_list_prefixes).
@@ -29,7 +30,7 @@ prefixes := data.plimsoll.config.images.allowed_prefixes
 
 violation contains {"msg": msg, "path": path} if {
 	count(prefixes) > 0
-	some entry in k8s.containers
+	some entry in containers
 	image := entry.container.image
 	is_string(image)
 	image != ""

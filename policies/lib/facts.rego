@@ -16,3 +16,6 @@ image(ref) := data.plimsoll.facts.images[ref]
 # {"verified", "status", "message", "key"?, "signature"?}: plimsoll.signature.verify, present only
 # when trusted keys are configured.
 signature(ref) := data.plimsoll.facts.signatures[ref]
+
+# Every parsed quantity of the object: {value as written: quantity(value)}.
+quantities := data.plimsoll.facts.quantities

@@ -1,5 +1,9 @@
 # Shared helpers for the built-in rules: where each pod-bearing kind keeps its pod spec, and the
 # containers in it, each with the path a violation should point at.
+#
+# Rules import the values they read by name (`import data.plimsoll.lib.kubernetes.containers`) and
+# call functions through the package (`k8s.describe(entry)`): regorus 0.14.1 compiles a value read
+# through a package alias (`k8s.containers`) into an evaluation of every rule of the package.
 package plimsoll.lib.kubernetes
 
 import rego.v1
@@ -18,8 +22,14 @@ api_group := "" if {
 # Pod spec location per (group, kind), from the table core hands in (core/src/kinds.rs).
 pod_spec_path := data.plimsoll.kinds.pod_spec_paths[api_group][input.kind]
 
-# {"path": [...], "spec": {...}} for objects that carry a pod spec.
+# {"path": [...], "spec": {...}} for objects that carry a pod spec. Core finds it beforehand
+# (data.plimsoll.facts.pod_spec, the same value); the derivation below serves without it. (Two
+# exclusive definitions rather than `else`: through `else`, regorus 0.14.1's compiled program
+# returned no containers where the interpreter returned them.)
+pod_spec := data.plimsoll.facts.pod_spec
+
 pod_spec := {"path": pod_spec_path, "spec": spec} if {
+	not data.plimsoll.facts.pod_spec
 	spec := object.get(input, pod_spec_path, null)
 	is_object(spec)
 }
@@ -32,8 +42,14 @@ long_running if {
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
-# Every container of the pod spec: {"path", "container", "field", "name"}.
-containers contains entry if {
+# Every container of the pod spec, as an array (init, regular, then ephemeral containers, each in
+# order): {"path", "container", "field", "name"}. An array rather than a set: rules iterate it
+# many times per object, and walking a set of large entries compares them. Core lists the same
+# entries beforehand (data.plimsoll.facts.containers; its tests check the two agree), which
+# spares every object this derivation; the derivation serves when no facts are given.
+containers := data.plimsoll.facts.containers
+
+containers := [entry |
 	some field in container_fields
 	some i, container in pod_spec.spec[field]
 	is_object(container)
@@ -43,7 +59,7 @@ containers contains entry if {
 		"field": field,
 		"name": display_name(object.get(container, "name", sprintf("#%d", [i]))),
 	}
-}
+] if not data.plimsoll.facts.containers
 
 # A container's name as text: a name that YAML 1.1 reads as another type (`name: y` is a boolean,
 # `name: 123` a number) must not make `describe`'s %q fail the whole object's evaluation.

@@ -7,7 +7,7 @@
 # restricted level of the newest version, as the linter does by default.
 package plimsoll.lib.pss
 
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.pod_spec
 import rego.v1
 
 # The newest policy version whose checks the rules implement.
@@ -37,9 +37,9 @@ at_least(minor) if {
 
 # The pod spec, its path, and the path of the pod's metadata (the `metadata` next to the spec:
 # `metadata` for a Pod, `spec.template.metadata` for a Deployment, ...).
-spec := k8s.pod_spec.spec
+spec := pod_spec.spec
 
-spec_path := k8s.pod_spec.path
+spec_path := pod_spec.path
 
 metadata_path := array.concat(array.slice(spec_path, 0, count(spec_path) - 1), ["metadata"])
 

@@ -16,6 +16,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [livenessProbe]
 #   remediation: |
 #     Make the liveness probe check less than readiness (only that the process answers, not its
 #     dependencies) or at least fail later than readiness: a larger `failureThreshold` or
@@ -23,11 +24,13 @@
 package plimsoll.rules.probes.identical
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	k8s.long_running
-	some entry in k8s.containers
+	long_running
+	some entry in containers
 	entry.field == "containers"
 	liveness := entry.container.livenessProbe
 	readiness := entry.container.readinessProbe

@@ -20,11 +20,13 @@
 package plimsoll.rules.probes.liveness
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	k8s.long_running
-	some entry in k8s.containers
+	long_running
+	some entry in containers
 	entry.field == "containers"
 	not has_liveness_probe(entry.container)
 	msg := sprintf("%s has no livenessProbe", [k8s.describe(entry)])

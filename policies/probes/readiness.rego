@@ -18,11 +18,13 @@
 package plimsoll.rules.probes.readiness
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	k8s.long_running
-	some entry in k8s.containers
+	long_running
+	some entry in containers
 	entry.field == "containers"
 	not has_readiness_probe(entry.container)
 	msg := sprintf("%s has no readinessProbe", [k8s.describe(entry)])

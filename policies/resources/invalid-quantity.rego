@@ -22,10 +22,13 @@ package plimsoll.rules.resources.invalid_quantity
 
 import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.facts.quantities
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	any_problem
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	some kind in ["requests", "limits"]
 	values := entry.container.resources[kind]
@@ -47,3 +50,10 @@ quantity_problem(quantity) := "is negative" if {
 written(value) := sprintf("%q", [value]) if is_string(value)
 
 written(value) := sprintf("%v", [value]) if not is_string(value)
+
+# Whether any quantity the object writes is invalid or negative. Nearly every object has none, and
+# looking at the parsed values first spares walking every container's resources for them.
+any_problem if {
+	some quantity in quantities
+	quantity_problem(quantity)
+}

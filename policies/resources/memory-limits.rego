@@ -17,10 +17,11 @@
 package plimsoll.rules.resources.memory_limits
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	not has_memory_limit(entry.container)
 	msg := sprintf("%s has no memory limit", [k8s.describe(entry)])

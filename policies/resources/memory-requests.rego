@@ -20,10 +20,11 @@
 package plimsoll.rules.resources.memory_requests
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	not has_memory_request(entry.container)
 	msg := sprintf("%s has no memory request%s", [k8s.describe(entry), defaulted(entry.container)])

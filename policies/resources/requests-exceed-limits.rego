@@ -21,10 +21,11 @@ package plimsoll.rules.resources.requests_exceed_limits
 
 import data.plimsoll.lib.facts
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	some name, request in entry.container.resources.requests
 	limit := entry.container.resources.limits[name]

@@ -23,14 +23,17 @@
 package plimsoll.rules.security_context.allow_privilege_escalation
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.restricted
+	restricted
 	pss.at_least(8)
-	not pss.windows_exempt
-	some entry in k8s.containers
+	not windows_exempt
+	some entry in containers
 	value := pss.container_setting(entry, "allowPrivilegeEscalation")
 	value != false
 	msg := sprintf("%s %s", [k8s.describe(entry), problem(value)])

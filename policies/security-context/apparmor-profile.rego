@@ -16,6 +16,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [appArmorProfile, container.apparmor.security.beta.kubernetes.io/]
 #   pss_check: appArmorProfile
 #   level: baseline
 #   since: v1.0
@@ -26,7 +27,13 @@
 package plimsoll.rules.security_context.apparmor_profile
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.annotations
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.metadata_path
+import data.plimsoll.lib.pss.pod_security_context
+import data.plimsoll.lib.pss.pod_security_context_path
 import rego.v1
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -34,16 +41,16 @@ allowed_types := {"RuntimeDefault", "Localhost"}
 annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	profile := pss.pod_security_context.appArmorProfile
+	baseline
+	profile := pod_security_context.appArmorProfile
 	forbidden_type(profile)
 	msg := sprintf("pod sets AppArmor profile type %s", [profile_type(profile)])
-	path := array.concat(pss.pod_security_context_path, ["appArmorProfile", "type"])
+	path := array.concat(pod_security_context_path, ["appArmorProfile", "type"])
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some entry in k8s.containers
+	baseline
+	some entry in containers
 	profile := pss.security_context(entry).appArmorProfile
 	forbidden_type(profile)
 	msg := sprintf("%s sets AppArmor profile type %s", [k8s.describe(entry), profile_type(profile)])
@@ -51,12 +58,12 @@ violation contains {"msg": msg, "path": path} if {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some key, value in pss.annotations
+	baseline
+	some key, value in annotations
 	startswith(key, annotation_prefix)
 	not allowed_annotation(value)
 	msg := sprintf("annotation %s sets AppArmor profile %q", [key, value])
-	path := array.concat(pss.metadata_path, ["annotations", key])
+	path := array.concat(metadata_path, ["annotations", key])
 }
 
 # A profile that is written (not null) must name an allowed type; a missing type is empty.

@@ -18,6 +18,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [add]
 #   pss_check: capabilities_baseline
 #   level: baseline
 #   since: v1.0
@@ -28,15 +29,19 @@
 package plimsoll.rules.security_context.capabilities_baseline
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.default_capabilities
+import data.plimsoll.lib.pss.overridden_by_windows_exemption
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	not pss.overridden_by_windows_exemption
-	some entry in k8s.containers
+	baseline
+	not overridden_by_windows_exemption
+	some entry in containers
 	some i, capability in pss.security_context(entry).capabilities.add
-	not capability in pss.default_capabilities
+	not capability in default_capabilities
 	msg := sprintf("%s adds capability %s, which is not in the default set", [k8s.describe(entry), pss.quote(capability)])
 	path := array.concat(pss.security_context_path(entry), ["capabilities", "add", i])
 }

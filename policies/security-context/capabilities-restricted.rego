@@ -26,12 +26,16 @@
 package plimsoll.rules.security_context.capabilities_restricted
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.default_capabilities
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	some entry in k8s.containers
+	some entry in containers
 	not drops_all(entry)
 	msg := sprintf("%s does not drop ALL capabilities", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["capabilities", "drop"])
@@ -41,9 +45,9 @@ violation contains {"msg": msg, "path": path} if {
 # capabilities-baseline).
 violation contains {"msg": msg, "path": path} if {
 	applies
-	some entry in k8s.containers
+	some entry in containers
 	some i, capability in pss.security_context(entry).capabilities.add
-	capability in pss.default_capabilities
+	capability in default_capabilities
 	capability != "NET_BIND_SERVICE"
 	msg := sprintf("%s adds capability %q (restricted allows only NET_BIND_SERVICE)", [k8s.describe(entry), capability])
 	path := array.concat(pss.security_context_path(entry), ["capabilities", "add", i])
@@ -52,7 +56,7 @@ violation contains {"msg": msg, "path": path} if {
 drops_all(entry) if "ALL" in pss.security_context(entry).capabilities.drop
 
 applies if {
-	pss.restricted
+	restricted
 	pss.at_least(22)
-	not pss.windows_exempt
+	not windows_exempt
 }

@@ -13,6 +13,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostNetwork, hostPID, hostIPC]
 #   pss_check: hostNamespaces
 #   level: baseline
 #   since: v1.0
@@ -21,7 +22,9 @@
 #     Expose network services through a Service instead of the node's network.
 package plimsoll.rules.security_context.host_namespaces
 
-import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.spec
+import data.plimsoll.lib.pss.spec_path
 import rego.v1
 
 # The namespaces and how a message names them.
@@ -32,9 +35,9 @@ namespaces := {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	some field, namespace in namespaces
-	pss.spec[field] == true
+	spec[field] == true
 	msg := sprintf("pod shares the host's %s namespace (%s: true)", [namespace, field])
-	path := array.concat(pss.spec_path, [field])
+	path := array.concat(spec_path, [field])
 }

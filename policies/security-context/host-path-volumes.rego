@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostPath]
 #   pss_check: hostPathVolumes
 #   level: baseline
 #   since: v1.0
@@ -25,22 +26,26 @@
 package plimsoll.rules.security_context.host_path_volumes
 
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
+import data.plimsoll.lib.pss.spec_path
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some i, volume in pss.spec.volumes
+	baseline
+	some i, volume in spec.volumes
 	pss.set(volume.hostPath)
 	reported_at_level(volume)
 	msg := sprintf("volume %s mounts a hostPath from the node", [pss.describe_volume(volume, i)])
-	path := array.concat(pss.spec_path, ["volumes", i, "hostPath"])
+	path := array.concat(spec_path, ["volumes", i, "hostPath"])
 }
 
 # At restricted, "restrictedVolumes" replaces this check: it forbids hostPath too, unless the
 # volume also sets an allowed source.
-reported_at_level(_) if not pss.restricted
+reported_at_level(_) if not restricted
 
 reported_at_level(volume) if {
-	pss.restricted
+	restricted
 	not pss.allowed_volume_source(volume)
 }

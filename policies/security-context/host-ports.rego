@@ -14,6 +14,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostPort]
 #   pss_check: hostPorts
 #   level: baseline
 #   since: v1.0
@@ -23,12 +24,13 @@
 package plimsoll.rules.security_context.host_ports
 
 import data.plimsoll.lib.kubernetes as k8s
-import data.plimsoll.lib.pss
+import data.plimsoll.lib.kubernetes.containers
+import data.plimsoll.lib.pss.baseline
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some entry in k8s.containers
+	baseline
+	some entry in containers
 	some i, port in entry.container.ports
 	is_number(port.hostPort)
 	port.hostPort != 0

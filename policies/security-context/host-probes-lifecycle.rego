@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [host]
 #   pss_check: hostProbesAndHostLifecycle
 #   level: baseline
 #   since: v1.34
@@ -24,7 +25,9 @@
 package plimsoll.rules.security_context.host_probes_lifecycle
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
 import rego.v1
 
 # Where a host can be written: probes and lifecycle handlers, each with httpGet and tcpSocket
@@ -38,9 +41,9 @@ handlers := [
 ]
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	pss.at_least(34)
-	some entry in k8s.containers
+	some entry in containers
 	some handler in handlers
 	some action in ["httpGet", "tcpSocket"]
 	field := array.concat(handler, [action, "host"])

@@ -14,6 +14,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [hostProcess]
 #   pss_check: windowsHostProcess
 #   level: baseline
 #   since: v1.0
@@ -24,19 +25,23 @@
 package plimsoll.rules.security_context.host_process
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.pod_security_context
+import data.plimsoll.lib.pss.pod_security_context_path
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	pss.pod_security_context.windowsOptions.hostProcess == true
+	baseline
+	pod_security_context.windowsOptions.hostProcess == true
 	msg := "pod sets securityContext.windowsOptions.hostProcess to true"
-	path := array.concat(pss.pod_security_context_path, ["windowsOptions", "hostProcess"])
+	path := array.concat(pod_security_context_path, ["windowsOptions", "hostProcess"])
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some entry in k8s.containers
+	baseline
+	some entry in containers
 	pss.security_context(entry).windowsOptions.hostProcess == true
 	msg := sprintf("%s runs as a Windows HostProcess container", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["windowsOptions", "hostProcess"])

@@ -12,6 +12,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [privileged]
 #   pss_check: privileged
 #   level: baseline
 #   since: v1.0
@@ -21,12 +22,14 @@
 package plimsoll.rules.security_context.privileged
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some entry in k8s.containers
+	baseline
+	some entry in containers
 	pss.security_context(entry).privileged == true
 	msg := sprintf("%s runs privileged", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["privileged"])

@@ -15,6 +15,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [procMount]
 #   pss_check: procMount_restricted
 #   level: restricted
 #   since: v1.35
@@ -23,14 +24,17 @@
 package plimsoll.rules.security_context.proc_mount_restricted
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.restricted
+	restricted
 	pss.at_least(35)
-	pss.user_namespace_relaxed
-	some entry in k8s.containers
+	user_namespace_relaxed
+	some entry in containers
 	proc_mount := pss.container_setting(entry, "procMount")
 	pss.set(proc_mount)
 	proc_mount != "Default"

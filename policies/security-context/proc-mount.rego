@@ -15,6 +15,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [procMount]
 #   pss_check: procMount
 #   level: baseline
 #   since: v1.0
@@ -24,13 +25,16 @@
 package plimsoll.rules.security_context.proc_mount
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	not pss.user_namespace_relaxed
-	some entry in k8s.containers
+	baseline
+	not user_namespace_relaxed
+	some entry in containers
 	proc_mount := pss.security_context(entry).procMount
 	pss.set(proc_mount)
 	proc_mount != "Default"

@@ -21,12 +21,14 @@
 package plimsoll.rules.security_context.read_only_root_filesystem
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.spec
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	not pss.spec.os.name == "windows"
-	some entry in k8s.containers
+	not spec.os.name == "windows"
+	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	pss.container_setting(entry, "readOnlyRootFilesystem") != true
 	msg := sprintf("%s does not set readOnlyRootFilesystem to true", [k8s.describe(entry)])

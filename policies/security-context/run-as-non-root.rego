@@ -27,19 +27,23 @@
 package plimsoll.rules.security_context.run_as_non_root
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
 	pss.pod_setting("runAsNonRoot") == false
 	msg := "pod sets runAsNonRoot to false"
-	path := array.concat(pss.pod_security_context_path, ["runAsNonRoot"])
+	path := array.concat(pod_security_context_path, ["runAsNonRoot"])
 }
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	some entry in k8s.containers
+	some entry in containers
 	pss.container_setting(entry, "runAsNonRoot") == false
 	msg := sprintf("%s sets runAsNonRoot to false", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
@@ -50,13 +54,13 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	pss.pod_setting("runAsNonRoot") == null
-	some entry in k8s.containers
+	some entry in containers
 	pss.container_setting(entry, "runAsNonRoot") == null
 	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
 }
 
 applies if {
-	pss.restricted
-	not pss.user_namespace_relaxed
+	restricted
+	not user_namespace_relaxed
 }

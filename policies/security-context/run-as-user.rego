@@ -14,6 +14,7 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [runAsUser]
 #   pss_check: runAsUser
 #   level: restricted
 #   since: v1.23
@@ -23,26 +24,30 @@
 package plimsoll.rules.security_context.run_as_user
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
 	pss.pod_setting("runAsUser") == 0
 	msg := "pod runs as root (runAsUser: 0)"
-	path := array.concat(pss.pod_security_context_path, ["runAsUser"])
+	path := array.concat(pod_security_context_path, ["runAsUser"])
 }
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	some entry in k8s.containers
+	some entry in containers
 	pss.container_setting(entry, "runAsUser") == 0
 	msg := sprintf("%s runs as root (runAsUser: 0)", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["runAsUser"])
 }
 
 applies if {
-	pss.restricted
+	restricted
 	pss.at_least(23)
-	not pss.user_namespace_relaxed
+	not user_namespace_relaxed
 }

@@ -21,6 +21,10 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields:
+#     - seccompProfile
+#     - seccomp.security.alpha.kubernetes.io/pod
+#     - container.seccomp.security.alpha.kubernetes.io/
 #   pss_check: seccompProfile_baseline
 #   level: baseline
 #   since: v1.0
@@ -31,7 +35,14 @@
 package plimsoll.rules.security_context.seccomp_baseline
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.annotations
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.metadata_path
+import data.plimsoll.lib.pss.overridden_by_windows_exemption
+import data.plimsoll.lib.pss.pod_security_context
+import data.plimsoll.lib.pss.pod_security_context_path
 import rego.v1
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -42,9 +53,9 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 # v1.19 and later: the seccompProfile fields.
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	pss.at_least(19)
-	not pss.overridden_by_windows_exemption
+	not overridden_by_windows_exemption
 	some setter in setters
 	profile_type := pss.string_field(setter.profile, "type")
 	not profile_type in allowed_types
@@ -54,24 +65,24 @@ violation contains {"msg": msg, "path": path} if {
 
 # Before v1.19: the alpha annotations, for the pod and for each container by name.
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	not pss.at_least(19)
 	some key in annotation_keys
-	value := pss.annotations[key]
+	value := annotations[key]
 	not allowed_annotation(value)
 	msg := sprintf("annotation %s sets seccomp profile %q", [key, value])
-	path := array.concat(pss.metadata_path, ["annotations", key])
+	path := array.concat(metadata_path, ["annotations", key])
 }
 
 # {"who", "profile", "path"} for the pod and each container that writes a seccompProfile.
 setters contains {"who": "pod", "profile": profile, "path": path} if {
-	profile := pss.pod_security_context.seccompProfile
+	profile := pod_security_context.seccompProfile
 	is_object(profile)
-	path := array.concat(pss.pod_security_context_path, ["seccompProfile"])
+	path := array.concat(pod_security_context_path, ["seccompProfile"])
 }
 
 setters contains {"who": k8s.describe(entry), "profile": profile, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	profile := pss.security_context(entry).seccompProfile
 	is_object(profile)
 	path := array.concat(pss.security_context_path(entry), ["seccompProfile"])
@@ -80,7 +91,7 @@ setters contains {"who": k8s.describe(entry), "profile": profile, "path": path} 
 annotation_keys contains pod_annotation
 
 annotation_keys contains concat("", [container_annotation_prefix, entry.container.name]) if {
-	some entry in k8s.containers
+	some entry in containers
 	is_string(entry.container.name)
 }
 

@@ -26,17 +26,20 @@
 package plimsoll.rules.security_context.seccomp_restricted
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 # Neither the container nor the pod sets a profile. (A pod profile of a forbidden type is
 # reported by seccomp-baseline, once for all the containers that inherit it.)
 violation contains {"msg": msg, "path": path} if {
-	pss.restricted
+	restricted
 	pss.at_least(19)
-	not pss.windows_exempt
+	not windows_exempt
 	pss.pod_setting("seccompProfile") == null
-	some entry in k8s.containers
+	some entry in containers
 	pss.container_setting(entry, "seccompProfile") == null
 	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [k8s.describe(entry)])
 	path := array.concat(pss.security_context_path(entry), ["seccompProfile", "type"])

@@ -16,6 +16,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [seLinuxOptions]
 #   pss_check: seLinuxOptions
 #   level: baseline
 #   since: v1.0
@@ -26,7 +27,11 @@
 package plimsoll.rules.security_context.selinux_options
 
 import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.pod_security_context
+import data.plimsoll.lib.pss.pod_security_context_path
 import rego.v1
 
 # The SELinux types each policy version allows ("" is an unset type).
@@ -36,20 +41,20 @@ allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "con
 
 # {"who", "options", "path"} for the pod and for each container that writes seLinuxOptions.
 setters contains {"who": "pod", "options": options, "path": path} if {
-	options := pss.pod_security_context.seLinuxOptions
+	options := pod_security_context.seLinuxOptions
 	is_object(options)
-	path := array.concat(pss.pod_security_context_path, ["seLinuxOptions"])
+	path := array.concat(pod_security_context_path, ["seLinuxOptions"])
 }
 
 setters contains {"who": k8s.describe(entry), "options": options, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	options := pss.security_context(entry).seLinuxOptions
 	is_object(options)
 	path := array.concat(pss.security_context_path(entry), ["seLinuxOptions"])
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	some setter in setters
 	selinux_type := pss.string_field(setter.options, "type")
 	not selinux_type in allowed_types
@@ -58,7 +63,7 @@ violation contains {"msg": msg, "path": path} if {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
+	baseline
 	some setter in setters
 	some field in ["user", "role"]
 	value := pss.string_field(setter.options, field)

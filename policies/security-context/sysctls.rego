@@ -19,6 +19,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
+#   requires_fields: [sysctls]
 #   pss_check: sysctls
 #   level: baseline
 #   since: v1.0
@@ -29,6 +30,10 @@
 package plimsoll.rules.security_context.sysctls
 
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.pod_security_context
+import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.version
 import rego.v1
 
 # Each sysctl with the policy version (minor) that first allows it.
@@ -50,12 +55,12 @@ allowed_since := {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.baseline
-	some i, sysctl in pss.pod_security_context.sysctls
+	baseline
+	some i, sysctl in pod_security_context.sysctls
 	name := pss.string_field(sysctl, "name")
 	not allowed(name)
-	msg := sprintf("pod sets sysctl %q, which is not in the safe set of policy version v%d.%d", [name, pss.version.major, pss.version.minor])
-	path := array.concat(pss.pod_security_context_path, ["sysctls", i, "name"])
+	msg := sprintf("pod sets sysctl %q, which is not in the safe set of policy version v%d.%d", [name, version.major, version.minor])
+	path := array.concat(pod_security_context_path, ["sysctls", i, "name"])
 }
 
 allowed(name) if pss.at_least(allowed_since[name])

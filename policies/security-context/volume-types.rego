@@ -16,6 +16,27 @@
 #   severity: warning
 #   default: true
 #   scope: pod-spec
+#   requires_fields:
+#     - awsElasticBlockStore
+#     - azureDisk
+#     - azureFile
+#     - cephfs
+#     - cinder
+#     - fc
+#     - flexVolume
+#     - flocker
+#     - gcePersistentDisk
+#     - gitRepo
+#     - glusterfs
+#     - iscsi
+#     - nfs
+#     - photonPersistentDisk
+#     - portworxVolume
+#     - quobyte
+#     - rbd
+#     - scaleIO
+#     - storageos
+#     - vsphereVolume
 #   pss_check: restrictedVolumes
 #   level: restricted
 #   since: v1.0
@@ -25,6 +46,9 @@
 package plimsoll.rules.security_context.volume_types
 
 import data.plimsoll.lib.pss
+import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
+import data.plimsoll.lib.pss.spec_path
 import rego.v1
 
 # The volume sources restricted forbids (hostPath has a rule of its own).
@@ -36,12 +60,12 @@ restricted_sources := {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	pss.restricted
-	some i, volume in pss.spec.volumes
+	restricted
+	some i, volume in spec.volumes
 	is_object(volume)
 	not pss.allowed_volume_source(volume)
 	some source in restricted_sources
 	pss.set(volume[source])
 	msg := sprintf("volume %s uses the %s volume type", [pss.describe_volume(volume, i), source])
-	path := array.concat(pss.spec_path, ["volumes", i, source])
+	path := array.concat(spec_path, ["volumes", i, source])
 }

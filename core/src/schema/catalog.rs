@@ -169,6 +169,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 level: None,
                 since: None,
                 scope: RuleScope::AllObjects,
+                requires_fields: Vec::new(),
                 engine: RuleEngine::Native,
                 package: String::new(),
                 violation_sets: Vec::new(),
