@@ -75,3 +75,23 @@ fn kube_version_comes_from_the_file_unless_the_flag_says_otherwise() {
     assert_eq!(run.code, Some(2), "{}", run.transcript());
     assert!(run.stderr.contains("kube_version must be a string"), "{}", run.transcript());
 }
+
+/// The file's `rules` and `exemptions` may name the IDs of the user's own rules, which only exist
+/// once the policies are loaded; an ID no rule of the run has is still an error.
+#[test]
+fn the_file_may_name_user_rule_ids() {
+    let tree = work_tree();
+    let config = "policies: [rego/]\nrules:\n  disable: [acme/latest-tag]\n  severity:\n    main/violation_replicas: warning\n";
+    write_files(
+        tree.path(),
+        &[(".plimsoll.yaml", config), ("rego/main.rego", &conftest("v1/main.rego")), ("deployment.yaml", &conftest("manifests/deployment.yaml"))],
+    );
+    let found = findings(tree.path(), &["--no-builtin", "deployment.yaml"]);
+    let rules: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+    assert_eq!(rules, [("main/warn", "warning"), ("main/violation_replicas", "warning")]);
+
+    std::fs::write(tree.path().join(".plimsoll.yaml"), "policies: [rego/]\nrules:\n  disable: [acme/no-such-rule]\n").unwrap();
+    let run = plimsoll_in(tree.path(), &["lint", "--no-builtin", "deployment.yaml"]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert!(run.stderr.contains("acme/no-such-rule"), "{}", run.transcript());
+}

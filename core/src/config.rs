@@ -444,12 +444,25 @@ impl Resolver<'_, '_> {
     fn one(&mut self, name: &Spanned<String>) -> Vec<String> {
         match resolve_selector(self.catalog, &name.value) {
             Ok(ids) => ids,
+            // Users' own policies are added after the file is applied; the linter checks their
+            // IDs when it is built, against every rule of the run.
+            Err(_) if is_user_rule_id(self.catalog, &name.value) => vec![name.value.clone()],
             Err((message, help)) => {
                 self.errors.push(name.span, message, help);
                 Vec::new()
             }
         }
     }
+}
+
+/// Whether `name` can only be the ID of a user's own rule: `<package>/<rule>` or a
+/// `custom.id` such as `acme/registry`, whose category no built-in rule has.
+/// A category that is a near miss of a built-in one (`image/latest-tag`) keeps its located error.
+fn is_user_rule_id(catalog: &[RuleMeta], name: &str) -> bool {
+    let Some((category, rule)) = name.split_once('/') else { return false };
+    let builtin: BTreeSet<&str> = catalog.iter().filter_map(|r| r.id.split('/').next()).collect();
+    let plausible = !category.is_empty() && !rule.is_empty() && rule != "*";
+    plausible && !builtin.contains(category) && suggest(category, builtin.iter().copied()).is_none()
 }
 
 /// The rules a name selects: a full ID, a category (`images`, `images/*`) or an unambiguous
