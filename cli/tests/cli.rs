@@ -5,45 +5,15 @@
 //! temporary directory. Transcripts (`exit`, stdout, stderr) are insta snapshots in
 //! `cli/tests/snapshots/`. Environment: `COLUMNS=100`, `NO_COLOR=1`.
 
+mod common;
+use common::{command, text_at, Run};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/cli")
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_plimsoll"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("FORCE_COLOR");
-    command
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Exit code, stdout and stderr in one text, for snapshots.
-    fn transcript(&self) -> String {
-        let code = self.code.map_or_else(|| "killed by a signal".to_string(), |c| c.to_string());
-        format!("exit: {code}\n--- stdout\n{}--- stderr\n{}", self.stdout, self.stderr)
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
 }
 
 fn plimsoll_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
@@ -73,12 +43,6 @@ fn plimsoll(args: &[&str]) -> Run {
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(testdata().join(name)).expect("test input is readable")
-}
-
-/// The text of `file` from `line:column` (1-based, characters) to the end of that line.
-fn text_at(source: &str, line: u64, column: u64) -> String {
-    let text = source.lines().nth(line as usize - 1).unwrap_or_else(|| panic!("no line {line}"));
-    text.chars().skip(column as usize - 1).collect()
 }
 
 /// JSON text without the whitespace between tokens (strings kept intact), to compare documents
