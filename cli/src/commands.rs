@@ -138,7 +138,7 @@ fn add_supply_chain_files(
 ) -> Result<LinterBuilder, String> {
     let configured = |paths: &[plimsoll_core::config::Spanned<String>]| -> Vec<(String, PathBuf)> {
         let Some(loaded) = loaded else { return Vec::new() };
-        paths.iter().map(|p| (p.value.clone(), loaded.dir.join(&p.value))).collect()
+        paths.iter().map(|p| (p.value.clone(), loaded.relative_path(&p.value))).collect()
     };
     let given = |paths: &[PathBuf]| paths.iter().map(|p| (p.display().to_string(), p.clone())).collect::<Vec<_>>();
     let config = loaded.map(|l| &l.config);
