@@ -21,7 +21,6 @@
 package plimsoll.rules.images.digest
 
 import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -32,7 +31,7 @@ violation contains {"msg": msg, "path": path} if {
 	image != ""
 	parsed := facts.image(image)
 	not parsed.pinned
-	msg := sprintf("%s uses image %q %s", [k8s.describe(entry), image, problem(parsed.digest)])
+	msg := sprintf("%s uses image %q %s", [entry.description, image, problem(parsed.digest)])
 	path := array.concat(entry.path, ["image"])
 }
 

@@ -19,7 +19,6 @@
 package plimsoll.rules.images.latest_tag
 
 import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -31,7 +30,7 @@ violation contains {"msg": msg, "path": path} if {
 	parsed := facts.image(image)
 	not parsed.pinned
 	problem := tag_problem(parsed.tag)
-	msg := sprintf("%s uses image %q %s%s", [k8s.describe(entry), image, problem, digest_note(parsed)])
+	msg := sprintf("%s uses image %q %s%s", [entry.description, image, problem, digest_note(parsed)])
 	path := array.concat(entry.path, ["image"])
 }
 

@@ -21,7 +21,6 @@
 package plimsoll.rules.images.registry
 
 import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -37,7 +36,7 @@ violation contains {"msg": msg, "path": path} if {
 	parsed := facts.image(image)
 	not allowed(parsed.name)
 	allowed_list := concat(", ", data.plimsoll.config.images.allowed_registries)
-	msg := sprintf("%s uses image %q (%s), which the allow-list does not cover (%s)", [k8s.describe(entry), image, parsed.name, allowed_list])
+	msg := sprintf("%s uses image %q (%s), which the allow-list does not cover (%s)", [entry.description, image, parsed.name, allowed_list])
 	path := array.concat(entry.path, ["image"])
 }
 

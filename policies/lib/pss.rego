@@ -57,13 +57,8 @@ pod_security_context := spec.securityContext if is_object(spec.securityContext)
 
 pod_security_context_path := array.concat(spec_path, ["securityContext"])
 
-# A container's securityContext, when it is an object.
-security_context(entry) := entry.container.securityContext if is_object(entry.container.securityContext)
-
-security_context_path(entry) := array.concat(entry.path, ["securityContext"])
-
-# A container's securityContext field, null when the container does not write it.
-container_setting(entry, field) := object.get(entry.container, ["securityContext", field], null)
+# A container's own securityContext is its entry's `security_context` ({} unless written as an
+# object), located at `security_context_path` (policies/lib/kubernetes.rego).
 
 # The pod's securityContext field, null when the pod does not write it.
 pod_setting(field) := object.get(spec, ["securityContext", field], null)

@@ -19,7 +19,6 @@
 #     peaks are not throttled.
 package plimsoll.rules.resources.cpu_limits
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -27,7 +26,7 @@ violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	not has_cpu_limit(entry.container)
-	msg := sprintf("%s has no CPU limit", [k8s.describe(entry)])
+	msg := sprintf("%s has no CPU limit", [entry.description])
 	path := array.concat(entry.path, ["resources", "limits", "cpu"])
 }
 

@@ -21,7 +21,6 @@
 package plimsoll.rules.resources.invalid_quantity
 
 import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.facts.quantities
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
@@ -36,7 +35,7 @@ violation contains {"msg": msg, "path": path} if {
 	some name, value in values
 	value != null
 	problem := quantity_problem(facts.quantity(value))
-	msg := sprintf("%s: %s.%s %s %s", [k8s.describe(entry), kind, name, written(value), problem])
+	msg := sprintf("%s: %s.%s %s %s", [entry.description, kind, name, written(value), problem])
 	path := array.concat(entry.path, ["resources", kind, name])
 }
 

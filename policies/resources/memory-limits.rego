@@ -16,7 +16,6 @@
 #     `512Mi`).
 package plimsoll.rules.resources.memory_limits
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -24,7 +23,7 @@ violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	not has_memory_limit(entry.container)
-	msg := sprintf("%s has no memory limit", [k8s.describe(entry)])
+	msg := sprintf("%s has no memory limit", [entry.description])
 	path := array.concat(entry.path, ["resources", "limits", "memory"])
 }
 

@@ -19,7 +19,6 @@
 #     example `256Mi`).
 package plimsoll.rules.resources.memory_requests
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -27,7 +26,7 @@ violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
 	not has_memory_request(entry.container)
-	msg := sprintf("%s has no memory request%s", [k8s.describe(entry), defaulted(entry.container)])
+	msg := sprintf("%s has no memory request%s", [entry.description, defaulted(entry.container)])
 	path := array.concat(entry.path, ["resources", "requests", "memory"])
 }
 

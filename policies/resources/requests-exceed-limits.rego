@@ -20,7 +20,6 @@
 package plimsoll.rules.resources.requests_exceed_limits
 
 import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -30,7 +29,7 @@ violation contains {"msg": msg, "path": path} if {
 	some name, request in entry.container.resources.requests
 	limit := entry.container.resources.limits[name]
 	exceeds(facts.quantity(request), facts.quantity(limit))
-	msg := sprintf("%s: %s request %v is more than its limit %v", [k8s.describe(entry), name, request, limit])
+	msg := sprintf("%s: %s request %v is more than its limit %v", [entry.description, name, request, limit])
 	path := array.concat(entry.path, ["resources", "requests", name])
 }
 

@@ -24,7 +24,6 @@
 #     another service, probe an endpoint of the container that checks that service itself.
 package plimsoll.rules.security_context.host_probes_lifecycle
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -50,6 +49,6 @@ violation contains {"msg": msg, "path": path} if {
 	host := object.get(entry.container, field, "")
 	is_string(host)
 	host != ""
-	msg := sprintf("%s sends its %s %s to host %q", [k8s.describe(entry), concat(".", handler), action, host])
+	msg := sprintf("%s sends its %s %s to host %q", [entry.description, concat(".", handler), action, host])
 	path := array.concat(entry.path, field)
 }

@@ -23,7 +23,6 @@
 #     Remove `securityContext.procMount` or set it to `Default`.
 package plimsoll.rules.security_context.proc_mount_restricted
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
@@ -35,9 +34,9 @@ violation contains {"msg": msg, "path": path} if {
 	pss.at_least(35)
 	user_namespace_relaxed
 	some entry in containers
-	proc_mount := pss.container_setting(entry, "procMount")
+	proc_mount := object.get(entry.security_context, "procMount", null)
 	pss.set(proc_mount)
 	proc_mount != "Default"
-	msg := sprintf("%s sets procMount to %s in a pod with hostUsers: false", [k8s.describe(entry), pss.quote(proc_mount)])
-	path := array.concat(pss.security_context_path(entry), ["procMount"])
+	msg := sprintf("%s sets procMount to %s in a pod with hostUsers: false", [entry.description, pss.quote(proc_mount)])
+	path := array.concat(entry.security_context_path, ["procMount"])
 }

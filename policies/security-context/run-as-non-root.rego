@@ -26,7 +26,6 @@
 #     `securityContext.runAsUser`).
 package plimsoll.rules.security_context.run_as_non_root
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
@@ -44,9 +43,9 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	pss.container_setting(entry, "runAsNonRoot") == false
-	msg := sprintf("%s sets runAsNonRoot to false", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
+	object.get(entry.security_context, "runAsNonRoot", null) == false
+	msg := sprintf("%s sets runAsNonRoot to false", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsNonRoot"])
 }
 
 # Neither the container nor the pod says: the image decides, and may run as root. (A pod that
@@ -55,9 +54,9 @@ violation contains {"msg": msg, "path": path} if {
 	applies
 	pss.pod_setting("runAsNonRoot") == null
 	some entry in containers
-	pss.container_setting(entry, "runAsNonRoot") == null
-	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
+	object.get(entry.security_context, "runAsNonRoot", null) == null
+	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsNonRoot"])
 }
 
 applies if {

@@ -23,7 +23,6 @@
 #     image that runs as a non-root user).
 package plimsoll.rules.security_context.run_as_user
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
@@ -41,9 +40,9 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	pss.container_setting(entry, "runAsUser") == 0
-	msg := sprintf("%s runs as root (runAsUser: 0)", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsUser"])
+	object.get(entry.security_context, "runAsUser", null) == 0
+	msg := sprintf("%s runs as root (runAsUser: 0)", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsUser"])
 }
 
 applies if {

@@ -34,7 +34,6 @@
 #     alpha annotations with the field.
 package plimsoll.rules.security_context.seccomp_baseline
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.annotations
@@ -81,11 +80,11 @@ setters contains {"who": "pod", "profile": profile, "path": path} if {
 	path := array.concat(pod_security_context_path, ["seccompProfile"])
 }
 
-setters contains {"who": k8s.describe(entry), "profile": profile, "path": path} if {
+setters contains {"who": entry.description, "profile": profile, "path": path} if {
 	some entry in containers
-	profile := pss.security_context(entry).seccompProfile
+	profile := entry.security_context.seccompProfile
 	is_object(profile)
-	path := array.concat(pss.security_context_path(entry), ["seccompProfile"])
+	path := array.concat(entry.security_context_path, ["seccompProfile"])
 }
 
 annotation_keys contains pod_annotation

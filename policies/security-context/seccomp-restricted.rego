@@ -25,7 +25,6 @@
 #     container), or on each container.
 package plimsoll.rules.security_context.seccomp_restricted
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
@@ -40,7 +39,7 @@ violation contains {"msg": msg, "path": path} if {
 	not windows_exempt
 	pss.pod_setting("seccompProfile") == null
 	some entry in containers
-	pss.container_setting(entry, "seccompProfile") == null
-	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["seccompProfile", "type"])
+	object.get(entry.security_context, "seccompProfile", null) == null
+	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [entry.description])
+	path := array.concat(entry.security_context_path, ["seccompProfile", "type"])
 }

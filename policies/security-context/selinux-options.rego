@@ -26,7 +26,6 @@
 #     `container_engine_t`).
 package plimsoll.rules.security_context.selinux_options
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -46,11 +45,11 @@ setters contains {"who": "pod", "options": options, "path": path} if {
 	path := array.concat(pod_security_context_path, ["seLinuxOptions"])
 }
 
-setters contains {"who": k8s.describe(entry), "options": options, "path": path} if {
+setters contains {"who": entry.description, "options": options, "path": path} if {
 	some entry in containers
-	options := pss.security_context(entry).seLinuxOptions
+	options := entry.security_context.seLinuxOptions
 	is_object(options)
-	path := array.concat(pss.security_context_path(entry), ["seLinuxOptions"])
+	path := array.concat(entry.security_context_path, ["seLinuxOptions"])
 }
 
 violation contains {"msg": msg, "path": path} if {
