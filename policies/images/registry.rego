@@ -20,7 +20,7 @@
 #     registry or repository to the allow-list.
 package plimsoll.rules.images.registry
 
-import data.plimsoll.lib.facts
+import data.plimsoll.facts.images as image_facts
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -33,7 +33,7 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	parsed := facts.image(image)
+	parsed := image_facts[image]
 	not allowed(parsed.name)
 	allowed_list := concat(", ", data.plimsoll.config.images.allowed_registries)
 	msg := sprintf("%s uses image %q (%s), which the allow-list does not cover (%s)", [entry.description, image, parsed.name, allowed_list])

@@ -33,7 +33,7 @@
 #     A signature that names another digest or repository was made for another image: sign this one.
 package plimsoll.rules.images.signature
 
-import data.plimsoll.lib.facts
+import data.plimsoll.facts.signatures as signature_facts
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -46,7 +46,7 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	verdict := facts.signature(image)
+	verdict := signature_facts[image]
 	not verdict.verified
 	msg := sprintf("%s uses image %q: %s", [entry.description, image, verdict.message])
 	path := array.concat(entry.path, ["image"])

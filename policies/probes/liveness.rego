@@ -27,10 +27,9 @@ violation contains {"msg": msg, "path": path} if {
 	long_running
 	some entry in containers
 	entry.field == "containers"
-	not has_liveness_probe(entry.container)
+	object.get(entry.container, "livenessProbe", null) == null
 	msg := sprintf("%s has no livenessProbe", [entry.description])
 	path := array.concat(entry.path, ["livenessProbe"])
 }
 
 # `livenessProbe: null` (or an empty `livenessProbe:`) sets no probe.
-has_liveness_probe(container) if container.livenessProbe != null

@@ -25,10 +25,9 @@ violation contains {"msg": msg, "path": path} if {
 	long_running
 	some entry in containers
 	entry.field == "containers"
-	not has_readiness_probe(entry.container)
+	object.get(entry.container, "readinessProbe", null) == null
 	msg := sprintf("%s has no readinessProbe", [entry.description])
 	path := array.concat(entry.path, ["readinessProbe"])
 }
 
 # `readinessProbe: null` (or an empty `readinessProbe:`) sets no probe.
-has_readiness_probe(container) if container.readinessProbe != null

@@ -25,9 +25,7 @@ import rego.v1
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	not has_cpu_limit(entry.container)
+	object.get(entry.container, ["resources", "limits", "cpu"], null) == null
 	msg := sprintf("%s has no CPU limit", [entry.description])
 	path := array.concat(entry.path, ["resources", "limits", "cpu"])
 }
-
-has_cpu_limit(container) if container.resources.limits.cpu != null

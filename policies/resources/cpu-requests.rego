@@ -25,12 +25,10 @@ import rego.v1
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	not has_cpu_request(entry.container)
+	object.get(entry.container, ["resources", "requests", "cpu"], null) == null
 	msg := sprintf("%s has no CPU request%s", [entry.description, defaulted(entry.container)])
 	path := array.concat(entry.path, ["resources", "requests", "cpu"])
 }
-
-has_cpu_request(container) if container.resources.requests.cpu != null
 
 # Kubernetes fills a missing request in from the limit; say so, since it still is not written.
 defaulted(container) := " (Kubernetes copies the limit into it)" if {

@@ -19,7 +19,7 @@
 #     units: `G` is 1000³ bytes, `Gi` is 1024³).
 package plimsoll.rules.resources.requests_exceed_limits
 
-import data.plimsoll.lib.facts
+import data.plimsoll.facts.quantities
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -28,7 +28,7 @@ violation contains {"msg": msg, "path": path} if {
 	entry.field in {"containers", "initContainers"}
 	some name, request in entry.container.resources.requests
 	limit := entry.container.resources.limits[name]
-	exceeds(facts.quantity(request), facts.quantity(limit))
+	exceeds(quantities[request], quantities[limit])
 	msg := sprintf("%s: %s request %v is more than its limit %v", [entry.description, name, request, limit])
 	path := array.concat(entry.path, ["resources", "requests", name])
 }

@@ -25,12 +25,13 @@ package plimsoll.rules.security_context.allow_privilege_escalation
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.version_minor
 import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	restricted
-	pss.at_least(8)
+	version_minor >= 8
 	not windows_exempt
 	some entry in containers
 	value := object.get(entry.security_context, "allowPrivilegeEscalation", null)

@@ -29,13 +29,14 @@ import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.default_capabilities
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.version_minor
 import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	not drops_all(entry)
+	not "ALL" in object.get(entry.security_context, ["capabilities", "drop"], [])
 	msg := sprintf("%s does not drop ALL capabilities", [entry.description])
 	path := array.concat(entry.security_context_path, ["capabilities", "drop"])
 }
@@ -52,10 +53,8 @@ violation contains {"msg": msg, "path": path} if {
 	path := array.concat(entry.security_context_path, ["capabilities", "add", i])
 }
 
-drops_all(entry) if "ALL" in entry.security_context.capabilities.drop
-
 applies if {
 	restricted
-	pss.at_least(22)
+	version_minor >= 22
 	not windows_exempt
 }

@@ -27,6 +27,7 @@ package plimsoll.rules.security_context.host_probes_lifecycle
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 # Where a host can be written: probes and lifecycle handlers, each with httpGet and tcpSocket
@@ -41,7 +42,7 @@ handlers := [
 
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	pss.at_least(34)
+	version_minor >= 34
 	some entry in containers
 	some handler in handlers
 	some action in ["httpGet", "tcpSocket"]

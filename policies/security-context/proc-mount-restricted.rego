@@ -27,11 +27,12 @@ import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
 import data.plimsoll.lib.pss.user_namespace_relaxed
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	restricted
-	pss.at_least(35)
+	version_minor >= 35
 	user_namespace_relaxed
 	some entry in containers
 	proc_mount := object.get(entry.security_context, "procMount", null)

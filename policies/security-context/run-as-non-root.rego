@@ -30,12 +30,13 @@ import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
 import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsNonRoot") == false
+	object.get(spec, ["securityContext", "runAsNonRoot"], null) == false
 	msg := "pod sets runAsNonRoot to false"
 	path := array.concat(pod_security_context_path, ["runAsNonRoot"])
 }
@@ -52,7 +53,7 @@ violation contains {"msg": msg, "path": path} if {
 # says false is reported above, once for all the containers that inherit it.)
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsNonRoot") == null
+	object.get(spec, ["securityContext", "runAsNonRoot"], null) == null
 	some entry in containers
 	object.get(entry.security_context, "runAsNonRoot", null) == null
 	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [entry.description])

@@ -27,12 +27,14 @@ import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
 import data.plimsoll.lib.pss.user_namespace_relaxed
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsUser") == 0
+	object.get(spec, ["securityContext", "runAsUser"], null) == 0
 	msg := "pod runs as root (runAsUser: 0)"
 	path := array.concat(pod_security_context_path, ["runAsUser"])
 }
@@ -47,6 +49,6 @@ violation contains {"msg": msg, "path": path} if {
 
 applies if {
 	restricted
-	pss.at_least(23)
+	version_minor >= 23
 	not user_namespace_relaxed
 }

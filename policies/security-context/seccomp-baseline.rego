@@ -42,6 +42,7 @@ import data.plimsoll.lib.pss.metadata_path
 import data.plimsoll.lib.pss.overridden_by_windows_exemption
 import data.plimsoll.lib.pss.pod_security_context
 import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -53,7 +54,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 # v1.19 and later: the seccompProfile fields.
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	pss.at_least(19)
+	version_minor >= 19
 	not overridden_by_windows_exemption
 	some setter in setters
 	profile_type := pss.string_field(setter.profile, "type")
@@ -65,7 +66,7 @@ violation contains {"msg": msg, "path": path} if {
 # Before v1.19: the alpha annotations, for the pod and for each container by name.
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	not pss.at_least(19)
+	version_minor < 19
 	some key in annotation_keys
 	value := annotations[key]
 	not allowed_annotation(value)

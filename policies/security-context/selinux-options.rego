@@ -31,12 +31,13 @@ import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
 import data.plimsoll.lib.pss.pod_security_context
 import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 # The SELinux types each policy version allows ("" is an unset type).
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if not pss.at_least(31)
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if version_minor < 31
 
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if pss.at_least(31)
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if version_minor >= 31
 
 # {"who", "options", "path"} for the pod and for each container that writes seLinuxOptions.
 setters contains {"who": "pod", "options": options, "path": path} if {
