@@ -211,7 +211,7 @@ impl Report {
             findings: self.findings.iter().map(JsonFinding::from).collect(),
             summary: self.summary,
         };
-        serde_json::to_writer_pretty(out, &report).map_err(io::Error::from)
+        write_pretty(out, &report)
     }
 
     /// The JSON report with the suppressed findings listed too, after `summary`:
@@ -235,8 +235,16 @@ impl Report {
                 .map(|s| JsonSuppressed { finding: JsonFinding::from(&s.finding), suppression: &s.suppression })
                 .collect(),
         };
-        serde_json::to_writer_pretty(out, &report).map_err(io::Error::from)
+        write_pretty(out, &report)
     }
+}
+
+/// Pretty JSON of `value` to `out`. The pretty printer writes a few bytes at a time; a buffer of
+/// a concrete type takes them without a dynamic call each (a third of the report's cost before).
+fn write_pretty(out: &mut dyn io::Write, value: &impl Serialize) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value).map_err(io::Error::from)?;
+    io::Write::flush(&mut buffered)
 }
 
 #[derive(Serialize)]
