@@ -27,7 +27,7 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = FILE_START;
     let mut ignored = None;
     let mut offset = 0usize;
-    for (line, raw) in (1u32..).zip(text.split_inclusive('\n')) {
+    for (line, raw) in (1u32..).zip(lines_inclusive(text)) {
         let content = raw.trim_end_matches(['\r', '\n']);
         if content == "---" || content.starts_with("--- ") {
             chunks.push(make_chunk(&text[start.offset as usize..offset], start, ignored));
@@ -39,6 +39,17 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     chunks.push(make_chunk(&text[start.offset as usize..], start, ignored));
     chunks.retain(|chunk| chunk.has_content || chunk.ignored_separator_content.is_some());
     chunks
+}
+
+/// `text.split_inclusive('\n')`, found with memchr: every file is split this way, line by line.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let ends = ends.chain((!text.ends_with('\n') && !text.is_empty()).then_some(text.len()));
+    ends.scan(0, move |start, end| {
+        let line = text.get(*start..end);
+        *start = end;
+        line
+    })
 }
 
 fn make_chunk(text: &str, start: Pos, ignored_separator_content: Option<Span>) -> Chunk<'_> {
@@ -77,4 +88,18 @@ fn helm_source(text: &str) -> Option<&str> {
         .find_map(|line| line.strip_prefix("# Source:"))
         .map(str::trim)
         .filter(|source| !source.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_split_as_split_inclusive_splits_them() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n---\n", "é\nü\n\nx"] {
+            let ours: Vec<&str> = lines_inclusive(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
 }

@@ -139,6 +139,10 @@ fn end_marker(text: &str, base: Pos) -> Option<BuildError> {
 /// go-yaml's reader accepts only printable characters (tab and line breaks aside); saphyr reads the
 /// others as content, e.g. a raw `\x01` in a string.
 fn control_character(text: &str, lines: &LineIndex<'_>, base: Pos) -> Option<BuildError> {
+    // Nearly every manifest is printable ASCII: one byte scan settles it.
+    if text.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~')) {
+        return None;
+    }
     let printable = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
             || c >= '\u{10000}'
