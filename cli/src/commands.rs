@@ -314,7 +314,10 @@ fn render_report(
     let enabled = linter.enabled_rules();
     let context = render::Context { rules: linter.catalog(), enabled: &enabled, show_suppressed: args.show_suppressed };
     match args.format {
-        Format::Json if args.show_suppressed => writeln!(out, "{}", report.to_json_with_suppressed()),
+        Format::Json if args.show_suppressed => {
+            report.write_json_with_suppressed(out)?;
+            writeln!(out)
+        }
         Format::Json => render::json::render(report, out),
         Format::Compact => {
             render::compact::render(report, out)?;

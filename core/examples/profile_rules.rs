@@ -1,5 +1,7 @@
 //! Times evaluation of each built-in rule alone, and of the default set, on the objects with a
 //! pod spec in a corpus directory (development aid: `cargo run --release --example profile_rules DIR`).
+//! `profile_rules DIR RULE` runs one set only (a rule ID, `none` or `default`), for instruction
+//! counts: `valgrind --tool=callgrind --toggle-collect='*Worker::lint_document*' …`.
 use std::time::Instant;
 
 fn main() {
@@ -20,6 +22,14 @@ fn main() {
     let mut sets: Vec<Vec<String>> = vec![vec![]];
     sets.extend(catalog.iter().map(|r| vec![r.id.clone()]));
     sets.push(catalog.iter().filter(|r| r.enabled_by_default).map(|r| r.id.clone()).collect());
+    if let Some(chosen) = std::env::args().nth(2) {
+        let default = sets.last().cloned().unwrap_or_default();
+        sets = match chosen.as_str() {
+            "none" => vec![vec![]],
+            "default" => vec![default],
+            rule => vec![vec![rule.to_string()]],
+        };
+    }
     for only in sets {
         let linter = match plimsoll_core::Linter::builder().only(only.clone()).build() {
             Ok(linter) => linter,

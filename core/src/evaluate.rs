@@ -380,6 +380,8 @@ mod tests {
             r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": ["x", {"image": "a"}, null], "ephemeralContainers": [{"name": "e"}], "initContainers": [{"name": "i"}]}}"#,
             r#"{"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}}}"#,
             r#"{"apiVersion": "v1", "kind": "Pod", "spec": "none"}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "a b'~!@#$%^&*()"}, {"name": "x", "securityContext": "text"}, {"name": "y", "securityContext": null}]}}"#,
+            r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "quo\"te"}], "initContainers": [{"name": "ünï"}]}}"#,
             r#"{"apiVersion": "v1", "kind": "Service", "spec": {"containers": [{"name": "c"}]}}"#,
         ];
         let mut objects: Vec<(String, Value)> = odd.iter().map(|text| (text.to_string(), serde_json::from_str(text).unwrap_or_default())).collect();

@@ -57,7 +57,8 @@
 //! so core lists them too, sharing the input's values rather than copying them:
 //! ```text
 //! data.plimsoll.facts.pod_spec   = {"path": [...], "spec": {...}}   only when the object has one
-//! data.plimsoll.facts.containers = [{"path", "container", "field", "name"}, ...]
+//! data.plimsoll.facts.containers = [{"path", "container", "field", "name", "description",
+//!                                   "security_context", "security_context_path"}, ...]
 //! ```
 //! `policies/lib/kubernetes.rego` reads them when present and otherwise derives the same values
 //! itself (its Rego stays the definition; the Rego unit tests run without facts). Where core
@@ -249,21 +250,44 @@ fn container_entries(spec_path: &[RegoValue], spec: &RegoValue) -> Option<Vec<Re
                 continue;
             }
             let name = match &container[&RegoValue::from("name")] {
-                RegoValue::String(name) => RegoValue::String(name.clone()),
-                RegoValue::Undefined => RegoValue::from(format!("#{i}")),
+                RegoValue::String(name) => name.to_string(),
+                RegoValue::Undefined => format!("#{i}"),
                 _ => return None,
             };
+            let description = describe_container(field, &name)?;
             let mut path = spec_path.to_vec();
             path.extend([RegoValue::from(field), RegoValue::from(i as u64)]);
+            let security_context = match &container[&RegoValue::from("securityContext")] {
+                value @ RegoValue::Object(_) => value.clone(),
+                _ => RegoValue::new_object(),
+            };
+            let mut security_context_path = path.clone();
+            security_context_path.push(RegoValue::from("securityContext"));
             entries.push(rego_object(vec![
                 ("path", RegoValue::from(path)),
                 ("container", container.clone()),
                 ("field", RegoValue::from(field)),
-                ("name", name),
+                ("name", RegoValue::from(name)),
+                ("description", RegoValue::from(description)),
+                ("security_context", security_context),
+                ("security_context_path", RegoValue::from(security_context_path)),
             ]));
         }
     }
     Some(entries)
+}
+
+/// `describe_container` of policies/lib/kubernetes.rego: `container "app"` and the like. Its `%q`
+/// quotes as Go does; for names of printable ASCII without quotes or backslashes (every valid
+/// container name) that is the name between double quotes, and other names are left to the Rego.
+fn describe_container(field: &str, name: &str) -> Option<String> {
+    let plain = name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    let kind = match field {
+        "containers" => "container",
+        "initContainers" => "init container",
+        _ => "ephemeral container",
+    };
+    plain.then(|| format!("{kind} \"{name}\""))
 }
 
 /// The containers of the object's pod spec, if it has one.

@@ -12,33 +12,51 @@
 
 use crate::rules::RuleMeta;
 use regorus::Value as RegoValue;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// The rules that name required fields, and the names to look for.
+///
+/// The walk visits every key of every object, so a key is matched without hashing: names are
+/// bucketed by length (most keys have no name of their length to compare with), and the few
+/// prefixes are compared by `starts_with`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FieldFilter {
-    /// (rule ID, its field names) for every selected rule that names any.
-    rules: Vec<(String, Vec<String>)>,
-    /// Every exact name some rule requires.
-    names: HashSet<String>,
-    /// Every prefix (a name ending in `/`) some rule requires.
-    prefixes: Vec<String>,
+    /// Every selected rule that names fields: its ID (as the set member handed to the program)
+    /// and the indexes of its names in `names`.
+    rules: Vec<(RegoValue, Vec<usize>)>,
+    /// Every distinct required name or prefix (a name ending in `/`).
+    names: Vec<String>,
+    /// `by_length[n]`: indexes of the exact names that are `n` bytes long.
+    by_length: Vec<Vec<usize>>,
+    /// Indexes of the prefixes.
+    prefixes: Vec<usize>,
 }
 
 impl FieldFilter {
     pub(crate) fn new(selected: &[RuleMeta]) -> FieldFilter {
         let mut filter = FieldFilter::default();
         for rule in selected.iter().filter(|rule| !rule.requires_fields.is_empty()) {
-            for name in &rule.requires_fields {
-                if name.ends_with('/') {
-                    filter.prefixes.push(name.clone());
-                } else {
-                    filter.names.insert(name.clone());
-                }
-            }
-            filter.rules.push((rule.id.clone(), rule.requires_fields.clone()));
+            let indexes = rule.requires_fields.iter().map(|name| filter.intern(name)).collect();
+            filter.rules.push((RegoValue::from(rule.id.as_str()), indexes));
         }
         filter
+    }
+
+    fn intern(&mut self, name: &str) -> usize {
+        if let Some(index) = self.names.iter().position(|known| known == name) {
+            return index;
+        }
+        let index = self.names.len();
+        self.names.push(name.to_string());
+        if name.ends_with('/') {
+            self.prefixes.push(index);
+        } else {
+            if self.by_length.len() <= name.len() {
+                self.by_length.resize(name.len() + 1, Vec::new());
+            }
+            self.by_length[name.len()].push(index);
+        }
+        index
     }
 
     /// Whether any selected rule names fields (otherwise there is nothing to decide).
@@ -48,22 +66,22 @@ impl FieldFilter {
 
     /// IDs of the rules that cannot report `object`, as a set for `data.plimsoll.facts`.
     pub(crate) fn skipped_rules(&self, object: &RegoValue) -> RegoValue {
-        let mut found = HashSet::new();
+        let mut found = vec![false; self.names.len()];
         if !self.collect(object, &mut found, 0) {
             return RegoValue::from(BTreeSet::new());
         }
         let skipped: BTreeSet<RegoValue> = self
             .rules
             .iter()
-            .filter(|(_, names)| !names.iter().any(|name| found.contains(name.as_str())))
-            .map(|(id, _)| RegoValue::from(id.as_str()))
+            .filter(|(_, names)| !names.iter().any(|&name| found[name]))
+            .map(|(id, _)| id.clone())
             .collect();
         RegoValue::from(skipped)
     }
 
     /// Records which required names (or prefixes) appear as keys anywhere in `value`; false when
     /// the value is too deep to walk completely (then no rule may be skipped).
-    fn collect<'a>(&'a self, value: &RegoValue, found: &mut HashSet<&'a str>, depth: usize) -> bool {
+    fn collect(&self, value: &RegoValue, found: &mut [bool], depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;
         }
@@ -79,12 +97,16 @@ impl FieldFilter {
         }
     }
 
-    fn note_key<'a>(&'a self, key: &str, found: &mut HashSet<&'a str>) {
-        if let Some(name) = self.names.get(key) {
-            found.insert(name.as_str());
+    fn note_key(&self, key: &str, found: &mut [bool]) {
+        for &index in self.by_length.get(key.len()).into_iter().flatten() {
+            if self.names[index] == key {
+                found[index] = true;
+            }
         }
-        for prefix in self.prefixes.iter().filter(|prefix| key.starts_with(prefix.as_str())) {
-            found.insert(prefix.as_str());
+        for &index in &self.prefixes {
+            if key.starts_with(self.names[index].as_str()) {
+                found[index] = true;
+            }
         }
     }
 }

@@ -20,8 +20,7 @@
 #     prints it).
 package plimsoll.rules.images.digest
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.facts.images as image_facts
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -30,9 +29,9 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	parsed := facts.image(image)
+	parsed := image_facts[image]
 	not parsed.pinned
-	msg := sprintf("%s uses image %q %s", [k8s.describe(entry), image, problem(parsed.digest)])
+	msg := sprintf("%s uses image %q %s", [entry.description, image, problem(parsed.digest)])
 	path := array.concat(entry.path, ["image"])
 }
 

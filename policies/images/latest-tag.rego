@@ -18,8 +18,7 @@
 #     (`nginx@sha256:…`).
 package plimsoll.rules.images.latest_tag
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.facts.images as image_facts
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -28,10 +27,10 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	parsed := facts.image(image)
+	parsed := image_facts[image]
 	not parsed.pinned
 	problem := tag_problem(parsed.tag)
-	msg := sprintf("%s uses image %q %s%s", [k8s.describe(entry), image, problem, digest_note(parsed)])
+	msg := sprintf("%s uses image %q %s%s", [entry.description, image, problem, digest_note(parsed)])
 	path := array.concat(entry.path, ["image"])
 }
 

@@ -20,8 +20,7 @@
 #     registry or repository to the allow-list.
 package plimsoll.rules.images.registry
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.facts.images as image_facts
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -34,10 +33,10 @@ violation contains {"msg": msg, "path": path} if {
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	parsed := facts.image(image)
+	parsed := image_facts[image]
 	not allowed(parsed.name)
 	allowed_list := concat(", ", data.plimsoll.config.images.allowed_registries)
-	msg := sprintf("%s uses image %q (%s), which the allow-list does not cover (%s)", [k8s.describe(entry), image, parsed.name, allowed_list])
+	msg := sprintf("%s uses image %q (%s), which the allow-list does not cover (%s)", [entry.description, image, parsed.name, allowed_list])
 	path := array.concat(entry.path, ["image"])
 }
 

@@ -33,8 +33,8 @@
 #     A signature that names another digest or repository was made for another image: sign this one.
 package plimsoll.rules.images.signature
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.facts.signatures as signature_facts
+import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 # The names of the trusted keys: core sets them when keys are configured.
@@ -42,12 +42,12 @@ trusted_keys := data.plimsoll.config.images.trusted_keys
 
 violation contains {"msg": msg, "path": path} if {
 	count(trusted_keys) > 0
-	some entry in k8s.containers
+	some entry in containers
 	image := entry.container.image
 	is_string(image)
 	image != ""
-	verdict := facts.signature(image)
+	verdict := signature_facts[image]
 	not verdict.verified
-	msg := sprintf("%s uses image %q: %s", [k8s.describe(entry), image, verdict.message])
+	msg := sprintf("%s uses image %q: %s", [entry.description, image, verdict.message])
 	path := array.concat(entry.path, ["image"])
 }

@@ -1,9 +1,9 @@
 # Shared helpers for the built-in rules: where each pod-bearing kind keeps its pod spec, and the
 # containers in it, each with the path a violation should point at.
 #
-# Rules import the values they read by name (`import data.plimsoll.lib.kubernetes.containers`) and
-# call functions through the package (`k8s.describe(entry)`): regorus 0.14.1 compiles a value read
-# through a package alias (`k8s.containers`) into an evaluation of every rule of the package.
+# Rules import the values they read by name (`import data.plimsoll.lib.kubernetes.containers`):
+# regorus 0.14.1 compiles a value read through a package alias (`k8s.containers`) into an
+# evaluation of every rule of the package.
 package plimsoll.lib.kubernetes
 
 import rego.v1
@@ -43,33 +43,48 @@ long_running if {
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
 # Every container of the pod spec, as an array (init, regular, then ephemeral containers, each in
-# order): {"path", "container", "field", "name"}. An array rather than a set: rules iterate it
-# many times per object, and walking a set of large entries compares them. Core lists the same
-# entries beforehand (data.plimsoll.facts.containers; its tests check the two agree), which
-# spares every object this derivation; the derivation serves when no facts are given.
+# order): {"path", "container", "field", "name", "description", "security_context",
+# "security_context_path"}. An array rather than a set: rules iterate it many times per object, and
+# walking a set of large entries compares them. Core lists the same entries beforehand
+# (data.plimsoll.facts.containers; its tests check the two agree), which spares every object this
+# derivation; the derivation serves when no facts are given.
+#
+# The entry carries what rules would otherwise ask a function for (its wording in messages, its
+# securityContext, that field's path): in the compiled program every function call costs about
+# as much as a small rule, and rules ask these of every container.
 containers := data.plimsoll.facts.containers
 
 containers := [entry |
 	some field in container_fields
 	some i, container in pod_spec.spec[field]
 	is_object(container)
+	path := array.concat(pod_spec.path, [field, i])
+	name := display_name(object.get(container, "name", sprintf("#%d", [i])))
 	entry := {
-		"path": array.concat(pod_spec.path, [field, i]),
+		"path": path,
 		"container": container,
 		"field": field,
-		"name": display_name(object.get(container, "name", sprintf("#%d", [i]))),
+		"name": name,
+		"description": describe_container(field, name),
+		"security_context": object_or_empty(object.get(container, "securityContext", null)),
+		"security_context_path": array.concat(path, ["securityContext"]),
 	}
 ] if not data.plimsoll.facts.containers
 
 # A container's name as text: a name that YAML 1.1 reads as another type (`name: y` is a boolean,
-# `name: 123` a number) must not make `describe`'s %q fail the whole object's evaluation.
+# `name: 123` a number) must not make the description's %q fail the whole object's evaluation.
 display_name(name) := name if is_string(name)
 
 display_name(name) := sprintf("%v", [name]) if not is_string(name)
 
-# Human wording for a container in messages.
-describe(entry) := sprintf("container %q", [entry.name]) if entry.field == "containers"
+# Human wording for a container in messages (an entry's `description`).
+describe_container("containers", name) := sprintf("container %q", [name])
 
-describe(entry) := sprintf("init container %q", [entry.name]) if entry.field == "initContainers"
+describe_container("initContainers", name) := sprintf("init container %q", [name])
 
-describe(entry) := sprintf("ephemeral container %q", [entry.name]) if entry.field == "ephemeralContainers"
+describe_container("ephemeralContainers", name) := sprintf("ephemeral container %q", [name])
+
+# A value that is not an object (a securityContext written as null or as text) reads as {}.
+object_or_empty(value) := value if is_object(value)
+
+object_or_empty(value) := {} if not is_object(value)

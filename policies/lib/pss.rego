@@ -27,13 +27,16 @@ baseline if level in {"baseline", "restricted"}
 
 restricted if level == "restricted"
 
-# Whether the selected version is v1.<minor> or newer.
-at_least(minor) if version.major > 1
+# The selected version as one number: `version_minor >= 22` reads "v1.22 or newer" (a major
+# version past 1 counts as newer than every v1 minor). Rules compare it rather than call
+# `at_least`: the compiled program computes a value once per object, but runs a function at
+# every call, at about the cost of a small rule.
+version_minor := version.minor if version.major == 1
 
-at_least(minor) if {
-	version.major == 1
-	version.minor >= minor
-}
+version_minor := 1000000 if version.major > 1
+
+# Whether the selected version is v1.<minor> or newer.
+at_least(minor) if version_minor >= minor
 
 # The pod spec, its path, and the path of the pod's metadata (the `metadata` next to the spec:
 # `metadata` for a Pod, `spec.template.metadata` for a Deployment, ...).
@@ -57,16 +60,8 @@ pod_security_context := spec.securityContext if is_object(spec.securityContext)
 
 pod_security_context_path := array.concat(spec_path, ["securityContext"])
 
-# A container's securityContext, when it is an object.
-security_context(entry) := entry.container.securityContext if is_object(entry.container.securityContext)
-
-security_context_path(entry) := array.concat(entry.path, ["securityContext"])
-
-# A container's securityContext field, null when the container does not write it.
-container_setting(entry, field) := object.get(entry.container, ["securityContext", field], null)
-
-# The pod's securityContext field, null when the pod does not write it.
-pod_setting(field) := object.get(spec, ["securityContext", field], null)
+# A container's own securityContext is its entry's `security_context` ({} unless written as an
+# object), located at `security_context_path` (policies/lib/kubernetes.rego).
 
 # Set: written with a value other than null (Go decodes null as "not set").
 set(value) if value != null
@@ -80,14 +75,14 @@ string_field(obj, key) := "" if not is_string(obj[key])
 # seccompProfile_restricted admit pods that declare `spec.os.name: windows`: Windows has none of
 # these mechanisms, and API validation forbids setting them there.
 windows_exempt if {
-	at_least(25)
+	version_minor >= 25
 	spec.os.name == "windows"
 }
 
 # From v1.35, runAsNonRoot, runAsUser and (at baseline) procMount admit any value in a pod that
 # runs in its own user namespace (`hostUsers: false`): root in the pod is not root on the node.
 user_namespace_relaxed if {
-	at_least(35)
+	version_minor >= 35
 	spec.hostUsers == false
 }
 

@@ -23,7 +23,6 @@
 #     `periodSeconds`.
 package plimsoll.rules.probes.identical
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
@@ -37,7 +36,7 @@ violation contains {"msg": msg, "path": path} if {
 	has_handler(liveness)
 	is_object(readiness)
 	with_defaults(liveness) == with_defaults(readiness)
-	msg := sprintf("%s has identical liveness and readiness probes", [k8s.describe(entry)])
+	msg := sprintf("%s has identical liveness and readiness probes", [entry.description])
 	path := array.concat(entry.path, ["livenessProbe"])
 }
 

@@ -19,7 +19,6 @@
 #     for slow moments; pair it with a `startupProbe` if start-up is slow.
 package plimsoll.rules.probes.liveness
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
@@ -28,10 +27,9 @@ violation contains {"msg": msg, "path": path} if {
 	long_running
 	some entry in containers
 	entry.field == "containers"
-	not has_liveness_probe(entry.container)
-	msg := sprintf("%s has no livenessProbe", [k8s.describe(entry)])
+	object.get(entry.container, "livenessProbe", null) == null
+	msg := sprintf("%s has no livenessProbe", [entry.description])
 	path := array.concat(entry.path, ["livenessProbe"])
 }
 
 # `livenessProbe: null` (or an empty `livenessProbe:`) sets no probe.
-has_liveness_probe(container) if container.livenessProbe != null

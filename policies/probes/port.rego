@@ -18,7 +18,6 @@
 #     or give the port number.
 package plimsoll.rules.probes.port
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
@@ -33,7 +32,7 @@ violation contains {"msg": msg, "path": path} if {
 	is_string(port)
 	names := declared_names(entry.container)
 	not port in names
-	msg := sprintf("%s: %s.%s.port %q is not the name of one of its ports (%s)", [k8s.describe(entry), probe, handler, port, declared(names)])
+	msg := sprintf("%s: %s.%s.port %q is not the name of one of its ports (%s)", [entry.description, probe, handler, port, declared(names)])
 	path := array.concat(entry.path, [probe, handler, "port"])
 }
 

@@ -17,7 +17,6 @@
 #     container can serve requests.
 package plimsoll.rules.probes.readiness
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.kubernetes.long_running
 import rego.v1
@@ -26,10 +25,9 @@ violation contains {"msg": msg, "path": path} if {
 	long_running
 	some entry in containers
 	entry.field == "containers"
-	not has_readiness_probe(entry.container)
-	msg := sprintf("%s has no readinessProbe", [k8s.describe(entry)])
+	object.get(entry.container, "readinessProbe", null) == null
+	msg := sprintf("%s has no readinessProbe", [entry.description])
 	path := array.concat(entry.path, ["readinessProbe"])
 }
 
 # `readinessProbe: null` (or an empty `readinessProbe:`) sets no probe.
-has_readiness_probe(container) if container.readinessProbe != null

@@ -19,16 +19,13 @@
 #     peaks are not throttled.
 package plimsoll.rules.resources.cpu_limits
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	not has_cpu_limit(entry.container)
-	msg := sprintf("%s has no CPU limit", [k8s.describe(entry)])
+	object.get(entry.container, ["resources", "limits", "cpu"], null) == null
+	msg := sprintf("%s has no CPU limit", [entry.description])
 	path := array.concat(entry.path, ["resources", "limits", "cpu"])
 }
-
-has_cpu_limit(container) if container.resources.limits.cpu != null

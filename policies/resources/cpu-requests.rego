@@ -19,19 +19,16 @@
 #     `250m`).
 package plimsoll.rules.resources.cpu_requests
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	not has_cpu_request(entry.container)
-	msg := sprintf("%s has no CPU request%s", [k8s.describe(entry), defaulted(entry.container)])
+	object.get(entry.container, ["resources", "requests", "cpu"], null) == null
+	msg := sprintf("%s has no CPU request%s", [entry.description, defaulted(entry.container)])
 	path := array.concat(entry.path, ["resources", "requests", "cpu"])
 }
-
-has_cpu_request(container) if container.resources.requests.cpu != null
 
 # Kubernetes fills a missing request in from the limit; say so, since it still is not written.
 defaulted(container) := " (Kubernetes copies the limit into it)" if {

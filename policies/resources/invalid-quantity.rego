@@ -20,9 +20,7 @@
 #     or `Gi`, CPU a number of cores or millicores (`250m`).
 package plimsoll.rules.resources.invalid_quantity
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
-import data.plimsoll.lib.facts.quantities
+import data.plimsoll.facts.quantities
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -35,8 +33,8 @@ violation contains {"msg": msg, "path": path} if {
 	is_object(values)
 	some name, value in values
 	value != null
-	problem := quantity_problem(facts.quantity(value))
-	msg := sprintf("%s: %s.%s %s %s", [k8s.describe(entry), kind, name, written(value), problem])
+	problem := quantity_problem(quantities[value])
+	msg := sprintf("%s: %s.%s %s %s", [entry.description, kind, name, written(value), problem])
 	path := array.concat(entry.path, ["resources", kind, name])
 }
 

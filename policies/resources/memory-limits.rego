@@ -16,16 +16,13 @@
 #     `512Mi`).
 package plimsoll.rules.resources.memory_limits
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	not has_memory_limit(entry.container)
-	msg := sprintf("%s has no memory limit", [k8s.describe(entry)])
+	object.get(entry.container, ["resources", "limits", "memory"], null) == null
+	msg := sprintf("%s has no memory limit", [entry.description])
 	path := array.concat(entry.path, ["resources", "limits", "memory"])
 }
-
-has_memory_limit(container) if container.resources.limits.memory != null

@@ -19,8 +19,7 @@
 #     units: `G` is 1000³ bytes, `Gi` is 1024³).
 package plimsoll.rules.resources.requests_exceed_limits
 
-import data.plimsoll.lib.facts
-import data.plimsoll.lib.kubernetes as k8s
+import data.plimsoll.facts.quantities
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
@@ -29,8 +28,8 @@ violation contains {"msg": msg, "path": path} if {
 	entry.field in {"containers", "initContainers"}
 	some name, request in entry.container.resources.requests
 	limit := entry.container.resources.limits[name]
-	exceeds(facts.quantity(request), facts.quantity(limit))
-	msg := sprintf("%s: %s request %v is more than its limit %v", [k8s.describe(entry), name, request, limit])
+	exceeds(quantities[request], quantities[limit])
+	msg := sprintf("%s: %s request %v is more than its limit %v", [entry.description, name, request, limit])
 	path := array.concat(entry.path, ["resources", "requests", name])
 }
 

@@ -22,22 +22,22 @@
 #     Set `securityContext.allowPrivilegeEscalation: false` on every container.
 package plimsoll.rules.security_context.allow_privilege_escalation
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.version_minor
 import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	restricted
-	pss.at_least(8)
+	version_minor >= 8
 	not windows_exempt
 	some entry in containers
-	value := pss.container_setting(entry, "allowPrivilegeEscalation")
+	value := object.get(entry.security_context, "allowPrivilegeEscalation", null)
 	value != false
-	msg := sprintf("%s %s", [k8s.describe(entry), problem(value)])
-	path := array.concat(pss.security_context_path(entry), ["allowPrivilegeEscalation"])
+	msg := sprintf("%s %s", [entry.description, problem(value)])
+	path := array.concat(entry.security_context_path, ["allowPrivilegeEscalation"])
 }
 
 problem(value) := "allows privilege escalation (allowPrivilegeEscalation: true)" if value == true

@@ -26,7 +26,6 @@
 #     `localhostProfile` loaded on the nodes. Replace the beta annotation with the field.
 package plimsoll.rules.security_context.apparmor_profile
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.annotations
@@ -51,10 +50,10 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	baseline
 	some entry in containers
-	profile := pss.security_context(entry).appArmorProfile
+	profile := entry.security_context.appArmorProfile
 	forbidden_type(profile)
-	msg := sprintf("%s sets AppArmor profile type %s", [k8s.describe(entry), profile_type(profile)])
-	path := array.concat(pss.security_context_path(entry), ["appArmorProfile", "type"])
+	msg := sprintf("%s sets AppArmor profile type %s", [entry.description, profile_type(profile)])
+	path := array.concat(entry.security_context_path, ["appArmorProfile", "type"])
 }
 
 violation contains {"msg": msg, "path": path} if {

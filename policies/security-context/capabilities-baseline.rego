@@ -28,7 +28,6 @@
 #     in a namespace whose Pod Security level is privileged on purpose.
 package plimsoll.rules.security_context.capabilities_baseline
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -40,8 +39,8 @@ violation contains {"msg": msg, "path": path} if {
 	baseline
 	not overridden_by_windows_exemption
 	some entry in containers
-	some i, capability in pss.security_context(entry).capabilities.add
+	some i, capability in entry.security_context.capabilities.add
 	not capability in default_capabilities
-	msg := sprintf("%s adds capability %s, which is not in the default set", [k8s.describe(entry), pss.quote(capability)])
-	path := array.concat(pss.security_context_path(entry), ["capabilities", "add", i])
+	msg := sprintf("%s adds capability %s, which is not in the default set", [entry.description, pss.quote(capability)])
+	path := array.concat(entry.security_context_path, ["capabilities", "add", i])
 }

@@ -25,20 +25,20 @@
 #     `NET_BIND_SERVICE`, if the container binds a port below 1024.
 package plimsoll.rules.security_context.capabilities_restricted
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.default_capabilities
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.version_minor
 import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	not drops_all(entry)
-	msg := sprintf("%s does not drop ALL capabilities", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["capabilities", "drop"])
+	not "ALL" in object.get(entry.security_context, ["capabilities", "drop"], [])
+	msg := sprintf("%s does not drop ALL capabilities", [entry.description])
+	path := array.concat(entry.security_context_path, ["capabilities", "drop"])
 }
 
 # Capabilities of the default set other than NET_BIND_SERVICE (the others are reported by
@@ -46,17 +46,15 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	some i, capability in pss.security_context(entry).capabilities.add
+	some i, capability in entry.security_context.capabilities.add
 	capability in default_capabilities
 	capability != "NET_BIND_SERVICE"
-	msg := sprintf("%s adds capability %q (restricted allows only NET_BIND_SERVICE)", [k8s.describe(entry), capability])
-	path := array.concat(pss.security_context_path(entry), ["capabilities", "add", i])
+	msg := sprintf("%s adds capability %q (restricted allows only NET_BIND_SERVICE)", [entry.description, capability])
+	path := array.concat(entry.security_context_path, ["capabilities", "add", i])
 }
-
-drops_all(entry) if "ALL" in pss.security_context(entry).capabilities.drop
 
 applies if {
 	restricted
-	pss.at_least(22)
+	version_minor >= 22
 	not windows_exempt
 }

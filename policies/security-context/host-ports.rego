@@ -23,7 +23,6 @@
 #     (ClusterIP, NodePort or LoadBalancer) instead.
 package plimsoll.rules.security_context.host_ports
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss.baseline
 import rego.v1
@@ -34,6 +33,6 @@ violation contains {"msg": msg, "path": path} if {
 	some i, port in entry.container.ports
 	is_number(port.hostPort)
 	port.hostPort != 0
-	msg := sprintf("%s binds host port %v", [k8s.describe(entry), port.hostPort])
+	msg := sprintf("%s binds host port %v", [entry.description, port.hostPort])
 	path := array.concat(entry.path, ["ports", i, "hostPort"])
 }

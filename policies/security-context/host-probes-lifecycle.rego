@@ -24,10 +24,10 @@
 #     another service, probe an endpoint of the container that checks that service itself.
 package plimsoll.rules.security_context.host_probes_lifecycle
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 # Where a host can be written: probes and lifecycle handlers, each with httpGet and tcpSocket
@@ -42,7 +42,7 @@ handlers := [
 
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	pss.at_least(34)
+	version_minor >= 34
 	some entry in containers
 	some handler in handlers
 	some action in ["httpGet", "tcpSocket"]
@@ -50,6 +50,6 @@ violation contains {"msg": msg, "path": path} if {
 	host := object.get(entry.container, field, "")
 	is_string(host)
 	host != ""
-	msg := sprintf("%s sends its %s %s to host %q", [k8s.describe(entry), concat(".", handler), action, host])
+	msg := sprintf("%s sends its %s %s to host %q", [entry.description, concat(".", handler), action, host])
 	path := array.concat(entry.path, field)
 }

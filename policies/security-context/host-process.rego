@@ -24,7 +24,6 @@
 #     namespace exempted from Pod Security admission on purpose.
 package plimsoll.rules.security_context.host_process
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -42,7 +41,7 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	baseline
 	some entry in containers
-	pss.security_context(entry).windowsOptions.hostProcess == true
-	msg := sprintf("%s runs as a Windows HostProcess container", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["windowsOptions", "hostProcess"])
+	entry.security_context.windowsOptions.hostProcess == true
+	msg := sprintf("%s runs as a Windows HostProcess container", [entry.description])
+	path := array.concat(entry.security_context_path, ["windowsOptions", "hostProcess"])
 }

@@ -21,7 +21,6 @@
 #     capabilities the workload needs with `securityContext.capabilities.add` instead.
 package plimsoll.rules.security_context.privileged
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -30,7 +29,7 @@ import rego.v1
 violation contains {"msg": msg, "path": path} if {
 	baseline
 	some entry in containers
-	pss.security_context(entry).privileged == true
-	msg := sprintf("%s runs privileged", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["privileged"])
+	entry.security_context.privileged == true
+	msg := sprintf("%s runs privileged", [entry.description])
+	path := array.concat(entry.security_context_path, ["privileged"])
 }

@@ -23,21 +23,21 @@
 #     Remove `securityContext.procMount` or set it to `Default`.
 package plimsoll.rules.security_context.proc_mount_restricted
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
 import data.plimsoll.lib.pss.user_namespace_relaxed
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	restricted
-	pss.at_least(35)
+	version_minor >= 35
 	user_namespace_relaxed
 	some entry in containers
-	proc_mount := pss.container_setting(entry, "procMount")
+	proc_mount := object.get(entry.security_context, "procMount", null)
 	pss.set(proc_mount)
 	proc_mount != "Default"
-	msg := sprintf("%s sets procMount to %s in a pod with hostUsers: false", [k8s.describe(entry), pss.quote(proc_mount)])
-	path := array.concat(pss.security_context_path(entry), ["procMount"])
+	msg := sprintf("%s sets procMount to %s in a pod with hostUsers: false", [entry.description, pss.quote(proc_mount)])
+	path := array.concat(entry.security_context_path, ["procMount"])
 }

@@ -24,7 +24,6 @@
 #     unmasked /proc (nested containers) should run with `hostUsers: false`.
 package plimsoll.rules.security_context.proc_mount
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
@@ -35,9 +34,9 @@ violation contains {"msg": msg, "path": path} if {
 	baseline
 	not user_namespace_relaxed
 	some entry in containers
-	proc_mount := pss.security_context(entry).procMount
+	proc_mount := entry.security_context.procMount
 	pss.set(proc_mount)
 	proc_mount != "Default"
-	msg := sprintf("%s sets procMount to %s", [k8s.describe(entry), pss.quote(proc_mount)])
-	path := array.concat(pss.security_context_path(entry), ["procMount"])
+	msg := sprintf("%s sets procMount to %s", [entry.description, pss.quote(proc_mount)])
+	path := array.concat(entry.security_context_path, ["procMount"])
 }

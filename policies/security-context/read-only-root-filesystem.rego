@@ -20,7 +20,6 @@
 #     application writes (for example `/tmp` or a cache directory).
 package plimsoll.rules.security_context.read_only_root_filesystem
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.spec
@@ -30,7 +29,7 @@ violation contains {"msg": msg, "path": path} if {
 	not spec.os.name == "windows"
 	some entry in containers
 	entry.field in {"containers", "initContainers"}
-	pss.container_setting(entry, "readOnlyRootFilesystem") != true
-	msg := sprintf("%s does not set readOnlyRootFilesystem to true", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["readOnlyRootFilesystem"])
+	object.get(entry.security_context, "readOnlyRootFilesystem", null) != true
+	msg := sprintf("%s does not set readOnlyRootFilesystem to true", [entry.description])
+	path := array.concat(entry.security_context_path, ["readOnlyRootFilesystem"])
 }

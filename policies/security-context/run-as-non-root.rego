@@ -26,17 +26,17 @@
 #     `securityContext.runAsUser`).
 package plimsoll.rules.security_context.run_as_non_root
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
 import data.plimsoll.lib.pss.user_namespace_relaxed
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsNonRoot") == false
+	object.get(spec, ["securityContext", "runAsNonRoot"], null) == false
 	msg := "pod sets runAsNonRoot to false"
 	path := array.concat(pod_security_context_path, ["runAsNonRoot"])
 }
@@ -44,20 +44,20 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	pss.container_setting(entry, "runAsNonRoot") == false
-	msg := sprintf("%s sets runAsNonRoot to false", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
+	object.get(entry.security_context, "runAsNonRoot", null) == false
+	msg := sprintf("%s sets runAsNonRoot to false", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsNonRoot"])
 }
 
 # Neither the container nor the pod says: the image decides, and may run as root. (A pod that
 # says false is reported above, once for all the containers that inherit it.)
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsNonRoot") == null
+	object.get(spec, ["securityContext", "runAsNonRoot"], null) == null
 	some entry in containers
-	pss.container_setting(entry, "runAsNonRoot") == null
-	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsNonRoot"])
+	object.get(entry.security_context, "runAsNonRoot", null) == null
+	msg := sprintf("%s does not set runAsNonRoot to true, and neither does the pod", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsNonRoot"])
 }
 
 applies if {

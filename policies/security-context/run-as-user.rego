@@ -23,17 +23,18 @@
 #     image that runs as a non-root user).
 package plimsoll.rules.security_context.run_as_user
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.pod_security_context_path
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
 import data.plimsoll.lib.pss.user_namespace_relaxed
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	applies
-	pss.pod_setting("runAsUser") == 0
+	object.get(spec, ["securityContext", "runAsUser"], null) == 0
 	msg := "pod runs as root (runAsUser: 0)"
 	path := array.concat(pod_security_context_path, ["runAsUser"])
 }
@@ -41,13 +42,13 @@ violation contains {"msg": msg, "path": path} if {
 violation contains {"msg": msg, "path": path} if {
 	applies
 	some entry in containers
-	pss.container_setting(entry, "runAsUser") == 0
-	msg := sprintf("%s runs as root (runAsUser: 0)", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["runAsUser"])
+	object.get(entry.security_context, "runAsUser", null) == 0
+	msg := sprintf("%s runs as root (runAsUser: 0)", [entry.description])
+	path := array.concat(entry.security_context_path, ["runAsUser"])
 }
 
 applies if {
 	restricted
-	pss.at_least(23)
+	version_minor >= 23
 	not user_namespace_relaxed
 }

@@ -34,7 +34,6 @@
 #     alpha annotations with the field.
 package plimsoll.rules.security_context.seccomp_baseline
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.annotations
@@ -43,6 +42,7 @@ import data.plimsoll.lib.pss.metadata_path
 import data.plimsoll.lib.pss.overridden_by_windows_exemption
 import data.plimsoll.lib.pss.pod_security_context
 import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -54,7 +54,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 # v1.19 and later: the seccompProfile fields.
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	pss.at_least(19)
+	version_minor >= 19
 	not overridden_by_windows_exemption
 	some setter in setters
 	profile_type := pss.string_field(setter.profile, "type")
@@ -66,7 +66,7 @@ violation contains {"msg": msg, "path": path} if {
 # Before v1.19: the alpha annotations, for the pod and for each container by name.
 violation contains {"msg": msg, "path": path} if {
 	baseline
-	not pss.at_least(19)
+	version_minor < 19
 	some key in annotation_keys
 	value := annotations[key]
 	not allowed_annotation(value)
@@ -81,11 +81,11 @@ setters contains {"who": "pod", "profile": profile, "path": path} if {
 	path := array.concat(pod_security_context_path, ["seccompProfile"])
 }
 
-setters contains {"who": k8s.describe(entry), "profile": profile, "path": path} if {
+setters contains {"who": entry.description, "profile": profile, "path": path} if {
 	some entry in containers
-	profile := pss.security_context(entry).seccompProfile
+	profile := entry.security_context.seccompProfile
 	is_object(profile)
-	path := array.concat(pss.security_context_path(entry), ["seccompProfile"])
+	path := array.concat(entry.security_context_path, ["seccompProfile"])
 }
 
 annotation_keys contains pod_annotation

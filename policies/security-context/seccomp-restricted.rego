@@ -25,10 +25,11 @@
 #     container), or on each container.
 package plimsoll.rules.security_context.seccomp_restricted
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.restricted
+import data.plimsoll.lib.pss.spec
+import data.plimsoll.lib.pss.version_minor
 import data.plimsoll.lib.pss.windows_exempt
 import rego.v1
 
@@ -36,11 +37,11 @@ import rego.v1
 # reported by seccomp-baseline, once for all the containers that inherit it.)
 violation contains {"msg": msg, "path": path} if {
 	restricted
-	pss.at_least(19)
+	version_minor >= 19
 	not windows_exempt
-	pss.pod_setting("seccompProfile") == null
+	object.get(spec, ["securityContext", "seccompProfile"], null) == null
 	some entry in containers
-	pss.container_setting(entry, "seccompProfile") == null
-	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [k8s.describe(entry)])
-	path := array.concat(pss.security_context_path(entry), ["seccompProfile", "type"])
+	object.get(entry.security_context, "seccompProfile", null) == null
+	msg := sprintf("%s sets no seccomp profile, and neither does the pod", [entry.description])
+	path := array.concat(entry.security_context_path, ["seccompProfile", "type"])
 }

@@ -26,18 +26,18 @@
 #     `container_engine_t`).
 package plimsoll.rules.security_context.selinux_options
 
-import data.plimsoll.lib.kubernetes as k8s
 import data.plimsoll.lib.kubernetes.containers
 import data.plimsoll.lib.pss
 import data.plimsoll.lib.pss.baseline
 import data.plimsoll.lib.pss.pod_security_context
 import data.plimsoll.lib.pss.pod_security_context_path
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 # The SELinux types each policy version allows ("" is an unset type).
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if not pss.at_least(31)
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if version_minor < 31
 
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if pss.at_least(31)
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"} if version_minor >= 31
 
 # {"who", "options", "path"} for the pod and for each container that writes seLinuxOptions.
 setters contains {"who": "pod", "options": options, "path": path} if {
@@ -46,11 +46,11 @@ setters contains {"who": "pod", "options": options, "path": path} if {
 	path := array.concat(pod_security_context_path, ["seLinuxOptions"])
 }
 
-setters contains {"who": k8s.describe(entry), "options": options, "path": path} if {
+setters contains {"who": entry.description, "options": options, "path": path} if {
 	some entry in containers
-	options := pss.security_context(entry).seLinuxOptions
+	options := entry.security_context.seLinuxOptions
 	is_object(options)
-	path := array.concat(pss.security_context_path(entry), ["seLinuxOptions"])
+	path := array.concat(entry.security_context_path, ["seLinuxOptions"])
 }
 
 violation contains {"msg": msg, "path": path} if {

@@ -34,6 +34,7 @@ import data.plimsoll.lib.pss.baseline
 import data.plimsoll.lib.pss.pod_security_context
 import data.plimsoll.lib.pss.pod_security_context_path
 import data.plimsoll.lib.pss.version
+import data.plimsoll.lib.pss.version_minor
 import rego.v1
 
 # Each sysctl with the policy version (minor) that first allows it.
@@ -63,4 +64,4 @@ violation contains {"msg": msg, "path": path} if {
 	path := array.concat(pod_security_context_path, ["sysctls", i, "name"])
 }
 
-allowed(name) if pss.at_least(allowed_since[name])
+allowed(name) if version_minor >= allowed_since[name]

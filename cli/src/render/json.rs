@@ -4,5 +4,6 @@ use plimsoll_core::Report;
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", report.to_json())
+    report.write_json(out)?;
+    writeln!(out)
 }
