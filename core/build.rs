@@ -1,5 +1,7 @@
 //! Embeds every Rego file under `policies/` (the rule registry: one file per rule, plus `lib/`)
-//! into the library, so that adding a rule touches no list in the code.
+//! into the library, so that adding a rule touches no list in the code. The rules' unit tests
+//! (`*_test.rego`) go into a list of their own: only the Rego test runner reads them, so a build
+//! that never runs it (the wasm package) leaves their text out.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,14 +14,23 @@ fn main() {
     let mut files = Vec::new();
     collect_rego(&policies, &mut files);
     files.sort();
-    let mut out = String::from("/// Built-in policy files: (path under `policies/`, source).\npub static BUILTIN_POLICY_FILES: &[(&str, &str)] = &[\n");
-    for file in &files {
-        println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file.strip_prefix(&policies).unwrap_or(file);
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string());
+    let (tests, modules): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|file| file.to_string_lossy().ends_with("_test.rego"));
+    let mut out = String::new();
+    let lists = [
+        ("Built-in rules and library modules", "BUILTIN_POLICY_FILES", &modules),
+        ("The built-in rules' Rego unit tests (`*_test.rego`)", "BUILTIN_POLICY_TESTS", &tests),
+    ];
+    for (doc, name, files) in lists {
+        let _ = writeln!(out, "/// {doc}: (path under `policies/`, source).\npub static {name}: &[(&str, &str)] = &[");
+        for file in files {
+            println!("cargo:rerun-if-changed={}", file.display());
+            let relative = file.strip_prefix(&policies).unwrap_or(file);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string());
+        }
+        out.push_str("];\n");
     }
-    out.push_str("];\n");
     let target = PathBuf::from(env::var("OUT_DIR").unwrap_or_default()).join("builtin_policies.rs");
     if let Err(error) = fs::write(&target, out) {
         println!("cargo:warning=cannot write {}: {error}", target.display());

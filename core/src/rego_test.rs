@@ -12,7 +12,7 @@
 //! Other kinds of test files (Gatekeeper `suite.yaml`) have runners of their own; all of them
 //! report [`TestCase`]s so that a frontend prints and counts them alike.
 
-use crate::rules::{policy_file_kind, rego_package, PolicyFileKind, BUILTIN_POLICY_FILES};
+use crate::rules::{rego_package, BUILTIN_POLICY_FILES};
 use crate::user_policy::{add_module, PolicyError, PolicyModule, UserPolicies};
 use regorus::unstable::{Rule, RuleHead};
 use regorus::Value as RegoValue;
@@ -72,7 +72,7 @@ fn prepare(modules: &[PolicyModule], data: &[(String, serde_json::Value)]) -> Re
 fn add_builtin_modules(engine: &mut regorus::Engine, given: &BTreeSet<String>) -> Result<(), PolicyError> {
     for (path, text) in BUILTIN_POLICY_FILES {
         let package = rego_package(text).unwrap_or_default();
-        if policy_file_kind(path) == PolicyFileKind::Test || given.contains(&package) {
+        if given.contains(&package) {
             continue;
         }
         let name = format!("(built in) policies/{path}");

@@ -2,9 +2,10 @@
 //! carries in its OPA `# METADATA` block (regorus does not read these blocks, so we do).
 //!
 //! `policies/<category>/<name>.rego` is rule `<category>/<name>`; `policies/lib/` holds shared
-//! modules and `*_test.rego` files hold Rego unit tests. [`builtin_rules`] parses every rule file's
-//! metadata once and adds the rules implemented in Rust (their metadata is a table in
-//! [`crate::schema`]); the linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
+//! modules and `*_test.rego` files hold Rego unit tests (embedded apart, [`BUILTIN_POLICY_TESTS`],
+//! which only the test runner reads). [`builtin_rules`] parses every rule file's metadata once and
+//! adds the rules implemented in Rust (their metadata is a table in [`crate::schema`]); the
+//! linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
 
 use crate::finding::Severity;
 use crate::load::parse_yaml_value;

@@ -13,13 +13,14 @@
 
 mod common;
 use common::record_score;
-use plimsoll_core::rules::BUILTIN_POLICY_FILES;
+use plimsoll_core::rules::{BUILTIN_POLICY_FILES, BUILTIN_POLICY_TESTS};
 use plimsoll_core::user_policy::PolicyModule;
 
 #[test]
 fn every_rego_test_passes() {
     let modules: Vec<PolicyModule> = BUILTIN_POLICY_FILES
         .iter()
+        .chain(BUILTIN_POLICY_TESTS)
         .map(|(path, text)| PolicyModule { name: format!("policies/{path}"), text: text.to_string() })
         .collect();
     let cases = plimsoll_core::rego_test::run(&modules, &[]).unwrap_or_else(|e| panic!("loading the policies: {e}"));

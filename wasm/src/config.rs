@@ -339,6 +339,17 @@ mod tests {
         assert_eq!((removed("1.15"), removed("1.22")), (0, 1));
     }
 
+    /// The package is built without core's `user-policy-builtins` (regex, glob, semver, …): a
+    /// built-in rule calling one of them fails here (`cargo test -p plimsoll-wasm` builds core
+    /// as the package does) rather than in the browser.
+    #[test]
+    fn every_builtin_rule_compiles_with_the_package_builtins() {
+        let (builder, _) = parse(json!({"profile": "all"})).unwrap().builder().unwrap();
+        let linter = builder.build().unwrap();
+        assert_eq!(linter.enabled_rules().len(), linter.catalog().len());
+        assert_eq!((linter.evaluation_mode(), linter.fallback_reason()), ("compiled", None));
+    }
+
     #[test]
     fn empty_config_is_the_default() {
         assert_eq!(parse(json!({})).unwrap(), Config::default());
