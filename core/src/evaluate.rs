@@ -22,7 +22,7 @@ use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FI
 use crate::signature::Verifier;
 use crate::user_policy::{LoadedPolicies, PolicyError};
 use regorus::languages::rego::compiler::Compiler;
-use regorus::rvm::program::{DeserializationResult, Program};
+use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -200,12 +200,21 @@ fn with_facts(data: &RegoValue, facts: RegoValue) -> RegoValue {
 
 /// A copy of `program` that shares no values with it (through its binary form); the shared
 /// program itself should that fail.
+#[cfg(feature = "parallel")]
 fn own_copy(program: &Arc<Program>) -> Arc<Program> {
+    use regorus::rvm::program::DeserializationResult;
     let copied = program.serialize_binary().and_then(|bytes| Program::deserialize_binary(&bytes));
     match copied {
         Ok(DeserializationResult::Complete(copy)) => Arc::new(copy),
         _ => program.clone(),
     }
+}
+
+/// Without the worker pool there is one worker: it may share the program (and the package stays
+/// without the program serializer).
+#[cfg(not(feature = "parallel"))]
+fn own_copy(program: &Arc<Program>) -> Arc<Program> {
+    program.clone()
 }
 
 fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
