@@ -527,14 +527,16 @@ impl Linter {
                 done();
                 report
             };
-            return sources.par_iter().zip(loaded).map_init(|| self.worker_for_run(&run), lint).collect();
+            let workers = ThreadWorkers::new(|| self.worker_for_run(&run));
+            return sources.par_iter().zip(loaded).map(|item| workers.with(|worker| lint(worker, item))).collect();
         }
-        let lint = |worker: &mut Worker, s: &Source| {
-            let report = worker.lint(&s.name, &s.text);
+        let workers = ThreadWorkers::new(|| self.worker());
+        let lint = |s: &Source| {
+            let report = workers.with(|worker| worker.lint(&s.name, &s.text));
             done();
             report
         };
-        sources.par_iter().map_init(|| self.worker(), lint).collect()
+        sources.par_iter().map(lint).collect()
     }
 
     #[cfg(not(feature = "parallel"))]
@@ -577,6 +579,37 @@ pub struct Worker {
     schema: Option<Arc<SchemaChecker>>,
     verifier: Option<Arc<Verifier>>,
     gatekeeper: Option<GatekeeperState>,
+}
+
+/// One worker per thread of the rayon pool, made when the thread first needs it. (rayon's
+/// `map_init` makes one for every job it splits the work into, and a worker copies the compiled
+/// program, so that workers share no reference counts: about a millisecond each.)
+#[cfg(feature = "parallel")]
+struct ThreadWorkers<F> {
+    make: F,
+    slots: Vec<std::sync::Mutex<Option<Worker>>>,
+}
+
+#[cfg(feature = "parallel")]
+impl<F: Fn() -> Worker> ThreadWorkers<F> {
+    fn new(make: F) -> Self {
+        let slots = (0..rayon::current_num_threads().max(1)).map(|_| std::sync::Mutex::new(None)).collect();
+        ThreadWorkers { make, slots }
+    }
+
+    /// Runs `f` with this thread's worker. Each pool thread has a slot of its own, so the lock is
+    /// never waited for (a caller outside the pool shares the first slot, safely).
+    fn with<R>(&self, f: impl FnOnce(&mut Worker) -> R) -> R {
+        let index = rayon::current_thread_index().unwrap_or(0);
+        let slot = self.slots.get(index).or(self.slots.first());
+        match slot {
+            Some(slot) => {
+                let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                f(slot.get_or_insert_with(&self.make))
+            }
+            None => f(&mut (self.make)()),
+        }
+    }
 }
 
 /// Where a worker's Gatekeeper constraints get their inventory.
