@@ -47,8 +47,10 @@
 //! data.plimsoll.facts.images[s]      = plimsoll.image.parse(s)      s: a container's image string
 //! data.plimsoll.facts.signatures[s]  = plimsoll.signature.verify(s) (only with trusted keys)
 //! ```
-//! for `initContainers`, `containers` and `ephemeralContainers`. Built-in rules read them
-//! through `policies/lib/facts.rego`; the values are exactly what the functions return.
+//! for `initContainers`, `containers` and `ephemeralContainers`; the values are exactly what the
+//! functions return. Built-in rules import the maps (`import data.plimsoll.facts.images as
+//! image_facts`): a data read, where a Rego function wrapping it would cost the compiled program
+//! about a small rule's work at every call.
 //!
 //! # The pod spec and its containers
 //! Nearly every rule starts from the pod spec and iterates its containers. Deriving them in Rego

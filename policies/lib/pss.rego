@@ -28,15 +28,12 @@ baseline if level in {"baseline", "restricted"}
 restricted if level == "restricted"
 
 # The selected version as one number: `version_minor >= 22` reads "v1.22 or newer" (a major
-# version past 1 counts as newer than every v1 minor). Rules compare it rather than call
-# `at_least`: the compiled program computes a value once per object, but runs a function at
+# version past 1 counts as newer than every v1 minor). A value rather than a function such as
+# `at_least(22)`: the compiled program computes a value once per object, but runs a function at
 # every call, at about the cost of a small rule.
 version_minor := version.minor if version.major == 1
 
 version_minor := 1000000 if version.major > 1
-
-# Whether the selected version is v1.<minor> or newer.
-at_least(minor) if version_minor >= minor
 
 # The pod spec, its path, and the path of the pod's metadata (the `metadata` next to the spec:
 # `metadata` for a Pod, `spec.template.metadata` for a Deployment, ...).

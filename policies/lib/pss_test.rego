@@ -49,10 +49,10 @@ test_unknown_level_runs_nothing if {
 }
 
 test_versions_compare_by_minor if {
-	pss.at_least(25) with data.plimsoll.config.pss as at("restricted", 25)
-	pss.at_least(8) with data.plimsoll.config.pss as at("restricted", 25)
-	not pss.at_least(26) with data.plimsoll.config.pss as at("restricted", 25)
-	pss.at_least(37) with data.plimsoll.config.pss as {"level": "restricted", "version": {"major": 2, "minor": 0}}
+	pss.version_minor >= 25 with data.plimsoll.config.pss as at("restricted", 25)
+	pss.version_minor >= 8 with data.plimsoll.config.pss as at("restricted", 25)
+	not pss.version_minor >= 26 with data.plimsoll.config.pss as at("restricted", 25)
+	pss.version_minor >= 37 with data.plimsoll.config.pss as {"level": "restricted", "version": {"major": 2, "minor": 0}}
 }
 
 test_metadata_is_next_to_the_pod_spec if {
