@@ -132,7 +132,7 @@ impl Prepared {
             }
             None => interpreted(),
         };
-        Evaluator { engine, data, filter: Arc::new(self.filter.for_worker()) }
+        Evaluator { engine, data, filter: self.filter.clone() }
     }
 }
 

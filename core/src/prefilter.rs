@@ -42,16 +42,6 @@ impl FieldFilter {
         filter
     }
 
-    /// A copy for one worker, whose rule IDs share no reference counts with other workers'
-    /// (they are cloned into every object's facts).
-    pub(crate) fn for_worker(&self) -> FieldFilter {
-        let mut copy = self.clone();
-        for (id, _) in &mut copy.rules {
-            *id = RegoValue::from(id.as_string().map(|id| id.to_string()).unwrap_or_default());
-        }
-        copy
-    }
-
     fn intern(&mut self, name: &str) -> usize {
         if let Some(index) = self.names.iter().position(|known| known == name) {
             return index;
