@@ -60,6 +60,7 @@ use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 /// The file's name; frontends look for it.
@@ -662,33 +663,31 @@ fn read_pss(node: Node<'_>, errors: &mut Errors) -> Option<Value> {
 /// `latest` or `v1.<minor>`. A bare `1.30` is read as the number 1.3 (YAML), so it needs quotes
 /// and the `v`.
 fn read_pss_version(node: Node<'_>, errors: &mut Errors) -> Option<PssVersion> {
-    if node.value.is_number() {
-        let message = format!("pss.version must be a string such as v1.30 or latest, not the number {}", node.value);
-        errors.push(node.pos.span, message, Some("write the version with its v: `version: v1.30`".into()));
-        return None;
-    }
-    let text = string(node, "pss.version", errors)?;
-    match text.value.parse::<PssVersion>() {
-        Ok(version) => Some(version),
-        Err(error) => {
-            errors.push(text.span, format!("pss.version: {error}"), None);
-            None
-        }
-    }
+    let expected = "a string such as v1.30 or latest";
+    read_version(node, "pss.version", expected, "write the version with its v: `version: v1.30`", errors)
 }
 
 /// `"1.N"`. Unquoted, YAML reads `1.30` as the number 1.3, so a number is refused.
 fn read_kube_version(node: Node<'_>, errors: &mut Errors) -> Option<KubeVersion> {
+    read_version(node, "kube_version", "a string such as \"1.30\"", "quote the version: `kube_version: \"1.30\"`", errors)
+}
+
+/// A version written as text and parsed as `V`; a number (YAML's reading of an unquoted `1.30`)
+/// is refused with `hint`.
+fn read_version<V: FromStr>(node: Node<'_>, key: &str, expected: &str, hint: &str, errors: &mut Errors) -> Option<V>
+where
+    V::Err: fmt::Display,
+{
     if node.value.is_number() {
-        let message = format!("kube_version must be a string such as \"1.30\", not the number {}", node.value);
-        errors.push(node.pos.span, message, Some("quote the version: `kube_version: \"1.30\"`".into()));
+        let message = format!("{key} must be {expected}, not the number {}", node.value);
+        errors.push(node.pos.span, message, Some(hint.into()));
         return None;
     }
-    let text = string(node, "kube_version", errors)?;
-    match text.value.parse::<KubeVersion>() {
+    let text = string(node, key, errors)?;
+    match text.value.parse::<V>() {
         Ok(version) => Some(version),
         Err(error) => {
-            errors.push(text.span, format!("kube_version: {error}"), None);
+            errors.push(text.span, format!("{key}: {error}"), None);
             None
         }
     }
