@@ -2,7 +2,7 @@
 //! sigs.k8s.io/yaml's conversion of the decoded value to JSON.
 //!
 //! A scalar event (text, style, tag) becomes a [`Scalar`]; [`Scalar::to_json`] gives the JSON value
-//! the API server would receive and [`Scalar::to_key`] the string a mapping key turns into. The
+//! the API server would receive and [`Scalar::into_key`] the string a mapping key turns into. The
 //! notable differences from YAML 1.2 readers: `yes/no/on/off/y/n` (in the spellings go-yaml lists)
 //! are booleans, a leading `0` means octal, `0o`/`0x`/`0b` prefixes and `_` separators are accepted,
 //! integers beyond 64 bits become floats, and integral floats are written as integers.
@@ -277,13 +277,21 @@ impl Scalar {
         })
     }
 
-    /// The string a mapping key becomes (sigs.k8s.io/yaml `convertToJSONableObject`).
-    pub(crate) fn to_key(&self) -> Result<String, String> {
+    /// [`Scalar::to_json`], taking a string's text rather than copying it.
+    pub(crate) fn into_json(self) -> Result<Value, String> {
         match self {
-            Scalar::Str(s) => Ok(s.clone()),
+            Scalar::Str(s) => Ok(Value::String(s)),
+            other => other.to_json(),
+        }
+    }
+
+    /// The string a mapping key becomes (sigs.k8s.io/yaml `convertToJSONableObject`).
+    pub(crate) fn into_key(self) -> Result<String, String> {
+        match self {
+            Scalar::Str(s) => Ok(s),
             Scalar::Int(i) => Ok(i.to_string()),
             Scalar::Bool(b) => Ok(b.to_string()),
-            Scalar::Float(f) => Ok(format_float32_g(*f)),
+            Scalar::Float(f) => Ok(format_float32_g(f)),
             Scalar::Merge => Ok("<<".to_string()),
             Scalar::Uint(u) => Err(format!("unsupported map key of type uint64: {u}")),
             Scalar::Null => Err("unsupported map key: null".to_string()),

@@ -72,7 +72,16 @@ enum Collection {
     Mapping(MappingBuilder, Option<Node>),
 }
 
-/// A built node: its value, its positions, and the decoded scalar when it is one (keys need it).
+/// Where a scalar is read: the forms of it that [`DocumentBuilder::scalar`] makes.
+#[derive(Clone, Copy)]
+enum ScalarRole {
+    Key,
+    Value,
+    Either,
+}
+
+/// A built node: its value, its positions, and the decoded scalar when it is one read as a key
+/// (or anchored, and so maybe aliased as one). A key's value is not made (`Null`).
 #[derive(Clone)]
 struct Node {
     value: Value,
@@ -300,7 +309,13 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             Event::Scalar(text, style, anchor, tag) => {
                 // saphyr's span of a block scalar without properties starts at its indentation.
                 let indent = (anchor == 0 && tag.is_none()).then(|| yaml_span.start.col());
-                let node = self.scalar(&text, style, tag.as_deref(), span, indent)?;
+                // An anchored scalar may be aliased as a key or as a value: it keeps both forms.
+                let role = match anchor {
+                    0 if self.expects_key() => ScalarRole::Key,
+                    0 => ScalarRole::Value,
+                    _ => ScalarRole::Either,
+                };
+                let node = self.scalar(&text, style, tag.as_deref(), span, indent, role)?;
                 return self.anchored(node, anchor, span).map(Some);
             }
             Event::Alias(id) => {
@@ -314,7 +329,13 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         Ok(None)
     }
 
-    /// A scalar as kubectl reads it.
+    /// Whether the next node read is a mapping key.
+    fn expects_key(&self) -> bool {
+        matches!(self.frames.last(), Some(Frame { collection: Collection::Mapping(_, None), .. }))
+    }
+
+    /// A scalar as kubectl reads it: as a key it needs only its decoded form, as a value only its
+    /// JSON value (each form is a copy of a string scalar's text, so only the one used is made).
     fn scalar(
         &self,
         text: &str,
@@ -322,15 +343,23 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         tag: Option<&Tag>,
         span: Span,
         indent: Option<usize>,
+        role: ScalarRole,
     ) -> Result<Node, BuildError> {
         let span = self.scalar_span(style, span);
         let text = self.as_go_yaml_reads(text, style, span, indent)?;
         let scalar = scalar::resolve(text, style, tag).map_err(|m| error(m, span))?;
-        let (value, invalid) = match scalar.to_json() {
-            Ok(value) => (value, None),
-            Err(message) => (Value::Null, Some(message)),
+        let (value, invalid, scalar) = match role {
+            ScalarRole::Key => (Value::Null, None, Some(scalar)),
+            ScalarRole::Value => match scalar.into_json() {
+                Ok(value) => (value, None, None),
+                Err(message) => (Value::Null, Some(message), None),
+            },
+            ScalarRole::Either => match scalar.to_json() {
+                Ok(value) => (value, None, Some(scalar)),
+                Err(message) => (Value::Null, Some(message), Some(scalar)),
+            },
         };
-        Ok(Node { value, pos: PosNode::scalar(span), scalar: Some(scalar), size: 1, invalid })
+        Ok(Node { value, pos: PosNode::scalar(span), scalar, size: 1, invalid })
     }
 
     /// Where a scalar is written: saphyr's span of a quoted scalar runs on over a trailing comment,
@@ -502,15 +531,14 @@ fn error(message: impl Into<String>, span: Span) -> BuildError {
 /// Adds `key: value` to a mapping: a merge, or a key that must convert to a JSON key. Returns the
 /// duplicate when the key was already written in this mapping.
 fn entry(mapping: &mut MappingBuilder, key: Node, value: Node) -> Result<Option<DuplicateKey>, BuildError> {
-    if key.scalar == Some(Scalar::Merge) {
-        return merge(mapping, value, key.pos.span).map(|()| None);
-    }
-    let name = match &key.scalar {
-        Some(scalar) => scalar.to_key().map_err(|m| error(m, key.pos.span))?,
+    let key_span = key.pos.span;
+    let name = match key.scalar {
+        Some(Scalar::Merge) => return merge(mapping, value, key_span).map(|()| None),
+        Some(scalar) => scalar.into_key().map_err(|m| error(m, key_span))?,
         None => return Err(error("invalid map key: a mapping or sequence cannot be a key", key.pos.span)),
     };
-    let first = mapping.set(name.clone(), key.pos.span, value, true);
-    Ok(first.map(|first| DuplicateKey { key: name, span: key.pos.span, first }))
+    let first = mapping.set(name.clone(), key_span, value, true);
+    Ok(first.map(|first| DuplicateKey { key: name, span: key_span, first }))
 }
 
 /// `<<` merges a mapping, or a sequence of mappings (earlier ones win), into the mapping being
