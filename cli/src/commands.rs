@@ -92,13 +92,17 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(None) => {}
         Err(code) => return code,
     }
-    let linter = match builder.build() {
+    // Compiling the policies and reading the files are independent: done side by side.
+    let (built, collected) = rayon::join(
+        || builder.build(),
+        || match &loaded {
+            Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
+            None => walk::collect(&args.paths),
+        },
+    );
+    let linter = match built {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
-    };
-    let collected = match &loaded {
-        Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
-        None => walk::collect(&args.paths),
     };
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);

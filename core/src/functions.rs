@@ -185,12 +185,55 @@ fn rego_object(fields: Vec<(&str, RegoValue)>) -> RegoValue {
 /// `signatures` (all empty for objects without a pod spec; `signatures` also without a
 /// verifier), and `pod_spec` and `containers` (see the module notes on when they are left out).
 pub fn facts(object: &Value, input: &RegoValue, verifier: Option<&Verifier>) -> RegoValue {
+    facts_with_cache(object, input, verifier, &mut FactsCache::default())
+}
+
+/// Parsed images and quantities kept from one object to the next: the same few images and
+/// resource values recur across a set of manifests, and a parse builds a whole Rego object.
+/// One per worker; its values are shared (reference counted) with the facts it hands out.
+#[derive(Default)]
+pub struct FactsCache {
+    images: std::collections::HashMap<String, RegoValue>,
+    quantities: std::collections::HashMap<String, RegoValue>,
+}
+
+impl FactsCache {
+    /// Most entries each map keeps; past it the map starts over, so memory stays bounded.
+    const CAPACITY: usize = 4096;
+
+    fn image(&mut self, text: &str) -> RegoValue {
+        Self::cached(&mut self.images, text, || image_object(text))
+    }
+
+    /// A string quantity from the cache; numbers (rare in manifests) are parsed each time.
+    fn quantity(&mut self, value: &Value) -> RegoValue {
+        match value.as_str() {
+            Some(text) => Self::cached(&mut self.quantities, text, || quantity_object(value)),
+            None => quantity_object(value),
+        }
+    }
+
+    fn cached(map: &mut std::collections::HashMap<String, RegoValue>, key: &str, make: impl FnOnce() -> RegoValue) -> RegoValue {
+        if let Some(value) = map.get(key) {
+            return value.clone();
+        }
+        if map.len() >= Self::CAPACITY {
+            map.clear();
+        }
+        let value = make();
+        map.insert(key.to_string(), value.clone());
+        value
+    }
+}
+
+/// [`facts`], reusing the parses `cache` holds and adding the new ones.
+pub fn facts_with_cache(object: &Value, input: &RegoValue, verifier: Option<&Verifier>, cache: &mut FactsCache) -> RegoValue {
     let mut quantities = BTreeMap::new();
     let mut images = BTreeMap::new();
     let mut signatures = BTreeMap::new();
     for container in containers(object) {
         if let Some(image) = container.get("image").and_then(Value::as_str) {
-            images.entry(RegoValue::from(image)).or_insert_with(|| image_object(image));
+            images.entry(RegoValue::from(image)).or_insert_with(|| cache.image(image));
             if verifier.is_some() {
                 signatures.entry(RegoValue::from(image)).or_insert_with(|| signature_object(verifier, image));
             }
@@ -198,7 +241,7 @@ pub fn facts(object: &Value, input: &RegoValue, verifier: Option<&Verifier>) -> 
         for kind in ["requests", "limits"] {
             let values = container.get("resources").and_then(|r| r.get(kind)).and_then(Value::as_object);
             for value in values.into_iter().flat_map(|m| m.values()).filter(|v| !v.is_null()) {
-                quantities.entry(crate::evaluate::to_rego(value)).or_insert_with(|| quantity_object(value));
+                quantities.entry(crate::evaluate::to_rego(value)).or_insert_with(|| cache.quantity(value));
             }
         }
     }
@@ -388,5 +431,28 @@ mod tests {
         let object = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
         let facts = to_json(&facts(&object, &crate::evaluate::to_rego(&object), None));
         assert_eq!(facts, json!({"containers": [], "images": {}, "quantities": {}, "signatures": {}}));
+    }
+
+    /// A worker reuses parses across objects: the facts are the same as parsing afresh, for
+    /// objects that share images and quantities and for ones that do not, and past its capacity
+    /// the cache starts over rather than growing.
+    #[test]
+    fn cached_facts_equal_fresh_ones_and_the_cache_stays_bounded() {
+        let pod = |image: &str, cpu: &str| {
+            json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [
+                {"name": "app", "image": image, "resources": {"requests": {"cpu": cpu}, "limits": {"cpu": 2}}}]}})
+        };
+        let objects = [pod("nginx:1.27", "250m"), pod("nginx:1.27", "250m"), pod("redis@sha256:abc", "1.5.0")];
+        let mut cache = FactsCache::default();
+        for object in &objects {
+            let input = crate::evaluate::to_rego(object);
+            assert_eq!(to_json(&facts_with_cache(object, &input, None, &mut cache)), to_json(&facts(object, &input, None)));
+        }
+        assert_eq!((cache.images.len(), cache.quantities.len()), (2, 2), "string quantities and images are kept");
+        for i in 0..FactsCache::CAPACITY + 10 {
+            cache.image(&format!("registry.example/app:{i}"));
+        }
+        assert!(cache.images.len() <= FactsCache::CAPACITY);
+        assert_eq!(to_json(&cache.image("nginx:1.27"))["tag"], json!("1.27"));
     }
 }

@@ -459,6 +459,7 @@ impl Linter {
             schema: self.schema.clone(),
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
             verifier: self.verifier.clone(),
+            facts_cache: Default::default(),
         }
     }
 
@@ -579,6 +580,7 @@ pub struct Worker {
     schema: Option<Arc<SchemaChecker>>,
     verifier: Option<Arc<Verifier>>,
     gatekeeper: Option<GatekeeperState>,
+    facts_cache: crate::functions::FactsCache,
 }
 
 /// One worker per thread of the rayon pool, made when the thread first needs it. (rayon's
@@ -724,7 +726,7 @@ impl Worker {
             return findings;
         }
         let input = to_rego(&document.value);
-        let facts = crate::functions::facts(&document.value, &input, self.verifier.as_deref());
+        let facts = crate::functions::facts_with_cache(&document.value, &input, self.verifier.as_deref(), &mut self.facts_cache);
         let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
             Err(error) => {
