@@ -51,10 +51,12 @@ env -u RUST_BACKTRACE cargo test --workspace --locked
 step "conformance scores"
 cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
 
-step "clippy: core and the wasm crate deny unwrap/expect/panic"
+step "clippy: core and the wasm crate deny unwrap/expect/panic; the CLI"
 cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
 # Core as the wasm package builds it: without schema validation (the schema-validation feature).
 cargo clippy --locked -p plimsoll-core --no-default-features --lib -- -D warnings
+# The CLI binary: clippy's default lints.
+cargo clippy --locked -p plimsoll --bins -- -D warnings
 
 step "wasm package: core and the wasm crate built for wasm32 (web and nodejs, wasm-opt), Node tests"
 # The browser test drives Debian's Chromium (playwright-core comes with the package's npm

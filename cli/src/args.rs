@@ -16,7 +16,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, directories, or `-` for standard input).
-    Lint(LintArgs),
+    // Boxed: the lint options are many times the size of the other commands'.
+    Lint(Box<LintArgs>),
     /// List the built-in rules.
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why, and how to fix it.
