@@ -39,9 +39,9 @@
 //! the suspendable VM does not do, and nothing reports it.
 //!
 //! So core computes the answers beforehand: [`facts`] walks the object's pod spec and parses
-//! every container image and every resource request and limit, and the evaluator hands the
-//! result to the program as `data.plimsoll.facts` (set per object; the input stays the object
-//! as written):
+//! every container image and every resource request and limit (a worker keeps the parsed
+//! objects for the next objects, [`FactsCache`]), and the evaluator hands the result to the
+//! program as `data.plimsoll.facts` (set per object; the input stays the object as written):
 //! ```text
 //! data.plimsoll.facts.quantities[v]  = plimsoll.quantity.parse(v)   v: a requests/limits value as written
 //! data.plimsoll.facts.images[s]      = plimsoll.image.parse(s)      s: a container's image string
