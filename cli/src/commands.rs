@@ -104,6 +104,11 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(linter) => linter,
         Err(error) => return fail(&miette::Report::new(error)),
     };
+    if !args.quiet {
+        for note in linter.policy_notes() {
+            eprintln!("plimsoll: note: {note}");
+        }
+    }
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);
     }

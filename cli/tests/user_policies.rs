@@ -67,6 +67,28 @@ fn rego_v1_strings_objects_and_paths() {
     );
 }
 
+/// Complete rules are read as conftest reads them: a set or an array of messages reports, an
+/// object does not, and a boolean rule (which conftest counts as passing) never reports but gets
+/// a note on standard error, located at the rule, unless `--quiet`.
+#[test]
+fn complete_rules_report_their_messages_and_boolean_rules_get_a_note() {
+    assert_eq!(
+        findings(&["--no-builtin", "--policy", "complete"]),
+        vec![
+            row("main/warn_names", "warning", "Deployment/web", "3:1", ""),
+            row("main/deny_kinds", "error", "Service/web", "18:1", ""),
+        ]
+    );
+    let compact = run(&["lint", "--no-builtin", "--policy", "complete", "-f", "compact", "manifests"]);
+    assert!(compact.stdout.contains("no Services here"), "{}", compact.transcript());
+    let notes: Vec<&str> = compact.stderr.lines().filter(|l| l.starts_with("plimsoll: note: ")).collect();
+    assert_eq!(notes.len(), 2, "{}", compact.transcript());
+    assert!(notes[0].starts_with("plimsoll: note: complete/rules.rego:21:1: `deny_boolean` is a boolean rule"), "{}", notes[0]);
+    assert!(notes[1].starts_with("plimsoll: note: complete/rules.rego:23:1: `warn_flag` is a boolean rule"), "{}", notes[1]);
+    let quiet = run(&["lint", "--no-builtin", "--policy", "complete", "--quiet", "manifests"]);
+    assert!(!quiet.stderr.contains("note:"), "{}", quiet.transcript());
+}
+
 /// Rego v0 syntax (`deny[msg] { … }`) is recognised per module; `warn_<name>` is a warning rule.
 #[test]
 fn rego_v0_modules_and_suffixed_rules() {

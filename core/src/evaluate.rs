@@ -87,7 +87,7 @@ impl Prepared {
             added.map_err(|e| PolicyError::from_engine(&module.name, &e.to_string()))?;
         }
         let run = "plimsoll/run.rego";
-        engine.add_policy(run.into(), aggregate_module(selected)).map_err(|e| policy_error(run, &e))?;
+        engine.add_policy(run.into(), aggregate_module(selected, &user.complete_rules)).map_err(|e| policy_error(run, &e))?;
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
         engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| evaluation_error(user, &e.to_string()))?;
@@ -246,7 +246,9 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
 
 /// The module that unions every selected rule's violations, tagging each with its rule ID; rules
 /// that name required fields first check that the object is not among those they cannot report.
-fn aggregate_module(selected: &[RuleMeta]) -> String {
+/// A user's complete rule (`complete_rules`) is read only when its value is a set or an array,
+/// as conftest reads it (iterating anything else is an error in the engine).
+fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
         let guard = match rule.requires_fields.is_empty() {
@@ -254,10 +256,14 @@ fn aggregate_module(selected: &[RuleMeta]) -> String {
             false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
         };
         for set in &rule.violation_sets {
-            module.push_str(&format!(
-                "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}\tsome v in data.{set}\n}}\n",
-                rule.id
-            ));
+            let kinds: &[&str] = if complete_rules.contains(set) { &["\tis_set", "\tis_array"] } else { &[""] };
+            for kind in kinds {
+                let kind_guard = if kind.is_empty() { String::new() } else { format!("{kind}(data.{set})\n") };
+                module.push_str(&format!(
+                    "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}{kind_guard}\tsome v in data.{set}\n}}\n",
+                    rule.id
+                ));
+            }
         }
     }
     if selected.is_empty() {

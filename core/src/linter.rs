@@ -279,6 +279,7 @@ impl LinterBuilder {
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
             verifier,
+            policy_notes: loaded.notes.into(),
         })
     }
 
@@ -418,9 +419,17 @@ pub struct Linter {
     /// Trusted keys and checked signatures, when keys are configured.
     verifier: Option<Arc<Verifier>>,
     gatekeeper: Option<Arc<PolicySet>>,
+    /// What loading the user's policies noticed without stopping the build.
+    policy_notes: Arc<[PolicyError]>,
 }
 
 impl Linter {
+    /// Rules in the user's policies that look like conftest rules but can never report (a boolean
+    /// `deny`), located where they are written; the frontend shows them as notes.
+    pub fn policy_notes(&self) -> &[PolicyError] {
+        &self.policy_notes
+    }
+
     pub fn builder() -> LinterBuilder {
         LinterBuilder::default()
     }

@@ -126,6 +126,11 @@ pub(crate) struct LoadedModule {
 pub(crate) struct LoadedPolicies {
     pub modules: Vec<LoadedModule>,
     pub rules: Vec<RuleMeta>,
+    /// Rules named as conftest rules that can never report (see [`UserPolicies::load`]).
+    pub notes: Vec<PolicyError>,
+    /// The violation sets (`<package>.<rule>`) that are complete rules (`deny := {msg | …}`):
+    /// their value is read only when it is a set or an array, as conftest reads it.
+    pub complete_rules: Vec<String>,
 }
 
 impl UserPolicies {
@@ -150,20 +155,46 @@ impl UserPolicies {
             let (rego_v0, package) = add_module(&mut engine, &module.name, &module.text)?;
             modules.push(LoadedModule { name: module.name.clone(), text: module.text.clone(), rego_v0, package });
         }
-        let definitions = self.conftest_definitions(&mut engine, &modules)?;
-        Ok(LoadedPolicies { rules: rule_metas(definitions, reserved)?, modules })
+        let (definitions, notes) = self.conftest_definitions(&mut engine, &modules);
+        let complete_rules = definitions.iter().filter(|d| d.complete).map(Definition::set_ref).collect();
+        Ok(LoadedPolicies { rules: rule_metas(definitions, reserved)?, modules, notes, complete_rules })
     }
 
-    /// Every definition of a conftest rule in a selected package, in module order.
-    fn conftest_definitions(&self, engine: &mut regorus::Engine, modules: &[LoadedModule]) -> Result<Vec<Definition>, PolicyError> {
+    /// Every definition of a conftest rule in a selected package, in module order: partial sets
+    /// (`deny contains msg if …`) and complete rules (`deny := {msg | …}`), whose value conftest
+    /// reads when it is a set or an array. A complete rule without a value (`deny if { … }`) or with
+    /// a boolean one is true or undefined, which conftest counts as passing: it never reports, which
+    /// its author most likely did not mean, so it gets a note.
+    fn conftest_definitions(&self, engine: &mut regorus::Engine, modules: &[LoadedModule]) -> (Vec<Definition>, Vec<PolicyError>) {
         let mut definitions = Vec::new();
+        let mut notes = Vec::new();
         for (module, parsed) in modules.iter().zip(engine.get_modules().iter()) {
             if !self.namespaces.includes(&module.package) {
                 continue;
             }
             let package_meta = annotation_before(&module.text, parsed.package.span.line);
             for rule in &parsed.policy {
-                let Rule::Spec { head: RuleHead::Set { refr, .. }, span, .. } = rule.as_ref() else { continue };
+                let Rule::Spec { head, span, .. } = rule.as_ref() else { continue };
+                let (refr, complete) = match head {
+                    RuleHead::Set { refr, .. } => (refr, false),
+                    RuleHead::Compr { refr, assign, .. } => {
+                        let value = assign.as_ref().map(|a| a.value.span().text().trim().to_string());
+                        if matches!(value.as_deref(), None | Some("true" | "false")) {
+                            let name = refr.span().text();
+                            if conftest_severity(name).is_some() {
+                                notes.push(PolicyError {
+                                    file: module.name.clone(),
+                                    line: span.line,
+                                    column: span.col,
+                                    message: boolean_rule_note(name),
+                                });
+                            }
+                            continue;
+                        }
+                        (refr, true)
+                    }
+                    RuleHead::Func { .. } => continue,
+                };
                 let name = refr.span().text();
                 let Some(severity) = conftest_severity(name) else { continue };
                 definitions.push(Definition {
@@ -173,13 +204,21 @@ impl UserPolicies {
                     package: module.package.clone(),
                     rule: name.to_string(),
                     severity,
+                    complete,
                     meta: annotation_before(&module.text, span.line),
                     package_meta: package_meta.clone(),
                 });
             }
         }
-        Ok(definitions)
+        (definitions, notes)
     }
+}
+
+fn boolean_rule_note(name: &str) -> String {
+    format!(
+        "`{name}` is a boolean rule, which never reports (conftest counts it as passing): \
+         make it a set of messages, `{name} contains msg if {{ … }}`"
+    )
 }
 
 /// Adds a module to `engine`, as Rego v1 unless it is written in v0 syntax: a module that fails to
@@ -208,18 +247,16 @@ fn is_v0_syntax(message: &str) -> bool {
     message.contains("`if` keyword is required before rule body") || message.contains("`contains` keyword is required")
 }
 
-/// `deny`, `violation` → error; `warn` → warning; with or without a `_suffix`.
+/// `deny`, `violation` → error; `warn` → warning; each optionally followed by `_suffix` parts of
+/// letters and digits (`deny_latest_tag`), as conftest names them: `deny_` or `deny__x` is not one.
 fn conftest_severity(rule: &str) -> Option<Severity> {
-    let (prefix, suffix) = rule.split_once('_').unwrap_or((rule, ""));
-    let suffix_ok = !rule.contains('_') || !suffix.is_empty();
-    if !suffix_ok || !rule.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
-    }
-    match prefix {
-        "deny" | "violation" => Some(Severity::Error),
-        "warn" => Some(Severity::Warning),
-        _ => None,
-    }
+    let mut parts = rule.split('_');
+    let severity = match parts.next()? {
+        "deny" | "violation" => Severity::Error,
+        "warn" => Severity::Warning,
+        _ => return None,
+    };
+    parts.all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric())).then_some(severity)
 }
 
 /// One `deny …`/`warn …` definition and the annotations that may name it.
@@ -231,6 +268,8 @@ struct Definition {
     package: String,
     rule: String,
     severity: Severity,
+    /// A complete rule (`deny := …`) rather than a partial set.
+    complete: bool,
     meta: Option<Value>,
     package_meta: Option<Value>,
 }
@@ -370,10 +409,16 @@ mod tests {
 
     #[test]
     fn rule_names_follow_conftest() {
-        for (name, severity) in [("deny", Some(Severity::Error)), ("violation_x", Some(Severity::Error)), ("warn_no_tag", Some(Severity::Warning))] {
+        let named = [
+            ("deny", Some(Severity::Error)),
+            ("violation_x", Some(Severity::Error)),
+            ("deny_latest_tag2", Some(Severity::Error)),
+            ("warn_no_tag", Some(Severity::Warning)),
+        ];
+        for (name, severity) in named {
             assert_eq!(conftest_severity(name), severity, "{name}");
         }
-        for name in ["denied", "deny_", "allow", "warning", "test_deny"] {
+        for name in ["denied", "deny_", "deny__x", "warn_x_", "deny_é", "allow", "warning", "test_deny"] {
             assert_eq!(conftest_severity(name), None, "{name}");
         }
     }
