@@ -84,6 +84,19 @@ fn a_template_with_invalid_rego_stops_the_run() {
     assert!(run.stderr.replace("\n  │ ", "").contains(&format!("{file}:7)")), "{}", run.stderr);
 }
 
+/// A constraint whose parameters its template's schema rejects (a string where a list is
+/// declared) stops the run, as the API server would refuse it, located at the parameter.
+#[test]
+fn a_constraint_with_parameters_its_template_rejects_stops_the_run() {
+    let run = plimsoll_in(&root(), &["lint", "--policy", "testdata/gatekeeper/broken/bad-parameters", MANIFESTS]);
+    assert_eq!(run.code, Some(2), "{}", run.transcript());
+    assert_eq!(run.stdout, "", "nothing is linted");
+    let stderr = run.stderr.replace("\n  │ ", " ").replace("/ bad", "/bad");
+    assert!(stderr.contains("Constraint TeamLabels/every-pod-has-a-team"), "{}", run.stderr);
+    assert!(stderr.contains("bad-parameters/constraint.yaml:13)"), "{}", run.stderr);
+    assert!(stderr.contains("spec.parameters.labels: expected array, found string \"team\""), "{}", run.stderr);
+}
+
 #[test]
 fn a_template_without_rego_is_reported_unsupported() {
     let run = plimsoll_in(&root(), &["lint", "--policy", "testdata/gatekeeper/broken/cel-only", MANIFESTS]);

@@ -96,6 +96,23 @@ pub(crate) fn group_of(value: &Value) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
+/// Refuses a constraint whose `spec.parameters` its template's schema rejects, as the API server
+/// would (see [`crate::schema::parameters`]), located at the first offending parameter.
+pub(crate) fn check_parameters(template: &Template, constraint: &Constraint, document: &Document) -> Result<(), GatekeeperError> {
+    let error = |line: u32, message: String| GatekeeperError::Constraint {
+        kind: constraint.kind.clone(),
+        name: constraint.name.clone(),
+        file: constraint.origin.file.clone(),
+        line,
+        message,
+    };
+    let problems = template.parameters.problems(&document.value).map_err(|e| error(template.origin.line, e))?;
+    let Some(first) = problems.first() else { return Ok(()) };
+    let listed: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+    let message = format!("its parameters do not fit template {:?}: {}", template.name, listed.join("; "));
+    Err(error(document.locate(&first.path).span.start.line, message))
+}
+
 /// Compiled templates and the constraints that use them. Built once; shared by every worker.
 #[derive(Clone, Default)]
 pub struct PolicySet {
@@ -123,7 +140,11 @@ impl PolicySet {
             set.add_template(Template::from_document(document)?)?;
         }
         for document in documents.iter().filter(|d| is_constraint(&d.value)) {
-            set.add_constraint(Constraint::from_document(document)?, &Origin::of(document))?;
+            let constraint = Constraint::from_document(document)?;
+            if let Some(template) = set.templates.get(&constraint.kind) {
+                check_parameters(template, &constraint, document)?;
+            }
+            set.add_constraint(constraint, &Origin::of(document))?;
         }
         Ok(set)
     }

@@ -102,6 +102,7 @@ fn test_policies(test: &Value, read: ReadFile<'_>) -> Result<PolicySet, String> 
     if constraint.kind != template.kind {
         return Err(format!("the constraint's kind {} is not the template's kind {}", constraint.kind, template.kind));
     }
+    super::check_parameters(&template, &constraint, &constraints[0]).map_err(|e| e.to_string())?;
     let mut set = PolicySet::default();
     set.add_template(template).map_err(|e| e.to_string())?;
     set.add_constraint(constraint, &origin).map_err(|e| e.to_string())?;

@@ -6,12 +6,15 @@
 //! each lib become modules of one regorus engine per template, so packages of different templates
 //! never meet. [`Template::with_data`] clones that engine with a run's `data.inventory`;
 //! [`Prepared::violations`] clones it again per evaluation (cheap: compiled modules are shared).
+//! The template's parameter schema ([`ParameterSchema`]) checks its Constraints' parameters.
 
 use super::{compat, group_of, GatekeeperError, Origin, ADMISSION_TARGET};
 use crate::evaluate::to_rego;
 use crate::load::Document;
+use crate::schema::parameters::ParameterSchema;
 use regorus::Value as RegoValue;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// API versions of ConstraintTemplate that are read.
 const VERSIONS: &[&str] = &["v1", "v1beta1", "v1alpha1"];
@@ -27,6 +30,8 @@ pub struct Template {
     /// `data.<package>.violation`, the rule evaluated.
     violation_rule: String,
     engine: regorus::Engine,
+    /// What the template's Constraints may set as `spec.parameters`.
+    pub parameters: Arc<ParameterSchema>,
 }
 
 /// The Rego found in a template's target.
@@ -80,7 +85,8 @@ impl Template {
             message,
         };
         let (engine, violation_rule) = compile(&name, &source).map_err(rego_error)?;
-        Ok(Template { name, kind, origin, violation_rule, engine })
+        let parameters = Arc::new(ParameterSchema::of_template(value));
+        Ok(Template { name, kind, origin, violation_rule, engine, parameters })
     }
 
     /// This template's engine with `data.inventory` set for a run.

@@ -27,6 +27,7 @@ pub(crate) mod catalog;
 pub mod compile;
 pub mod crd;
 mod findings;
+pub mod parameters;
 #[cfg(feature = "schema-validation")]
 pub mod formats;
 pub mod kustomize;
