@@ -256,11 +256,14 @@ fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String 
             false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
         };
         for set in &rule.violation_sets {
-            let kinds: &[&str] = if complete_rules.contains(set) { &["\tis_set", "\tis_array"] } else { &[""] };
-            for kind in kinds {
-                let kind_guard = if kind.is_empty() { String::new() } else { format!("{kind}(data.{set})\n") };
+            // One body per kind of collection a complete rule's value may be.
+            let collection_guards = match complete_rules.contains(set) {
+                true => vec![format!("\tis_set(data.{set})\n"), format!("\tis_array(data.{set})\n")],
+                false => vec![String::new()],
+            };
+            for collection_guard in collection_guards {
                 module.push_str(&format!(
-                    "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}{kind_guard}\tsome v in data.{set}\n}}\n",
+                    "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}{collection_guard}\tsome v in data.{set}\n}}\n",
                     rule.id
                 ));
             }

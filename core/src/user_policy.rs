@@ -175,28 +175,21 @@ impl UserPolicies {
             let package_meta = annotation_before(&module.text, parsed.package.span.line);
             for rule in &parsed.policy {
                 let Rule::Spec { head, span, .. } = rule.as_ref() else { continue };
-                let (refr, complete) = match head {
-                    RuleHead::Set { refr, .. } => (refr, false),
+                let (refr, complete, boolean) = match head {
+                    RuleHead::Set { refr, .. } => (refr, false, false),
                     RuleHead::Compr { refr, assign, .. } => {
-                        let value = assign.as_ref().map(|a| a.value.span().text().trim().to_string());
-                        if matches!(value.as_deref(), None | Some("true" | "false")) {
-                            let name = refr.span().text();
-                            if conftest_severity(name).is_some() {
-                                notes.push(PolicyError {
-                                    file: module.name.clone(),
-                                    line: span.line,
-                                    column: span.col,
-                                    message: boolean_rule_note(name),
-                                });
-                            }
-                            continue;
-                        }
-                        (refr, true)
+                        let value = assign.as_ref().map(|a| a.value.span().text().trim());
+                        (refr, true, matches!(value, None | Some("true" | "false")))
                     }
                     RuleHead::Func { .. } => continue,
                 };
                 let name = refr.span().text();
                 let Some(severity) = conftest_severity(name) else { continue };
+                if boolean {
+                    let message = boolean_rule_note(name);
+                    notes.push(PolicyError { file: module.name.clone(), line: span.line, column: span.col, message });
+                    continue;
+                }
                 definitions.push(Definition {
                     file: module.name.clone(),
                     line: span.line,

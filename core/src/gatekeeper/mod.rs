@@ -3,8 +3,8 @@
 //! Data flow:
 //! 1. [`PolicySet::from_documents`] reads loaded documents: each ConstraintTemplate
 //!    ([`template`]) becomes a regorus engine holding its Rego and libs, compiled once; each
-//!    Constraint ([`constraint`]) keeps its parameters, its `spec.match` ([`matching`]) and its
-//!    enforcement action. A template with invalid Rego, or with no Rego at all (CEL only), stops
+//!    Constraint ([`constraint`]) keeps its parameters (which its template's schema must accept),
+//!    its `spec.match` ([`matching`]) and its enforcement action. A template with invalid Rego, or with no Rego at all (CEL only), stops
 //!    the build with a [`GatekeeperError`] naming it.
 //! 2. [`PolicySet::prepare`] takes the [`Inventory`] of every object of a run ([`review`]) and
 //!    hands it to each template engine as `data.inventory`, once per run.
@@ -98,7 +98,7 @@ pub(crate) fn group_of(value: &Value) -> &str {
 
 /// Refuses a constraint whose `spec.parameters` its template's schema rejects, as the API server
 /// would (see [`crate::schema::parameters`]), located at the first offending parameter.
-pub(crate) fn check_parameters(template: &Template, constraint: &Constraint, document: &Document) -> Result<(), GatekeeperError> {
+fn check_parameters(template: &Template, constraint: &Constraint, document: &Document) -> Result<(), GatekeeperError> {
     let error = |line: u32, message: String| GatekeeperError::Constraint {
         kind: constraint.kind.clone(),
         name: constraint.name.clone(),
@@ -140,11 +140,7 @@ impl PolicySet {
             set.add_template(Template::from_document(document)?)?;
         }
         for document in documents.iter().filter(|d| is_constraint(&d.value)) {
-            let constraint = Constraint::from_document(document)?;
-            if let Some(template) = set.templates.get(&constraint.kind) {
-                check_parameters(template, &constraint, document)?;
-            }
-            set.add_constraint(constraint, &Origin::of(document))?;
+            set.add_constraint(Constraint::from_document(document)?, document)?;
         }
         Ok(set)
     }
@@ -166,17 +162,19 @@ impl PolicySet {
         Ok(())
     }
 
-    /// Adds a constraint, whose template must already be present.
-    pub fn add_constraint(&mut self, constraint: Constraint, origin: &Origin) -> Result<(), GatekeeperError> {
-        if !self.templates.contains_key(&constraint.kind) {
+    /// Adds a constraint read from `document`, whose template must already be present and accept
+    /// its parameters.
+    pub fn add_constraint(&mut self, constraint: Constraint, document: &Document) -> Result<(), GatekeeperError> {
+        let Some(template) = self.templates.get(&constraint.kind) else {
             return Err(GatekeeperError::Constraint {
                 kind: constraint.kind.clone(),
                 name: constraint.name.clone(),
-                file: origin.file.clone(),
-                line: origin.line,
+                file: constraint.origin.file.clone(),
+                line: constraint.origin.line,
                 message: format!("no ConstraintTemplate defines kind {}", constraint.kind),
             });
-        }
+        };
+        check_parameters(template, &constraint, document)?;
         self.constraints.push(Arc::new(constraint));
         Ok(())
     }
