@@ -6,15 +6,15 @@ use crate::policies;
 use crate::progress::Progress;
 use crate::render;
 use crate::schemas;
+use crate::supply_chain;
 use crate::walk;
 use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
-use crate::supply_chain;
 use plimsoll_core::linter::LinterBuilder;
 use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
-use plimsoll_core::signature::SignatureSource;
 use std::collections::HashMap;
 
 use std::io::{self, IsTerminal, Write};
@@ -174,14 +174,22 @@ fn rename(source: SignatureSource, name: &str, path: &Path) -> SignatureSource {
         None => read_as,
     };
     match source {
-        SignatureSource::DownloadLines { name: read_as, text } => SignatureSource::DownloadLines { name: shown(read_as), text },
-        SignatureSource::OciLayout { name: read_as, files } => SignatureSource::OciLayout { name: shown(read_as), files },
+        SignatureSource::DownloadLines { name: read_as, text } => {
+            SignatureSource::DownloadLines { name: shown(read_as), text }
+        }
+        SignatureSource::OciLayout { name: read_as, files } => {
+            SignatureSource::OciLayout { name: shown(read_as), files }
+        }
     }
 }
 
 /// `--policy`, `--data`, `--namespace`, `--all-namespaces` and `--no-builtin`. Files that cannot
 /// be read stop the run (exit 2) before anything is linted.
-fn with_user_policies(args: &LintArgs, paths: &ConfiguredPaths, mut builder: LinterBuilder) -> Result<LinterBuilder, u8> {
+fn with_user_policies(
+    args: &LintArgs,
+    paths: &ConfiguredPaths,
+    mut builder: LinterBuilder,
+) -> Result<LinterBuilder, u8> {
     let failed = |errors: Vec<crate::walk::PathError>| {
         policies::report(&errors);
         EXIT_ERROR
@@ -210,8 +218,10 @@ struct ConfiguredPaths {
 
 impl ConfiguredPaths {
     fn new(loaded: Option<&config_file::Loaded>, args: &LintArgs) -> Self {
-        let join = |from_file: fn(&plimsoll_core::config::Config) -> &[plimsoll_core::config::Spanned<String>], given: &[PathBuf]| {
-            let configured = loaded.into_iter().flat_map(|l| from_file(&l.config).iter().map(|p| l.relative_path(&p.value)));
+        let join = |from_file: fn(&plimsoll_core::config::Config) -> &[plimsoll_core::config::Spanned<String>],
+                    given: &[PathBuf]| {
+            let configured =
+                loaded.into_iter().flat_map(|l| from_file(&l.config).iter().map(|p| l.relative_path(&p.value)));
             configured.chain(given.iter().cloned()).collect()
         };
         ConfiguredPaths {
@@ -412,10 +422,8 @@ pub fn test(args: &TestArgs) -> u8 {
 
 /// The `test_*` rules of the Rego files; the files' policies are loaded with them.
 fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> Result<Vec<TestCase>, miette::Report> {
-    let modules: Vec<_> = files
-        .into_iter()
-        .map(|s| plimsoll_core::user_policy::PolicyModule { name: s.name, text: s.text })
-        .collect();
+    let modules: Vec<_> =
+        files.into_iter().map(|s| plimsoll_core::user_policy::PolicyModule { name: s.name, text: s.text }).collect();
     if modules.is_empty() {
         return Ok(Vec::new());
     }

@@ -38,7 +38,8 @@ pub fn load(explicit: Option<&Path>, disabled: bool) -> Result<Option<Loaded>, L
             None => return Ok(None),
         },
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Read { name: name.clone(), message: e.to_string() })?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| LoadError::Read { name: name.clone(), message: e.to_string() })?;
     let config = Config::parse(&name, &text).map_err(LoadError::Invalid)?;
     let dir = normalize(path.parent().unwrap_or(&cwd));
     Ok(Some(Loaded { config, dir }))
@@ -83,7 +84,8 @@ impl Loaded {
         let absolute = normalize(&std::env::current_dir().unwrap_or_default().join(path));
         match absolute.strip_prefix(&self.dir) {
             Ok(relative) => {
-                let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let parts: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                 self.config.ignores_path(&parts.join("/"))
             }
             Err(_) => false,

@@ -8,8 +8,8 @@ mod gatekeeper_cmd;
 mod policies;
 mod progress;
 mod render;
-mod supply_chain;
 mod schemas;
+mod supply_chain;
 mod walk;
 
 use clap::Parser;

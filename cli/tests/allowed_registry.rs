@@ -18,8 +18,15 @@ fn lint(args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn images_outside_the_allow_list_are_errors() {
-    let (code, stdout, stderr) =
-        lint(&["--format", "compact", "--allowed-registry", "quay.io", "--allowed-registry", "ghcr.io/acme", "clean.yaml"]);
+    let (code, stdout, stderr) = lint(&[
+        "--format",
+        "compact",
+        "--allowed-registry",
+        "quay.io",
+        "--allowed-registry",
+        "ghcr.io/acme",
+        "clean.yaml",
+    ]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert_eq!(
         stdout,

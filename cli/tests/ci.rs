@@ -17,8 +17,18 @@ fn read(name: &str) -> String {
 }
 
 /// Both test inputs, two rules (plus the loader's), suppressed findings listed.
-const SARIF_RUN: &[&str] =
-    &["lint", "--format", "sarif", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "manifests.yaml", "suppressed.yaml"];
+const SARIF_RUN: &[&str] = &[
+    "lint",
+    "--format",
+    "sarif",
+    "--only",
+    "privileged",
+    "--only",
+    "latest-tag",
+    "--show-suppressed",
+    "manifests.yaml",
+    "suppressed.yaml",
+];
 
 // ---------------------------------------------------------------------------------------------
 // SARIF.
@@ -27,14 +37,16 @@ fn sarif_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(common::root().join("testdata/sarif/sarif-schema-2.1.0.json")).expect("schema");
     // One pattern of the schema (`run.language`) ends in `]?`: ECMAScript reads that `]` as a
     // literal, the Rust regex engines reject it. Escaping it keeps the pattern's meaning.
-    let text = text.replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let text = text
+        .replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     // Formats (URIs, dates) are checked too.
     jsonschema::options().should_validate_formats(true).build(&schema).expect("the SARIF schema compiles")
 }
 
 fn assert_valid_sarif(log: &Value) {
-    let errors: Vec<String> = sarif_schema().iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        sarif_schema().iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "not valid SARIF 2.1.0:\n{}", errors.join("\n"));
 }
 
@@ -122,12 +134,29 @@ fn sarif_results_point_at_the_offending_fields() {
         }
     }
     // The same places as the JSON report.
-    let json = plimsoll(&["lint", "--format", "json", "--only", "privileged", "--only", "latest-tag", "manifests.yaml", "suppressed.yaml"]).json();
+    let json = plimsoll(&[
+        "lint",
+        "--format",
+        "json",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "manifests.yaml",
+        "suppressed.yaml",
+    ])
+    .json();
     let json_places: Vec<(String, u64, u64)> = json["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["line"].as_u64().unwrap_or(0), f["column"].as_u64().unwrap_or(0)))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     let sarif_places: Vec<(String, u64, u64)> =
         found.iter().filter(|r| !r.6).map(|r| (r.0.clone(), r.1, r.2)).collect();
@@ -150,7 +179,10 @@ fn sarif_rules_carry_the_rule_metadata() {
         for link in &meta.related_resources {
             assert!(help.contains(link) && markdown.contains(&format!("<{link}>")), "{}: {link}", meta.id);
         }
-        assert_eq!(descriptor.get("helpUri").and_then(Value::as_str), meta.related_resources.first().map(String::as_str));
+        assert_eq!(
+            descriptor.get("helpUri").and_then(Value::as_str),
+            meta.related_resources.first().map(String::as_str)
+        );
         let enabled = meta.id == "security-context/privileged" || meta.id == "images/latest-tag";
         assert_eq!(descriptor["defaultConfiguration"]["enabled"], enabled, "{}", meta.id);
         let level = match meta.severity {
@@ -176,7 +208,8 @@ const LOADER_RULES: [&str; 3] = ["yaml/syntax", "yaml/duplicate-key", "plimsoll/
 /// rules (checked against their metadata above) become their IDs, only those the results use
 /// are kept, and rule indexes become a marker (checked above). The loader's descriptors stay.
 fn stable_sarif(mut log: Value) -> String {
-    let used: Vec<Value> = log["runs"][0]["results"].as_array().expect("results").iter().map(|r| r["ruleId"].clone()).collect();
+    let used: Vec<Value> =
+        log["runs"][0]["results"].as_array().expect("results").iter().map(|r| r["ruleId"].clone()).collect();
     let rules = &mut log["runs"][0]["tool"]["driver"]["rules"];
     let reduced: Vec<Value> = rules
         .as_array()
@@ -194,14 +227,29 @@ fn stable_sarif(mut log: Value) -> String {
 
 #[test]
 fn sarif_snapshot() {
-    let run = plimsoll(&["lint", "--format", "sarif", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "manifests.yaml", "suppressed.yaml"]);
+    let run = plimsoll(&[
+        "lint",
+        "--format",
+        "sarif",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "--show-suppressed",
+        "manifests.yaml",
+        "suppressed.yaml",
+    ]);
     insta::assert_snapshot!("sarif", stable_sarif(run.json()));
 }
 
 #[test]
 fn sarif_fingerprints_survive_unrelated_edits() {
     let fingerprints = |dir: &std::path::Path| -> BTreeMap<String, (String, u64)> {
-        let log = plimsoll_in(dir, &["lint", "--format", "sarif", "--only", "privileged", "--only", "latest-tag", "manifests.yaml"]).json();
+        let log = plimsoll_in(
+            dir,
+            &["lint", "--format", "sarif", "--only", "privileged", "--only", "latest-tag", "manifests.yaml"],
+        )
+        .json();
         log["runs"][0]["results"]
             .as_array()
             .expect("results")
@@ -238,17 +286,43 @@ fn sarif_fingerprints_survive_unrelated_edits() {
 
 #[test]
 fn junit_has_a_test_case_per_object_and_rule() {
-    let run = plimsoll(&["lint", "--format", "junit", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "manifests.yaml", "suppressed.yaml"]);
+    let run = plimsoll(&[
+        "lint",
+        "--format",
+        "junit",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "--show-suppressed",
+        "manifests.yaml",
+        "suppressed.yaml",
+    ]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stderr, "");
     insta::assert_snapshot!("junit", run.stdout);
     // Four objects, two rules each, and the loader's duplicate key.
-    assert!(run.stdout.contains(r#"<testsuites name="plimsoll" tests="9" skipped="2" failures="5" errors="0">"#), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(r#"<testsuites name="plimsoll" tests="9" skipped="2" failures="5" errors="0">"#),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn github_annotations() {
-    let run = plimsoll(&["lint", "--format", "github", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "manifests.yaml", "suppressed.yaml"]);
+    let run = plimsoll(&[
+        "lint",
+        "--format",
+        "github",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "--show-suppressed",
+        "manifests.yaml",
+        "suppressed.yaml",
+    ]);
     assert_eq!(run.code, Some(1));
     insta::assert_snapshot!("github", run.transcript());
 }
@@ -277,7 +351,8 @@ fn output_writes_the_report_to_a_file_and_a_summary_to_stderr() {
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr, "2 errors, 31 warnings in 1 file (2 documents)\n");
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).expect("report written")).expect("JSON");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).expect("report written")).expect("JSON");
     assert_eq!(written, plimsoll(&["lint", "--format", "sarif", "manifests.yaml"]).json());
     // Quiet: nothing on stderr.
     let quiet = plimsoll(&["lint", "--format", "sarif", "--output", &target_arg, "--quiet", "manifests.yaml"]);
@@ -302,12 +377,24 @@ fn quiet_human_output_has_no_summary_line() {
 
 #[test]
 fn suppressed_findings_are_counted_and_listed_on_request() {
-    let run = plimsoll(&["lint", "--format", "json", "--only", "privileged", "--only", "latest-tag", "suppressed.yaml"]);
+    let run =
+        plimsoll(&["lint", "--format", "json", "--only", "privileged", "--only", "latest-tag", "suppressed.yaml"]);
     let report = run.json();
     assert_eq!(report["summary"]["findings"], 2);
     assert_eq!(report["summary"]["suppressed"], 5);
     assert!(report.get("suppressed").is_none());
-    let listed = plimsoll(&["lint", "--format", "json", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "suppressed.yaml"]).json();
+    let listed = plimsoll(&[
+        "lint",
+        "--format",
+        "json",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "--show-suppressed",
+        "suppressed.yaml",
+    ])
+    .json();
     let kinds: Vec<(&str, u64, &str, Option<&str>)> = listed["suppressed"]
         .as_array()
         .expect("suppressed")
@@ -332,13 +419,24 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
             ("security-context/privileged", 40, "comment", Some("needs to inspect the host")),
         ]
     );
-    let human = plimsoll(&["lint", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "suppressed.yaml"]);
+    let human =
+        plimsoll(&["lint", "--only", "privileged", "--only", "latest-tag", "--show-suppressed", "suppressed.yaml"]);
     insta::assert_snapshot!("human_show_suppressed", human.transcript());
 }
 
 #[test]
 fn no_inline_ignores_reports_everything() {
-    let run = plimsoll(&["lint", "--format", "compact", "--only", "privileged", "--only", "latest-tag", "--no-inline-ignores", "suppressed.yaml"]);
+    let run = plimsoll(&[
+        "lint",
+        "--format",
+        "compact",
+        "--only",
+        "privileged",
+        "--only",
+        "latest-tag",
+        "--no-inline-ignores",
+        "suppressed.yaml",
+    ]);
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 1
     --- stdout
@@ -356,10 +454,11 @@ fn no_inline_ignores_reports_everything() {
 #[test]
 fn suppressing_every_error_makes_the_run_pass() {
     let dir = work_tree();
-    let text = read("suppressed.yaml").replace("        privileged: true\n---", "        privileged: false\n---").replace(
-        "    - name: tools\n      image: busybox:1.37\n      securityContext:\n        privileged: true\n",
-        "",
-    );
+    let text =
+        read("suppressed.yaml").replace("        privileged: true\n---", "        privileged: false\n---").replace(
+            "    - name: tools\n      image: busybox:1.37\n      securityContext:\n        privileged: true\n",
+            "",
+        );
     write_files(dir.path(), &[("pods.yaml", &text)]);
     let run = plimsoll_in(dir.path(), &["lint", "--only", "privileged", "pods.yaml"]);
     assert_eq!(run.code, Some(0), "{}", run.transcript());
@@ -379,7 +478,10 @@ fn configuration_is_found_in_the_working_directory_or_above() {
     write_files(
         dir.path(),
         &[
-            (".plimsoll.yaml", "rules:\n  only: [privileged]\nexemptions:\n  - namespaces: [kube-system]\n    reason: system pods\n"),
+            (
+                ".plimsoll.yaml",
+                "rules:\n  only: [privileged]\nexemptions:\n  - namespaces: [kube-system]\n    reason: system pods\n",
+            ),
             ("deploy/pod.yaml", PRIVILEGED_POD),
             ("deploy/other.yaml", &PRIVILEGED_POD.replace("kube-system", "default")),
         ],
@@ -390,7 +492,11 @@ fn configuration_is_found_in_the_working_directory_or_above() {
         assert_eq!(run.code, Some(1), "{}", run.transcript());
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines.len(), 1, "only the privileged rule, and not in kube-system: {}", run.stdout);
-        assert!(lines[0].ends_with("error[security-context/privileged] container \"agent\" runs privileged"), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with("error[security-context/privileged] container \"agent\" runs privileged"),
+            "{}",
+            lines[0]
+        );
     }
     // --no-config: the defaults.
     let run = lint("deploy", &["lint", "--format", "compact", "--no-config", "pod.yaml"]);
@@ -404,15 +510,29 @@ fn configuration_is_found_in_the_working_directory_or_above() {
 #[test]
 fn configuration_discovery_stops_at_the_work_tree() {
     let outer = tempfile::tempdir().expect("temporary directory");
-    write_files(outer.path(), &[(".plimsoll.yaml", "rules:\n  only: [latest-tag]\n"), ("repo/.git/HEAD", ""), ("repo/pod.yaml", PRIVILEGED_POD)]);
-    let run = plimsoll_in(&outer.path().join("repo"), &["lint", "--format", "compact", "--only", "privileged", "pod.yaml"]);
+    write_files(
+        outer.path(),
+        &[
+            (".plimsoll.yaml", "rules:\n  only: [latest-tag]\n"),
+            ("repo/.git/HEAD", ""),
+            ("repo/pod.yaml", PRIVILEGED_POD),
+        ],
+    );
+    let run =
+        plimsoll_in(&outer.path().join("repo"), &["lint", "--format", "compact", "--only", "privileged", "pod.yaml"]);
     assert_eq!(run.code, Some(1), "the outer configuration does not apply: {}", run.transcript());
 }
 
 #[test]
 fn configuration_mistakes_name_the_key_its_line_and_a_suggestion() {
     let dir = work_tree();
-    write_files(dir.path(), &[(".plimsoll.yaml", "# settings\nrulse:\n  disable: [probes]\nfail_on: warnings\n"), ("pod.yaml", PRIVILEGED_POD)]);
+    write_files(
+        dir.path(),
+        &[
+            (".plimsoll.yaml", "# settings\nrulse:\n  disable: [probes]\nfail_on: warnings\n"),
+            ("pod.yaml", PRIVILEGED_POD),
+        ],
+    );
     let run = plimsoll_in(dir.path(), &["lint", "pod.yaml"]);
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 2
@@ -451,7 +571,11 @@ fn configuration_mistakes_name_the_key_its_line_and_a_suggestion() {
     write_files(dir.path(), &[(".plimsoll.yaml", "rules:\n  disable:\n    - privilegd\n")]);
     let run = plimsoll_in(dir.path(), &["lint", "pod.yaml"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains(".plimsoll.yaml:3:7: unknown rule \"privilegd\" (did you mean \"privileged\"?)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".plimsoll.yaml:3:7: unknown rule \"privilegd\" (did you mean \"privileged\"?)"),
+        "{}",
+        run.stderr
+    );
     // A missing --config file is an error.
     let run = plimsoll_in(dir.path(), &["lint", "--config", "nope.yaml", "pod.yaml"]);
     assert_eq!(run.code, Some(2));
@@ -461,7 +585,13 @@ fn configuration_mistakes_name_the_key_its_line_and_a_suggestion() {
 #[test]
 fn fail_on_comes_from_the_configuration_unless_given() {
     let dir = work_tree();
-    write_files(dir.path(), &[(".plimsoll.yaml", "fail_on: warning\n"), ("pod.yaml", &PRIVILEGED_POD.replace("privileged: true", "privileged: false"))]);
+    write_files(
+        dir.path(),
+        &[
+            (".plimsoll.yaml", "fail_on: warning\n"),
+            ("pod.yaml", &PRIVILEGED_POD.replace("privileged: true", "privileged: false")),
+        ],
+    );
     // Only warnings (probes, memory limits).
     assert_eq!(plimsoll_in(dir.path(), &["lint", "pod.yaml"]).code, Some(1));
     assert_eq!(plimsoll_in(dir.path(), &["lint", "--fail-on", "error", "pod.yaml"]).code, Some(0));
@@ -481,7 +611,10 @@ fn ignored_paths_are_not_linted() {
         ],
     );
     let run = plimsoll_in(dir.path(), &["lint", "--format", "compact", "--only", "privileged", "."]);
-    assert_eq!(run.stdout, "deploy/pod.yaml:11:21: error[security-context/privileged] container \"agent\" runs privileged\n");
+    assert_eq!(
+        run.stdout,
+        "deploy/pod.yaml:11:21: error[security-context/privileged] container \"agent\" runs privileged\n"
+    );
     // Named files too (a pre-commit hook names them); only ignored files: nothing to do.
     let run = plimsoll_in(&dir.path().join("deploy"), &["lint", "app.generated.yaml", "../vendor/chart/pod.yaml"]);
     assert_eq!(run.code, Some(0), "{}", run.transcript());
@@ -502,7 +635,9 @@ fn baseline_round_trip() {
     assert_eq!(written.code, Some(0), "recorded findings are known: {}", written.transcript());
     assert_eq!(written.stdout, "");
     assert_eq!(written.stderr, "plimsoll: recorded 33 findings in baseline.json\n");
-    let baseline: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).expect("written")).expect("JSON");
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).expect("written"))
+            .expect("JSON");
     assert_eq!(baseline["version"], 1);
     assert!(!baseline.to_string().contains("\"line\""), "no line numbers: {baseline}");
 
@@ -513,7 +648,10 @@ fn baseline_round_trip() {
     write_files(dir.path(), &[("manifests.yaml", &edited)]);
     let run = lint(&["lint", "--format", "json", "--baseline", "baseline.json", "manifests.yaml"]);
     assert_eq!(run.code, Some(0), "{}", run.transcript());
-    assert_eq!((run.json()["summary"]["findings"].clone(), run.json()["summary"]["suppressed"].clone()), (json!(0), json!(33)));
+    assert_eq!(
+        (run.json()["summary"]["findings"].clone(), run.json()["summary"]["suppressed"].clone()),
+        (json!(0), json!(33))
+    );
 
     // A new violation is reported, and only it; a fixed one is noted as stale.
     let worse = edited
@@ -559,7 +697,8 @@ fn documented_examples() -> Vec<String> {
         .collect();
     assert!(!examples.is_empty(), "the README documents the configuration file");
     let module = std::fs::read_to_string(common::root().join("core/src/config.rs")).expect("config.rs");
-    let doc: Vec<&str> = module.lines().filter_map(|l| l.strip_prefix("//! ").or_else(|| (l == "//!").then_some(""))).collect();
+    let doc: Vec<&str> =
+        module.lines().filter_map(|l| l.strip_prefix("//! ").or_else(|| (l == "//!").then_some(""))).collect();
     let doc = doc.join("\n");
     let block = doc.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("a YAML example in config.rs");
     examples.push(block.to_string());

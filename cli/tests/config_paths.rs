@@ -49,7 +49,11 @@ fn policies_and_data_are_relative_to_the_configuration_file() {
     assert_eq!(found, [("acme/registry".to_string(), "error".to_string(), "manifests/deployment.yaml:12".to_string())]);
 
     // Another data file that allows every registry: the policy reads what the file names.
-    std::fs::write(tree.path().join("conf/.plimsoll.yaml"), "policies: [../rego/]\ndata: [../rego-data/allow-all.yaml]\n").unwrap();
+    std::fs::write(
+        tree.path().join("conf/.plimsoll.yaml"),
+        "policies: [../rego/]\ndata: [../rego-data/allow-all.yaml]\n",
+    )
+    .unwrap();
     assert_eq!(findings(tree.path(), &args), []);
 
     // A path the file names that does not exist is an error naming it.
@@ -65,7 +69,10 @@ fn kube_version_comes_from_the_file_unless_the_flag_says_otherwise() {
     let config = "rules:\n  only: [schema/removed-api, schema/deprecated-api]\nkube_version: \"1.22\"\n";
     write_files(tree.path(), &[(".plimsoll.yaml", config), ("cronjob.yaml", CRONJOB)]);
     let rule = |found: Vec<(String, String, String)>| found.into_iter().map(|f| (f.0, f.1)).collect::<Vec<_>>();
-    assert_eq!(rule(findings(tree.path(), &["cronjob.yaml"])), [("schema/deprecated-api".to_string(), "warning".to_string())]);
+    assert_eq!(
+        rule(findings(tree.path(), &["cronjob.yaml"])),
+        [("schema/deprecated-api".to_string(), "warning".to_string())]
+    );
     assert_eq!(
         rule(findings(tree.path(), &["--kube-version", "1.25", "cronjob.yaml"])),
         [("schema/removed-api".to_string(), "error".to_string())]
@@ -81,16 +88,22 @@ fn kube_version_comes_from_the_file_unless_the_flag_says_otherwise() {
 #[test]
 fn the_file_may_name_user_rule_ids() {
     let tree = work_tree();
-    let config = "policies: [rego/]\nrules:\n  disable: [acme/latest-tag]\n  severity:\n    main/violation_replicas: warning\n";
+    let config =
+        "policies: [rego/]\nrules:\n  disable: [acme/latest-tag]\n  severity:\n    main/violation_replicas: warning\n";
     write_files(
         tree.path(),
-        &[(".plimsoll.yaml", config), ("rego/main.rego", &conftest("v1/main.rego")), ("deployment.yaml", &conftest("manifests/deployment.yaml"))],
+        &[
+            (".plimsoll.yaml", config),
+            ("rego/main.rego", &conftest("v1/main.rego")),
+            ("deployment.yaml", &conftest("manifests/deployment.yaml")),
+        ],
     );
     let found = findings(tree.path(), &["--no-builtin", "deployment.yaml"]);
     let rules: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
     assert_eq!(rules, [("main/warn", "warning"), ("main/violation_replicas", "warning")]);
 
-    std::fs::write(tree.path().join(".plimsoll.yaml"), "policies: [rego/]\nrules:\n  disable: [acme/no-such-rule]\n").unwrap();
+    std::fs::write(tree.path().join(".plimsoll.yaml"), "policies: [rego/]\nrules:\n  disable: [acme/no-such-rule]\n")
+        .unwrap();
     let run = plimsoll_in(tree.path(), &["lint", "--no-builtin", "deployment.yaml"]);
     assert_eq!(run.code, Some(2), "{}", run.transcript());
     assert!(run.stderr.contains("acme/no-such-rule"), "{}", run.transcript());

@@ -32,10 +32,17 @@ fn findings(report: &Value) -> Vec<(String, String, String, u64, String)> {
 #[test]
 fn constraints_report_exactly_the_objects_they_match() {
     // One built-in rule that finds nothing here keeps the built-in findings out of the way.
-    let run = plimsoll_in(&root(), &["lint", "--policy", POLICIES, "--only", "images/latest-tag", "-f", "json", MANIFESTS]);
+    let run =
+        plimsoll_in(&root(), &["lint", "--policy", POLICIES, "--only", "images/latest-tag", "-f", "json", MANIFESTS]);
     assert_eq!(run.code, Some(1), "{}", run.transcript());
     let expected = vec![
-        ("DemoRequiredLabels/web-deployments-need-owner", "error", "deployments.yaml", 4, "Deployment shop-front/storefront"),
+        (
+            "DemoRequiredLabels/web-deployments-need-owner",
+            "error",
+            "deployments.yaml",
+            4,
+            "Deployment shop-front/storefront",
+        ),
         ("DemoRequiredLabels/shop-namespaces-need-team", "warning", "namespaces.yaml", 12, "Namespace /shop-legacy"),
         ("DemoServiceBackend/prod-services-have-backends", "info", "services.yaml", 14, "Service shop-front/checkout"),
     ];
@@ -47,7 +54,8 @@ fn constraints_report_exactly_the_objects_they_match() {
         .collect();
     let report = run.json();
     assert_eq!(findings(&report), expected);
-    let messages: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
     assert_eq!(
         messages,
         [
@@ -65,12 +73,14 @@ fn the_inventory_is_every_object_of_the_run() {
     let services = format!("{MANIFESTS}/services.yaml");
     let args = ["lint", "--policy", POLICIES, "--only", "images/latest-tag", "-f", "json", "--fail-on", "never"];
     let alone = plimsoll_in(&root(), &[&args[..], &[MANIFESTS]].concat());
-    let without_deployments = plimsoll_in(&root(), &[&args[..], &[&format!("{MANIFESTS}/namespaces.yaml"), &services]].concat());
+    let without_deployments =
+        plimsoll_in(&root(), &[&args[..], &[&format!("{MANIFESTS}/namespaces.yaml"), &services]].concat());
     let reported = |run: &common::Run| -> BTreeSet<String> {
         findings(&run.json()).into_iter().filter(|f| f.0.starts_with("DemoServiceBackend/")).map(|f| f.4).collect()
     };
     assert_eq!(reported(&alone), BTreeSet::from(["Service shop-front/checkout".to_string()]));
-    let expected = BTreeSet::from(["Service shop-front/checkout".to_string(), "Service shop-front/storefront".to_string()]);
+    let expected =
+        BTreeSet::from(["Service shop-front/checkout".to_string(), "Service shop-front/storefront".to_string()]);
     assert_eq!(reported(&without_deployments), expected);
 }
 
@@ -166,9 +176,14 @@ fn gatekeeper_library_suites() {
     assert_eq!(run.code, Some(if failed.is_empty() { 0 } else { 1 }), "{}", run.transcript());
     let known = known_failures();
     let known_keys: BTreeSet<&str> = known.iter().map(|(case, _)| case.as_str()).collect();
-    let new: Vec<&str> = failed.iter().filter(|(key, _)| !known_keys.contains(key.as_str())).map(|(_, line)| line.as_str()).collect();
+    let new: Vec<&str> =
+        failed.iter().filter(|(key, _)| !known_keys.contains(key.as_str())).map(|(_, line)| line.as_str()).collect();
     let failed_keys: BTreeSet<&str> = failed.iter().map(|(key, _)| key.as_str()).collect();
     let now_passing: Vec<&str> = known_keys.iter().filter(|key| !failed_keys.contains(*key)).copied().collect();
     assert!(new.is_empty(), "cases failing that are not known failures:\n{}", new.join("\n"));
-    assert!(now_passing.is_empty(), "known failures that now pass (remove them from known-failures.txt):\n{}", now_passing.join("\n"));
+    assert!(
+        now_passing.is_empty(),
+        "known failures that now pass (remove them from known-failures.txt):\n{}",
+        now_passing.join("\n")
+    );
 }

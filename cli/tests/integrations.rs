@@ -40,7 +40,8 @@ fn junit_output_reads_back_with_junitparser() {
     // The totals the report states are the ones its test cases add up to.
     assert_eq!(read["stated"], read["counted"]);
     assert_eq!(read["counted"], serde_json::json!({"tests": 9, "failures": 5, "skipped": 2, "errors": 0}));
-    let suites: Vec<&str> = read["suites"].as_array().expect("suites").iter().filter_map(|s| s["name"].as_str()).collect();
+    let suites: Vec<&str> =
+        read["suites"].as_array().expect("suites").iter().filter_map(|s| s["name"].as_str()).collect();
     assert_eq!(suites, ["manifests.yaml", "suppressed.yaml"]);
 
     // Each failure carries the finding's file:line:col, severity and message.
@@ -76,7 +77,8 @@ fn pre_commit() -> Option<Vec<String>> {
     if available("pre-commit", &["--version"]) {
         return Some(vec!["pre-commit".into()]);
     }
-    available("python3", &["-m", "pre_commit", "--version"]).then(|| vec!["python3".into(), "-m".into(), "pre_commit".into()])
+    available("python3", &["-m", "pre_commit", "--version"])
+        .then(|| vec!["python3".into(), "-m".into(), "pre_commit".into()])
 }
 
 /// A scratch area for git and pre-commit: repositories, an empty git configuration and
@@ -144,7 +146,8 @@ fn hooks_repository(sandbox: &Sandbox) -> (PathBuf, String) {
     std::fs::create_dir_all(hooks.join("scripts")).expect("mkdir");
     std::fs::create_dir_all(hooks.join("target/release")).expect("mkdir");
     std::fs::copy(root().join(".pre-commit-hooks.yaml"), hooks.join(".pre-commit-hooks.yaml")).expect("copy hooks");
-    std::fs::copy(root().join("scripts/pre-commit-hook.sh"), hooks.join("scripts/pre-commit-hook.sh")).expect("copy script");
+    std::fs::copy(root().join("scripts/pre-commit-hook.sh"), hooks.join("scripts/pre-commit-hook.sh"))
+        .expect("copy script");
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_plimsoll"), hooks.join("target/release/plimsoll")).expect("symlink");
     sandbox.git(&["init", "-q", "-b", "main"], &hooks);
     sandbox.git(&["add", "-A"], &hooks);
@@ -186,7 +189,10 @@ fn pre_commit_rejects_a_privileged_manifest_and_accepts_a_clean_one() {
         hooks.display()
     );
     // Only the privileged rule, so the clean manifest needs no probes or limits.
-    write_files(&project, &[(".pre-commit-config.yaml", &config), (".plimsoll.yaml", "rules:\n  only: [privileged]\n")]);
+    write_files(
+        &project,
+        &[(".pre-commit-config.yaml", &config), (".plimsoll.yaml", "rules:\n  only: [privileged]\n")],
+    );
     let (program, first) = sandbox.pre_commit.split_first().expect("a command");
     let install: Vec<&str> = first.iter().map(String::as_str).chain(["install"]).collect();
     sandbox.ok(program, &install, &project);

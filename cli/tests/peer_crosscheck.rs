@@ -63,7 +63,12 @@ const CHECKS: &[Mapping] = &[
         &["security-context/run-as-non-root", "security-context/run-as-user"],
         None,
     ),
-    ("kube-score", "Container Security Context ReadOnlyRootFilesystem", &["security-context/read-only-root-filesystem"], None),
+    (
+        "kube-score",
+        "Container Security Context ReadOnlyRootFilesystem",
+        &["security-context/read-only-root-filesystem"],
+        None,
+    ),
     ("kube-score", "Container Seccomp Profile", &["security-context/seccomp-restricted"], None),
     ("kube-linter", "privileged-container", &["security-context/privileged"], None),
     ("kube-linter", "privilege-escalation-container", &["security-context/allow-privilege-escalation"], None),
@@ -170,7 +175,11 @@ fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
                 continue;
             }
             let object = document.object_ref();
-            let hit = |container| Hit { kind: object.kind.clone(), object: object.name.clone().unwrap_or_default(), container };
+            let hit = |container| Hit {
+                kind: object.kind.clone(),
+                object: object.name.clone().unwrap_or_default(),
+                container,
+            };
             let mounting = mounting_containers(document, path.segments());
             if mounting.is_empty() {
                 hits.push(hit(container_name(document, path.segments())));
@@ -186,14 +195,18 @@ fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
 /// hostPath rule reports the volume, once) counts for each container that mounts it, since
 /// kube-linter reports a host mount on every container that mounts it.
 fn mounting_containers(document: &Document, segments: &[PathSegment]) -> Vec<String> {
-    let Some(at) = segments.iter().position(|s| matches!(s, PathSegment::Key(k) if k == "volumes")) else { return Vec::new() };
+    let Some(at) = segments.iter().position(|s| matches!(s, PathSegment::Key(k) if k == "volumes")) else {
+        return Vec::new();
+    };
     let Some(PathSegment::Index(index)) = segments.get(at + 1) else { return Vec::new() };
     let spec = segments[..at].iter().try_fold(&document.value, |node, segment| match segment {
         PathSegment::Key(key) => node.get(key),
         PathSegment::Index(i) => node.get(i),
     });
     let Some(spec) = spec else { return Vec::new() };
-    let Some(volume) = spec.get("volumes").and_then(|v| v.get(index)).and_then(|v| v.get("name")).and_then(Value::as_str) else {
+    let Some(volume) =
+        spec.get("volumes").and_then(|v| v.get(index)).and_then(|v| v.get("name")).and_then(Value::as_str)
+    else {
         return Vec::new();
     };
     let mut names = Vec::new();
@@ -380,8 +393,13 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .filter(|r| !(ignored("IgnoreContainerMemoryLimitRequirement") && *r == "resources/memory-limits"))
             .collect();
         let Some(linter) = linter_for(&rules, catalog) else { continue };
-        let files: Vec<String> =
-            case.get("files").and_then(Yaml::as_sequence).into_iter().flatten().filter_map(|f| f.as_str().map(str::to_string)).collect();
+        let files: Vec<String> = case
+            .get("files")
+            .and_then(Yaml::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
         let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
@@ -527,14 +545,23 @@ fn agreement_with_peer_linters() {
         let our_rules = rules.join(", ");
         rows_to_paste.push_str(&format!("| {peer} | {check} | {our_rules} | {} | {agree} | checked |\n", cases.len()));
         for case in &diverging {
-            divergences_to_paste.push_str(&format!("| {peer} | {check} | {} | {} | {} | (why) |\n", case.id, case.peer, case.ours));
+            divergences_to_paste
+                .push_str(&format!("| {peer} | {check} | {} | {} | {} | (why) |\n", case.id, case.peer, case.ours));
         }
         if row.cases != Some(cases.len()) || row.agree != Some(agree) {
-            problems.push(format!("{peer} {check}: {agree}/{} agree, AGREEMENT.md says {:?}/{:?}", cases.len(), row.agree, row.cases));
+            problems.push(format!(
+                "{peer} {check}: {agree}/{} agree, AGREEMENT.md says {:?}/{:?}",
+                cases.len(),
+                row.agree,
+                row.cases
+            ));
         }
         let listed = documented.get(&key).cloned().unwrap_or_default();
         for case in diverging.difference(&listed) {
-            problems.push(format!("{peer} {check}: undocumented divergence {} (peer {}, plimsoll {})", case.id, case.peer, case.ours));
+            problems.push(format!(
+                "{peer} {check}: undocumented divergence {} (peer {}, plimsoll {})",
+                case.id, case.peer, case.ours
+            ));
         }
         for case in listed.difference(&diverging) {
             problems.push(format!("{peer} {check}: documented divergence {} no longer occurs", case.id));

@@ -232,7 +232,10 @@ fn check_fixture(fixture: &Fixture) -> usize {
 /// Extra `lint` arguments from a first-line `# plimsoll-args: …` comment.
 fn fixture_args(source: &str) -> Vec<String> {
     let first = source.lines().next().unwrap_or("");
-    first.strip_prefix("# plimsoll-args:").map(|args| args.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+    first
+        .strip_prefix("# plimsoll-args:")
+        .map(|args| args.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,7 +296,9 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
         "images/latest-tag" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
         "probes/readiness" => (".readinessProbe", &["containers"]),
         "resources/memory-limits" => (".resources.limits.memory", &["initContainers", "containers"]),
-        "images/digest" | "images/registry" | "images/signature" => (".image", &["initContainers", "containers", "ephemeralContainers"]),
+        "images/digest" | "images/registry" | "images/signature" => {
+            (".image", &["initContainers", "containers", "ephemeralContainers"])
+        }
         "probes/liveness" | "probes/identical" => (".livenessProbe", &["containers"]),
         "probes/port" => (".port", &["containers"]),
         "resources/cpu-requests" => (".resources.requests.cpu", &["initContainers", "containers"]),
@@ -376,7 +381,10 @@ fn expand_shape(shape: &str) -> Vec<String> {
     } else {
         return vec![shape.to_string()];
     };
-    lists.iter().map(|list| shape.replace("{rc}", &format!("{list}[*]")).replace("{c}", &format!("{list}[*]"))).collect()
+    lists
+        .iter()
+        .map(|list| shape.replace("{rc}", &format!("{list}[*]")).replace("{c}", &format!("{list}[*]")))
+        .collect()
 }
 
 /// A finding's path as `spec:…` (under the pod spec at `prefix`) or `meta:…` (under the pod's
@@ -458,7 +466,10 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
     };
     if let Some(under) = resource_under {
         let rest = path.split_once(under).map_or("", |(_, rest)| rest);
-        assert!(rest.starts_with('.') || rest.starts_with("[\""), "{at}: path {path} does not name a resource under {under}");
+        assert!(
+            rest.starts_with('.') || rest.starts_with("[\""),
+            "{at}: path {path} does not name a resource under {under}"
+        );
     }
     if fixture.template_expected() {
         assert!(finding["template"].is_string(), "{at}: a Helm document's finding has no template");
@@ -666,9 +677,14 @@ fn rule_metadata_is_well_formed() {
         }
         match rule["engine"].as_str() {
             Some("rego") => {
-                assert!(Path::new(&workspace_root()).join(format!("policies/{id}.rego")).is_file(), "{id}: no policy file")
+                assert!(
+                    Path::new(&workspace_root()).join(format!("policies/{id}.rego")).is_file(),
+                    "{id}: no policy file"
+                )
             }
-            Some("native") => assert!(is_native_rule(id), "{id}: a rule implemented in Rust outside schema/ and kustomize/"),
+            Some("native") => {
+                assert!(is_native_rule(id), "{id}: a rule implemented in Rust outside schema/ and kustomize/")
+            }
             other => panic!("{id}: engine {other:?}"),
         }
 

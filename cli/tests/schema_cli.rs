@@ -16,7 +16,8 @@ struct Run {
 
 impl Run {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}{}", self.stdout, self.stderr))
     }
 
     /// `rule path` of every finding of the JSON report.
@@ -181,7 +182,10 @@ fn kustomization_files_are_checked_without_api_version() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.findings(), ["kustomize/deprecated-field commonLabels", "kustomize/deprecated-field vars"]);
     let finding = &run.json()["findings"][0];
-    assert_eq!((finding["file"].as_str(), finding["line"].as_u64(), finding["column"].as_u64()), (Some("overlay/kustomization.yaml"), Some(2), Some(1)));
+    assert_eq!(
+        (finding["file"].as_str(), finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some("overlay/kustomization.yaml"), Some(2), Some(1))
+    );
 }
 
 #[test]
@@ -189,11 +193,16 @@ fn schema_rules_are_explained_and_can_be_disabled() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let explain = plimsoll(dir.path(), &["explain", "unknown-field"]);
     assert_eq!(explain.code, Some(0));
-    assert!(explain.stdout.starts_with("schema/unknown-field — Fields the schema does not know\nseverity: error, on by default\n"));
+    assert!(explain
+        .stdout
+        .starts_with("schema/unknown-field — Fields the schema does not know\nseverity: error, on by default\n"));
     assert!(explain.stdout.contains("How to fix:\n"), "{}", explain.stdout);
     write(dir.path(), "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: 'a:1', imagePullPolicy: Always, tty: yes, stdinn: true}]\n");
     let only = plimsoll(dir.path(), &["lint", "--format", "json", "--only", "unknown-field", "pod.yaml"]);
     assert_eq!(only.findings(), ["schema/unknown-field spec.containers[0].stdinn"]);
-    let disabled = plimsoll(dir.path(), &["lint", "--format", "json", "--only", "unknown-field", "--disable", "schema/unknown-field", "pod.yaml"]);
+    let disabled = plimsoll(
+        dir.path(),
+        &["lint", "--format", "json", "--only", "unknown-field", "--disable", "schema/unknown-field", "pod.yaml"],
+    );
     assert_eq!(disabled.findings(), Vec::<String>::new());
 }

@@ -73,7 +73,8 @@ fn the_configuration_names_keys_and_signatures_relative_to_itself() {
     );
     assert_eq!(with_flag.stdout.lines().count(), 1, "{}", with_flag.transcript());
     // Without the configuration the rule is off: nothing to verify against.
-    let none = plimsoll_in(&dir.path().join("deploy"), &["lint", "--no-config", "--only", "images/signature", "pod.yaml"]);
+    let none =
+        plimsoll_in(&dir.path().join("deploy"), &["lint", "--no-config", "--only", "images/signature", "pod.yaml"]);
     assert_eq!((none.code, none.stdout.contains("images/signature")), (Some(0), false), "{}", none.transcript());
 }
 
@@ -81,15 +82,24 @@ fn the_configuration_names_keys_and_signatures_relative_to_itself() {
 fn malformed_keys_and_material_are_usage_errors_that_name_the_place() {
     let dir = work_tree();
     let index = format!(r#"{{"manifests": [{{"digest": "sha256:{}"}}]}}"#, "a".repeat(64));
-    write_files(dir.path(), &[
-        ("pod.yaml", &pod(&[("app", format!("ghcr.io/acme/app@{}", digest("APP")))])),
-        ("cosign.pub", &supply_chain("keys/trusted-p256.pub")),
-        ("cosign.key", "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"),
-        ("truncated.pub", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"),
-        ("bad.jsonl", &format!("{}\n{{\"Base64Signature\": \"AAAA\",\n", supply_chain("signatures/app.jsonl").trim())),
-        ("broken-layout/index.json", &index),
-        ("empty/notes.txt", "nothing here"),
-    ]);
+    write_files(
+        dir.path(),
+        &[
+            ("pod.yaml", &pod(&[("app", format!("ghcr.io/acme/app@{}", digest("APP")))])),
+            ("cosign.pub", &supply_chain("keys/trusted-p256.pub")),
+            (
+                "cosign.key",
+                "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n",
+            ),
+            ("truncated.pub", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"),
+            (
+                "bad.jsonl",
+                &format!("{}\n{{\"Base64Signature\": \"AAAA\",\n", supply_chain("signatures/app.jsonl").trim()),
+            ),
+            ("broken-layout/index.json", &index),
+            ("empty/notes.txt", "nothing here"),
+        ],
+    );
     let key = ["--trusted-key", "cosign.pub"];
     let cases: &[(&[&str], &str)] = &[
         (&["--trusted-key", "missing.pub"], "cannot read the trusted key missing.pub"),
@@ -167,20 +177,39 @@ fn user_policies_can_call_the_verification() {
     let dir = work_tree();
     let policy = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tsome c in input.spec.containers\n\t\
                   v := plimsoll.signature.verify(c.image)\n\tnot v.verified\n\tmsg := sprintf(\"%s %s\", [c.name, v.status])\n}\n";
-    write_files(dir.path(), &[
-        ("policy/signed.rego", policy),
-        ("cosign.pub", &supply_chain("keys/trusted-p256.pub")),
-        ("app.jsonl", &supply_chain("signatures/app.jsonl")),
-        ("pod.yaml", &pod(&[
-            ("good", format!("ghcr.io/acme/app@{}", digest("APP"))),
-            ("copied", format!("ghcr.io/evil/app@{}", digest("APP"))),
-            ("tagged", "ghcr.io/acme/app:1.0".to_string()),
-        ])),
-    ]);
-    let args = ["lint", "--format", "compact", "--only", "main/deny", "--policy", "policy", "--trusted-key", "cosign.pub",
-                "--signatures", "app.jsonl", "pod.yaml"];
+    write_files(
+        dir.path(),
+        &[
+            ("policy/signed.rego", policy),
+            ("cosign.pub", &supply_chain("keys/trusted-p256.pub")),
+            ("app.jsonl", &supply_chain("signatures/app.jsonl")),
+            (
+                "pod.yaml",
+                &pod(&[
+                    ("good", format!("ghcr.io/acme/app@{}", digest("APP"))),
+                    ("copied", format!("ghcr.io/evil/app@{}", digest("APP"))),
+                    ("tagged", "ghcr.io/acme/app:1.0".to_string()),
+                ]),
+            ),
+        ],
+    );
+    let args = [
+        "lint",
+        "--format",
+        "compact",
+        "--only",
+        "main/deny",
+        "--policy",
+        "policy",
+        "--trusted-key",
+        "cosign.pub",
+        "--signatures",
+        "app.jsonl",
+        "pod.yaml",
+    ];
     let run = plimsoll_in(dir.path(), &args);
     assert_eq!(run.code, Some(1), "{}", run.transcript());
-    let messages: Vec<&str> = run.stdout.lines().filter_map(|l| l.split_once("error[main/deny] ").map(|(_, m)| m)).collect();
+    let messages: Vec<&str> =
+        run.stdout.lines().filter_map(|l| l.split_once("error[main/deny] ").map(|(_, m)| m)).collect();
     assert_eq!(messages, ["copied repository-mismatch", "tagged not-pinned"], "{}", run.stdout);
 }

@@ -83,8 +83,16 @@ fn complete_rules_report_their_messages_and_boolean_rules_get_a_note() {
     assert!(compact.stdout.contains("no Services here"), "{}", compact.transcript());
     let notes: Vec<&str> = compact.stderr.lines().filter(|l| l.starts_with("plimsoll: note: ")).collect();
     assert_eq!(notes.len(), 2, "{}", compact.transcript());
-    assert!(notes[0].starts_with("plimsoll: note: complete/rules.rego:21:1: `deny_boolean` is a boolean rule"), "{}", notes[0]);
-    assert!(notes[1].starts_with("plimsoll: note: complete/rules.rego:23:1: `warn_flag` is a boolean rule"), "{}", notes[1]);
+    assert!(
+        notes[0].starts_with("plimsoll: note: complete/rules.rego:21:1: `deny_boolean` is a boolean rule"),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[1].starts_with("plimsoll: note: complete/rules.rego:23:1: `warn_flag` is a boolean rule"),
+        "{}",
+        notes[1]
+    );
     let quiet = run(&["lint", "--no-builtin", "--policy", "complete", "--quiet", "manifests"]);
     assert!(!quiet.stderr.contains("note:"), "{}", quiet.transcript());
 }
@@ -105,7 +113,15 @@ fn rego_v0_modules_and_suffixed_rules() {
 /// is not valid YAML (ConstraintTemplates are looked for in manifest files).
 #[test]
 fn a_rego_file_given_by_name() {
-    let args = ["--no-builtin", "--policy", "namespaces/registry.rego", "--data", "data/registries.yaml", "--namespace", "kubernetes.images"];
+    let args = [
+        "--no-builtin",
+        "--policy",
+        "namespaces/registry.rego",
+        "--data",
+        "data/registries.yaml",
+        "--namespace",
+        "kubernetes.images",
+    ];
     assert_eq!(
         findings(&args),
         vec![row("acme/registry", "error", "Deployment/web", "12:18", "spec.template.spec.containers[0].image")]
@@ -116,7 +132,15 @@ fn a_rego_file_given_by_name() {
 /// `main` out); the package METADATA names the rule.
 #[test]
 fn data_and_a_chosen_namespace() {
-    let only_images = ["--no-builtin", "--policy", "namespaces", "--data", "data/registries.yaml", "--namespace", "kubernetes.images"];
+    let only_images = [
+        "--no-builtin",
+        "--policy",
+        "namespaces",
+        "--data",
+        "data/registries.yaml",
+        "--namespace",
+        "kubernetes.images",
+    ];
     assert_eq!(
         findings(&only_images),
         vec![row("acme/registry", "error", "Deployment/web", "12:18", "spec.template.spec.containers[0].image")]
@@ -146,8 +170,23 @@ fn user_rules_run_with_the_builtin_rules_and_can_be_selected() {
             row("main/violation_replicas", "error", "Deployment/web", "7:13", "spec.replicas"),
         ]
     );
-    let disabled = run(&["lint", "--no-builtin", "--policy", "v1", "--disable", "acme/latest-tag", "--disable", "main/violation_replicas", "-f", "compact", "manifests"]);
-    assert_eq!((disabled.code, disabled.stdout.as_str()), (Some(0), "manifests/deployment.yaml:3:1: warning[main/warn] object has no team label\n"));
+    let disabled = run(&[
+        "lint",
+        "--no-builtin",
+        "--policy",
+        "v1",
+        "--disable",
+        "acme/latest-tag",
+        "--disable",
+        "main/violation_replicas",
+        "-f",
+        "compact",
+        "manifests",
+    ]);
+    assert_eq!(
+        (disabled.code, disabled.stdout.as_str()),
+        (Some(0), "manifests/deployment.yaml:3:1: warning[main/warn] object has no team label\n")
+    );
 }
 
 /// The human report shows a user finding like any other.
@@ -172,14 +211,22 @@ fn an_unknown_function_is_located_and_stops_the_run() {
     let run = run(&["lint", "--policy", "errors/unknown-function", "manifests"]);
     assert_eq!(run.code, Some(2));
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("errors/unknown-function/policy.rego:7:25: unknown function `acme.describe`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("errors/unknown-function/policy.rego:7:25: unknown function `acme.describe`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn an_id_of_a_builtin_rule_is_refused() {
     let run = run(&["lint", "--policy", "errors/id-clash", "manifests"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("errors/id-clash/policy.rego:8:1: rule ID \"images/latest-tag\" is a built-in"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("errors/id-clash/policy.rego:8:1: rule ID \"images/latest-tag\" is a built-in"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

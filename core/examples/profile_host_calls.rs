@@ -151,7 +151,8 @@ fn answer(_q: &Value) -> Value {
 fn engine_with(call: Option<&str>, qualified: bool) -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(false);
-    let kinds = serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
+    let kinds =
+        serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
     engine.add_data(Value::from(kinds)).unwrap_or_else(|e| panic!("{e}"));
     let mut aggregate = String::from("package plimsoll.run\nimport rego.v1\n");
     for (path, source) in plimsoll_core::rules::BUILTIN_POLICY_FILES {
@@ -183,9 +184,7 @@ fn engine_with(call: Option<&str>, qualified: bool) -> regorus::Engine {
 }
 
 fn qualify(source: &str) -> String {
-    source
-        .replace("import data.plimsoll.lib.kubernetes as k8s\n", "")
-        .replace("k8s.", "data.plimsoll.lib.kubernetes.")
+    source.replace("import data.plimsoll.lib.kubernetes as k8s\n", "").replace("k8s.", "data.plimsoll.lib.kubernetes.")
 }
 
 fn program(engine: &regorus::Engine, host: &[(&str, usize)]) -> std::sync::Arc<regorus::rvm::program::Program> {
@@ -197,7 +196,8 @@ fn vm(program: &std::sync::Arc<regorus::rvm::program::Program>, mode: ExecutionM
     let mut vm = RegoVM::new();
     vm.load_program(program.clone());
     vm.set_execution_mode(mode);
-    let kinds = serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
+    let kinds =
+        serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
     vm.set_data(Value::from(kinds)).unwrap_or_else(|e| panic!("{e}"));
     vm
 }
@@ -233,4 +233,3 @@ fn run_with_facts(program: &std::sync::Arc<regorus::rvm::program::Program>, inpu
     }
     n
 }
-

@@ -16,7 +16,8 @@ fn main() {
     let docs: Vec<_> = loaded.iter().flat_map(|l| l.documents.iter()).collect();
     let Ok(catalog) = plimsoll_core::rules::builtin_rules() else { return eprintln!("no catalog") };
     let rules = catalog.iter().map(|r| r.id.as_str()).filter(|id| id.starts_with("schema/"));
-    let Ok(Some(checker)) = SchemaChecker::for_rules(rules, Default::default(), std::iter::empty(), std::iter::empty()) else {
+    let Ok(Some(checker)) = SchemaChecker::for_rules(rules, Default::default(), std::iter::empty(), std::iter::empty())
+    else {
         return eprintln!("no schema checker");
     };
     for round in 0..3 {

@@ -136,7 +136,11 @@ pub fn parse_review(text: &str) -> Result<AdmissionReview, ReviewError> {
 }
 
 /// Answers one review (see the module docs for the rules).
-pub fn admit(worker: &mut Worker, review: AdmissionReview, options: &AdmissionOptions) -> Result<AdmissionReviewResponse, ReviewError> {
+pub fn admit(
+    worker: &mut Worker,
+    review: AdmissionReview,
+    options: &AdmissionOptions,
+) -> Result<AdmissionReviewResponse, ReviewError> {
     let request = checked_request(review)?;
     let response = match object_to_check(&request)? {
         None => allow(&request.uid, Vec::new()),
@@ -154,7 +158,9 @@ pub fn admit(worker: &mut Worker, review: AdmissionReview, options: &AdmissionOp
 fn checked_request(review: AdmissionReview) -> Result<AdmissionRequest, ReviewError> {
     if review.api_version != API_VERSION || review.kind != KIND {
         let found = format!("{}/{}", review.api_version, review.kind);
-        return Err(ReviewError::Invalid(format!("expected apiVersion {API_VERSION} and kind {KIND}, found {found:?}")));
+        return Err(ReviewError::Invalid(format!(
+            "expected apiVersion {API_VERSION} and kind {KIND}, found {found:?}"
+        )));
     }
     let request = review.request.ok_or_else(|| ReviewError::Invalid("no request".into()))?;
     if request.uid.is_empty() {
@@ -355,8 +361,13 @@ mod tests {
         assert!(matches!(parse_review("{"), Err(ReviewError::Json(_))));
         let linter = Linter::builder().build().unwrap();
         let mut worker = linter.worker();
-        let wrong_version = parse_review(r#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{"uid":"x"}}"#).unwrap();
-        assert!(matches!(admit(&mut worker, wrong_version, &AdmissionOptions::default()), Err(ReviewError::Invalid(_))));
+        let wrong_version =
+            parse_review(r#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{"uid":"x"}}"#)
+                .unwrap();
+        assert!(matches!(
+            admit(&mut worker, wrong_version, &AdmissionOptions::default()),
+            Err(ReviewError::Invalid(_))
+        ));
         let no_uid = review("CREATE", pod(false, "nginx:1"));
         let mut no_uid = no_uid;
         no_uid.request.as_mut().unwrap().uid.clear();
@@ -368,7 +379,8 @@ mod tests {
     #[test]
     fn annotations_and_exemptions_suppress_as_in_files() {
         let mut annotated = pod(true, "nginx:1");
-        annotated["metadata"]["annotations"] = json!({"plimsoll.io/ignore": "privileged", "plimsoll.io/ignore-reason": "node agent"});
+        annotated["metadata"]["annotations"] =
+            json!({"plimsoll.io/ignore": "privileged", "plimsoll.io/ignore-reason": "node agent"});
         let answered = answer(review("CREATE", annotated.clone()), AdmissionOptions::default());
         assert!(answered.allowed, "{answered:?}");
 
@@ -378,9 +390,15 @@ mod tests {
         assert!(!denied.response.allowed, "annotations are off: {:?}", denied.response);
 
         // The request's namespace fills the object's, so a namespace exemption covers it.
-        let exemption = Exemption { rules: rules.iter().map(|r| r.to_string()).collect(), namespaces: vec!["sh*".into()], ..Default::default() };
+        let exemption = Exemption {
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            namespaces: vec!["sh*".into()],
+            ..Default::default()
+        };
         let exempting = Linter::builder().only(rules).exempt(exemption).build().unwrap();
-        let allowed = admit(&mut exempting.worker(), review("CREATE", pod(true, "nginx:1")), &AdmissionOptions::default()).unwrap();
+        let allowed =
+            admit(&mut exempting.worker(), review("CREATE", pod(true, "nginx:1")), &AdmissionOptions::default())
+                .unwrap();
         assert!(allowed.response.allowed, "{:?}", allowed.response);
     }
 

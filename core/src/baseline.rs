@@ -157,7 +157,8 @@ impl Baseline {
         let file: BaselineFile = serde_json::from_str(text)
             .map_err(|e| BaselineError { message: format!("not a plimsoll baseline: {e}") })?;
         if file.version != FORMAT_VERSION {
-            let message = format!("baseline format version {} is not supported (expected {FORMAT_VERSION})", file.version);
+            let message =
+                format!("baseline format version {} is not supported (expected {FORMAT_VERSION})", file.version);
             return Err(BaselineError { message });
         }
         let mut counts = BTreeMap::new();

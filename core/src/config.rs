@@ -47,12 +47,12 @@
 //! The JSON schema published with the project (`schemas/plimsoll-config.schema.json`) describes
 //! the same file; [`KEYS`] is the list both follow.
 
-use crate::pss::{PssLevel, PssSettings, PssVersion};
 use crate::finding::Severity;
 use crate::glob;
 use crate::linter::LinterBuilder;
 use crate::load::{parse_yaml_document, PositionedValue};
 use crate::position::{PosChildren, PosNode, Span};
+use crate::pss::{PssLevel, PssSettings, PssVersion};
 use crate::rules::{self, RuleMeta};
 use crate::schema::{left_out_of_build, KubeVersion};
 use crate::suppress::Exemption;
@@ -72,8 +72,18 @@ pub const KEYS: &[(&str, &[&str])] = &[
     (
         "",
         &[
-            "rules", "fail_on", "pss", "images", "settings", "exemptions", "ignore_paths", "inline_ignores", "kube_version",
-            "policies", "data", "crds",
+            "rules",
+            "fail_on",
+            "pss",
+            "images",
+            "settings",
+            "exemptions",
+            "ignore_paths",
+            "inline_ignores",
+            "kube_version",
+            "policies",
+            "data",
+            "crds",
         ],
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
@@ -492,7 +502,10 @@ pub fn resolve_selector(catalog: &[RuleMeta], name: &str) -> Result<Vec<String>,
             let categories = catalog.iter().filter_map(|r| r.id.split('/').next());
             let suggestion = suggest(name, ids.chain(shorts).chain(categories));
             let message = format!("unknown rule \"{name}\"{}", did_you_mean(suggestion));
-            Err((message, Some("`plimsoll rules` lists the rule IDs; a category (`images`) names all its rules".into())))
+            Err((
+                message,
+                Some("`plimsoll rules` lists the rule IDs; a category (`images`) names all its rules".into()),
+            ))
         }
         _ => Err((format!("rule name \"{name}\" is ambiguous: it could be {}", by_short.join(", ")), None)),
     }
@@ -514,7 +527,9 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "images" => config.images = read_images(node, config, errors),
             "settings" => config.settings = read_settings(node, errors),
             "exemptions" => config.exemptions = read_exemptions(node, errors),
-            "ignore_paths" => config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect(),
+            "ignore_paths" => {
+                config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect()
+            }
             "inline_ignores" => config.inline_ignores = boolean(node, "inline_ignores", errors),
             "kube_version" => config.kube_version = read_kube_version(node, errors),
             "policies" => config.policies = strings(node, "policies", errors),
@@ -669,7 +684,13 @@ fn read_pss_version(node: Node<'_>, errors: &mut Errors) -> Option<PssVersion> {
 
 /// `"1.N"`. Unquoted, YAML reads `1.30` as the number 1.3, so a number is refused.
 fn read_kube_version(node: Node<'_>, errors: &mut Errors) -> Option<KubeVersion> {
-    read_version(node, "kube_version", "a string such as \"1.30\"", "quote the version: `kube_version: \"1.30\"`", errors)
+    read_version(
+        node,
+        "kube_version",
+        "a string such as \"1.30\"",
+        "quote the version: `kube_version: \"1.30\"`",
+        errors,
+    )
 }
 
 /// A version written as text and parsed as `V`; a number (YAML's reading of an unquoted `1.30`)
@@ -738,7 +759,12 @@ fn read_exemptions(node: Node<'_>, errors: &mut Errors) -> Vec<ExemptionConfig> 
         errors.push(node.pos.span, "exemptions must be a list of mappings".into(), None);
         return Vec::new();
     };
-    items.iter().zip(positions).enumerate().map(|(i, (value, pos))| read_exemption(Node { value, pos }, i, errors)).collect()
+    items
+        .iter()
+        .zip(positions)
+        .enumerate()
+        .map(|(i, (value, pos))| read_exemption(Node { value, pos }, i, errors))
+        .collect()
 }
 
 fn read_exemption(node: Node<'_>, index: usize, errors: &mut Errors) -> ExemptionConfig {

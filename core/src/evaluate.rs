@@ -69,7 +69,8 @@ impl Prepared {
         // Rules implemented in Rust have no policy to load.
         let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
         let selected = selected.as_slice();
-        let policy_error = |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
+        let policy_error =
+            |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
         let data_json = base_data(config, user_data);
         let data = to_rego(&data_json);
         let mut engine = regorus::Engine::new();
@@ -87,7 +88,9 @@ impl Prepared {
             added.map_err(|e| PolicyError::from_engine(&module.name, &e.to_string()))?;
         }
         let run = "plimsoll/run.rego";
-        engine.add_policy(run.into(), aggregate_module(selected, &user.complete_rules)).map_err(|e| policy_error(run, &e))?;
+        engine
+            .add_policy(run.into(), aggregate_module(selected, &user.complete_rules))
+            .map_err(|e| policy_error(run, &e))?;
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
         engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| evaluation_error(user, &e.to_string()))?;
@@ -368,7 +371,8 @@ mod tests {
     fn skipping_rules_by_required_fields_changes_no_result() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
-        let prepared = Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new(), None);
+        let prepared =
+            Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new(), None);
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         let mut filtered = prepared.evaluator();
@@ -394,13 +398,19 @@ mod tests {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
         let data = base_data(&serde_json::Map::new(), &serde_json::Map::new());
-        let library = BUILTIN_POLICY_FILES.iter().filter(|(path, _)| rules::policy_file_kind(path) == PolicyFileKind::Library);
+        let library =
+            BUILTIN_POLICY_FILES.iter().filter(|(path, _)| rules::policy_file_kind(path) == PolicyFileKind::Library);
         let loaded = engine.add_data(to_rego(&data)).map_err(|e| e.to_string()).and_then(|_| {
-            library.map(|(path, source)| engine.add_policy(path.to_string(), source.to_string()).map(|_| ())).collect::<Result<(), _>>().map_err(|e| e.to_string())
+            library
+                .map(|(path, source)| engine.add_policy(path.to_string(), source.to_string()).map(|_| ()))
+                .collect::<Result<(), _>>()
+                .map_err(|e| e.to_string())
         });
         assert_eq!(loaded, Ok(()));
         engine.set_input(input.clone());
-        engine.eval_rule(format!("data.plimsoll.lib.kubernetes.{rule}")).unwrap_or_else(|e| RegoValue::from(e.to_string()))
+        engine
+            .eval_rule(format!("data.plimsoll.lib.kubernetes.{rule}"))
+            .unwrap_or_else(|e| RegoValue::from(e.to_string()))
     }
 
     /// Core's pod spec and container facts are exactly what the Rego library derives without
@@ -419,9 +429,15 @@ mod tests {
             r#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "quo\"te"}], "initContainers": [{"name": "ünï"}]}}"#,
             r#"{"apiVersion": "v1", "kind": "Service", "spec": {"containers": [{"name": "c"}]}}"#,
         ];
-        let mut objects: Vec<(String, Value)> = odd.iter().map(|text| (text.to_string(), serde_json::from_str(text).unwrap_or_default())).collect();
+        let mut objects: Vec<(String, Value)> =
+            odd.iter().map(|text| (text.to_string(), serde_json::from_str(text).unwrap_or_default())).collect();
         for (name, text) in fixture_texts() {
-            objects.extend(crate::load::load(&name, &text).documents.into_iter().map(|d| (format!("{name} #{}", d.index), d.value)));
+            objects.extend(
+                crate::load::load(&name, &text)
+                    .documents
+                    .into_iter()
+                    .map(|d| (format!("{name} #{}", d.index), d.value)),
+            );
         }
         let mut listed = 0;
         for (name, object) in &objects {
@@ -445,12 +461,16 @@ mod tests {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let mut config = serde_json::Map::new();
         let verifier = supply_chain_verifier();
-        config.insert("images".into(), serde_json::json!({
-            "allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"],
-            "trusted_keys": verifier.key_names(),
-        }));
+        config.insert(
+            "images".into(),
+            serde_json::json!({
+                "allowed_registries": ["ghcr.io/example"], "allowed_prefixes": ["ghcr.io/example"],
+                "trusted_keys": verifier.key_names(),
+            }),
+        );
         let user = LoadedPolicies::default();
-        let prepared = Prepared::new(&catalog, &config, &user, &serde_json::Map::new(), Some(Arc::new(verifier.clone())));
+        let prepared =
+            Prepared::new(&catalog, &config, &user, &serde_json::Map::new(), Some(Arc::new(verifier.clone())));
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");

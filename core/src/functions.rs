@@ -87,9 +87,10 @@ const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralC
 /// Registers the functions with an engine, for policies the interpreter evaluates; signature
 /// verification uses `verifier` (the linter's trusted keys and signatures), if there is one.
 pub fn register(engine: &mut regorus::Engine, verifier: Option<Arc<Verifier>>) -> Result<(), String> {
-    let add = |engine: &mut regorus::Engine, name: &str, arity: u8, f: fn(Vec<RegoValue>) -> anyhow::Result<RegoValue>| {
-        engine.add_extension(name.to_string(), arity, Box::new(f)).map_err(|e| format!("{name}: {e}"))
-    };
+    let add =
+        |engine: &mut regorus::Engine, name: &str, arity: u8, f: fn(Vec<RegoValue>) -> anyhow::Result<RegoValue>| {
+            engine.add_extension(name.to_string(), arity, Box::new(f)).map_err(|e| format!("{name}: {e}"))
+        };
     add(engine, QUANTITY_PARSE, 1, quantity_parse_extension)?;
     add(engine, QUANTITY_COMPARE, 2, quantity_compare_extension)?;
     add(engine, IMAGE_PARSE, 1, image_parse_extension)?;
@@ -99,7 +100,9 @@ pub fn register(engine: &mut regorus::Engine, verifier: Option<Arc<Verifier>>) -
             _ => RegoValue::Undefined,
         })
     };
-    engine.add_extension(SIGNATURE_VERIFY.into(), 1, Box::new(verify)).map_err(|e| format!("{SIGNATURE_VERIFY}: {e}"))?;
+    engine
+        .add_extension(SIGNATURE_VERIFY.into(), 1, Box::new(verify))
+        .map_err(|e| format!("{SIGNATURE_VERIFY}: {e}"))?;
     Ok(())
 }
 
@@ -213,7 +216,11 @@ impl FactsCache {
         }
     }
 
-    fn cached(map: &mut std::collections::HashMap<String, RegoValue>, key: &str, make: impl FnOnce() -> RegoValue) -> RegoValue {
+    fn cached(
+        map: &mut std::collections::HashMap<String, RegoValue>,
+        key: &str,
+        make: impl FnOnce() -> RegoValue,
+    ) -> RegoValue {
         if let Some(value) = map.get(key) {
             return value.clone();
         }
@@ -227,7 +234,12 @@ impl FactsCache {
 }
 
 /// [`facts`], reusing the parses `cache` holds and adding the new ones.
-pub fn facts_with_cache(object: &Value, input: &RegoValue, verifier: Option<&Verifier>, cache: &mut FactsCache) -> RegoValue {
+pub fn facts_with_cache(
+    object: &Value,
+    input: &RegoValue,
+    verifier: Option<&Verifier>,
+    cache: &mut FactsCache,
+) -> RegoValue {
     let mut quantities = BTreeMap::new();
     let mut images = BTreeMap::new();
     let mut signatures = BTreeMap::new();
@@ -338,10 +350,7 @@ fn describe_container(field: &str, name: &str) -> Option<String> {
 /// The containers of the object's pod spec, if it has one.
 fn containers(object: &Value) -> impl Iterator<Item = &Value> {
     let spec = pod_spec_path(object).and_then(|path| path.iter().try_fold(object, |node, key| node.get(key)));
-    CONTAINER_FIELDS
-        .iter()
-        .filter_map(move |field| spec.and_then(|s| s.get(field)).and_then(Value::as_array))
-        .flatten()
+    CONTAINER_FIELDS.iter().filter_map(move |field| spec.and_then(|s| s.get(field)).and_then(Value::as_array)).flatten()
 }
 
 #[cfg(test)]
@@ -372,7 +381,10 @@ mod tests {
         assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("-1").sign"#), Ok(json!(-1)));
         assert_eq!(eval(&mut engine, r#"plimsoll.quantity.compare("1G", "1Gi")"#), Ok(json!(-1)));
         assert_eq!(eval(&mut engine, r#"plimsoll.quantity.compare("0.5", "500m")"#), Ok(json!(0)));
-        assert_eq!(eval(&mut engine, r#"plimsoll.quantity.parse("1Gi").key > plimsoll.quantity.parse("1G").key"#), Ok(json!(true)));
+        assert_eq!(
+            eval(&mut engine, r#"plimsoll.quantity.parse("1Gi").key > plimsoll.quantity.parse("1G").key"#),
+            Ok(json!(true))
+        );
         assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("nginx").name"#), Ok(json!("docker.io/library/nginx")));
         assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("host:5000/app").tag"#), Ok(json!(null)));
         assert_eq!(eval(&mut engine, r#"plimsoll.image.parse("redis:").tag"#), Ok(json!("")));
@@ -384,7 +396,8 @@ mod tests {
         use crate::signature::{SignatureSource, TrustedKey};
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/supply-chain");
         let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
-        let app = read("images.env").lines().find_map(|l| l.strip_prefix("APP=").map(str::to_string)).unwrap_or_default();
+        let app =
+            read("images.env").lines().find_map(|l| l.strip_prefix("APP=").map(str::to_string)).unwrap_or_default();
         let key = TrustedKey::from_pem("cosign.pub", &read("keys/trusted-p256.pub"));
         let material = SignatureSource::DownloadLines { name: "app.jsonl".into(), text: read("signatures/app.jsonl") };
         let verifier = key.and_then(|key| Verifier::new(vec![key], &[material]));
@@ -394,7 +407,11 @@ mod tests {
         assert_eq!(register(&mut engine, verifier.ok().map(Arc::new)), Ok(()));
         let verify = |image: &str| format!("plimsoll.signature.verify({image:?})");
         let good = eval(&mut engine, &verify(&format!("ghcr.io/acme/app@{app}")));
-        assert_eq!(good.as_ref().map(|v| (&v["verified"], &v["key"])), Ok((&json!(true), &json!("cosign.pub"))), "{good:?}");
+        assert_eq!(
+            good.as_ref().map(|v| (&v["verified"], &v["key"])),
+            Ok((&json!(true), &json!("cosign.pub"))),
+            "{good:?}"
+        );
         let status = |engine: &mut regorus::Engine, image: &str| eval(engine, &format!("{}.status", verify(image)));
         assert_eq!(status(&mut engine, "ghcr.io/acme/app:1.0"), Ok(json!("not-pinned")));
         assert_eq!(status(&mut engine, &format!("ghcr.io/evil/app@{app}")), Ok(json!("repository-mismatch")));
@@ -446,7 +463,10 @@ mod tests {
         let mut cache = FactsCache::default();
         for object in &objects {
             let input = crate::evaluate::to_rego(object);
-            assert_eq!(to_json(&facts_with_cache(object, &input, None, &mut cache)), to_json(&facts(object, &input, None)));
+            assert_eq!(
+                to_json(&facts_with_cache(object, &input, None, &mut cache)),
+                to_json(&facts(object, &input, None))
+            );
         }
         assert_eq!((cache.images.len(), cache.quantities.len()), (2, 2), "string quantities and images are kept");
         for i in 0..FactsCache::CAPACITY + 10 {

@@ -10,7 +10,8 @@
 pub fn matches(pattern: &str, text: &str) -> bool {
     let pattern: Vec<char> = pattern.chars().collect();
     let text: Vec<char> = text.chars().collect();
-    let mut matcher = Matcher { pattern: &pattern, text: &text, failed: vec![false; (pattern.len() + 1) * (text.len() + 1)] };
+    let mut matcher =
+        Matcher { pattern: &pattern, text: &text, failed: vec![false; (pattern.len() + 1) * (text.len() + 1)] };
     matcher.at(0, 0)
 }
 

@@ -345,13 +345,37 @@ mod tests {
             ("localhost/app".into(), "localhost", "app", None, None, false, true),
             ("localhost:5000/team/app:v2".into(), "localhost:5000", "team/app", Some("v2"), None, false, true),
             ("ghcr.io/acme/api:2.0.1".into(), "ghcr.io", "acme/api", Some("2.0.1"), None, false, true),
-            ("registry.example.com/shop/storefront:2.4.1".into(), "registry.example.com", "shop/storefront", Some("2.4.1"), None, false, true),
+            (
+                "registry.example.com/shop/storefront:2.4.1".into(),
+                "registry.example.com",
+                "shop/storefront",
+                Some("2.4.1"),
+                None,
+                false,
+                true,
+            ),
             (format!("nginx@{SHA}"), "docker.io", "library/nginx", None, Some(SHA.into()), true, true),
             (format!("app:latest@{SHA}"), "docker.io", "library/app", Some("latest"), Some(SHA.into()), true, true),
             (format!("host:5000/app@{SHA}"), "host:5000", "app", None, Some(SHA.into()), true, true),
             ("app@sha256:abc".into(), "docker.io", "library/app", None, Some("sha256:abc".into()), false, false),
-            (format!("app@sha256:{}", hex.to_uppercase()), "docker.io", "library/app", None, Some(format!("sha256:{}", hex.to_uppercase())), false, false),
-            (format!("app@sha512:{hex}{hex}"), "docker.io", "library/app", None, Some(format!("sha512:{hex}{hex}")), false, true),
+            (
+                format!("app@sha256:{}", hex.to_uppercase()),
+                "docker.io",
+                "library/app",
+                None,
+                Some(format!("sha256:{}", hex.to_uppercase())),
+                false,
+                false,
+            ),
+            (
+                format!("app@sha512:{hex}{hex}"),
+                "docker.io",
+                "library/app",
+                None,
+                Some(format!("sha512:{hex}{hex}")),
+                false,
+                true,
+            ),
             ("Nginx".into(), "docker.io", "library/Nginx", None, None, false, false),
             ("Registry/app".into(), "Registry", "app", None, None, false, true),
             ("[::1]:5000/app".into(), "[::1]:5000", "app", None, None, false, true),
@@ -390,10 +414,11 @@ mod tests {
 
     #[test]
     fn docker_hub_spellings_are_one_name() {
-        let names: Vec<String> = ["nginx", "docker.io/nginx", "docker.io/library/nginx", "index.docker.io/library/nginx:1"]
-            .iter()
-            .map(|t| ImageRef::parse(t).name)
-            .collect();
+        let names: Vec<String> =
+            ["nginx", "docker.io/nginx", "docker.io/library/nginx", "index.docker.io/library/nginx:1"]
+                .iter()
+                .map(|t| ImageRef::parse(t).name)
+                .collect();
         assert!(names.iter().all(|n| n == "docker.io/library/nginx"), "{names:?}");
     }
 

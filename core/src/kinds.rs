@@ -62,10 +62,18 @@ mod tests {
 
     #[test]
     fn pod_bearing_kinds_are_recognised_by_group() {
-        assert!(carries_pod_spec(&json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {}}}})));
-        assert!(carries_pod_spec(&json!({"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}})));
-        assert!(!carries_pod_spec(&json!({"apiVersion": "example.com/v1", "kind": "Deployment", "spec": {"template": {"spec": {}}}})));
-        assert!(!carries_pod_spec(&json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {"workloadRef": {"name": "x"}}})));
+        assert!(carries_pod_spec(
+            &json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {}}}})
+        ));
+        assert!(carries_pod_spec(
+            &json!({"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}})
+        ));
+        assert!(!carries_pod_spec(
+            &json!({"apiVersion": "example.com/v1", "kind": "Deployment", "spec": {"template": {"spec": {}}}})
+        ));
+        assert!(!carries_pod_spec(
+            &json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {"workloadRef": {"name": "x"}}})
+        ));
         assert!(!carries_pod_spec(&json!({"apiVersion": "v1", "kind": "Service", "spec": {}})));
     }
 }

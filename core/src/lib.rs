@@ -48,9 +48,9 @@ pub mod pss;
 pub mod quantity;
 pub mod rego_test;
 pub mod rules;
+pub mod schema;
 pub mod signature;
 pub mod user_policy;
-pub mod schema;
 
 // CI integration: configuration file, suppressions and baselines.
 pub mod baseline;

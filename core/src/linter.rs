@@ -15,14 +15,14 @@
 //! reviewed by every matching Constraint ([`crate::gatekeeper`]); both kinds of finding land in
 //! the same report.
 
+use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::finding::{FileReport, Finding, LintedObject, Report, Severity};
+use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::position::Path;
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
-use crate::evaluate::{to_rego, Evaluator, Prepared};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
-use crate::gatekeeper::{self, Inventory, PolicySet};
 use crate::suppress::{Exemption, SuppressionSettings, Suppressor};
 use crate::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use regorus::Value as RegoValue;
@@ -53,7 +53,10 @@ pub enum BuildError {
     #[diagnostic(transparent)]
     UserPolicy(#[from] PolicyError),
     #[error("schema source {0}")]
-    #[diagnostic(code(plimsoll::schema_source), help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories"))]
+    #[diagnostic(
+        code(plimsoll::schema_source),
+        help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories")
+    )]
     Schema(#[from] SchemaSourceError),
     /// Schema validation was asked for (a CRD, a JSON schema, a validation rule) from a build
     /// without the `schema-validation` feature.
@@ -235,7 +238,8 @@ impl LinterBuilder {
     }
 
     pub fn build(mut self) -> Result<Linter, BuildError> {
-        if let Some(source) = self.crd_sources.iter().chain(&self.json_schemas).find(|_| !schema::VALIDATION_AVAILABLE) {
+        if let Some(source) = self.crd_sources.iter().chain(&self.json_schemas).find(|_| !schema::VALIDATION_AVAILABLE)
+        {
             return Err(BuildError::NotInBuild(format!("schema source {}", source.name)));
         }
         let verifier = self.verifier()?.map(Arc::new);
@@ -299,7 +303,8 @@ impl LinterBuilder {
             .map(|(name, pem)| TrustedKey::from_pem(name, pem))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| setting("images.trusted_keys", e.to_string()))?;
-        let verifier = Verifier::new(keys, &self.signatures).map_err(|e| setting("images.signatures", e.to_string()))?;
+        let verifier =
+            Verifier::new(keys, &self.signatures).map_err(|e| setting("images.signatures", e.to_string()))?;
         Ok(Some(verifier))
     }
 
@@ -323,11 +328,13 @@ impl LinterBuilder {
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
-        let resolve_all = |names: &[String]| names.iter().map(|n| resolve_rule_name(catalog, n)).collect::<Result<Vec<_>, _>>();
+        let resolve_all =
+            |names: &[String]| names.iter().map(|n| resolve_rule_name(catalog, n)).collect::<Result<Vec<_>, _>>();
         let only = self.only.as_deref().map(resolve_all).transpose()?;
         let enable = resolve_all(&self.enable)?;
         // Turning off a rule this build leaves out is no error: configurations are shared with the CLI.
-        let present = |names: &[String]| names.iter().filter(|n| !schema::left_out_of_build(n)).cloned().collect::<Vec<_>>();
+        let present =
+            |names: &[String]| names.iter().filter(|n| !schema::left_out_of_build(n)).cloned().collect::<Vec<_>>();
         let disable = resolve_all(&present(&self.disable))?;
         Ok(catalog
             .iter()
@@ -367,7 +374,9 @@ impl LinterBuilder {
 
 /// Checks `images.allowed_registries` (a list of strings) and adds `images.allowed_prefixes`, the
 /// normalised names images are matched against (see [`crate::image::allow_list_prefixes`]).
-fn with_allowed_prefixes(mut config: serde_json::Map<String, Value>) -> Result<serde_json::Map<String, Value>, BuildError> {
+fn with_allowed_prefixes(
+    mut config: serde_json::Map<String, Value>,
+) -> Result<serde_json::Map<String, Value>, BuildError> {
     let setting = |message: String| BuildError::Setting { key: "images.allowed_registries".into(), message };
     let Some(Value::Object(images)) = config.get_mut("images") else { return Ok(config) };
     let entries = match images.get("allowed_registries") {
@@ -735,7 +744,12 @@ impl Worker {
             return findings;
         }
         let input = to_rego(&document.value);
-        let facts = crate::functions::facts_with_cache(&document.value, &input, self.verifier.as_deref(), &mut self.facts_cache);
+        let facts = crate::functions::facts_with_cache(
+            &document.value,
+            &input,
+            self.verifier.as_deref(),
+            &mut self.facts_cache,
+        );
         let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
             Err(error) => {

@@ -228,7 +228,8 @@ pub(crate) struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        let line_starts = std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        let line_starts =
+            std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
         LineIndex { text, ascii: text.is_ascii(), line_starts, cursor: Cell::new((0, 0, 0)) }
     }
 

@@ -107,7 +107,8 @@ impl FromStr for PssVersion {
             return Ok(Self::LATEST);
         }
         let minor = text.strip_prefix("v1.").ok_or_else(error)?;
-        let canonical = !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) && (minor == "0" || !minor.starts_with('0'));
+        let canonical =
+            !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) && (minor == "0" || !minor.starts_with('0'));
         if !canonical {
             return Err(error());
         }
@@ -204,7 +205,10 @@ mod tests {
     #[test]
     fn level_and_version_are_set_independently() {
         let builder = LinterBuilder::default().pss_version(PssVersion { minor: 25 }).pss_level(PssLevel::Baseline);
-        assert_eq!(builder.pss_settings(), PssSettings { level: PssLevel::Baseline, version: PssVersion { minor: 25 } });
+        assert_eq!(
+            builder.pss_settings(),
+            PssSettings { level: PssLevel::Baseline, version: PssVersion { minor: 25 } }
+        );
         assert_eq!(LinterBuilder::default().pss_settings(), PssSettings::default());
     }
 }

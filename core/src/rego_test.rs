@@ -49,7 +49,10 @@ pub fn run(modules: &[PolicyModule], data: &[(String, serde_json::Value)]) -> Re
 }
 
 /// The engine and `(file, data.<package>.<test>)` for every test, in file and definition order.
-fn prepare(modules: &[PolicyModule], data: &[(String, serde_json::Value)]) -> Result<(regorus::Engine, Vec<(String, String)>), PolicyError> {
+fn prepare(
+    modules: &[PolicyModule],
+    data: &[(String, serde_json::Value)],
+) -> Result<(regorus::Engine, Vec<(String, String)>), PolicyError> {
     let mut user = UserPolicies::default();
     for (name, document) in data {
         user.add_data(name, document.clone())?;
@@ -76,7 +79,9 @@ fn add_builtin_modules(engine: &mut regorus::Engine, given: &BTreeSet<String>) -
             continue;
         }
         let name = format!("(built in) policies/{path}");
-        engine.add_policy(name.clone(), text.to_string()).map_err(|e| PolicyError::from_engine(&name, &e.to_string()))?;
+        engine
+            .add_policy(name.clone(), text.to_string())
+            .map_err(|e| PolicyError::from_engine(&name, &e.to_string()))?;
     }
     Ok(())
 }
@@ -132,6 +137,9 @@ mod tests {
         let data = vec![("d.yaml".to_string(), serde_json::json!({"banned": "Pod"}))];
         let results = run(&[policy, tests], &data).unwrap_or_default();
         let summary: Vec<(&str, bool)> = results.iter().map(|t| (t.name.as_str(), t.passed())).collect();
-        assert_eq!(summary, vec![("data.main.test_banned", true), ("data.main.test_allowed", false), ("data.main.test_error", false)]);
+        assert_eq!(
+            summary,
+            vec![("data.main.test_banned", true), ("data.main.test_allowed", false), ("data.main.test_error", false)]
+        );
     }
 }

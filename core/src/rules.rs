@@ -154,7 +154,8 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
     };
     let custom = value.get("custom").ok_or("METADATA lacks custom")?;
     let severity = text(custom.get("severity"), "custom.severity")?.parse::<Severity>()?;
-    let enabled_by_default = custom.get("default").and_then(Value::as_bool).ok_or("METADATA lacks custom.default (true/false)")?;
+    let enabled_by_default =
+        custom.get("default").and_then(Value::as_bool).ok_or("METADATA lacks custom.default (true/false)")?;
     let related_resources = value
         .get("related_resources")
         .and_then(Value::as_array)
@@ -239,7 +240,8 @@ mod tests {
 
     #[test]
     fn missing_metadata_fields_are_named() {
-        let source = "# METADATA\n# title: T\n# custom:\n#   id: images/latest-tag\npackage plimsoll.rules.images.latest_tag\n";
+        let source =
+            "# METADATA\n# title: T\n# custom:\n#   id: images/latest-tag\npackage plimsoll.rules.images.latest_tag\n";
         let error = parse_rule_file("images/latest-tag.rego", source);
         assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("severity")), "{error:?}");
     }

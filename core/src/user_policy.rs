@@ -143,7 +143,8 @@ impl UserPolicies {
         if map.contains_key("plimsoll") {
             return Err(PolicyError::whole_file(file, "`data.plimsoll` is reserved for plimsoll's own data"));
         }
-        merge(&mut self.data, map, "data").map_err(|key| PolicyError::whole_file(file, format!("{key} is already set by another data file")))
+        merge(&mut self.data, map, "data")
+            .map_err(|key| PolicyError::whole_file(file, format!("{key} is already set by another data file")))
     }
 
     /// Parses every module and finds the conftest rules of the selected packages, whose IDs may
@@ -165,7 +166,11 @@ impl UserPolicies {
     /// reads when it is a set or an array. A complete rule without a value (`deny if { … }`) or with
     /// a boolean one is true or undefined, which conftest counts as passing: it never reports, which
     /// its author most likely did not mean, so it gets a note.
-    fn conftest_definitions(&self, engine: &mut regorus::Engine, modules: &[LoadedModule]) -> (Vec<Definition>, Vec<PolicyError>) {
+    fn conftest_definitions(
+        &self,
+        engine: &mut regorus::Engine,
+        modules: &[LoadedModule],
+    ) -> (Vec<Definition>, Vec<PolicyError>) {
         let mut definitions = Vec::new();
         let mut notes = Vec::new();
         for (module, parsed) in modules.iter().zip(engine.get_modules().iter()) {
@@ -308,11 +313,17 @@ fn rule_metas(definitions: Vec<Definition>, reserved: &[&str]) -> Result<Vec<Rul
     for definition in &definitions {
         let (id, annotated) = match ids.get(&definition.set_ref()) {
             Some((id, annotated)) => (id.clone(), *annotated),
-            None => (package_id(definition).unwrap_or_else(|| format!("{}/{}", definition.package, definition.rule)), definition),
+            None => (
+                package_id(definition).unwrap_or_else(|| format!("{}/{}", definition.package, definition.rule)),
+                definition,
+            ),
         };
         match metas.get_mut(&id) {
             Some(meta) if meta.severity != definition.severity => {
-                return Err(definition.error(format!("rule ID {id:?} names rules of different severities ({} and {}); give each its own custom.id", meta.severity, definition.severity)))
+                return Err(definition.error(format!(
+                    "rule ID {id:?} names rules of different severities ({} and {}); give each its own custom.id",
+                    meta.severity, definition.severity
+                )))
             }
             Some(meta) => {
                 if !meta.violation_sets.contains(&definition.set_ref()) {
@@ -320,7 +331,9 @@ fn rule_metas(definitions: Vec<Definition>, reserved: &[&str]) -> Result<Vec<Rul
                 }
             }
             None if reserved.contains(&id.as_str()) => {
-                return Err(annotated.error(format!("rule ID {id:?} is a built-in rule's; give this rule another custom.id")))
+                return Err(
+                    annotated.error(format!("rule ID {id:?} is a built-in rule's; give this rule another custom.id"))
+                )
             }
             None => {
                 metas.insert(id.clone(), rule_meta(id, annotated));
@@ -374,7 +387,11 @@ fn annotation_before(text: &str, line: u32) -> Option<Value> {
 }
 
 /// Deep merge of data documents; returns the dotted key of a conflict.
-fn merge(into: &mut serde_json::Map<String, Value>, from: serde_json::Map<String, Value>, at: &str) -> Result<(), String> {
+fn merge(
+    into: &mut serde_json::Map<String, Value>,
+    from: serde_json::Map<String, Value>,
+    at: &str,
+) -> Result<(), String> {
     for (key, value) in from {
         let here = format!("{at}.{key}");
         match (into.get_mut(&key), value) {
@@ -430,8 +447,9 @@ mod tests {
     fn ids_come_from_rule_then_package_metadata() {
         let text = "# METADATA\n# custom:\n#   id: acme/pkg\npackage main\n\n# METADATA\n# title: No latest\n# custom:\n#   id: acme/latest\ndeny contains \"a\" if { true }\n\nwarn contains \"b\" if { true }\n";
         let loaded = policies(&[("p.rego", text)]).load(&[]);
-        let ids: Vec<(String, Severity, Vec<String>)> =
-            loaded.map(|l| l.rules.into_iter().map(|r| (r.id, r.severity, r.violation_sets)).collect()).unwrap_or_default();
+        let ids: Vec<(String, Severity, Vec<String>)> = loaded
+            .map(|l| l.rules.into_iter().map(|r| (r.id, r.severity, r.violation_sets)).collect())
+            .unwrap_or_default();
         assert_eq!(
             ids,
             vec![
@@ -453,8 +471,14 @@ mod tests {
         let mut user = UserPolicies::default();
         assert!(user.add_data("a.yaml", serde_json::json!({"images": {"allowed": ["a"]}})).is_ok());
         assert!(user.add_data("b.yaml", serde_json::json!({"images": {"blocked": ["b"]}, "teams": 1})).is_ok());
-        assert_eq!(Value::Object(user.data.clone()), serde_json::json!({"images": {"allowed": ["a"], "blocked": ["b"]}, "teams": 1}));
+        assert_eq!(
+            Value::Object(user.data.clone()),
+            serde_json::json!({"images": {"allowed": ["a"], "blocked": ["b"]}, "teams": 1})
+        );
         let conflict = user.add_data("c.yaml", serde_json::json!({"teams": 2}));
-        assert_eq!(conflict.err().map(|e| e.message), Some("data.teams is already set by another data file".to_string()));
+        assert_eq!(
+            conflict.err().map(|e| e.message),
+            Some("data.teams is already set by another data file".to_string())
+        );
     }
 }

@@ -221,11 +221,8 @@ fn goldens() {
 
 /// Builds the oracle once; `None` when Go or its YAML package is missing here.
 fn oracle_binary() -> Option<PathBuf> {
-    let output = Command::new("bash")
-        .arg(oracle_dir().join("build-oracle.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .ok()?;
+    let output =
+        Command::new("bash").arg(oracle_dir().join("build-oracle.sh")).stderr(Stdio::inherit()).output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -258,7 +255,6 @@ fn corpus_files(dir: &Path, files: &mut Vec<PathBuf>) {
         }
     }
 }
-
 
 /// One corpus file through both readers: its disagreements, and how many of the oracle's
 /// documents agree, out of how many.
@@ -312,4 +308,3 @@ fn differential_corpora() {
     record_score(&format!("k8syaml differential: {agree}/{total} documents agree ({} files)", files.len()));
     check("corpora/", mismatches);
 }
-

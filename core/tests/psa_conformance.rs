@@ -232,7 +232,10 @@ fn pod_security_admission_fixtures() {
         println!("  … and {} more", failures.len() - 60);
     }
     let recorded = recorded_score();
-    assert!(passed >= recorded, "psa fixtures: {passed}/{total} is below the recorded {recorded} (testdata/psa/score.txt)");
+    assert!(
+        passed >= recorded,
+        "psa fixtures: {passed}/{total} is below the recorded {recorded} (testdata/psa/score.txt)"
+    );
     if passed > recorded {
         println!("the score went up: record {passed} in testdata/psa/score.txt");
     }

@@ -63,7 +63,8 @@ fn baseline_runs_only_baseline_rules() {
 
 #[test]
 fn the_version_selects_the_variant() {
-    let at = |minor| findings(Linter::builder().pss_level(PssLevel::Baseline).pss_version(PssVersion::v1(minor).unwrap()));
+    let at =
+        |minor| findings(Linter::builder().pss_level(PssLevel::Baseline).pss_version(PssVersion::v1(minor).unwrap()));
     let sysctl = |found: &[String]| found.iter().any(|f| f.contains("net.ipv4.tcp_notsent_lowat"));
     assert!(sysctl(&at(36)), "{:?}", at(36));
     assert!(!sysctl(&at(37)), "{:?}", at(37));

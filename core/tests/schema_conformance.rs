@@ -125,11 +125,13 @@ fn type_of(schema: &Value) -> String {
 #[test]
 fn bundle_agrees_with_kubeconforms_published_schema() {
     // kubeconform's cache entry for master-standalone/replicationcontroller-v1.json.
-    let cached = corpora()
-        .join("peer-linters/kubeconform/fixtures/cache/6dd0c06492c957fe2118a16dae1c5b9e76be072b527a9a45fd1044bd54237334");
+    let cached = corpora().join(
+        "peer-linters/kubeconform/fixtures/cache/6dd0c06492c957fe2118a16dae1c5b9e76be072b527a9a45fd1044bd54237334",
+    );
     let theirs: Value = serde_json::from_str(&read(&cached)).unwrap();
     let index = bundle::index().unwrap();
-    let root: Value = serde_json::from_str(index.bundle.roots["io.k8s.api.core.v1.ReplicationController"].get()).unwrap();
+    let root: Value =
+        serde_json::from_str(index.bundle.roots["io.k8s.api.core.v1.ReplicationController"].get()).unwrap();
     let assembled = compile::assemble(root, index).unwrap();
     let ours = expand(&assembled, assembled["definitions"].as_object().unwrap(), 0);
 
@@ -194,8 +196,10 @@ impl Mode {
             // kubeconform fails a resource it has no schema for (a removed API version has none).
             rules.extend(["schema/unknown-kind", "schema/removed-api"]);
         }
-        let mut builder =
-            Linter::builder().only(rules).kube_version(self.kube_version).severity("schema/unknown-kind", Severity::Error);
+        let mut builder = Linter::builder()
+            .only(rules)
+            .kube_version(self.kube_version)
+            .severity("schema/unknown-kind", Severity::Error);
         for (name, text) in &self.schemas {
             builder = builder.json_schema(name.clone(), text.clone());
         }
@@ -205,7 +209,10 @@ impl Mode {
 
 /// What running one kubeconform command means for plimsoll.
 enum Plan {
-    Run { mode: Mode, inputs: Vec<PathBuf> },
+    Run {
+        mode: Mode,
+        inputs: Vec<PathBuf>,
+    },
     /// Why the test cannot be run (it exercises something plimsoll does not have).
     Unsupported(String),
 }
@@ -304,7 +311,12 @@ fn command_words(command: &str) -> Result<Vec<String>, String> {
 
 /// kubeconform's flags as a mode, its schema locations and its inputs.
 fn flags(args: &[String]) -> Result<(Mode, Vec<String>, Vec<String>), String> {
-    let mut mode = Mode { strict: false, ignore_missing_schemas: false, kube_version: KubeVersion::default(), schemas: Vec::new() };
+    let mut mode = Mode {
+        strict: false,
+        ignore_missing_schemas: false,
+        kube_version: KubeVersion::default(),
+        schemas: Vec::new(),
+    };
     let (mut locations, mut inputs) = (Vec::new(), Vec::new());
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -444,9 +456,9 @@ fn summary_number(line: &str, label: &str) -> Option<usize> {
 /// passing run is valid; a summary line gives valid and invalid counts; a failing run of a single
 /// resource makes it invalid.
 fn pinned_documents(test: &Value, command_index: usize, verdict: &Verdict) -> (usize, usize) {
-    let summary = test["output_assertions"]
-        .as_array()
-        .and_then(|a| a.iter().filter_map(|a| a["expected"].as_str()).find_map(|e| e.find("Summary:").map(|i| &e[i..])));
+    let summary = test["output_assertions"].as_array().and_then(|a| {
+        a.iter().filter_map(|a| a["expected"].as_str()).find_map(|e| e.find("Summary:").map(|i| &e[i..]))
+    });
     let code = test["exit_codes"].get(command_index).and_then(Value::as_i64);
     if let Some(summary) = summary {
         let number = |label| summary_number(summary, label).unwrap_or(0);
@@ -474,7 +486,8 @@ fn compare(test: &Value, command_index: usize, verdict: &Verdict) -> Vec<String>
         if let Some(summary) = expected.find("Summary:").map(|i| &expected[i..]) {
             let found = summary_number(summary, "Summary:");
             let valid = summary_number(summary, "Valid:");
-            let invalid = summary_number(summary, "Invalid:").zip(summary_number(summary, "Errors:")).map(|(a, b)| a + b);
+            let invalid =
+                summary_number(summary, "Invalid:").zip(summary_number(summary, "Errors:")).map(|(a, b)| a + b);
             let skipped = summary_number(summary, "Skipped:").unwrap_or(0);
             if found != Some(verdict.resources) {
                 problems.push(format!("{} resources where kubeconform finds {found:?}", verdict.resources));
@@ -522,7 +535,8 @@ fn kubeconform_acceptance() {
     for test in expected["tests"].as_array().unwrap() {
         let name = test["test"].as_str().unwrap().to_string();
         seen.insert(name.clone());
-        let commands: Vec<&str> = test["commands"].as_array().map(|c| c.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let commands: Vec<&str> =
+            test["commands"].as_array().map(|c| c.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         let Some((index, command)) = commands.iter().enumerate().find(|(_, c)| c.contains("kubeconform")) else {
             unsupported += 1;
             if !not_applicable.contains_key(&name) {
@@ -578,7 +592,8 @@ fn kube_linter_schema_checks() {
     let expected = yaml(&root.join("expected-results.yaml"));
     // kube-linter's schema checks run kubeconform strictly, ignoring missing schemas; its
     // no-extensions-v1beta check reports extensions/v1beta* objects, as schema/removed-api does.
-    let strict = Mode { strict: true, ignore_missing_schemas: true, kube_version: KubeVersion::default(), schemas: Vec::new() };
+    let strict =
+        Mode { strict: true, ignore_missing_schemas: true, kube_version: KubeVersion::default(), schemas: Vec::new() };
     let lifecycle = Linter::builder().only(["schema/removed-api", "schema/deprecated-api"]).build().unwrap();
     let mut total = 0;
     let mut agree = 0;
@@ -603,13 +618,21 @@ fn kube_linter_schema_checks() {
         let expected_count = test["report_count"].as_u64().unwrap_or(0) as usize;
         let expected_kinds: BTreeSet<String> = test["reports"]
             .as_array()
-            .map(|r| r.iter().filter_map(|r| r["expected"].as_str()).filter_map(|e| e.split(':').next()).map(str::to_string).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|r| r["expected"].as_str())
+                    .filter_map(|e| e.split(':').next())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         let kinds: BTreeSet<String> = flagged.iter().map(|(k, _)| k.clone()).collect();
         if flagged.len() == expected_count && kinds == expected_kinds {
             agree += 1;
         } else {
-            problems.push(format!("{name}: flagged {flagged:?}, kube-linter reports {expected_count} ({expected_kinds:?})"));
+            problems.push(format!(
+                "{name}: flagged {flagged:?}, kube-linter reports {expected_count} ({expected_kinds:?})"
+            ));
         }
     }
     record_score(&format!("kube-linter schema and API checks: {agree}/{total} tests agree"));
@@ -637,11 +660,16 @@ fn corpora_validate_without_schema_findings() {
         .unwrap();
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    for (label, dir) in [("pod-security-admission", corpora().join("pod-security-admission")), ("examples", repo_root().join("testdata/examples"))] {
+    for (label, dir) in [
+        ("pod-security-admission", corpora().join("pod-security-admission")),
+        ("examples", repo_root().join("testdata/examples")),
+    ] {
         let files = manifest_files(&dir);
-        let sources: Vec<Source> = files.iter().map(|f| Source { name: f.display().to_string(), text: read(f) }).collect();
+        let sources: Vec<Source> =
+            files.iter().map(|f| Source { name: f.display().to_string(), text: read(f) }).collect();
         let report = linter.lint_sources(&sources);
-        let flagged: BTreeSet<(String, usize)> = report.findings.iter().map(|f| (f.file.to_string(), f.document)).collect();
+        let flagged: BTreeSet<(String, usize)> =
+            report.findings.iter().map(|f| (f.file.to_string(), f.document)).collect();
         let documents = report.summary.documents;
         lines.push(format!("{label} {}/{documents} documents valid", documents - flagged.len()));
         for finding in report.findings.iter().take(20) {

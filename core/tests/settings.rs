@@ -49,7 +49,10 @@ fn an_empty_allow_list_or_an_explicit_disable_leaves_the_rule_off() {
 fn malformed_entries_are_build_errors() {
     for entry in ["", "nginx:1.27", "Acme/App", "bad host!"] {
         let error = Linter::builder().allowed_registries([entry]).build().err();
-        assert!(matches!(error, Some(BuildError::Setting { ref key, .. }) if key == "images.allowed_registries"), "{entry:?}: {error:?}");
+        assert!(
+            matches!(error, Some(BuildError::Setting { ref key, .. }) if key == "images.allowed_registries"),
+            "{entry:?}: {error:?}"
+        );
     }
     let error = Linter::builder().config("images", json!({"allowed_registries": "ghcr.io"})).build().err();
     assert!(matches!(error, Some(BuildError::Setting { .. })), "{error:?}");

@@ -130,7 +130,8 @@ fn configuration_exemptions_apply_even_without_inline_ignores() {
 #[test]
 fn exemptions_match_kind_and_name_globs() {
     let config =
-        Config::parse("c.yaml", "exemptions:\n  - kinds: [Pod]\n    names: [\"age?t\"]\n  - kinds: [Deployment]\n").unwrap();
+        Config::parse("c.yaml", "exemptions:\n  - kinds: [Pod]\n    names: [\"age?t\"]\n  - kinds: [Deployment]\n")
+            .unwrap();
     let (reported, suppressed) = outcome(&lint_with(config.apply(Linter::builder()).unwrap(), &pod("")));
     assert!(reported.is_empty());
     assert_eq!(suppressed.len(), 3);
@@ -179,7 +180,11 @@ fn baseline_round_trip_survives_unrelated_edits() {
     assert!(report.suppressed.iter().all(|s| s.suppression.kind == SuppressionKind::Baseline));
 
     // A new violation is reported; a fixed one leaves a stale entry.
-    let worse = pod("").replace("image: nginx:1.27.2", "image: nginx:latest").replacen("privileged: true", "privileged: false", 1);
+    let worse = pod("").replace("image: nginx:1.27.2", "image: nginx:latest").replacen(
+        "privileged: true",
+        "privileged: false",
+        1,
+    );
     let mut report = lint(&worse);
     let applied = baseline.apply(&mut report);
     let (reported, _) = outcome(&report);

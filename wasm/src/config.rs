@@ -293,7 +293,8 @@ mod tests {
 
     #[test]
     fn pss_values_are_checked_as_the_cli_checks_them() {
-        let build = |pss: Value| parse(json!({"pss": pss})).unwrap().builder().map(|(builder, _)| builder.pss_settings());
+        let build =
+            |pss: Value| parse(json!({"pss": pss})).unwrap().builder().map(|(builder, _)| builder.pss_settings());
         let settings = build(json!({"level": "baseline", "version": "v1.30"})).unwrap();
         assert_eq!((settings.level.as_str(), settings.version.minor()), ("baseline", 30));
         for bad in ["v1.38", "1.25", "v2.0", "v1.", "v1.2.3", "Latest"] {
@@ -333,7 +334,13 @@ mod tests {
         assert!(error.contains("crds[0]") && error.contains("not in this build"), "{error}");
         let old = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: x}\n";
         let removed = |version: &str| {
-            let linter = parse(json!({"kubeVersion": version, "only": ["schema/removed-api"]})).unwrap().builder().unwrap().0.build().unwrap();
+            let linter = parse(json!({"kubeVersion": version, "only": ["schema/removed-api"]}))
+                .unwrap()
+                .builder()
+                .unwrap()
+                .0
+                .build()
+                .unwrap();
             linter.lint_source("a.yaml", old).findings.len()
         };
         assert_eq!((removed("1.15"), removed("1.22")), (0, 1));

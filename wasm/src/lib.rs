@@ -213,7 +213,9 @@ impl Linter {
     /// Builds a linter: selects rules, applies settings and compiles every policy once.
     /// Throws a `PlimsollError` for an invalid configuration or an unknown rule.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>) -> Result<Linter, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>,
+    ) -> Result<Linter, JsValue> {
         let config = read_config(config)?;
         let (builder, file_fail_on) =
             config.builder().map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))?;
@@ -225,7 +227,11 @@ impl Linter {
 
     /// Lints one text (a YAML stream or JSON) named `fileName` (default `"<input>"`).
     #[wasm_bindgen(unchecked_return_type = "LintReport")]
-    pub fn lint(&self, text: &str, #[wasm_bindgen(js_name = fileName)] file_name: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn lint(
+        &self,
+        text: &str,
+        #[wasm_bindgen(js_name = fileName)] file_name: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         let name = file_name.as_deref().unwrap_or("<input>");
         let file = self.with_worker(|worker| worker.lint(name, text))?;
         let report = Report::from_files(vec![file]);
@@ -236,8 +242,12 @@ impl Linter {
     #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
         let enabled = self.linter.enabled_rules();
-        let rules: Vec<RuleInfo> =
-            self.linter.catalog().iter().map(|meta| RuleInfo { enabled: enabled.contains(&meta.id.as_str()), meta }).collect();
+        let rules: Vec<RuleInfo> = self
+            .linter
+            .catalog()
+            .iter()
+            .map(|meta| RuleInfo { enabled: enabled.contains(&meta.id.as_str()), meta })
+            .collect();
         to_js(&rules)
     }
 
@@ -246,7 +256,10 @@ impl Linter {
     /// `plimsoll::admission::json` or `plimsoll::admission::review` when the request cannot be
     /// answered at all (a webhook replies 400).
     #[wasm_bindgen(unchecked_return_type = "AdmissionReviewResponse")]
-    pub fn admit(&self, #[wasm_bindgen(unchecked_param_type = "AdmissionReview | string")] review: JsValue) -> Result<JsValue, JsValue> {
+    pub fn admit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AdmissionReview | string")] review: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let review = read_review(review)?;
         let response = self
             .with_worker(|worker| admission::admit(worker, review, &self.admission))?
@@ -288,7 +301,8 @@ fn read_config(config: Option<JsValue>) -> Result<config::Config, JsFailure> {
             }
             // Through a JSON value: deserialising a struct straight from a JS object reads only
             // the known keys, and a misspelt key must be an error.
-            let invalid = |e: &dyn std::fmt::Display| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}"));
+            let invalid =
+                |e: &dyn std::fmt::Display| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}"));
             let value: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
             config::Config::from_json(value).map_err(|e| invalid(&e))
         }

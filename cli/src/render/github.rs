@@ -43,11 +43,8 @@ fn command(level: &str, finding: &Finding, title: &str, message: &str) -> String
         end.line -= 1;
         end.column = 0;
     }
-    let mut properties = vec![
-        ("file", finding.file.to_string()),
-        ("line", start.line.to_string()),
-        ("col", start.column.to_string()),
-    ];
+    let mut properties =
+        vec![("file", finding.file.to_string()), ("line", start.line.to_string()), ("col", start.column.to_string())];
     if end.line > start.line {
         properties.push(("endLine", end.line.to_string()));
     } else if end.line == start.line && end.column > start.column {

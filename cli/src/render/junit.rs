@@ -71,9 +71,15 @@ fn files(report: &Report) -> Vec<&str> {
 }
 
 /// The test suite of one file: loader cases first, then each object's cases.
-fn suite<'a>(file: &'a str, report: &'a Report, context: &Context<'a>, cases: &mut HashMap<CaseKey<'a>, Case<'a>>) -> TestSuite {
+fn suite<'a>(
+    file: &'a str,
+    report: &'a Report,
+    context: &Context<'a>,
+    cases: &mut HashMap<CaseKey<'a>, Case<'a>>,
+) -> TestSuite {
     let mut suite = TestSuite::new(file);
-    let mut loader: Vec<CaseKey<'a>> = cases.keys().filter(|(f, object, _)| *f == file && object.is_none()).copied().collect();
+    let mut loader: Vec<CaseKey<'a>> =
+        cases.keys().filter(|(f, object, _)| *f == file && object.is_none()).copied().collect();
     loader.sort();
     for key in loader {
         let case = cases.remove(&key).unwrap_or_default();
@@ -91,7 +97,11 @@ fn suite<'a>(file: &'a str, report: &'a Report, context: &Context<'a>, cases: &m
 
 /// The rules that looked at an object: the enabled ones within their scope, and any other rule
 /// with a finding on it (evaluation failures).
-fn rules_for<'a>(object: &'a LintedObject, context: &Context<'a>, cases: &HashMap<CaseKey<'a>, Case<'a>>) -> Vec<&'a str> {
+fn rules_for<'a>(
+    object: &'a LintedObject,
+    context: &Context<'a>,
+    cases: &HashMap<CaseKey<'a>, Case<'a>>,
+) -> Vec<&'a str> {
     let mut rules: Vec<&'a str> = context
         .enabled
         .iter()

@@ -32,7 +32,8 @@ impl Run {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.transcript()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.transcript()))
     }
 }
 
@@ -51,10 +52,7 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
 }
 
 pub fn plimsoll_in(dir: &Path, args: &[&str]) -> Run {
-    let output = command(dir, args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the plimsoll binary runs");
+    let output = command(dir, args).stdin(Stdio::null()).output().expect("the plimsoll binary runs");
     Run {
         code: output.status.code(),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),

@@ -73,7 +73,8 @@ fn applying_selects_rules_by_profile_category_and_id() {
 
     let only = parse("rules:\n  only: [images]\n  enable: [privileged]\n").apply(Linter::builder()).unwrap();
     let only = only.build().unwrap();
-    let mut expected: Vec<&str> = only.catalog().iter().filter(|r| r.id.starts_with("images/")).map(|r| r.id.as_str()).collect();
+    let mut expected: Vec<&str> =
+        only.catalog().iter().filter(|r| r.id.starts_with("images/")).map(|r| r.id.as_str()).collect();
     expected.push("security-context/privileged");
     expected.sort_unstable();
     assert_eq!(only.enabled_rules(), expected);
@@ -99,7 +100,10 @@ fn an_empty_file_changes_nothing() {
 
 #[test]
 fn unknown_keys_name_their_line_and_a_likely_spelling() {
-    assert_eq!(errors("fail_on: error\nrulse:\n  enable: [x]\n"), ["2:1: unknown key \"rulse\" (did you mean \"rules\"?)"]);
+    assert_eq!(
+        errors("fail_on: error\nrulse:\n  enable: [x]\n"),
+        ["2:1: unknown key \"rulse\" (did you mean \"rules\"?)"]
+    );
     assert_eq!(
         errors("rules:\n  enabel: [privileged]\n"),
         ["2:3: unknown key \"enabel\" in rules (did you mean \"enable\"?)"]
@@ -122,7 +126,10 @@ fn bad_values_name_their_key_and_line() {
         errors("fail_on: eror\n"),
         ["1:10: fail_on: \"eror\" is not one of error, warning, info, never (did you mean \"error\"?)"]
     );
-    assert_eq!(errors("inline_ignores: sometimes\n"), ["1:17: inline_ignores must be true or false, not the string \"sometimes\""]);
+    assert_eq!(
+        errors("inline_ignores: sometimes\n"),
+        ["1:17: inline_ignores must be true or false, not the string \"sometimes\""]
+    );
     assert_eq!(errors("ignore_paths: vendor\n"), ["1:15: ignore_paths must be a list of strings, e.g. [a, b]"]);
     assert_eq!(errors("rules: [privileged]\n"), ["1:8: rules must be a mapping of keys to values"]);
     assert_eq!(
@@ -158,10 +165,7 @@ fn unknown_rules_are_found_when_applying() {
         errors("rules:\n  severity:\n    image/latest-tag: error\n"),
         ["3:5: unknown rule \"image/latest-tag\" (did you mean \"images/latest-tag\"?)"]
     );
-    assert_eq!(
-        errors("exemptions:\n  - rules: [nope]\n    kinds: [Pod]\n"),
-        ["2:13: unknown rule \"nope\""]
-    );
+    assert_eq!(errors("exemptions:\n  - rules: [nope]\n    kinds: [Pod]\n"), ["2:13: unknown rule \"nope\""]);
 }
 
 #[test]
@@ -170,8 +174,15 @@ fn conflicting_or_unsupported_settings_are_errors() {
         errors("rules:\n  profile: all\n  only: [privileged]\n"),
         ["2:12: rules.profile and rules.only both choose the starting set of rules; keep one"]
     );
-    assert_eq!(errors("kube_version: 1.30\n"), ["1:15: kube_version must be a string such as \"1.30\", not the number 1.3"]);
-    assert!(errors("kube_version: \"2.0\"\n")[0].starts_with("1:15: kube_version: "), "{:?}", errors("kube_version: \"2.0\"\n"));
+    assert_eq!(
+        errors("kube_version: 1.30\n"),
+        ["1:15: kube_version must be a string such as \"1.30\", not the number 1.3"]
+    );
+    assert!(
+        errors("kube_version: \"2.0\"\n")[0].starts_with("1:15: kube_version: "),
+        "{:?}",
+        errors("kube_version: \"2.0\"\n")
+    );
     assert_eq!(
         errors("settings:\n  pss: {level: baseline}\n"),
         ["2:3: settings.pss: set this with the top-level `pss` key, which is checked"]
@@ -194,7 +205,10 @@ fn yaml_problems_are_errors_too() {
 fn every_error_is_reported_in_file_order() {
     let found = errors("rulse: {}\nfail_on: sometimes\ninline_ignores: 3\n");
     assert_eq!(found.len(), 3, "{found:?}");
-    assert!(found[0].starts_with("1:1:") && found[1].starts_with("2:10:") && found[2].starts_with("3:17:"), "{found:?}");
+    assert!(
+        found[0].starts_with("1:1:") && found[1].starts_with("2:10:") && found[2].starts_with("3:17:"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -214,8 +228,15 @@ fn known_keys_are_dotted_paths() {
 
 #[test]
 fn kube_version_and_paths_are_read() {
-    let config = Config::parse(FILE_NAME, "kube_version: \"1.29\"\npolicies: [policy/]\ndata: [policy/data.yaml]\ncrds: [crds/]\n").unwrap();
+    let config = Config::parse(
+        FILE_NAME,
+        "kube_version: \"1.29\"\npolicies: [policy/]\ndata: [policy/data.yaml]\ncrds: [crds/]\n",
+    )
+    .unwrap();
     assert_eq!(config.kube_version, Some("1.29".parse().unwrap()));
     let values = |list: &[Spanned<String>]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
-    assert_eq!((values(&config.policies), values(&config.data), values(&config.crds)), (vec!["policy/".to_string()], vec!["policy/data.yaml".to_string()], vec!["crds/".to_string()]));
+    assert_eq!(
+        (values(&config.policies), values(&config.data), values(&config.crds)),
+        (vec!["policy/".to_string()], vec!["policy/data.yaml".to_string()], vec!["crds/".to_string()])
+    );
 }

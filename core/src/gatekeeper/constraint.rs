@@ -79,7 +79,9 @@ impl Constraint {
                 "deny" => EnforcementAction::Deny,
                 "warn" => EnforcementAction::Warn,
                 "dryrun" => EnforcementAction::Dryrun,
-                _ => return Err(error(format!("enforcementAction {action:?} is not supported (deny, warn or dryrun)"))),
+                _ => {
+                    return Err(error(format!("enforcementAction {action:?} is not supported (deny, warn or dryrun)")))
+                }
             },
         };
         Ok(Constraint { kind, name, parameters, matcher, action, origin })

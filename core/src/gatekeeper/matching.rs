@@ -87,7 +87,8 @@ impl Match {
         Ok(Match {
             kinds,
             namespaces: optional_strings(map.get("namespaces"), "namespaces")?,
-            excluded_namespaces: optional_strings(map.get("excludedNamespaces"), "excludedNamespaces")?.unwrap_or_default(),
+            excluded_namespaces: optional_strings(map.get("excludedNamespaces"), "excludedNamespaces")?
+                .unwrap_or_default(),
             label_selector: selector(map.get("labelSelector"), "labelSelector")?,
             namespace_selector: selector(map.get("namespaceSelector"), "namespaceSelector")?,
             scope,
@@ -123,7 +124,8 @@ impl Match {
 
     fn kinds_match(&self, group: &str, kind: &str) -> bool {
         let Some(entries) = &self.kinds else { return true };
-        let listed = |values: &[String], value: &str| values.is_empty() || values.iter().any(|v| v == "*" || v == value);
+        let listed =
+            |values: &[String], value: &str| values.is_empty() || values.iter().any(|v| v == "*" || v == value);
         entries.iter().any(|e| listed(&e.api_groups, group) && listed(&e.kinds, kind))
     }
 
@@ -276,7 +278,8 @@ mod tests {
 
     #[test]
     fn selectors_scope_and_name() {
-        let selector = json!({"labelSelector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]}});
+        let selector =
+            json!({"labelSelector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]}});
         assert!(matches(selector.clone(), pod(None, json!({"tier": "web"}))));
         assert!(!matches(selector, pod(None, json!({"tier": "db"}))));
         let ns = json!({"namespaceSelector": {"matchLabels": {"env": "prod"}}});

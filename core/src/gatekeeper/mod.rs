@@ -40,14 +40,19 @@ pub const ADMISSION_TARGET: &str = "admission.k8s.gatekeeper.sh";
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum GatekeeperError {
     /// `line` is the template document's first line, `rego_line` where its Rego is written.
-    #[error("ConstraintTemplate {template:?} ({file}:{line}) has invalid Rego (written from line {rego_line}): {message}")]
+    #[error(
+        "ConstraintTemplate {template:?} ({file}:{line}) has invalid Rego (written from line {rego_line}): {message}"
+    )]
     #[diagnostic(code(plimsoll::gatekeeper::rego))]
     Rego { template: String, file: String, line: u32, rego_line: u32, message: String },
     #[error(
         "ConstraintTemplate {template:?} ({file}:{line}) is unsupported: it has no Rego for target {target} \
          (engines: {engines}); plimsoll evaluates Rego only"
     )]
-    #[diagnostic(code(plimsoll::gatekeeper::unsupported), help("add an `engine: Rego` entry to its `code` list, or leave the template out"))]
+    #[diagnostic(
+        code(plimsoll::gatekeeper::unsupported),
+        help("add an `engine: Rego` entry to its `code` list, or leave the template out")
+    )]
     Unsupported { template: String, file: String, line: u32, target: String, engines: String },
     #[error("ConstraintTemplate {template:?} ({file}:{line}): {message}")]
     #[diagnostic(code(plimsoll::gatekeeper::template))]
@@ -77,7 +82,8 @@ impl Origin {
 
 /// Whether a document is a ConstraintTemplate (`templates.gatekeeper.sh`).
 pub fn is_template(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str) == Some("ConstraintTemplate") && group_of(value) == "templates.gatekeeper.sh"
+    value.get("kind").and_then(Value::as_str) == Some("ConstraintTemplate")
+        && group_of(value) == "templates.gatekeeper.sh"
 }
 
 /// Whether a document is a Constraint (`constraints.gatekeeper.sh`).
@@ -232,9 +238,11 @@ impl Run {
             }
             let Some(engine) = self.engines.get(&constraint.kind) else { continue };
             match engine.violations(&review.value, &constraint.parameters) {
-                Ok(messages) => violations.extend(
-                    messages.into_iter().map(|message| Violation { constraint: constraint.clone(), message, failed: false }),
-                ),
+                Ok(messages) => violations.extend(messages.into_iter().map(|message| Violation {
+                    constraint: constraint.clone(),
+                    message,
+                    failed: false,
+                })),
                 Err(error) => violations.push(Violation {
                     constraint: constraint.clone(),
                     message: format!("policy evaluation failed: {error}"),

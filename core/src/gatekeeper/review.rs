@@ -84,7 +84,8 @@ impl Inventory {
     /// Adds one object; a later object with the same key replaces an earlier one.
     pub fn add(&mut self, object: &Value) {
         let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let (Some(api_version), Some(kind), Some(name)) = (text("/apiVersion"), text("/kind"), text("/metadata/name")) else {
+        let (Some(api_version), Some(kind), Some(name)) = (text("/apiVersion"), text("/kind"), text("/metadata/name"))
+        else {
             return;
         };
         let root = match text("/metadata/namespace") {

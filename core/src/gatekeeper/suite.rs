@@ -116,7 +116,11 @@ fn run_case(policies: &PolicySet, case: &Value, read: ReadFile<'_>) -> Result<()
     let mut inventory = Inventory::default();
     let inventory_files = match case.get("inventory") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(files)) => files.iter().map(|f| f.as_str().map(str::to_string)).collect::<Option<Vec<_>>>().ok_or("inventory holds a non-string")?,
+        Some(Value::Array(files)) => files
+            .iter()
+            .map(|f| f.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("inventory holds a non-string")?,
         Some(_) => return Err("inventory is not a list".into()),
     };
     for file in &inventory_files {
@@ -124,7 +128,8 @@ fn run_case(policies: &PolicySet, case: &Value, read: ReadFile<'_>) -> Result<()
             inventory.add(&document.value);
         }
     }
-    let review = Review::of_document(&object.value).ok_or_else(|| format!("{object_path}: the AdmissionReview has no request"))?;
+    let review = Review::of_document(&object.value)
+        .ok_or_else(|| format!("{object_path}: the AdmissionReview has no request"))?;
     let violations = policies.prepare(&inventory).review_prepared(&review);
     if let Some(failed) = violations.iter().find(|v| v.failed) {
         return Err(failed.message.clone());
@@ -158,9 +163,10 @@ fn check_assertion(assertion: &Value, violations: &[Violation]) -> Result<(), St
     };
     let pattern = match assertion.get("message") {
         None | Some(Value::Null) => None,
-        Some(Value::String(pattern)) => {
-            Some(regex::Regex::new(pattern).map_err(|e| format!("message {pattern:?} is not a valid regular expression: {e}"))?)
-        }
+        Some(Value::String(pattern)) => Some(
+            regex::Regex::new(pattern)
+                .map_err(|e| format!("message {pattern:?} is not a valid regular expression: {e}"))?,
+        ),
         Some(other) => return Err(format!("message: {other} is not a string")),
     };
     let matching = violations.iter().filter(|v| pattern.as_ref().is_none_or(|p| p.is_match(&v.message))).count() as u64;

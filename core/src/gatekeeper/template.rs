@@ -57,7 +57,10 @@ impl Template {
         };
         let version = value.get("apiVersion").and_then(Value::as_str).and_then(|v| v.rsplit_once('/')).map(|(_, v)| v);
         if group_of(value) != "templates.gatekeeper.sh" || !version.is_some_and(|v| VERSIONS.contains(&v)) {
-            return Err(error(format!("unsupported apiVersion (expected templates.gatekeeper.sh/{})", VERSIONS.join(", /"))));
+            return Err(error(format!(
+                "unsupported apiVersion (expected templates.gatekeeper.sh/{})",
+                VERSIONS.join(", /")
+            )));
         }
         if name.is_empty() {
             return Err(error("metadata.name is missing".into()));
@@ -188,7 +191,11 @@ fn strings(value: Option<&Value>, path: &str) -> Result<Vec<String>, SourceProbl
     let items = value.as_array().ok_or_else(|| SourceProblem::Invalid(format!("{path} is not a list")))?;
     items
         .iter()
-        .map(|item| item.as_str().map(str::to_string).ok_or_else(|| SourceProblem::Invalid(format!("{path} holds a non-string"))))
+        .map(|item| {
+            item.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| SourceProblem::Invalid(format!("{path} holds a non-string")))
+        })
         .collect()
 }
 
@@ -198,9 +205,13 @@ fn compile(name: &str, source: &RegoSource) -> Result<(regorus::Engine, String),
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(!source.v1);
     super::compat::register(&mut engine).map_err(|e| e.to_string())?;
-    let package = engine.add_policy(format!("{name}.rego"), compat::rewrite(&source.rego, !source.v1)).map_err(|e| e.to_string())?;
+    let package = engine
+        .add_policy(format!("{name}.rego"), compat::rewrite(&source.rego, !source.v1))
+        .map_err(|e| e.to_string())?;
     for (i, lib) in source.libs.iter().enumerate() {
-        engine.add_policy(format!("{name}-lib{i}.rego"), compat::rewrite(lib, !source.v1)).map_err(|e| e.to_string())?;
+        engine
+            .add_policy(format!("{name}-lib{i}.rego"), compat::rewrite(lib, !source.v1))
+            .map_err(|e| e.to_string())?;
     }
     let violation_rule = format!("{package}.violation");
     let violation_rule =

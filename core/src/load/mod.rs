@@ -126,13 +126,15 @@ pub fn read_documents(text: &str) -> Vec<RawDocument> {
 
 fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
-    let problem = |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
+    let problem =
+        |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
     let (result, duplicates) = tree::read(chunk.text, chunk.start);
     let mut problems: Vec<Problem> = chunk
         .ignored_separator_content
         .into_iter()
         .map(|span| {
-            let message = "content after a `---` document separator is ignored (kubectl rejects it: put it on the next line)";
+            let message =
+                "content after a `---` document separator is ignored (kubectl rejects it: put it on the next line)";
             problem(ProblemKind::Syntax, message.to_string(), span)
         })
         .collect();
@@ -163,8 +165,14 @@ pub fn load(name: &str, text: &str) -> LoadedFile {
         match raw.result {
             Ok(None) => {}
             Ok(Some((value, positions))) => {
-                let document =
-                    Document { file: file.clone(), index: raw.index, item: None, template: raw.template, value, positions };
+                let document = Document {
+                    file: file.clone(),
+                    index: raw.index,
+                    item: None,
+                    template: raw.template,
+                    value,
+                    positions,
+                };
                 push_objects(document, &mut loaded);
             }
             Err(problem) => {

@@ -266,9 +266,10 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
     }
 
     fn spend(&mut self, size: usize, span: Span) -> Result<(), BuildError> {
-        self.nodes_left = self.nodes_left.checked_sub(size).ok_or_else(|| {
-            error(format!("document expands to more than {MAX_NODES} nodes (alias expansion)"), span)
-        })?;
+        self.nodes_left = self
+            .nodes_left
+            .checked_sub(size)
+            .ok_or_else(|| error(format!("document expands to more than {MAX_NODES} nodes (alias expansion)"), span))?;
         Ok(())
     }
 
@@ -390,7 +391,8 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
     /// Ends the innermost collection; `yaml_span` is its end event's.
     fn close(&mut self, yaml_span: YamlSpan) -> Result<Node, BuildError> {
         let end = self.span(yaml_span).end;
-        let frame = self.frames.pop().ok_or_else(|| error("unexpected end of a collection", Span { start: end, end }))?;
+        let frame =
+            self.frames.pop().ok_or_else(|| error("unexpected end of a collection", Span { start: end, end }))?;
         let span = Span { start: frame.span.start, end };
         let node = match frame.collection {
             Collection::Sequence(items) => items.finish(span),
@@ -513,7 +515,6 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         });
         last_line.chars().count() >= indent
     }
-
 }
 
 /// A node used as a value must be valid JSON.

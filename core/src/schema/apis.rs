@@ -56,7 +56,10 @@ impl Lifecycle {
             }
             Status::Deprecated => {
                 let until = self.removed.map(|v| format!(" and no longer served from {v}")).unwrap_or_default();
-                Some((DEPRECATED, format!("{subject} is deprecated since Kubernetes {}{until}; {advice}", self.deprecated)))
+                Some((
+                    DEPRECATED,
+                    format!("{subject} is deprecated since Kubernetes {}{until}; {advice}", self.deprecated),
+                ))
             }
         }
     }
@@ -138,7 +141,8 @@ mod tests {
         let (rule, message) = cronjob.finding(KubeVersion::new(33)).unwrap_or_default();
         assert_eq!(rule, REMOVED);
         assert_eq!(message, "batch/v1beta1 CronJob is no longer served since Kubernetes 1.25; use batch/v1");
-        let hpa = lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler").and_then(|e| e.finding(KubeVersion::new(24)));
+        let hpa =
+            lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler").and_then(|e| e.finding(KubeVersion::new(24)));
         assert_eq!(
             hpa.map(|(_, m)| m).as_deref(),
             Some("autoscaling/v2beta2 HorizontalPodAutoscaler is deprecated since Kubernetes 1.23 and no longer served from 1.26; use autoscaling/v2")

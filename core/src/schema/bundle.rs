@@ -137,7 +137,12 @@ fn build_index() -> Result<Index, String> {
         .chain(bundle.crds.keys().map(|key| (key, Origin::Crd)));
     for (key, origin) in keys {
         if let Some((api_version, kind)) = key.split_once(' ') {
-            let entry = BundledKind { api_version: api_version.to_string(), kind: kind.to_string(), origin, compiled: Slot::new() };
+            let entry = BundledKind {
+                api_version: api_version.to_string(),
+                kind: kind.to_string(),
+                origin,
+                compiled: Slot::new(),
+            };
             by_kind.entry(kind.to_string()).or_default().push(entry);
         }
     }

@@ -106,7 +106,9 @@ kind (the message names the apiVersions that serve a kind of that name).\n\n",
 together with the CRD. Disable this rule if unchecked kinds are expected.",
         severity: Severity::Info,
         enabled_by_default: true,
-        related_resources: &["https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/"],
+        related_resources: &[
+            "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/",
+        ],
     },
     NativeRule {
         id: "schema/removed-api",

@@ -76,7 +76,8 @@ pub fn assemble(mut root: Value, index: &Index) -> Result<Value, String> {
         if definitions.len() >= MAX_DEFINITIONS {
             return Err("the schema references too many definitions".into());
         }
-        let raw = index.definition(&name).ok_or_else(|| format!("the schema refers to an unknown definition {name:?}"))?;
+        let raw =
+            index.definition(&name).ok_or_else(|| format!("the schema refers to an unknown definition {name:?}"))?;
         let value = parse(raw.get())?;
         collect_refs(&value, &mut pending, 0);
         definitions.insert(name, value);
@@ -262,7 +263,8 @@ mod tests {
     #[test]
     fn assembly_pulls_in_referenced_definitions_only() {
         let Ok(index) = bundle::index() else { panic!("bundle") };
-        let root = json!({"properties": {"m": {"$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}}});
+        let root =
+            json!({"properties": {"m": {"$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}}});
         let assembled = assemble(root, index).unwrap_or_default();
         let names: Vec<&String> = assembled["definitions"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
         assert!(names.iter().any(|n| n.ends_with("meta.v1.ObjectMeta")));

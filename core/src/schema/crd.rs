@@ -49,7 +49,11 @@ pub fn is_crd(value: &Value) -> bool {
 pub fn schemas_from_crd(crd: &Value) -> Result<Vec<CrdVersion>, String> {
     let spec = crd.get("spec").ok_or("the CustomResourceDefinition has no spec")?;
     let text = |value: Option<&Value>, what: &str| {
-        value.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).ok_or(format!("the CustomResourceDefinition has no {what}"))
+        value
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .ok_or(format!("the CustomResourceDefinition has no {what}"))
     };
     let group = text(spec.get("group"), "spec.group")?;
     let kind = text(spec.get("names").and_then(|n| n.get("kind")), "spec.names.kind")?;
@@ -63,7 +67,12 @@ pub fn schemas_from_crd(crd: &Value) -> Result<Vec<CrdVersion>, String> {
         let Some(name) = version.get("name").and_then(Value::as_str) else { continue };
         let schema = version.get("schema").and_then(|s| s.get("openAPIV3Schema")).or(legacy);
         if let Some(schema) = schema {
-            out.push(CrdVersion { group: group.clone(), version: name.to_string(), kind: kind.clone(), schema: schema.clone() });
+            out.push(CrdVersion {
+                group: group.clone(),
+                version: name.to_string(),
+                kind: kind.clone(),
+                schema: schema.clone(),
+            });
         }
     }
     // v1beta1 CRDs may name a single version in spec.version.
@@ -77,10 +86,34 @@ pub fn schemas_from_crd(crd: &Value) -> Result<Vec<CrdVersion>, String> {
 
 /// Keywords that constrain values; everything else (descriptions, defaults, CEL rules) is dropped.
 const KEPT: &[&str] = &[
-    "$ref", "type", "format", "enum", "required", "properties", "additionalProperties", "patternProperties",
-    "items", "additionalItems", "allOf", "anyOf", "oneOf", "not", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-    "minProperties", "maxProperties", "dependencies",
+    "$ref",
+    "type",
+    "format",
+    "enum",
+    "required",
+    "properties",
+    "additionalProperties",
+    "patternProperties",
+    "items",
+    "additionalItems",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "dependencies",
 ];
 
 /// Most levels of nesting followed; deeper parts are kept as they are (bounded work on user input).
@@ -126,7 +159,9 @@ fn prepare_node(schema: &Value, closable: bool, depth: usize) -> Value {
         }
         let prepared = match key.as_str() {
             "properties" | "patternProperties" => map_values(value, |v| prepare_node(v, true, depth + 1)),
-            "additionalProperties" | "items" | "additionalItems" if value.is_object() => prepare_node(value, true, depth + 1),
+            "additionalProperties" | "items" | "additionalItems" if value.is_object() => {
+                prepare_node(value, true, depth + 1)
+            }
             "items" => list_values(value, |v| prepare_node(v, true, depth + 1)),
             "allOf" | "anyOf" | "oneOf" => list_values(value, |v| prepare_node(v, false, depth + 1)),
             "not" => prepare_node(value, false, depth + 1),
@@ -154,7 +189,11 @@ fn prepare_node(schema: &Value, closable: bool, depth: usize) -> Value {
 /// An embedded object (`x-kubernetes-embedded-resource`) always has apiVersion, kind and metadata.
 fn allow_embedded_object_fields(schema: &mut Map<String, Value>) {
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        for (field, default) in [("apiVersion", json!({"type": "string"})), ("kind", json!({"type": "string"})), ("metadata", json!({"type": "object"}))] {
+        for (field, default) in [
+            ("apiVersion", json!({"type": "string"})),
+            ("kind", json!({"type": "string"})),
+            ("metadata", json!({"type": "object"})),
+        ] {
             properties.entry(field).or_insert(default);
         }
     }

@@ -117,7 +117,8 @@ mod tests {
 
     #[test]
     fn durations_in_go_and_iso_8601_forms() {
-        for good in ["0", "5m", "5m0s", "1h30m", "250ms", "-1.5h", "1µs", ".5s", "PT1H30M", "P1D", "P1DT2H", "PT0.5S"] {
+        for good in ["0", "5m", "5m0s", "1h30m", "250ms", "-1.5h", "1µs", ".5s", "PT1H30M", "P1D", "P1DT2H", "PT0.5S"]
+        {
             assert!(is_duration(good), "{good}");
         }
         for bad in ["", "5", "m", "1x", "1h 30m", "P", "PT", "1.h.", "P1H", "PT1D"] {

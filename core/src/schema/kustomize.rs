@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn finds_each_deprecated_field() {
-        let kustomization = json!({"resources": ["a.yaml"], "bases": ["../base"], "commonLabels": {"a": "b"}, "vars": []});
+        let kustomization =
+            json!({"resources": ["a.yaml"], "bases": ["../base"], "commonLabels": {"a": "b"}, "vars": []});
         let fields: Vec<String> = check(&kustomization).iter().map(|f| f.path.to_string()).collect();
         assert_eq!(fields, ["bases", "commonLabels", "vars"]);
         assert!(check(&json!({"resources": [], "labels": []})).is_empty());

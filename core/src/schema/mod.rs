@@ -27,10 +27,10 @@ pub(crate) mod catalog;
 pub mod compile;
 pub mod crd;
 mod findings;
-pub mod parameters;
 #[cfg(feature = "schema-validation")]
 pub mod formats;
 pub mod kustomize;
+pub mod parameters;
 #[cfg(feature = "schema-validation")]
 pub mod report;
 #[cfg(feature = "schema-validation")]

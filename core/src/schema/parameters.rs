@@ -110,9 +110,18 @@ mod tests {
 
     #[test]
     fn wrong_types_missing_and_out_of_enum_parameters_are_located() {
-        assert_eq!(problems(json!({"labels": "owner"})), vec![("spec.parameters.labels".to_string(), super::super::TYPE)]);
-        assert_eq!(problems(json!({"labels": [1]})), vec![("spec.parameters.labels[0]".to_string(), super::super::TYPE)]);
-        assert_eq!(problems(json!({"labels": ["a"], "mode": "block"})), vec![("spec.parameters.mode".to_string(), super::super::ENUM)]);
+        assert_eq!(
+            problems(json!({"labels": "owner"})),
+            vec![("spec.parameters.labels".to_string(), super::super::TYPE)]
+        );
+        assert_eq!(
+            problems(json!({"labels": [1]})),
+            vec![("spec.parameters.labels[0]".to_string(), super::super::TYPE)]
+        );
+        assert_eq!(
+            problems(json!({"labels": ["a"], "mode": "block"})),
+            vec![("spec.parameters.mode".to_string(), super::super::ENUM)]
+        );
         let missing = problems(json!({}));
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].1, super::super::REQUIRED);

@@ -77,7 +77,9 @@ impl Context<'_> {
             ValidationErrorKind::Format { format } => out.push(finding(FORMAT, format_message(value, format), path)),
             ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. } => {
                 match self.integer_format(schema_at) {
-                    Some(format) => out.push(finding(FORMAT, format!("{} is out of the {format} range", preview(value)), path)),
+                    Some(format) => {
+                        out.push(finding(FORMAT, format!("{} is out of the {format} range", preview(value)), path))
+                    }
                     None => out.push(finding(CONSTRAINT, error.to_string(), path)),
                 }
             }
@@ -99,7 +101,10 @@ impl Context<'_> {
     /// `unknown field "x" in Container; did you mean "y"?`, or, for a field that belongs one level
     /// down, `did you mean "securityContext.runAsUser"?`.
     fn unknown_field(&self, field: &str, object: Option<&str>) -> String {
-        let known = object.and_then(|pointer| self.schema(pointer)).and_then(|node| node.get("properties")).and_then(Value::as_object);
+        let known = object
+            .and_then(|pointer| self.schema(pointer))
+            .and_then(|node| node.get("properties"))
+            .and_then(Value::as_object);
         let suggestion = known.and_then(|fields| {
             let close = suggest::closest(field, fields.keys().map(String::as_str)).map(str::to_string);
             close.or_else(|| self.nested_home(field, fields))
@@ -199,7 +204,9 @@ impl Context<'_> {
                 let mut expected = Vec::new();
                 for error in branches.iter().flatten().filter(|e| here(e)) {
                     if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
-                        let types = self.expected_types(error.schema_path().as_str()).unwrap_or_else(|| type_kind_names(error.kind()));
+                        let types = self
+                            .expected_types(error.schema_path().as_str())
+                            .unwrap_or_else(|| type_kind_names(error.kind()));
                         for t in types {
                             if !expected.contains(&t) {
                                 expected.push(t);
@@ -215,7 +222,11 @@ impl Context<'_> {
 
 /// The pointer of the schema that holds `keyword`, when `schema_at` ends with it.
 fn parent_pointer<'a>(schema_at: &'a str, keyword: &str) -> Option<&'a str> {
-    schema_at.strip_suffix(keyword).and_then(|rest| rest.strip_suffix('/')).or(if schema_at == keyword { Some("") } else { None })
+    schema_at.strip_suffix(keyword).and_then(|rest| rest.strip_suffix('/')).or(if schema_at == keyword {
+        Some("")
+    } else {
+        None
+    })
 }
 
 /// A JSON pointer into `instance` as a [`Path`]: tokens that index a list become indexes.
@@ -343,13 +354,19 @@ mod tests {
     #[test]
     fn messages_name_what_was_expected() {
         assert_eq!(type_message(&["integer".into()], &json!("asd")), "expected integer, found string \"asd\"");
-        assert_eq!(type_message(&["string".into(), "integer".into()], &json!(true)), "expected string or integer, found boolean true");
+        assert_eq!(
+            type_message(&["string".into(), "integer".into()], &json!(true)),
+            "expected string or integer, found boolean true"
+        );
         assert_eq!(type_message(&["object".into()], &Value::Null), "must not be null: expected object");
         assert_eq!(
             enum_message(&json!("Alwyas"), &json!(["Always", "IfNotPresent", "Never"])),
             "string \"Alwyas\" is not one of \"Always\", \"IfNotPresent\", \"Never\"; did you mean \"Always\"?"
         );
-        assert_eq!(parent_pointer("/definitions/x/additionalProperties", "additionalProperties"), Some("/definitions/x"));
+        assert_eq!(
+            parent_pointer("/definitions/x/additionalProperties", "additionalProperties"),
+            Some("/definitions/x")
+        );
         assert_eq!(parent_pointer("/additionalProperties", "additionalProperties"), Some(""));
     }
 }

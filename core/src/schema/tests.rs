@@ -47,7 +47,8 @@ fn unknown_fields_suggest_the_closest_name() {
 
 #[test]
 fn fields_one_level_too_high_are_pointed_to_their_home() {
-    let yaml = DEPLOYMENT.replace("image: nginx:1.27\n", "image: nginx:1.27\n        runAsUser: 1000\n        requests: {cpu: 1}\n");
+    let yaml = DEPLOYMENT
+        .replace("image: nginx:1.27\n", "image: nginx:1.27\n        runAsUser: 1000\n        requests: {cpu: 1}\n");
     assert_eq!(
         findings(&checker(), &yaml),
         [
@@ -112,9 +113,15 @@ kind: Secret
 metadata: {name: s}
 data: {password: hunter2}
 ---";
-    assert_eq!(findings(&checker(), yaml), ["schema/format data.password: string \"hunter2\" is not base64 text (standard alphabet, padded)"]);
+    assert_eq!(
+        findings(&checker(), yaml),
+        ["schema/format data.password: string \"hunter2\" is not base64 text (standard alphabet, padded)"]
+    );
     let deployment = DEPLOYMENT.replace("spec:\n  selector", "spec:\n  replicas: 3000000000\n  selector");
-    assert_eq!(findings(&checker(), &deployment), ["schema/format spec.replicas: number 3000000000 is out of the int32 range"]);
+    assert_eq!(
+        findings(&checker(), &deployment),
+        ["schema/format spec.replicas: number 3000000000 is out of the int32 range"]
+    );
 }
 
 #[test]
@@ -175,7 +182,8 @@ spec:
 
 #[test]
 fn crds_among_the_objects_are_used() {
-    let crd = object("apiVersion: apiextensions.k8s.io/v1
+    let crd = object(
+        "apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}
 spec:
@@ -195,7 +203,8 @@ spec:
             required: [size]
             properties:
               size: {type: integer, minimum: 1}
-");
+",
+    );
     let base = checker();
     let Some(extended) = base.with_crds([("crd.yaml", &crd)]) else { panic!("the CRD is found") };
     let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 0, colour: red}\n";
@@ -206,16 +215,26 @@ spec:
             "schema/unknown-field spec.colour: unknown field \"colour\"",
         ]
     );
-    assert_eq!(findings(&extended, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {}\n"), [
-        "schema/required spec.size: missing required field \"size\"",
-    ]);
+    assert_eq!(
+        findings(&extended, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {}\n"),
+        ["schema/required spec.size: missing required field \"size\"",]
+    );
 }
 
 #[test]
 fn json_schema_files_are_named_by_path() {
-    assert_eq!(kind_from_path("example.com/widget_v1.json"), Some((GroupMatch::Exact("example.com".into()), "v1".into(), "widget".into())));
-    assert_eq!(kind_from_path("schemas/widget_v1beta1.json"), Some((GroupMatch::Any, "v1beta1".into(), "widget".into())));
-    assert_eq!(kind_from_path("trainingjob-sagemaker-v1.json"), Some((GroupMatch::FirstLabel("sagemaker".into()), "v1".into(), "trainingjob".into())));
+    assert_eq!(
+        kind_from_path("example.com/widget_v1.json"),
+        Some((GroupMatch::Exact("example.com".into()), "v1".into(), "widget".into()))
+    );
+    assert_eq!(
+        kind_from_path("schemas/widget_v1beta1.json"),
+        Some((GroupMatch::Any, "v1beta1".into(), "widget".into()))
+    );
+    assert_eq!(
+        kind_from_path("trainingjob-sagemaker-v1.json"),
+        Some((GroupMatch::FirstLabel("sagemaker".into()), "v1".into(), "trainingjob".into()))
+    );
     assert_eq!(kind_from_path("pod-v1.json"), Some((GroupMatch::Exact(String::new()), "v1".into(), "pod".into())));
     assert_eq!(kind_from_path("notes.json"), None);
     assert!(is_version("v2alpha1") && !is_version("v2alpha") && !is_version("latest"));

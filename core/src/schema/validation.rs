@@ -42,10 +42,13 @@ pub struct UserSchema {
 
 impl UserSchema {
     fn matches(&self, group: &str, version: &str, kind: &str) -> bool {
-        let kind_matches = if self.kind_from_file_name { self.kind.eq_ignore_ascii_case(kind) } else { self.kind == kind };
+        let kind_matches =
+            if self.kind_from_file_name { self.kind.eq_ignore_ascii_case(kind) } else { self.kind == kind };
         let group_matches = match &self.group {
             GroupMatch::Exact(g) => g == group,
-            GroupMatch::FirstLabel(label) => group.split('.').next() == Some(label.as_str()) || (group.is_empty() && label == "core"),
+            GroupMatch::FirstLabel(label) => {
+                group.split('.').next() == Some(label.as_str()) || (group.is_empty() && label == "core")
+            }
             GroupMatch::Any => true,
         };
         kind_matches && group_matches && self.version == version
@@ -125,7 +128,10 @@ impl SchemaSet {
             Some((group, version, kind)) => (GroupMatch::Exact(group), version, kind, false),
             None => {
                 let (group, version, kind) = kind_from_path(path).ok_or_else(|| {
-                    error("cannot tell the kind: name it <group>/<kind>_<version>.json or <kind>-<group>-<version>.json".into())
+                    error(
+                        "cannot tell the kind: name it <group>/<kind>_<version>.json or <kind>-<group>-<version>.json"
+                            .into(),
+                    )
                 })?;
                 (group, version, kind, true)
             }
@@ -192,7 +198,9 @@ pub(super) fn kind_from_path(path: &str) -> Option<(GroupMatch, String, String)>
     }
     let parts: Vec<&str> = stem.split('-').collect();
     match parts.as_slice() {
-        [kind, version] if is_version(version) => Some((GroupMatch::Exact(String::new()), version.to_string(), kind.to_string())),
+        [kind, version] if is_version(version) => {
+            Some((GroupMatch::Exact(String::new()), version.to_string(), kind.to_string()))
+        }
         [kind, label, version] if is_version(version) => {
             Some((GroupMatch::FirstLabel(label.to_string()), version.to_string(), kind.to_string()))
         }
@@ -209,23 +217,37 @@ struct Resolved {
 
 impl SchemaChecker {
     /// Adds the validation findings for one object.
-    pub(super) fn validate(&self, object: &Value, api_version: &str, kind: &str, removed_reported: bool, out: &mut Vec<SchemaFinding>) {
+    pub(super) fn validate(
+        &self,
+        object: &Value,
+        api_version: &str,
+        kind: &str,
+        removed_reported: bool,
+        out: &mut Vec<SchemaFinding>,
+    ) {
         let Some(resolved) = self.resolve(api_version, kind) else {
             if !removed_reported {
-                out.push(SchemaFinding { rule: UNKNOWN_KIND, message: unknown_kind_message(api_version, kind), path: key_path("kind") });
+                out.push(SchemaFinding {
+                    rule: UNKNOWN_KIND,
+                    message: unknown_kind_message(api_version, kind),
+                    path: key_path("kind"),
+                });
             }
             return;
         };
         let compiled = match resolved.compiled {
             Ok(compiled) => compiled,
             Err(reason) => {
-                let message = format!("the schema for {api_version} {kind} cannot be used, so its fields are not checked: {reason}");
+                let message = format!(
+                    "the schema for {api_version} {kind} cannot be used, so its fields are not checked: {reason}"
+                );
                 out.push(SchemaFinding { rule: UNKNOWN_KIND, message, path: key_path("kind") });
                 return;
             }
         };
         if let Some(spelling) = &resolved.kind_spelling {
-            let message = format!("{api_version} has no kind {kind:?}; did you mean {spelling:?}? (kinds are case-sensitive)");
+            let message =
+                format!("{api_version} has no kind {kind:?}; did you mean {spelling:?}? (kinds are case-sensitive)");
             out.push(SchemaFinding { rule: report::ENUM, message, path: key_path("kind") });
         }
         if compiled.validator.is_valid(object) {
@@ -285,7 +307,6 @@ fn unknown_kind_message(api_version: &str, kind: &str) -> String {
     }
     message
 }
-
 
 /// The schemas given to a linter's builder: CRD texts (each must hold a CRD) and JSON schema files
 /// `(path, text)`.

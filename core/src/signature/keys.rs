@@ -108,8 +108,9 @@ impl PublicKey {
     /// Whether `signature` is this key's signature over exactly `payload`.
     pub fn verifies(&self, payload: &[u8], signature: &[u8]) -> bool {
         match self {
-            PublicKey::P256(key) => p256::ecdsa::DerSignature::from_bytes(signature)
-                .is_ok_and(|sig| key.verify(payload, &sig).is_ok()),
+            PublicKey::P256(key) => {
+                p256::ecdsa::DerSignature::from_bytes(signature).is_ok_and(|sig| key.verify(payload, &sig).is_ok())
+            }
             PublicKey::P384(key) => p384::ecdsa::DerSignature::from_bytes(signature).is_ok_and(|sig| {
                 key.verify_prehash(&Sha256::digest(payload), &sig).is_ok()
                     || key.verify_prehash(&Sha384::digest(payload), &sig).is_ok()

@@ -125,8 +125,11 @@ fn download_line(origin: &str, line: &str) -> Result<Entry, SignatureError> {
     };
     let media_type = value.get("mediaType").and_then(Value::as_str).unwrap_or("");
     if media_type.starts_with("application/vnd.dev.sigstore.bundle") {
-        return fail(origin, "a Sigstore bundle (cosign's new bundle format) is not supported yet; \
-                             only classic signatures (Base64Signature, Payload) are read");
+        return fail(
+            origin,
+            "a Sigstore bundle (cosign's new bundle format) is not supported yet; \
+                             only classic signatures (Base64Signature, Payload) are read",
+        );
     }
     let text_field = |key: &str| match value.get(key) {
         Some(Value::String(text)) => Ok(text.as_str()),
@@ -187,7 +190,8 @@ impl Layout<'_> {
         let Some(manifests) = index.get("manifests").and_then(Value::as_array) else {
             return fail(&self.at("index.json"), "no \"manifests\" list: not an OCI image index");
         };
-        let signed = manifests.iter().find(|m| SIGNED_KINDS.contains(&annotation(m, KIND_ANNOTATION))).and_then(digest_of);
+        let signed =
+            manifests.iter().find(|m| SIGNED_KINDS.contains(&annotation(m, KIND_ANNOTATION))).and_then(digest_of);
         let mut entries = Vec::new();
         for manifest in manifests {
             let tagged_for = signature_tag_digest(annotation(manifest, REF_NAME_ANNOTATION));
@@ -219,7 +223,9 @@ impl Layout<'_> {
         };
         let manifest = self.json(&blob_path(digest))?;
         let layers = manifest.get("layers").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        for layer in layers.iter().filter(|l| l.get("mediaType").and_then(Value::as_str) == Some(SIMPLE_SIGNING_MEDIA_TYPE)) {
+        for layer in
+            layers.iter().filter(|l| l.get("mediaType").and_then(Value::as_str) == Some(SIMPLE_SIGNING_MEDIA_TYPE))
+        {
             let origin = format!("{} (signature {})", self.name, entries.len() + 1);
             let Some(layer_digest) = digest_of(layer) else { return fail(&origin, "a layer has no valid \"digest\"") };
             let annotation_text = annotation(layer, SIGNATURE_ANNOTATION);
@@ -249,7 +255,9 @@ impl Layout<'_> {
     fn file(&self, path: &str) -> Result<&[u8], SignatureError> {
         match self.files.get(path) {
             Some(bytes) => Ok(bytes),
-            None if path == "index.json" => fail(self.name, "no index.json: not an OCI image layout (`cosign save` writes one)"),
+            None if path == "index.json" => {
+                fail(self.name, "no index.json: not an OCI image layout (`cosign save` writes one)")
+            }
             None => fail(&self.at(path), "missing: the layout refers to this blob but does not hold it"),
         }
     }

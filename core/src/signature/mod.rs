@@ -168,7 +168,8 @@ impl Verifier {
         if best.verified || candidates.len() == 1 {
             return best;
         }
-        let message = format!("none of the {} signatures for {digest} is valid; the closest: {}", candidates.len(), best.message);
+        let message =
+            format!("none of the {} signatures for {digest} is valid; the closest: {}", candidates.len(), best.message);
         Verdict { message, ..best }
     }
 

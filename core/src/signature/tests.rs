@@ -38,7 +38,8 @@ fn layout(dir: &str) -> SignatureSource {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let relative = path.strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                let relative =
+                    path.strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
                 files.insert(relative, std::fs::read(&path).unwrap_or_default());
             }
         }
@@ -46,11 +47,14 @@ fn layout(dir: &str) -> SignatureSource {
     SignatureSource::OciLayout { name: dir.into(), files }
 }
 
-const TRUSTED: [&str; 4] = ["keys/trusted-p256.pub", "keys/trusted-p384.pub", "keys/trusted-ed25519.pub", "keys/trusted-rsa.pub"];
+const TRUSTED: [&str; 4] =
+    ["keys/trusted-p256.pub", "keys/trusted-p384.pub", "keys/trusted-ed25519.pub", "keys/trusted-rsa.pub"];
 
 fn all_material() -> Vec<SignatureSource> {
-    let mut sources: Vec<SignatureSource> =
-        ["app", "worker", "cron", "tampered", "rogue", "anonymous", "keyless"].iter().map(|n| lines(&format!("signatures/{n}.jsonl"))).collect();
+    let mut sources: Vec<SignatureSource> = ["app", "worker", "cron", "tampered", "rogue", "anonymous", "keyless"]
+        .iter()
+        .map(|n| lines(&format!("signatures/{n}.jsonl")))
+        .collect();
     sources.push(layout("layouts/api"));
     sources.push(layout("layouts/replay"));
     sources
@@ -75,7 +79,12 @@ fn every_key_type_verifies_its_signature() {
         (format!("ghcr.io/acme/api@{}", digest("API")), "keys/trusted-ed25519.pub"),
     ] {
         let verdict = verifier.verify(&image);
-        assert_eq!((verdict.status, verdict.key.as_deref()), (Status::Verified, Some(key)), "{image}: {}", verdict.message);
+        assert_eq!(
+            (verdict.status, verdict.key.as_deref()),
+            (Status::Verified, Some(key)),
+            "{image}: {}",
+            verdict.message
+        );
     }
 }
 
@@ -86,7 +95,11 @@ fn failures_say_why() {
         (format!("ghcr.io/acme/unsigned@{}", digest("UNSIGNED")), Status::NoSignature, "no signature found"),
         (format!("ghcr.io/acme/tampered@{}", digest("TAMPERED")), Status::InvalidSignature, "does not verify"),
         (format!("ghcr.io/acme/rogue@{}", digest("ROGUE")), Status::UntrustedKey, "not trusted"),
-        (format!("ghcr.io/acme/anonymous@{}", digest("ANONYMOUS")), Status::InvalidSignature, "or a key that is not trusted"),
+        (
+            format!("ghcr.io/acme/anonymous@{}", digest("ANONYMOUS")),
+            Status::InvalidSignature,
+            "or a key that is not trusted",
+        ),
         (format!("ghcr.io/acme/keyless@{}", digest("KEYLESS")), Status::Keyless, "keyless"),
         (format!("ghcr.io/acme/app@{}", digest("REPLAY")), Status::DigestMismatch, "another digest"),
         (format!("ghcr.io/evil/app@{}", digest("APP")), Status::RepositoryMismatch, "another repository"),
@@ -135,7 +148,8 @@ fn signatures_from_other_implementations_verify() {
 
 #[test]
 fn a_wrong_key_does_not_verify() {
-    let verifier = Verifier::new(vec![key("keys/untrusted-p256.pub")], &[lines("signatures/app.jsonl")]).unwrap_or_else(|e| panic!("{e}"));
+    let verifier = Verifier::new(vec![key("keys/untrusted-p256.pub")], &[lines("signatures/app.jsonl")])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(verifier.verify(&format!("ghcr.io/acme/app@{}", digest("APP"))).status, Status::InvalidSignature);
 }
 
@@ -157,7 +171,10 @@ fn malformed_material_is_an_error_with_its_place() {
         let source = SignatureSource::DownloadLines { name: "sigs.jsonl".into(), text: text.into() };
         source.entries().err().map(|e| e.to_string()).unwrap_or_default()
     };
-    assert_eq!(error(""), "sigs.jsonl: no signature in the file (expected the JSON lines `cosign download signature` prints)");
+    assert_eq!(
+        error(""),
+        "sigs.jsonl: no signature in the file (expected the JSON lines `cosign download signature` prints)"
+    );
     assert!(error("\n{").starts_with("sigs.jsonl:2: not JSON"));
     assert!(error("[]").contains("expected a JSON object"));
     assert!(error(r#"{"Payload": "e30="}"#).contains("no Base64Signature field"));
@@ -167,7 +184,11 @@ fn malformed_material_is_an_error_with_its_place() {
 
     let layout_error = |files: &[(&str, &str)]| {
         let files = files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect();
-        SignatureSource::OciLayout { name: "dir".into(), files }.entries().err().map(|e| e.to_string()).unwrap_or_default()
+        SignatureSource::OciLayout { name: "dir".into(), files }
+            .entries()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
     };
     assert!(layout_error(&[]).contains("no index.json"));
     assert!(layout_error(&[("index.json", "{")]).starts_with("dir/index.json: not JSON"));
@@ -183,10 +204,12 @@ fn an_altered_layout_payload_is_reported_as_such() {
     let sigs = index["manifests"][1]["digest"].as_str().unwrap_or_default().replace("sha256:", "blobs/sha256/");
     let manifest: serde_json::Value = serde_json::from_slice(&files[&sigs]).unwrap_or_default();
     let layer = manifest["layers"][0]["digest"].as_str().unwrap_or_default().replace("sha256:", "blobs/sha256/");
-    let payload = String::from_utf8(files[&layer].clone()).unwrap_or_default().replace("\"optional\":null", "\"optional\":{}");
+    let payload =
+        String::from_utf8(files[&layer].clone()).unwrap_or_default().replace("\"optional\":null", "\"optional\":{}");
     files.insert(layer, payload.into_bytes());
     let verifier = Verifier::new(vec![key("keys/trusted-ed25519.pub")], &[SignatureSource::OciLayout { name, files }]);
-    let verdict = verifier.map(|v| v.verify(&format!("ghcr.io/acme/api@{}", digest("API")))).unwrap_or_else(|e| panic!("{e}"));
+    let verdict =
+        verifier.map(|v| v.verify(&format!("ghcr.io/acme/api@{}", digest("API")))).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(verdict.status, Status::InvalidSignature);
     assert!(verdict.message.contains("altered after signing"), "{}", verdict.message);
 }
