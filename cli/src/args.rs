@@ -22,8 +22,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why, and how to fix it.
     Explain(ExplainArgs),
-    /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does), e.g.
-    /// `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
+    /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does) and gator suites,
+    /// e.g. `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
     Test(TestArgs),
 }
 
@@ -151,7 +151,9 @@ pub struct LintArgs {
     /// `input`. Rego v1, or v0 for a module written in v0 syntax. The rule ID is the METADATA
     /// `custom.id` of the rule (or of its package), else `<package>/<rule>`.
     /// Gatekeeper ConstraintTemplates and Constraints in `.yaml`, `.yml` or `.json` files there
-    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`.
+    /// are evaluated too; their findings carry the rule ID `<Kind>/<constraint name>`. A file
+    /// named directly is read by what it holds: `.rego` as Rego, YAML or JSON as templates and
+    /// constraints (it must hold one).
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
 
@@ -176,7 +178,9 @@ pub struct LintArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Test files or directories, searched recursively: `.rego` files (tests and the policies
-    /// they test, loaded together).
+    /// they test, loaded together) and gator `suite.yaml` files. A file named directly is read by
+    /// what it holds: Rego, a suite (`kind: Suite`, whatever its name), or a ConstraintTemplate,
+    /// which runs the `suite.yaml` in its folder or the folder above that tests it.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 

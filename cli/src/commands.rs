@@ -87,7 +87,7 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(builder) => builder,
         Err(code) => return code,
     };
-    match crate::gatekeeper_cmd::load_policies(&args.policy) {
+    match crate::gatekeeper_cmd::load_policies(&paths.policies) {
         Ok(Some(policies)) => builder = builder.gatekeeper(policies),
         Ok(None) => {}
         Err(code) => return code,
@@ -396,11 +396,13 @@ fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
 /// `plimsoll test`: finds the test files under the paths, runs each kind with its runner, prints
 /// a line per test and the total. Exit 1 when a test fails, 2 when nothing could be run.
 pub fn test(args: &TestArgs) -> u8 {
-    let collected = crate::walk::collect_files(&args.paths, &|path| policies::is_rego(path) || is_suite(path));
-    if !collected.errors.is_empty() {
-        policies::report(&collected.errors);
-        return EXIT_ERROR;
-    }
+    let (rego, suites) = match test_files(&args.paths) {
+        Ok(files) => files,
+        Err(errors) => {
+            policies::report(&errors);
+            return EXIT_ERROR;
+        }
+    };
     let data = match policies::read_data(&args.data) {
         Ok(data) => data,
         Err(errors) => {
@@ -408,8 +410,6 @@ pub fn test(args: &TestArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let (suites, rego): (Vec<Source>, Vec<Source>) =
-        collected.sources.into_iter().partition(|source| is_suite(Path::new(&source.name)));
     let mut cases = Vec::new();
     for runner in [run_rego_tests(rego, &data), run_suites(suites)] {
         match runner {
@@ -418,6 +418,31 @@ pub fn test(args: &TestArgs) -> u8 {
         }
     }
     report_tests(&cases)
+}
+
+/// The Rego files and the gator suites to run for `paths`. Folders contribute their `.rego` and
+/// `suite.yaml` files; a named file is read by what it is: Rego, a suite (`kind: Suite`, whatever
+/// its name), or a ConstraintTemplate, which runs the suites beside it that test it.
+fn test_files(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Source>), Vec<crate::walk::PathError>> {
+    let (named_objects, others): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|path| policies::PolicyPath::of(path) == policies::PolicyPath::Objects);
+    let collected = crate::walk::collect_files(&others, &|path| policies::is_rego(path) || is_suite(path));
+    let named = crate::walk::collect_files(&named_objects, &|_| true);
+    let mut errors = collected.errors;
+    errors.extend(named.errors);
+    let (mut suites, rego): (Vec<Source>, Vec<Source>) =
+        collected.sources.into_iter().partition(|source| is_suite(Path::new(&source.name)));
+    for source in named.sources {
+        match crate::gatekeeper_cmd::suites_for_named_file(source) {
+            Ok(found) => suites.extend(found),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok((rego, suites))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The `test_*` rules of the Rego files; the files' policies are loaded with them.
