@@ -6,6 +6,7 @@
 
 use plimsoll_core::config::{profile_rules, PROFILES};
 use plimsoll_core::rules::{RuleEngine, RuleMeta};
+use plimsoll_core::Severity;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -81,7 +82,7 @@ pub fn rule_page(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
     }
     let source = match rule.engine {
         RuleEngine::Rego => format!("Rego: [`policies/{0}.rego`](../../../policies/{0}.rego)", rule.id),
-        RuleEngine::Native => "Rust, in core's schema validation".to_string(),
+        RuleEngine::Native => "Rust, in core's schema module".to_string(),
     };
     let _ = writeln!(page, "| Implemented in | {source} |");
     let _ = write!(page, "\n{}\n\n## How to fix\n\n{}\n", rule.description, rule.remediation);
@@ -128,8 +129,9 @@ fn settings(rule: &RuleMeta) -> Vec<String> {
         (None, false) => format!("Turn it on with `--enable {id}` or `rules: {{enable: [{id}]}}`"),
     };
     lines.push(format!("{on_off} in `.plimsoll.yaml` ([configuration](../../configuration.md))."));
+    let other = if rule.severity == Severity::Error { "warning" } else { "error" };
     lines.push(format!(
-        "Change its severity with `rules: {{severity: {{{id}: warning}}}}` (`error`, `warning` or `info`)."
+        "Change its severity with `rules: {{severity: {{{id}: {other}}}}}` (`error`, `warning` or `info`)."
     ));
     match rule.enabled_by.as_deref() {
         Some("images.allowed_registries") => lines.push(
