@@ -77,3 +77,41 @@ fn the_policy_the_guide_shows_is_the_one_it_runs() {
     let committed = std::fs::read_to_string(root().join("docs/examples/policy/registry.rego")).expect("the policy");
     assert_eq!(shown, committed);
 }
+
+/// Every Markdown file of the documentation: the README, CONTRIBUTING.md and `docs/`.
+fn markdown_files() -> Vec<PathBuf> {
+    let mut files = vec![root().join("README.md"), root().join("CONTRIBUTING.md")];
+    let mut pending = vec![root().join("docs")];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn links_between_pages_resolve() {
+    let mut broken = Vec::new();
+    let files = markdown_files();
+    assert!(files.len() > 40, "the guide and the rule reference are there");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a text file");
+        for target in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+            let local = target.split('#').next().unwrap_or_default();
+            if local.is_empty() || local.contains("://") || local.starts_with('<') {
+                continue;
+            }
+            let folder = file.parent().expect("in a folder");
+            if !folder.join(local).exists() {
+                broken.push(format!("{}: {target}", file.strip_prefix(root()).unwrap_or(&file).display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "links to files that do not exist:\n{}", broken.join("\n"));
+}
