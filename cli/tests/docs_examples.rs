@@ -1,6 +1,6 @@
-//! The terminal sessions the README and the user guide show are what the binary prints: each
+//! The terminal transcripts the README and the user guide show are what the binary prints: each
 //! `$ plimsoll …` line of a `console` block in the pages below is run in the page's folder, and its
-//! standard output must be the lines that follow it in the block. The files the guide's sessions
+//! standard output must be the lines that follow it in the block. The files the guide's transcripts
 //! lint are in `docs/examples/`; the policy the guide shows is the one committed there.
 
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ fn root() -> PathBuf {
 }
 
 /// `(command line, expected output)` for every `$ plimsoll` line of the page's console blocks.
-fn sessions(page: &str) -> Vec<(String, String)> {
+fn transcripts(page: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(root().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
     let mut found = Vec::new();
     for block in text.split("```console\n").skip(1) {
@@ -42,11 +42,11 @@ fn sessions(page: &str) -> Vec<(String, String)> {
 }
 
 #[test]
-fn shown_sessions_are_what_the_binary_prints() {
+fn shown_transcripts_are_what_the_binary_prints() {
     let mut wrong = Vec::new();
     let mut count = 0;
     for (page, folder) in PAGES {
-        for (command, expected) in sessions(page) {
+        for (command, expected) in transcripts(page) {
             let args: Vec<&str> = command.split_whitespace().collect();
             assert_eq!(args.first(), Some(&"plimsoll"), "{page}: {command}");
             let output = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
@@ -66,7 +66,7 @@ fn shown_sessions_are_what_the_binary_prints() {
             count += 1;
         }
     }
-    assert!(count >= PAGES.len(), "every page shows a session");
+    assert!(count >= PAGES.len(), "every page shows a transcript");
     assert!(wrong.is_empty(), "{}", wrong.join("\n---\n"));
 }
 
