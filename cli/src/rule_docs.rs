@@ -59,32 +59,7 @@ fn generated_note() -> String {
 pub fn rule_page(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
     let mut page = generated_note();
     let _ = writeln!(page, "# {}\n\n{}\n", rule.id, rule.title);
-    page.push_str("| | |\n|---|---|\n");
-    let short = rule.id.rsplit('/').next().unwrap_or(&rule.id);
-    let unambiguous = catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(short)).count() == 1;
-    let short_name = if unambiguous { format!(" (short name `{short}`)") } else { String::new() };
-    let _ = writeln!(page, "| ID | `{}`{short_name} |", rule.id);
-    let _ = writeln!(page, "| Severity | {} |", rule.severity);
-    let default = if rule.enabled_by_default { "on" } else { "off" };
-    let _ = writeln!(page, "| Default | {default} |");
-    let profiles: Vec<String> = PROFILES
-        .iter()
-        .filter(|(name, _)| profile_rules(catalog, name).contains(&rule.id))
-        .map(|(name, _)| format!("`{name}`"))
-        .collect();
-    let _ = writeln!(page, "| Profiles | {} |", profiles.join(", "));
-    if let Some(setting) = &rule.enabled_by {
-        let _ = writeln!(page, "| Runs when | `{setting}` is set |");
-    }
-    if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
-        let since = rule.since.as_deref().map(|v| format!(", since policy version {v}")).unwrap_or_default();
-        let _ = writeln!(page, "| Pod Security Standards | check `{check}`, level {level}{since} |");
-    }
-    let source = match rule.engine {
-        RuleEngine::Rego => format!("Rego: [`policies/{0}.rego`](../../../policies/{0}.rego)", rule.id),
-        RuleEngine::Native => "Rust, in core's schema module".to_string(),
-    };
-    let _ = writeln!(page, "| Implemented in | {source} |");
+    page.push_str(&facts_table(rule, catalog));
     let _ = write!(page, "\n{}\n\n## How to fix\n\n{}\n", rule.description, rule.remediation);
     if let Some(examples) = &rule.examples {
         let _ = write!(page, "\n## Examples\n\n{}Reported:\n\n```yaml\n{}```\n", examples_setting(rule), examples.fail);
@@ -101,6 +76,38 @@ pub fn rule_page(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
         }
     }
     page
+}
+
+/// The table at the top of a rule's page: ID, severity, default, profiles, Pod Security check,
+/// implementation.
+fn facts_table(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
+    let mut table = String::from("| | |\n|---|---|\n");
+    let short = rule.id.rsplit('/').next().unwrap_or(&rule.id);
+    let unambiguous = catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(short)).count() == 1;
+    let short_name = if unambiguous { format!(" (short name `{short}`)") } else { String::new() };
+    let _ = writeln!(table, "| ID | `{}`{short_name} |", rule.id);
+    let _ = writeln!(table, "| Severity | {} |", rule.severity);
+    let default = if rule.enabled_by_default { "on" } else { "off" };
+    let _ = writeln!(table, "| Default | {default} |");
+    let profiles: Vec<String> = PROFILES
+        .iter()
+        .filter(|(name, _)| profile_rules(catalog, name).contains(&rule.id))
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    let _ = writeln!(table, "| Profiles | {} |", profiles.join(", "));
+    if let Some(setting) = &rule.enabled_by {
+        let _ = writeln!(table, "| Runs when | `{setting}` is set |");
+    }
+    if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
+        let since = rule.since.as_deref().map(|v| format!(", since policy version {v}")).unwrap_or_default();
+        let _ = writeln!(table, "| Pod Security Standards | check `{check}`, level {level}{since} |");
+    }
+    let source = match rule.engine {
+        RuleEngine::Rego => format!("Rego: [`policies/{0}.rego`](../../../policies/{0}.rego)", rule.id),
+        RuleEngine::Native => "Rust, in core's schema module".to_string(),
+    };
+    let _ = writeln!(table, "| Implemented in | {source} |");
+    table
 }
 
 /// What the examples of a rule that needs a setting are checked with (the rule examples test uses
@@ -133,39 +140,9 @@ fn settings(rule: &RuleMeta) -> Vec<String> {
     lines.push(format!(
         "Change its severity with `rules: {{severity: {{{id}: {other}}}}}` (`error`, `warning` or `info`)."
     ));
-    match rule.enabled_by.as_deref() {
-        Some("images.allowed_registries") => lines.push(
-            "`images.allowed_registries` (or `--allowed-registry`, repeatable): the registries and repository \
-prefixes images may come from ([supply chain](../../supply-chain.md))."
-                .to_string(),
-        ),
-        Some("images.trusted_keys") => lines.push(
-            "`images.trusted_keys` (or `--trusted-key`) and `images.signatures` (or `--signatures`): the public \
-keys to trust and the downloaded signatures ([supply chain](../../supply-chain.md))."
-                .to_string(),
-        ),
-        Some(other) => lines.push(format!("`{other}`: the rule has nothing to check without it.")),
-        None => {}
-    }
-    if let Some(level) = &rule.level {
-        let levels = if level == "baseline" { "`baseline` and `restricted`" } else { "`restricted`" };
-        lines.push(format!(
-            "`pss.level` (`--pss-level`): runs at {levels}; `pss.version` (`--pss-version`) selects the variant \
-of the check that Pod Security admission applies at that policy version."
-        ));
-    }
-    if id == "schema/removed-api" || id == "schema/deprecated-api" {
-        lines.push(
-            "`kube_version` (`--kube-version`): the Kubernetes release to judge API versions against \
-([schema validation](../../schema-validation.md))."
-                .to_string(),
-        );
-    } else if id.starts_with("schema/") {
-        lines.push(
-            "`crds` (`--crd`): schemas for custom resources ([schema validation](../../schema-validation.md))."
-                .to_string(),
-        );
-    }
+    lines.extend(enabling_setting(rule));
+    lines.extend(pss_setting(rule));
+    lines.extend(schema_setting(&rule.id));
     lines.push(
         "Suppress single findings with annotations, `# plimsoll-ignore:` comments or `exemptions` \
 ([suppressions](../../suppressions.md))."
@@ -199,4 +176,40 @@ short name (`privileged`) works too when no other rule shares it.\n",
         let _ = writeln!(page, "| [`{0}`]({0}.md) | {1} | {default} | {2} |", rule.id, rule.severity, rule.title);
     }
     page
+}
+
+/// The setting without which the rule has nothing to check (`enabled_by`).
+fn enabling_setting(rule: &RuleMeta) -> Option<String> {
+    let line = match rule.enabled_by.as_deref()? {
+        "images.allowed_registries" => "`images.allowed_registries` (or `--allowed-registry`, repeatable): the \
+registries and repository prefixes images may come from ([supply chain](../../supply-chain.md))."
+            .to_string(),
+        "images.trusted_keys" => "`images.trusted_keys` (or `--trusted-key`) and `images.signatures` (or \
+`--signatures`): the public keys to trust and the downloaded signatures ([supply chain](../../supply-chain.md))."
+            .to_string(),
+        other => format!("`{other}`: the rule has nothing to check without it."),
+    };
+    Some(line)
+}
+
+/// The Pod Security Standards settings, for the rules that implement a check.
+fn pss_setting(rule: &RuleMeta) -> Option<String> {
+    let levels = if rule.level.as_deref()? == "baseline" { "`baseline` and `restricted`" } else { "`restricted`" };
+    Some(format!(
+        "`pss.level` (`--pss-level`): runs at {levels}; `pss.version` (`--pss-version`) selects the variant of the \
+check that Pod Security admission applies at that policy version."
+    ))
+}
+
+/// The schema settings: the target release for the API lifecycle rules, CRDs for validation.
+fn schema_setting(id: &str) -> Option<String> {
+    let line = if id == "schema/removed-api" || id == "schema/deprecated-api" {
+        "`kube_version` (`--kube-version`): the Kubernetes release to judge API versions against \
+([schema validation](../../schema-validation.md))."
+    } else if id.starts_with("schema/") {
+        "`crds` (`--crd`): schemas for custom resources ([schema validation](../../schema-validation.md))."
+    } else {
+        return None;
+    };
+    Some(line.to_string())
 }
