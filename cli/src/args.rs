@@ -25,6 +25,9 @@ pub enum Command {
     /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does) and gator suites,
     /// e.g. `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
     Test(TestArgs),
+    /// Write the rule reference (`docs/rules/`): a Markdown page per rule and an index.
+    #[command(hide = true)]
+    Docs(DocsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +211,22 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// Rule ID (`security-context/privileged`) or unambiguous short name (`privileged`).
     pub rule: String,
+    /// Output format: text for a terminal, or the rule's Markdown page of the rule reference.
+    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The folder to write the pages to (created if missing; pages in it are overwritten).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,10 +1,13 @@
 //! The subcommands. Each returns the process exit code.
 
-use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat, TestArgs};
+use crate::args::{
+    ColorChoice, DocsArgs, ExplainArgs, ExplainFormat, FailOn, Format, LintArgs, RulesArgs, RulesFormat, TestArgs,
+};
 use crate::config_file::{self, LoadError};
 use crate::policies;
 use crate::progress::Progress;
 use crate::render;
+use crate::rule_docs;
 use crate::schemas;
 use crate::supply_chain;
 use crate::walk;
@@ -518,24 +521,27 @@ pub fn explain(args: &ExplainArgs) -> u8 {
         Err(error) => return fail(&miette::Report::new(error)),
     };
     let Some(rule) = catalog.iter().find(|r| r.id == id) else { return EXIT_ERROR };
-    print_or_fail(&explanation(rule))
+    match args.format {
+        ExplainFormat::Text => print_or_fail(&rule_docs::explain_text(rule)),
+        ExplainFormat::Markdown => print_or_fail(&rule_docs::rule_page(rule, &catalog)),
+    }
 }
 
-fn explanation(rule: &RuleMeta) -> String {
-    let default = if rule.enabled_by_default { "on by default" } else { "off by default" };
-    let mut text = format!("{} — {}\nseverity: {}, {}\n", rule.id, rule.title, rule.severity, default);
-    if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
-        let since = rule.since.as_deref().map(|v| format!(", since {v}")).unwrap_or_default();
-        text.push_str(&format!("Pod Security Standards: check {check}, level {level}{since}\n"));
-    }
-    text.push_str(&format!("\n{}\n\nHow to fix:\n{}\n", rule.description, rule.remediation));
-    if !rule.related_resources.is_empty() {
-        text.push_str("\nSee also:\n");
-        for link in &rule.related_resources {
-            text.push_str(&format!("  {link}\n"));
+/// `plimsoll docs`: writes the rule reference's pages under `--out`.
+pub fn docs(args: &DocsArgs) -> u8 {
+    let catalog = match plimsoll_core::rules::builtin_rules() {
+        Ok(catalog) => catalog,
+        Err(error) => return fail(&miette::Report::new(error)),
+    };
+    for (page, text) in rule_docs::reference_pages(&catalog) {
+        let path = args.out.join(page);
+        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
+        if let Err(error) = written {
+            eprintln!("plimsoll: cannot write {}: {error}", path.display());
+            return EXIT_ERROR;
         }
     }
-    text
+    EXIT_CLEAN
 }
 
 fn print_or_fail(text: &str) -> u8 {

@@ -8,6 +8,7 @@ mod gatekeeper_cmd;
 mod policies;
 mod progress;
 mod render;
+mod rule_docs;
 mod schemas;
 mod supply_chain;
 mod walk;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
         args::Command::Test(args) => commands::test(&args),
+        args::Command::Docs(args) => commands::docs(&args),
     };
     ExitCode::from(code)
 }

@@ -684,18 +684,18 @@ fn config_schema() -> (Value, jsonschema::Validator) {
     (schema, validator)
 }
 
-/// The YAML examples of `.plimsoll.yaml` in the README (blocks whose first line is
+/// The YAML examples of `.plimsoll.yaml` in the configuration guide (blocks whose first line is
 /// `# .plimsoll.yaml`) and the one in the configuration module's documentation.
 fn documented_examples() -> Vec<String> {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
-    let mut examples: Vec<String> = readme
+    let guide = std::fs::read_to_string(common::root().join("docs/configuration.md")).expect("the guide");
+    let mut examples: Vec<String> = guide
         .split("```yaml\n")
         .skip(1)
         .filter_map(|block| block.split("```").next())
         .filter(|block| block.starts_with("# .plimsoll.yaml"))
         .map(str::to_string)
         .collect();
-    assert!(!examples.is_empty(), "the README documents the configuration file");
+    assert!(!examples.is_empty(), "docs/configuration.md documents the configuration file");
     let module = std::fs::read_to_string(common::root().join("core/src/config.rs")).expect("config.rs");
     let doc: Vec<&str> =
         module.lines().filter_map(|l| l.strip_prefix("//! ").or_else(|| (l == "//!").then_some(""))).collect();

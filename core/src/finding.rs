@@ -2,7 +2,7 @@
 //!
 //! The linter turns rule violations and loader problems into [`Finding`]s (one per offending field,
 //! located in the source) and gathers them, sorted, into a [`Report`] with a [`Summary`]. The JSON
-//! form of a report is normative (rules.md, "The JSON report"); see [`Report::to_json`].
+//! form of a report is normative (docs/report-format.md); see [`Report::to_json`].
 
 use crate::load::ObjectRef;
 use crate::position::{Path, Span};

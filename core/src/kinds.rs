@@ -1,4 +1,4 @@
-//! Which objects carry a pod spec, and where (rules.md, "Which objects are checked").
+//! Which objects carry a pod spec, and where (docs/pod-security.md, "Which objects are checked").
 //!
 //! The one table here serves both sides: the linter hands it to Rego as
 //! `data.plimsoll.kinds.pod_spec_paths` (group → kind → path), which the rule library reads, and

@@ -1,6 +1,6 @@
 //! plimsoll-core: Kubernetes manifests in, located findings out.
 //!
-//! Data flow (see the architecture notes in the repository):
+//! Data flow (docs/architecture.md describes it end to end):
 //! 1. [`load`] turns a named text into Kubernetes objects, reading YAML exactly as kubectl does and
 //!    recording the position of every node ([`position`]).
 //! 2. [`linter`] evaluates the built-in Rego rules ([`rules`], embedded from `policies/`) against

@@ -80,9 +80,9 @@ impl PosNode {
         }
     }
 
-    /// Follows `path` and returns the span a finding about it should point at (see rules.md,
-    /// "Locations"): a scalar's value, a collection's key, an item's own position, or the nearest
-    /// enclosing written node when the path leaves the document.
+    /// Follows `path` and returns the span a finding about it should point at (see
+    /// docs/report-format.md, "Locations"): a scalar's value, a collection's key, an item's own
+    /// position, or the nearest enclosing written node when the path leaves the document.
     pub fn locate(&self, path: &Path) -> Located {
         let mut node = self;
         // The span to report for `node`: for map entries the key, else the node itself.
@@ -182,7 +182,7 @@ impl Path {
 
 impl fmt::Display for Path {
     /// Dots between keys, `[i]` for indexes, `["key"]` for keys holding dots, slashes, brackets,
-    /// quotes or nothing at all (rules.md, "The JSON report").
+    /// quotes or nothing at all (docs/report-format.md).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, segment) in self.0.iter().enumerate() {
             match segment {

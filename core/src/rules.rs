@@ -52,6 +52,10 @@ pub struct RuleMeta {
     pub requires_fields: Vec<String>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
     pub engine: RuleEngine,
+    /// A manifest the rule reports and one it accepts (`custom.examples.fail` and `.pass`),
+    /// shown by `plimsoll explain` and the rule reference. Every built-in rule has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub examples: Option<RuleExamples>,
     /// The Rego package that holds the rule's `violation` set.
     #[serde(skip)]
     pub package: String,
@@ -59,6 +63,13 @@ pub struct RuleMeta {
     /// `<package>.violation` for a built-in rule, `main.deny` and the like for a user policy.
     #[serde(skip)]
     pub violation_sets: Vec<String>,
+}
+
+/// Two small manifests that show what a rule reports: `fail` makes it report, `pass` does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleExamples {
+    pub fail: String,
+    pub pass: String,
 }
 
 /// The objects a rule applies to (`custom.scope` in its metadata).
@@ -195,10 +206,25 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),
+        examples: rule_examples(custom.get("examples"))?,
         violation_sets: vec![format!("{package}.violation")],
         engine: RuleEngine::Rego,
         package,
     })
+}
+
+/// Reads `custom.examples`: absent, or both a `fail` and a `pass` manifest.
+fn rule_examples(value: Option<&Value>) -> Result<Option<RuleExamples>, String> {
+    let Some(value) = value else { return Ok(None) };
+    let manifest = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| text.trim_end().to_string() + "\n")
+            .ok_or_else(|| format!("custom.examples lacks {key} (a manifest as a YAML string)"))
+    };
+    Ok(Some(RuleExamples { fail: manifest("fail")?, pass: manifest("pass")? }))
 }
 
 /// The `package a.b.c` declaration of a Rego module.
@@ -229,6 +255,20 @@ mod tests {
         let rules = builtin_rules();
         assert!(rules.is_ok(), "{rules:?}");
         assert!(!rules.unwrap_or_default().is_empty());
+    }
+
+    #[test]
+    fn every_builtin_rule_has_examples() {
+        let rules = builtin_rules().unwrap_or_default();
+        let without: Vec<&str> = rules.iter().filter(|r| r.examples.is_none()).map(|r| r.id.as_str()).collect();
+        assert_eq!(without, Vec::<&str>::new(), "rules without custom.examples");
+    }
+
+    #[test]
+    fn examples_need_both_manifests() {
+        let source = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: true\n#   remediation: R\n#   examples:\n#     fail: |\n#       kind: Pod\npackage plimsoll.rules.images.latest_tag\n";
+        let error = parse_rule_file("images/latest-tag.rego", source);
+        assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("lacks pass")), "{error:?}");
     }
 
     #[test]

@@ -364,6 +364,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         pss_check: None,
         level: None,
         since: None,
+        examples: None,
         scope: RuleScope::AllObjects,
         requires_fields: Vec::new(),
         engine: RuleEngine::Rego,

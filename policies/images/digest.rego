@@ -18,6 +18,25 @@
 #     Refer to the image by digest, keeping the tag for readers if you like:
 #     `nginx:1.27.2@sha256:…` (`crane digest nginx:1.27.2` or `docker buildx imagetools inspect`
 #     prints it).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web@sha256:3c5f2a0e9d8b7c6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa9988
 package plimsoll.rules.images.digest
 
 import data.plimsoll.facts.images as image_facts

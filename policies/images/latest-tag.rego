@@ -16,6 +16,25 @@
 #   remediation: |
 #     Pin the image to a version tag (`nginx:1.27.2`) or, better, to a digest
 #     (`nginx@sha256:…`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: nginx:latest
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: nginx:1.27.2
 package plimsoll.rules.images.latest_tag
 
 import data.plimsoll.facts.images as image_facts

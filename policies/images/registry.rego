@@ -18,6 +18,25 @@
 #   remediation: |
 #     Use an image from an allowed registry (mirror the image there if needed), or add its
 #     registry or repository to the allow-list.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: docker.io/library/nginx:1.27.2
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: ghcr.io/acme/nginx:1.27.2
 package plimsoll.rules.images.registry
 
 import data.plimsoll.facts.images as image_facts

@@ -31,6 +31,25 @@
 #     (`cosign sign --key cosign.key name@sha256:…`), and give plimsoll the signatures
 #     (`cosign download signature name@sha256:… > sigs.jsonl`, then `--signatures sigs.jsonl`).
 #     A signature that names another digest or repository was made for another image: sign this one.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: shop
+#       spec:
+#         containers:
+#           - name: storefront
+#             image: ghcr.io/acme/storefront:2.4.1
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: shop
+#       spec:
+#         containers:
+#           - name: storefront
+#             image: ghcr.io/acme/storefront@sha256:8f2d5e6c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a493827160
 package plimsoll.rules.images.signature
 
 import data.plimsoll.facts.signatures as signature_facts

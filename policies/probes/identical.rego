@@ -21,6 +21,49 @@
 #     Make the liveness probe check less than readiness (only that the process answers, not its
 #     dependencies) or at least fail later than readiness: a larger `failureThreshold` or
 #     `periodSeconds`.
+#   examples:
+#     fail: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /healthz, port: http}
+#                 livenessProbe:
+#                   httpGet: {path: /healthz, port: http}
+#     pass: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
+#                 livenessProbe:
+#                   httpGet: {path: /healthz, port: http}
 package plimsoll.rules.probes.identical
 
 import data.plimsoll.lib.kubernetes.containers

@@ -17,6 +17,47 @@
 #     Add a `livenessProbe` that fails only when the process cannot recover by itself (not
 #     when a dependency is down), with a `failureThreshold` and `periodSeconds` generous enough
 #     for slow moments; pair it with a `startupProbe` if start-up is slow.
+#   examples:
+#     fail: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
+#     pass: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
+#                 livenessProbe:
+#                   httpGet: {path: /healthz, port: http}
 package plimsoll.rules.probes.liveness
 
 import data.plimsoll.lib.kubernetes.containers

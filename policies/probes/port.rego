@@ -16,6 +16,45 @@
 #   remediation: |
 #     Declare the port under the container's `ports` with that `name`, fix the name's spelling,
 #     or give the port number.
+#   examples:
+#     fail: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: web, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
+#     pass: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
 package plimsoll.rules.probes.port
 
 import data.plimsoll.lib.kubernetes.containers

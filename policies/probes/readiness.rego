@@ -15,6 +15,47 @@
 #   remediation: |
 #     Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) that succeeds only when the
 #     container can serve requests.
+#   examples:
+#     fail: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 livenessProbe:
+#                   httpGet: {path: /healthz, port: http}
+#     pass: |
+#       apiVersion: apps/v1
+#       kind: Deployment
+#       metadata:
+#         name: web
+#       spec:
+#         selector:
+#           matchLabels: {app: web}
+#         template:
+#           metadata:
+#             labels: {app: web}
+#           spec:
+#             containers:
+#               - name: web
+#                 image: registry.example.com/shop/web:2.4.1
+#                 ports:
+#                   - {name: http, containerPort: 8080}
+#                 readinessProbe:
+#                   httpGet: {path: /ready, port: http}
+#                 livenessProbe:
+#                   httpGet: {path: /healthz, port: http}
 package plimsoll.rules.probes.readiness
 
 import data.plimsoll.lib.kubernetes.containers

@@ -17,6 +17,31 @@
 #   remediation: |
 #     Set `resources.limits.cpu` (for example `1`), high enough above the request that normal
 #     peaks are not throttled.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#               limits: {memory: 256Mi}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#               limits: {cpu: "1", memory: 256Mi}
 package plimsoll.rules.resources.cpu_limits
 
 import data.plimsoll.lib.kubernetes.containers

@@ -17,6 +17,31 @@
 #   remediation: |
 #     Set `resources.requests.cpu` to what the container uses in normal operation (for example
 #     `250m`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {memory: 256Mi}
+#               limits: {memory: 256Mi}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#               limits: {memory: 256Mi}
 package plimsoll.rules.resources.cpu_requests
 
 import data.plimsoll.lib.kubernetes.containers

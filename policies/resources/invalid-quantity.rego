@@ -18,6 +18,29 @@
 #     Write a plain number with an optional suffix and no space: `n u m k M G T P E` (powers of
 #     1000), `Ki Mi Gi Ti Pi Ei` (powers of 1024) or an exponent (`e3`); memory is usually `Mi`
 #     or `Gi`, CPU a number of cores or millicores (`250m`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 2 GB}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 2Gi}
 package plimsoll.rules.resources.invalid_quantity
 
 import data.plimsoll.facts.quantities

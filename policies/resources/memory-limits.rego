@@ -14,6 +14,30 @@
 #   remediation: |
 #     Set `resources.limits.memory` to the most the container should ever use (for example
 #     `512Mi`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#               limits: {memory: 512Mi}
 package plimsoll.rules.resources.memory_limits
 
 import data.plimsoll.lib.kubernetes.containers

@@ -17,6 +17,31 @@
 #   remediation: |
 #     Set `resources.requests.memory` to what the container uses in normal operation (for
 #     example `256Mi`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m}
+#               limits: {memory: 512Mi}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 250m, memory: 256Mi}
+#               limits: {memory: 512Mi}
 package plimsoll.rules.resources.memory_requests
 
 import data.plimsoll.lib.kubernetes.containers

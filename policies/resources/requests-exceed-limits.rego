@@ -17,6 +17,31 @@
 #   remediation: |
 #     Lower the request or raise the limit so that the request is at most the limit (mind the
 #     units: `G` is 1000³ bytes, `Gi` is 1024³).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: "2", memory: 1Gi}
+#               limits: {cpu: "1", memory: 1Gi}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             resources:
+#               requests: {cpu: 500m, memory: 1Gi}
+#               limits: {cpu: "1", memory: 1Gi}
 package plimsoll.rules.resources.requests_exceed_limits
 
 import data.plimsoll.facts.quantities

@@ -20,6 +20,29 @@
 #   since: v1.8
 #   remediation: |
 #     Set `securityContext.allowPrivilegeEscalation: false` on every container.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               runAsNonRoot: true
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               allowPrivilegeEscalation: false
 package plimsoll.rules.security_context.allow_privilege_escalation
 
 import data.plimsoll.lib.kubernetes.containers

@@ -24,6 +24,31 @@
 #     Remove the profile setting (the runtime default applies), or set
 #     `securityContext.appArmorProfile.type` to `RuntimeDefault`, or to `Localhost` with a
 #     `localhostProfile` loaded on the nodes. Replace the beta annotation with the field.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               appArmorProfile:
+#                 type: Unconfined
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               appArmorProfile:
+#                 type: RuntimeDefault
 package plimsoll.rules.security_context.apparmor_profile
 
 import data.plimsoll.lib.kubernetes.containers

@@ -26,6 +26,31 @@
 #     Remove the capability from `securityContext.capabilities.add`. If the workload really
 #     needs it, find a narrower mechanism (a device plugin, a CSI driver, a node agent) or run it
 #     in a namespace whose Pod Security level is privileged on purpose.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               capabilities:
+#                 add: [SYS_ADMIN]
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               capabilities:
+#                 add: [NET_BIND_SERVICE]
 package plimsoll.rules.security_context.capabilities_baseline
 
 import data.plimsoll.lib.kubernetes.containers

@@ -23,6 +23,32 @@
 #   remediation: |
 #     Set `securityContext.capabilities.drop: ["ALL"]` on every container and add back only
 #     `NET_BIND_SERVICE`, if the container binds a port below 1024.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               capabilities:
+#                 add: [NET_BIND_SERVICE]
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               capabilities:
+#                 drop: [ALL]
+#                 add: [NET_BIND_SERVICE]
 package plimsoll.rules.security_context.capabilities_restricted
 
 import data.plimsoll.lib.kubernetes.containers

@@ -20,6 +20,27 @@
 #   remediation: |
 #     Remove `hostNetwork`, `hostPID` and `hostIPC` from the pod spec (or set them to false).
 #     Expose network services through a Service instead of the node's network.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: node-agent
+#       spec:
+#         hostNetwork: true
+#         hostPID: true
+#         containers:
+#           - name: agent
+#             image: ghcr.io/example/node-agent:1.8.0
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: node-agent
+#       spec:
+#         containers:
+#           - name: agent
+#             image: ghcr.io/example/node-agent:1.8.0
 package plimsoll.rules.security_context.host_namespaces
 
 import data.plimsoll.lib.pss.baseline

@@ -23,6 +23,36 @@
 #     Replace the hostPath volume with a PersistentVolumeClaim, an emptyDir, a ConfigMap or
 #     Secret, or a CSI volume. Node agents that must read the host belong in a namespace whose
 #     Pod Security level is privileged on purpose.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: log-shipper
+#       spec:
+#         volumes:
+#           - name: logs
+#             hostPath:
+#               path: /var/log
+#         containers:
+#           - name: shipper
+#             image: ghcr.io/example/log-shipper:3.1.0
+#             volumeMounts:
+#               - {name: logs, mountPath: /var/log, readOnly: true}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: log-shipper
+#       spec:
+#         volumes:
+#           - name: logs
+#             emptyDir: {}
+#         containers:
+#           - name: shipper
+#             image: ghcr.io/example/log-shipper:3.1.0
+#             volumeMounts:
+#               - {name: logs, mountPath: /var/log}
 package plimsoll.rules.security_context.host_path_volumes
 
 import data.plimsoll.lib.pss

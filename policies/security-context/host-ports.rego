@@ -21,6 +21,30 @@
 #   remediation: |
 #     Remove `hostPort` from the container's ports and expose the port through a Service
 #     (ClusterIP, NodePort or LoadBalancer) instead.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             ports:
+#               - containerPort: 8080
+#                 hostPort: 80
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             ports:
+#               - containerPort: 8080
 package plimsoll.rules.security_context.host_ports
 
 import data.plimsoll.lib.kubernetes.containers

@@ -22,6 +22,34 @@
 #   remediation: |
 #     Remove the `host` field: probes and hooks then go to the pod's own IP address. To reach
 #     another service, probe an endpoint of the container that checks that service itself.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             livenessProbe:
+#               httpGet:
+#                 host: 169.254.169.254
+#                 path: /healthz
+#                 port: 8080
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             livenessProbe:
+#               httpGet:
+#                 path: /healthz
+#                 port: 8080
 package plimsoll.rules.security_context.host_probes_lifecycle
 
 import data.plimsoll.lib.kubernetes.containers

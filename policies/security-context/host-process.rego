@@ -22,6 +22,30 @@
 #     Remove `securityContext.windowsOptions.hostProcess: true` (or set it to false). Node
 #     administration belongs in a node agent installed outside the cluster's workloads, or in a
 #     namespace exempted from Pod Security admission on purpose.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: win-agent
+#       spec:
+#         hostNetwork: true
+#         containers:
+#           - name: agent
+#             image: ghcr.io/example/win-agent:1.0.3
+#             securityContext:
+#               windowsOptions:
+#                 hostProcess: true
+#                 runAsUserName: "NT AUTHORITY\\SYSTEM"
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: win-agent
+#       spec:
+#         containers:
+#           - name: agent
+#             image: ghcr.io/example/win-agent:1.0.3
 package plimsoll.rules.security_context.host_process
 
 import data.plimsoll.lib.kubernetes.containers

@@ -19,6 +19,30 @@
 #   remediation: |
 #     Remove `securityContext.privileged: true` (or set it to false). Grant the specific
 #     capabilities the workload needs with `securityContext.capabilities.add` instead.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: vpn
+#       spec:
+#         containers:
+#           - name: openvpn
+#             image: ghcr.io/example/openvpn:2.6.11
+#             securityContext:
+#               privileged: true
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: vpn
+#       spec:
+#         containers:
+#           - name: openvpn
+#             image: ghcr.io/example/openvpn:2.6.11
+#             securityContext:
+#               capabilities:
+#                 add: [NET_ADMIN]
 package plimsoll.rules.security_context.privileged
 
 import data.plimsoll.lib.kubernetes.containers

@@ -21,6 +21,31 @@
 #   since: v1.35
 #   remediation: |
 #     Remove `securityContext.procMount` or set it to `Default`.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: builder
+#       spec:
+#         hostUsers: false
+#         containers:
+#           - name: buildkit
+#             image: ghcr.io/example/buildkit:0.16.0
+#             securityContext:
+#               procMount: Unmasked
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: builder
+#       spec:
+#         hostUsers: false
+#         containers:
+#           - name: buildkit
+#             image: ghcr.io/example/buildkit:0.16.0
+#             securityContext:
+#               procMount: Default
 package plimsoll.rules.security_context.proc_mount_restricted
 
 import data.plimsoll.lib.kubernetes.containers

@@ -22,6 +22,29 @@
 #   remediation: |
 #     Remove `securityContext.procMount` or set it to `Default`. A workload that needs an
 #     unmasked /proc (nested containers) should run with `hostUsers: false`.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: builder
+#       spec:
+#         containers:
+#           - name: buildkit
+#             image: ghcr.io/example/buildkit:0.16.0
+#             securityContext:
+#               procMount: Unmasked
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: builder
+#       spec:
+#         containers:
+#           - name: buildkit
+#             image: ghcr.io/example/buildkit:0.16.0
+#             securityContext:
+#               procMount: Default
 package plimsoll.rules.security_context.proc_mount
 
 import data.plimsoll.lib.kubernetes.containers

@@ -18,6 +18,34 @@
 #   remediation: |
 #     Set `securityContext.readOnlyRootFilesystem: true` and mount an emptyDir volume where the
 #     application writes (for example `/tmp` or a cache directory).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               allowPrivilegeEscalation: false
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         volumes:
+#           - name: tmp
+#             emptyDir: {}
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               readOnlyRootFilesystem: true
+#             volumeMounts:
+#               - {name: tmp, mountPath: /tmp}
 package plimsoll.rules.security_context.read_only_root_filesystem
 
 import data.plimsoll.lib.kubernetes.containers

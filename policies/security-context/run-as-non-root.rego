@@ -24,6 +24,29 @@
 #     Set `securityContext.runAsNonRoot: true` on the pod (it applies to every container), and
 #     make sure the image runs as a non-root user (`USER 1000` in the Dockerfile or
 #     `securityContext.runAsUser`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               allowPrivilegeEscalation: false
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           runAsNonRoot: true
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
 package plimsoll.rules.security_context.run_as_non_root
 
 import data.plimsoll.lib.kubernetes.containers

@@ -21,6 +21,29 @@
 #   remediation: |
 #     Set `runAsUser` to a non-zero user ID (or remove it and set `runAsNonRoot: true` with an
 #     image that runs as a non-root user).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           runAsUser: 0
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           runAsUser: 10001
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
 package plimsoll.rules.security_context.run_as_user
 
 import data.plimsoll.lib.kubernetes.containers

@@ -32,6 +32,31 @@
 #     Set `securityContext.seccompProfile.type` to `RuntimeDefault` (or to `Localhost` with a
 #     `localhostProfile` installed on the nodes) instead of `Unconfined`, and replace the
 #     alpha annotations with the field.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               seccompProfile:
+#                 type: Unconfined
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               seccompProfile:
+#                 type: RuntimeDefault
 package plimsoll.rules.security_context.seccomp_baseline
 
 import data.plimsoll.lib.kubernetes.containers

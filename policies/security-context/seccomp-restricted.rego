@@ -23,6 +23,30 @@
 #   remediation: |
 #     Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (it applies to every
 #     container), or on each container.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               allowPrivilegeEscalation: false
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           seccompProfile:
+#             type: RuntimeDefault
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
 package plimsoll.rules.security_context.seccomp_restricted
 
 import data.plimsoll.lib.kubernetes.containers

@@ -24,6 +24,31 @@
 #     Remove `seLinuxOptions.user` and `seLinuxOptions.role`, and remove `seLinuxOptions.type`
 #     or set it to `container_t` (or `container_init_t`, `container_kvm_t`,
 #     `container_engine_t`).
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               seLinuxOptions:
+#                 type: spc_t
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             securityContext:
+#               seLinuxOptions:
+#                 level: "s0:c123,c456"
 package plimsoll.rules.security_context.selinux_options
 
 import data.plimsoll.lib.kubernetes.containers

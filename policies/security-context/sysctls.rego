@@ -27,6 +27,33 @@
 #     Remove the sysctl from `securityContext.sysctls`. Node-wide kernel settings belong in the
 #     node's configuration; if the sysctl is safe in newer policy versions, check the version
 #     your cluster enforces.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           sysctls:
+#             - name: kernel.msgmax
+#               value: "65536"
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         securityContext:
+#           sysctls:
+#             - name: net.ipv4.ip_local_port_range
+#               value: "1024 65000"
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
 package plimsoll.rules.security_context.sysctls
 
 import data.plimsoll.lib.pss

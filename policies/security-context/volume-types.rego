@@ -43,6 +43,38 @@
 #   remediation: |
 #     Mount the storage through a PersistentVolumeClaim (the cluster administrator provides the
 #     PersistentVolume or a StorageClass), a CSI driver, or one of the other allowed types.
+#   examples:
+#     fail: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         volumes:
+#           - name: assets
+#             nfs:
+#               server: nfs.example.com
+#               path: /exports/assets
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             volumeMounts:
+#               - {name: assets, mountPath: /srv/assets}
+#     pass: |
+#       apiVersion: v1
+#       kind: Pod
+#       metadata:
+#         name: web
+#       spec:
+#         volumes:
+#           - name: assets
+#             persistentVolumeClaim:
+#               claimName: assets
+#         containers:
+#           - name: web
+#             image: registry.example.com/shop/web:2.4.1
+#             volumeMounts:
+#               - {name: assets, mountPath: /srv/assets}
 package plimsoll.rules.security_context.volume_types
 
 import data.plimsoll.lib.pss

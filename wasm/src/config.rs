@@ -135,7 +135,7 @@ impl SignaturesConfig {
 #[serde(deny_unknown_fields)]
 pub struct PssConfig {
     pub level: Option<String>,
-    /// `latest` or `v1.0` … `v1.37` (rules.md, "security-context").
+    /// `latest` or `v1.0` … `v1.37` (docs/pod-security.md).
     pub version: Option<String>,
 }
 

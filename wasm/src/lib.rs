@@ -159,6 +159,8 @@ export interface RuleInfo {
   scope: "all-objects" | "pod-spec";
   /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
   engine: "rego" | "native";
+  /** A manifest the rule reports and one it accepts. */
+  examples?: { fail: string; pass: string };
   /** This linter runs the rule. */
   enabled: boolean;
 }

@@ -1,4 +1,4 @@
-//! The lint report as JavaScript receives it: the normative JSON report (rules.md) plus what an
+//! The lint report as JavaScript receives it: the normative JSON report (docs/report-format.md) plus what an
 //! editor needs to highlight a finding without re-scanning the text.
 //!
 //! Core positions are 1-based lines, 1-based columns counting characters, and byte offsets into

@@ -5,7 +5,7 @@
 //! `schema-validation` feature lists only the API lifecycle and kustomization rules.
 
 use crate::finding::Severity;
-use crate::rules::{RuleEngine, RuleMeta, RuleScope};
+use crate::rules::{RuleEngine, RuleExamples, RuleMeta, RuleScope};
 
 /// One rule's metadata, as written below.
 struct NativeRule {
@@ -16,6 +16,9 @@ struct NativeRule {
     severity: Severity,
     enabled_by_default: bool,
     related_resources: &'static [&'static str],
+    /// A manifest the rule reports and one it accepts (see [`crate::rules::RuleExamples`]).
+    fail_example: &'static str,
+    pass_example: &'static str,
 }
 
 const SCHEMA_DOCS: &str = "https://kubernetes.io/docs/reference/kubernetes-api/";
@@ -39,6 +42,30 @@ remove it. For a CRD whose schema is newer than the bundled one, pass the CRD wi
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[FIELD_VALIDATION, SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      livenesProbe:
+        httpGet: {path: /healthz, port: 8080}
+"#,
+        pass_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      livenessProbe:
+        httpGet: {path: /healthz, port: 8080}
+"#,
     },
     NativeRule {
         id: "schema/type",
@@ -50,6 +77,40 @@ look like numbers only where a string is expected, and check the field's indenta
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: "3"
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/shop/web:2.4.1
+"#,
+        pass_example: r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/shop/web:2.4.1
+"#,
     },
     NativeRule {
         id: "schema/required",
@@ -60,6 +121,25 @@ API server rejects the object without it.\n\n",
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - image: registry.example.com/shop/web:2.4.1
+"#,
+        pass_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+"#,
     },
     NativeRule {
         id: "schema/enum",
@@ -71,6 +151,32 @@ closest one).",
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: web
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: web}
+  endpoints:
+    - port: metrics
+      scheme: tcp
+"#,
+        pass_example: r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: web
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: web}
+  endpoints:
+    - port: metrics
+      scheme: https
+"#,
     },
     NativeRule {
         id: "schema/format",
@@ -83,6 +189,24 @@ instead of `data`.",
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+type: Opaque
+data:
+  password: s3cr3t-password
+"#,
+        pass_example: r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+type: Opaque
+stringData:
+  password: s3cr3t-password
+"#,
     },
     NativeRule {
         id: "schema/constraint",
@@ -94,6 +218,32 @@ mostly from CRD schemas; the API server enforces them.\n\n",
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[SCHEMA_DOCS],
+        fail_example: r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: api
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: api}
+  endpoints:
+    - port: metrics
+      interval: 30 seconds
+"#,
+        pass_example: r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: api
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: api}
+  endpoints:
+    - port: metrics
+      interval: 30s
+"#,
     },
     NativeRule {
         id: "schema/unknown-kind",
@@ -109,6 +259,43 @@ together with the CRD. Disable this rule if unchecked kinds are expected.",
         related_resources: &[
             "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/",
         ],
+        fail_example: r#"
+apiVersion: acme.example.com/v1
+kind: Widget
+metadata:
+  name: blue
+spec:
+  size: 3
+"#,
+        pass_example: r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.acme.example.com
+spec:
+  group: acme.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+---
+apiVersion: acme.example.com/v1
+kind: Widget
+metadata:
+  name: blue
+spec:
+  size: 3
+"#,
     },
     NativeRule {
         id: "schema/removed-api",
@@ -121,6 +308,26 @@ the migration notes of the deprecation guide).",
         severity: Severity::Error,
         enabled_by_default: true,
         related_resources: &[DEPRECATION_GUIDE],
+        fail_example: r#"
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: web}
+"#,
+        pass_example: r#"
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: web}
+"#,
     },
     NativeRule {
         id: "schema/deprecated-api",
@@ -132,6 +339,30 @@ that removes the old one.",
         severity: Severity::Warning,
         enabled_by_default: true,
         related_resources: &[DEPRECATION_GUIDE],
+        fail_example: r#"
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: legacy-db
+subsets:
+  - addresses:
+      - ip: 10.0.12.7
+    ports:
+      - {name: postgres, port: 5432}
+"#,
+        pass_example: r#"
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: legacy-db
+  labels:
+    kubernetes.io/service-name: legacy-db
+addressType: IPv4
+endpoints:
+  - addresses: [10.0.12.7]
+ports:
+  - {name: postgres, port: 5432}
+"#,
     },
     NativeRule {
         id: "kustomize/deprecated-field",
@@ -144,6 +375,24 @@ kustomization's directory.",
         severity: Severity::Warning,
         enabled_by_default: true,
         related_resources: &["https://github.com/kubernetes-sigs/kustomize/releases/tag/kustomize%2Fv5.0.0"],
+        fail_example: r#"
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+commonLabels:
+  app: web
+"#,
+        pass_example: r#"
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+labels:
+  - pairs:
+      app: web
+    includeSelectors: true
+"#,
     },
 ];
 
@@ -170,6 +419,10 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 pss_check: None,
                 level: None,
                 since: None,
+                examples: Some(RuleExamples {
+                    fail: rule.fail_example.trim_start().to_string(),
+                    pass: rule.pass_example.trim_start().to_string(),
+                }),
                 scope: RuleScope::AllObjects,
                 requires_fields: Vec::new(),
                 engine: RuleEngine::Native,

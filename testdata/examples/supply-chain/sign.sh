@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Signs two image digests the way `cosign sign --key` does, with openssl alone, and writes what
-# `cosign download signature` would print for them. For the supply-chain walkthrough in the
-# README; the outputs (cosign.pub, signatures/shop.jsonl) are committed, so run it only to see
+# `cosign download signature` would print for them. For the supply-chain walkthrough in
+# docs/supply-chain.md; the outputs (cosign.pub, signatures/shop.jsonl) are committed, so run it only to see
 # how signing works: it makes a fresh key pair, and the old signatures stop verifying.
 #
 # With cosign and a registry the same steps are:
