@@ -96,6 +96,33 @@ pub fn available(program: &str, args: &[&str]) -> bool {
     Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
+/// The built-in rules that the inputs of `testdata/cli` and `testdata/ci` exercise. Tests of the
+/// CLI's mechanics (formats, exit codes, configuration, baselines) lint with only these
+/// ([`with_rules_under_test`]), so that a rule added to the default catalog leaves their output
+/// alone; the rule fixtures and the examples are where the catalog itself is tested.
+pub const RULES_UNDER_TEST: &[&str] = &[
+    "images/latest-tag",
+    "probes/liveness",
+    "probes/readiness",
+    "resources/cpu-requests",
+    "resources/memory-limits",
+    "resources/memory-requests",
+    "security-context/allow-privilege-escalation",
+    "security-context/capabilities-restricted",
+    "security-context/privileged",
+    "security-context/read-only-root-filesystem",
+    "security-context/run-as-non-root",
+    "security-context/seccomp-restricted",
+];
+
+/// A command line with `--only <rule>` for each of [`RULES_UNDER_TEST`] after its first word
+/// (the subcommand).
+pub fn with_rules_under_test<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let (subcommand, rest) = args.split_first().expect("a subcommand");
+    let only = RULES_UNDER_TEST.iter().flat_map(|rule| ["--only", rule]);
+    std::iter::once(*subcommand).chain(only).chain(rest.iter().copied()).collect()
+}
+
 /// `testdata/conformance/<suite>`, when it is there; otherwise [`skip_or_fail`] and `None`.
 pub fn conformance_data(suite: &str) -> Option<PathBuf> {
     let dir = root().join("testdata/conformance").join(suite);
