@@ -1,4 +1,4 @@
-//! Helpers shared by the CLI's tests: running the binary and reading what it did, the vendored
+//! Shared by the CLI's tests: running the binary and reading what it did, the vendored
 //! conformance data, score lines for the test command, and what a test does when its data or tool
 //! is missing (fail in CI, skip elsewhere).
 
