@@ -8,9 +8,12 @@ the rules and the few deliberate differences), and the bundled CRD schemas under
     python3 schemas/generate.py            # rebuild schemas/bundle.json.zlib
     python3 schemas/generate.py --check    # exit 1 when the committed bundle is not what a rebuild gives
     python3 schemas/generate.py --openapi PATH/swagger.json
+    python3 schemas/generate.py --openapi UPSTREAM/swagger.json --reduce-to schemas/kubernetes/swagger.json
 
-The OpenAPI document is read from ../shared/corpora/kubernetes-openapi/v1.33/swagger.json (relative
-to the repository root) unless --openapi says otherwise.
+The OpenAPI document is read from schemas/kubernetes/swagger.json unless --openapi says otherwise.
+That file is upstream's swagger.json reduced to what this generator reads (see
+schemas/kubernetes/SOURCE.md): --reduce-to writes that reduction of --openapi, and the bundle built
+from the reduced file is the bundle built from the full one.
 
 Bundle layout (zlib-compressed compact JSON, keys sorted so that a rebuild is byte-identical):
 
@@ -33,7 +36,7 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMAS = os.path.join(ROOT, "schemas")
 BUNDLE = os.path.join(SCHEMAS, "bundle.json.zlib")
-DEFAULT_OPENAPI = os.path.join(ROOT, "..", "shared", "corpora", "kubernetes-openapi", "v1.33", "swagger.json")
+DEFAULT_OPENAPI = os.path.join(SCHEMAS, "kubernetes", "swagger.json")
 KUBERNETES_VERSION = "v1.33"
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
@@ -225,6 +228,23 @@ def crd_schemas():
 
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# The committed input: upstream's document without what the build never reads
+
+def reduce_openapi(swagger):
+    """The definitions the build converts, each with only the keywords it reads (KEPT_KEYWORDS,
+    recursively, and a definition's group-version-kinds); paths, descriptions and the rest go."""
+    definitions = {}
+    for name, schema in swagger["definitions"].items():
+        if name.startswith("io.k8s.kubernetes.pkg."):
+            continue
+        reduced = strip(schema)
+        if "x-kubernetes-group-version-kind" in schema:
+            reduced["x-kubernetes-group-version-kind"] = schema["x-kubernetes-group-version-kind"]
+        definitions[name] = reduced
+    return {"swagger": swagger.get("swagger"), "info": swagger.get("info"), "definitions": definitions}
+
+
 def build(openapi_path):
     with open(openapi_path, encoding="utf-8") as f:
         swagger = json.load(f)
@@ -244,7 +264,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--openapi", default=DEFAULT_OPENAPI, help="Kubernetes OpenAPI v2 swagger.json")
     parser.add_argument("--check", action="store_true", help="compare with the committed bundle instead of writing")
+    parser.add_argument("--reduce-to", metavar="PATH", help="write the reduced form of --openapi to PATH and stop")
     args = parser.parse_args()
+    if args.reduce_to:
+        with open(args.openapi, encoding="utf-8") as f:
+            reduced = reduce_openapi(json.load(f))
+        with open(args.reduce_to, "w", encoding="utf-8") as f:
+            json.dump(reduced, f, indent=1, sort_keys=True, ensure_ascii=False)
+            f.write("\n")
+        print(f"wrote {args.reduce_to}: {len(reduced['definitions'])} definitions")
+        return
     payload = build(args.openapi)
     if args.check:
         try:

@@ -1,13 +1,39 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
-# target, clippy, python3 for the schema generator, Go from Debian's packages for the differential
-# YAML tests, pre-commit and junitparser from PyPI for the CI-integration tests), then runs the
-# workspace tests, lints core and the wasm crate for panics, builds the wasm package and runs its
-# Node and browser tests (Chromium from Debian's packages).
+# target, clippy, python3 for the schema generator, Go for the k8syaml oracle (Debian's golang-go
+# when no Go is installed), pre-commit and junitparser from PyPI for the CI-integration tests),
+# then runs the workspace tests and prints every conformance suite's score, lints core and the
+# wasm crate for panics, builds the wasm package and runs its Node and browser tests (Chromium from
+# Debian's packages).
+#
+# With CI=true (as CI services set it) nothing may be skipped: a test whose data or tool is
+# missing fails, and so does this script when a suite below recorded no score. Elsewhere such a
+# test is skipped with its reason, unless every tool was installed (then PLIMSOLL_REQUIRE_TOOLS=1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# The conformance suites, by the label their score line starts with: the one list of them. Each
+# test records its line in target/tmp/scores/<label, spaces as dashes>.txt (common::record_score).
+SUITES=(
+  "psa fixtures"
+  "gatekeeper-library"
+  "k8syaml goldens"
+  "k8syaml differential"
+  "peer cross-check"
+  "kubeconform acceptance"
+  "kube-linter schema and API checks"
+  "schema bundle vs kubeconform ReplicationController"
+  "schema validation of corpora"
+  "schema bundle generator"
+  "bundled schemas"
+  "rego tests"
+)
+
+in_ci() { [[ "${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1)$ ]]; }
+# Whether every tool a test can skip without is here; cleared below by whatever is missing.
+all_tools=1
 
 step "toolchain"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -21,12 +47,16 @@ if ! command -v python3 >/dev/null; then
     echo "python3 unavailable: the schema bundle will not be compared with its generator"
   fi
 fi
+command -v python3 >/dev/null || all_tools=0
 
-step "k8syaml oracle (how kubectl reads YAML)"
+step "k8syaml oracle (how kubectl reads YAML): Go, with the module proxy"
+# build-oracle.sh --install takes Debian's golang-go only when no `go` is found.
 install_flag=()
 [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null && install_flag=(--install)
-testdata/loader/oracle/build-oracle.sh "${install_flag[@]}" \
-  || echo "oracle unavailable: the differential loader test will be skipped"
+if ! testdata/loader/oracle/build-oracle.sh "${install_flag[@]}" >/dev/null; then
+  echo "oracle unavailable: the k8syaml differential test cannot run"
+  all_tools=0
+fi
 
 step "CI-integration tools: pre-commit and junitparser (PyPI)"
 # cli/tests/integrations.rs commits through real pre-commit hooks and reads JUnit output back with
@@ -36,20 +66,53 @@ for module in pre_commit:pre-commit junitparser:junitparser; do
     || python3 -m pip install --quiet --disable-pip-version-check "${module##*:}" \
     || echo "could not install ${module##*:}"
 done
-if python3 -c "import pre_commit, junitparser" 2>/dev/null && command -v git >/dev/null; then
+if ! python3 -c "import pre_commit, junitparser" 2>/dev/null || ! command -v git >/dev/null; then
+  echo "pre-commit, junitparser or git unavailable: the integration tests that need them cannot run"
+  all_tools=0
+fi
+
+# Tests read CI themselves; locally, having every tool means no test has a reason to skip.
+if in_ci; then
+  export CI=true
+elif [ "$all_tools" -eq 1 ]; then
   export PLIMSOLL_REQUIRE_TOOLS=1
-else
-  echo "pre-commit, junitparser or git unavailable: the integration tests that need them will be skipped"
 fi
 
 step "tests"
 # Conformance suites leave their score lines here (cargo hides passing tests' output).
-rm -rf target/tmp/scores
+scores="${CARGO_TARGET_DIR:-target}/tmp/scores"
+rm -rf "$scores"
 # Backtraces on every internal engine error slow evaluation down; tests don't need them.
-env -u RUST_BACKTRACE cargo test --workspace --locked
+tests_status=0
+env -u RUST_BACKTRACE cargo test --workspace --locked || tests_status=$?
 
 step "conformance scores"
-cat target/tmp/scores/*.txt 2>/dev/null || echo "no conformance scores recorded"
+missing=()
+for suite in "${SUITES[@]}"; do
+  score="$scores/${suite// /-}.txt"
+  if [ -s "$score" ]; then
+    cat "$score"
+  else
+    echo "$suite: no score (skipped, or its test did not finish)"
+    missing+=("$suite")
+  fi
+done
+# A score from a suite the list does not know: show it, and say where to add it.
+for score in "$scores"/*.txt; do
+  [ -e "$score" ] || continue
+  label="$(basename "$score" .txt)"
+  listed=0
+  for suite in "${SUITES[@]}"; do [ "${suite// /-}" = "$label" ] && listed=1; done
+  [ "$listed" -eq 1 ] || echo "$(cat "$score")   (not in SUITES of scripts/test.sh)"
+done
+if [ "$tests_status" -ne 0 ]; then
+  echo "the tests failed (cargo test exited with $tests_status)"
+  exit "$tests_status"
+fi
+if in_ci && [ "${#missing[@]}" -gt 0 ]; then
+  echo "CI: no score from ${missing[*]}"
+  exit 1
+fi
 
 step "clippy: core and the wasm crate deny unwrap/expect/panic; the CLI"
 cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings

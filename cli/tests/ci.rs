@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{plimsoll, plimsoll_in, testdata, text_at, work_tree, write_files};
+use common::{plimsoll, plimsoll_in, testdata, text_at, with_rules_under_test, work_tree, write_files};
 use plimsoll_core::config::Config;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -71,7 +71,10 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         assert_valid_sarif(&plimsoll(&["lint", "--format", "sarif", file]).json());
     }
     // A log without results is valid too.
-    let clean = plimsoll_in(&common::root().join("testdata/cli"), &["lint", "--format", "sarif", "clean.yaml"]);
+    let clean = plimsoll_in(
+        &common::root().join("testdata/cli"),
+        &with_rules_under_test(&["lint", "--format", "sarif", "clean.yaml"]),
+    );
     assert_eq!(clean.code, Some(0));
     assert_valid_sarif(&clean.json());
     assert_eq!(clean.json()["runs"][0]["results"], json!([]));
@@ -347,15 +350,16 @@ fn output_writes_the_report_to_a_file_and_a_summary_to_stderr() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let target = dir.path().join("report.sarif");
     let target_arg = target.to_string_lossy().to_string();
-    let run = plimsoll(&["lint", "--format", "sarif", "--output", &target_arg, "manifests.yaml"]);
+    let lint = |args: &[&str]| plimsoll(&with_rules_under_test(args));
+    let run = lint(&["lint", "--format", "sarif", "--output", &target_arg, "manifests.yaml"]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr, "2 errors, 31 warnings in 1 file (2 documents)\n");
     let written: Value =
         serde_json::from_str(&std::fs::read_to_string(&target).expect("report written")).expect("JSON");
-    assert_eq!(written, plimsoll(&["lint", "--format", "sarif", "manifests.yaml"]).json());
+    assert_eq!(written, lint(&["lint", "--format", "sarif", "manifests.yaml"]).json());
     // Quiet: nothing on stderr.
-    let quiet = plimsoll(&["lint", "--format", "sarif", "--output", &target_arg, "--quiet", "manifests.yaml"]);
+    let quiet = lint(&["lint", "--format", "sarif", "--output", &target_arg, "--quiet", "manifests.yaml"]);
     assert_eq!((quiet.code, quiet.stdout.as_str(), quiet.stderr.as_str()), (Some(1), "", ""));
     // Human output to a file has no colour even when asked for on a terminal's behalf.
     let human = plimsoll(&["lint", "--output", &target_arg, "--color", "auto", "manifests.yaml"]);
@@ -498,9 +502,10 @@ fn configuration_is_found_in_the_working_directory_or_above() {
             lines[0]
         );
     }
-    // --no-config: the defaults.
-    let run = lint("deploy", &["lint", "--format", "compact", "--no-config", "pod.yaml"]);
+    // --no-config: neither the configuration's rule selection nor its exemption applies.
+    let run = lint("deploy", &with_rules_under_test(&["lint", "--format", "compact", "--no-config", "pod.yaml"]));
     assert_eq!(run.stdout.lines().count(), 11, "{}", run.stdout);
+    assert!(run.stdout.contains("error[security-context/privileged]"), "not exempted: {}", run.stdout);
     // --config: another file.
     write_files(dir.path(), &[("strict.yaml", "rules:\n  only: [latest-tag]\n")]);
     let run = lint("deploy", &["lint", "--format", "compact", "--config", "../strict.yaml", "pod.yaml"]);
@@ -629,7 +634,7 @@ fn baseline_round_trip() {
     let dir = work_tree();
     let original = read("manifests.yaml");
     write_files(dir.path(), &[("manifests.yaml", &original)]);
-    let lint = |args: &[&str]| plimsoll_in(dir.path(), args);
+    let lint = |args: &[&str]| plimsoll_in(dir.path(), &with_rules_under_test(args));
 
     let written = lint(&["lint", "--format", "compact", "--write-baseline", "baseline.json", "manifests.yaml"]);
     assert_eq!(written.code, Some(0), "recorded findings are known: {}", written.transcript());

@@ -3,10 +3,12 @@
 //! Inputs live in `testdata/cli/` (the binary runs with that directory as its working directory,
 //! so file names in the output are short and stable); directory-walking inputs are built in a
 //! temporary directory. Transcripts (`exit`, stdout, stderr) are insta snapshots in
-//! `cli/tests/snapshots/`. Environment: `COLUMNS=100`, `NO_COLOR=1`.
+//! `cli/tests/snapshots/`. Environment: `COLUMNS=100`, `NO_COLOR=1`. Runs that test the
+//! command's mechanics on these inputs lint with only the rules the inputs exercise
+//! (`with_rules_under_test`), so that new rules in the default catalog do not change them.
 
 mod common;
-use common::{command, text_at, Run};
+use common::{command, text_at, with_rules_under_test, Run};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -76,7 +78,7 @@ fn minify(json: &str) -> String {
 
 #[test]
 fn clean_manifest_exits_0() {
-    let run = plimsoll(&["lint", "--color", "never", "clean.yaml"]);
+    let run = plimsoll(&with_rules_under_test(&["lint", "--color", "never", "clean.yaml"]));
     insta::assert_snapshot!(run.transcript(), @r"
     exit: 0
     --- stdout
@@ -87,7 +89,7 @@ fn clean_manifest_exits_0() {
 
 #[test]
 fn error_finding_exits_1() {
-    let run = plimsoll(&["lint", "--color", "never", "privileged.yaml"]);
+    let run = plimsoll(&with_rules_under_test(&["lint", "--color", "never", "privileged.yaml"]));
     assert_eq!(run.code, Some(1));
     insta::assert_snapshot!("error_finding_exits_1", run.transcript());
 }
@@ -110,6 +112,7 @@ fn fail_on_sets_the_threshold() {
         ("privileged.yaml", "info", 1),
         ("privileged.yaml", "never", 0),
     ];
+    let plimsoll = |args: &[&str]| plimsoll(&with_rules_under_test(args));
     for (file, fail_on, expected) in cases {
         let with_threshold = plimsoll(&["lint", "--format", "compact", "--fail-on", fail_on, file]);
         assert_eq!(with_threshold.code, Some(expected), "{file} --fail-on {fail_on}: {}", with_threshold.transcript());
@@ -136,7 +139,7 @@ fn missing_path_exits_2_and_names_it() {
 
 #[test]
 fn missing_path_next_to_readable_files_still_lints_them_and_exits_2() {
-    let run = plimsoll(&["lint", "--format", "compact", "warnings.yaml", "missing/app.yaml"]);
+    let run = plimsoll(&with_rules_under_test(&["lint", "--format", "compact", "warnings.yaml", "missing/app.yaml"]));
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 2
     --- stdout
@@ -209,7 +212,7 @@ fn nothing_readable_exits_2() {
 #[test]
 fn dash_reads_standard_input() {
     let input = read("privileged.yaml");
-    let run = plimsoll_in(&testdata(), &["lint", "--format", "compact", "-"], Some(&input));
+    let run = plimsoll_in(&testdata(), &with_rules_under_test(&["lint", "--format", "compact", "-"]), Some(&input));
     insta::assert_snapshot!(run.transcript(), @r#"
     exit: 1
     --- stdout
@@ -428,7 +431,7 @@ fn check_report_shape(report: &Value) {
 
 #[test]
 fn json_report_shape() {
-    let run = plimsoll(&[
+    let run = plimsoll(&with_rules_under_test(&[
         "lint",
         "--format",
         "json",
@@ -438,7 +441,7 @@ fn json_report_shape() {
         "syntax-error.yaml",
         "duplicate-key.yaml",
         "deploy/app.yaml",
-    ]);
+    ]));
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stderr, "");
     let report = run.json();
@@ -475,7 +478,7 @@ fn json_report_shape() {
 
 #[test]
 fn helm_documents_name_their_template() {
-    let run = plimsoll(&["lint", "--color", "never", "deploy/app.yaml"]);
+    let run = plimsoll(&with_rules_under_test(&["lint", "--color", "never", "deploy/app.yaml"]));
     insta::assert_snapshot!("helm_documents_name_their_template", run.transcript());
     assert!(run.stdout.contains("deploy/app.yaml (from mychart/templates/deployment.yaml):21:25"), "{}", run.stdout);
 }

@@ -4,10 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{plimsoll_in, root};
+use common::{conformance_data, plimsoll_in, record_score, root};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::Write;
 
 const POLICIES: &str = "testdata/policies/gatekeeper/policies";
 const MANIFESTS: &str = "testdata/policies/gatekeeper/manifests";
@@ -137,24 +136,15 @@ fn known_failures() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Records a score line where the test command collects them, and shows it.
-fn record_score(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("scores");
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join("gatekeeper-library.txt"), format!("{line}\n"));
-    }
-}
-
-/// `plimsoll test` over the gatekeeper-library corpus: every case passes but the known
-/// failures (testdata/gatekeeper/known-failures.txt), and each of those still fails.
+/// `plimsoll test` over the gatekeeper-library suites (testdata/conformance/gatekeeper-library):
+/// every case passes but the known failures (testdata/gatekeeper/known-failures.txt), and each of
+/// those still fails.
 #[test]
 fn gatekeeper_library_suites() {
-    let library = "../shared/corpora/gatekeeper-library/library";
-    if !root().join(library).is_dir() {
-        eprintln!("gatekeeper-library: corpus not found at {library} (relative to the repository); skipped");
+    if conformance_data("gatekeeper-library").is_none() {
         return;
     }
+    let library = "testdata/conformance/gatekeeper-library/library";
     let run = plimsoll_in(&root(), &["test", library]);
     // `PASS  <test> / <case> (<suite>)` and `FAIL  <test> / <case> (<suite>): <why>`.
     let marker = format!(" ({library}/");

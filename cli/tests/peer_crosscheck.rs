@@ -1,5 +1,5 @@
-//! Cross-check against the peer linters' own fixtures (kube-score, kube-linter, Polaris; the
-//! corpora in `../shared/corpora/peer-linters`, each described by its FORMAT.md).
+//! Cross-check against the peer linters' own fixtures (kube-score, kube-linter, Polaris; vendored in
+//! `testdata/conformance/peer-linters`, each described by its SOURCE.md).
 //!
 //! For every peer check that overlaps one of our rules ([`CHECKS`]), the test runs only the
 //! mapped rules on the peer's fixtures and compares verdicts case by case:
@@ -14,8 +14,11 @@
 //! reason. Every row is `checked`: the test fails when a row's numbers or divergences differ from
 //! the document, when a check yields no case, or when a mapped rule is missing from the catalog
 //! (so a renamed rule cannot drop out of the comparison unnoticed), and prints the rows to
-//! paste. Without the corpora the test says so and passes.
+//! paste, and records the totals as the `peer cross-check` score. Without the fixtures it fails in
+//! CI and is skipped elsewhere.
 
+mod common;
+use common::{conformance_data, record_score, root};
 use plimsoll_core::position::PathSegment;
 use plimsoll_core::{load, Document, Linter};
 use serde_json::Value;
@@ -105,16 +108,12 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostProcess", &["security-context/host-process"], None),
 ];
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
-}
-
 fn corpora() -> PathBuf {
-    workspace_root().join("../shared/corpora/peer-linters")
+    root().join("testdata/conformance/peer-linters")
 }
 
 fn agreement_file() -> PathBuf {
-    workspace_root().join("testdata/peer-linters/AGREEMENT.md")
+    root().join("testdata/peer-linters/AGREEMENT.md")
 }
 
 /// Fail or pass.
@@ -491,6 +490,13 @@ fn totals_sentence(checks: usize, totals: &BTreeMap<&str, (usize, usize)>) -> St
     )
 }
 
+/// Cases that agree, over all peers and per peer: `N/M cases agree (kube-score a/b, …)`.
+fn score_line(totals: &BTreeMap<&str, (usize, usize)>) -> String {
+    let (cases, agree) = totals.values().fold((0, 0), |(c, a), (pc, pa)| (c + pc, a + pa));
+    let peers: Vec<String> = totals.iter().map(|(peer, (c, a))| format!("{peer} {a}/{c}")).collect();
+    format!("{agree}/{cases} cases agree ({})", peers.join(", "))
+}
+
 /// The paragraph that starts with `Checked:`, its lines joined by spaces.
 fn totals_paragraph(markdown: &str) -> String {
     let lines = markdown.lines().skip_while(|l| !l.starts_with("Checked:"));
@@ -499,8 +505,7 @@ fn totals_paragraph(markdown: &str) -> String {
 
 #[test]
 fn agreement_with_peer_linters() {
-    if !corpora().is_dir() {
-        eprintln!("peer cross-check skipped: no corpora at {}", corpora().display());
+    if conformance_data("peer-linters").is_none() {
         return;
     }
     let markdown = std::fs::read_to_string(agreement_file()).expect("testdata/peer-linters/AGREEMENT.md");
@@ -568,6 +573,7 @@ fn agreement_with_peer_linters() {
         }
     }
     let expected_totals = totals_sentence(CHECKS.len(), &totals);
+    record_score(&format!("peer cross-check: {}", score_line(&totals)));
     if !totals_paragraph(&markdown).starts_with(&expected_totals) {
         problems.push(format!("the totals paragraph of AGREEMENT.md should start: {expected_totals}"));
     }

@@ -11,16 +11,46 @@
 //! (an allow-list, say) names the extra `lint` arguments in a first-line comment:
 //! `# plimsoll-args: --allowed-registry ghcr.io/acme`.
 //!
+//! Every fixture is a test of its own, named `<category>/<rule>/<fixture stem>`, so that one
+//! rule's fixtures run alone: `cargo test -p plimsoll --test rule_fixtures -- images/latest-tag`.
+//! The tests are found in the fixture tree when the target runs, so it has its own harness
+//! (`harness = false` in cli/Cargo.toml; libtest-mimic takes the usual test-harness arguments),
+//! and [`main`] lists the meta-tests beside the fixtures.
+//!
 //! The binary is spawned (`CARGO_BIN_EXE_plimsoll`) from the workspace root so that file names in
-//! the output are the stable `testdata/rules/...` paths. Failures of all fixtures are gathered and
-//! reported together. To accept new or changed snapshots: `INSTA_UPDATE=always cargo test -p
-//! plimsoll --test rule_fixtures` (or `cargo insta review`), then read the `.snap` files.
+//! the output are the stable `testdata/rules/...` paths. To accept new or changed snapshots:
+//! `INSTA_UPDATE=always cargo test -p plimsoll --test rule_fixtures` (or `cargo insta review`),
+//! then read the `.snap` files.
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+fn main() {
+    let arguments = Arguments::from_args();
+    let meta_tests: [(&str, fn()); 5] = [
+        ("fixtures_are_found", fixtures_are_found),
+        ("every_rule_has_pass_and_fail_fixtures", every_rule_has_pass_and_fail_fixtures),
+        ("every_fixture_folder_names_a_rule", every_fixture_folder_names_a_rule),
+        ("fixture_folders_hold_only_fixtures_and_snapshots", fixture_folders_hold_only_fixtures_and_snapshots),
+        ("rule_metadata_is_well_formed", rule_metadata_is_well_formed),
+    ];
+    let mut trials: Vec<Trial> =
+        meta_tests.into_iter().map(|(name, test)| Trial::test(name, move || passes(test))).collect();
+    trials.extend(fixtures().into_iter().map(|fixture| {
+        let name = format!("{}/{}", fixture.rule, fixture.stem);
+        Trial::test(name, move || passes(|| check_fixture(&fixture)))
+    }));
+    libtest_mimic::run(&arguments, trials).exit();
+}
+
+/// Runs a test that fails by panicking (the harness reports the panic's message).
+fn passes<T>(test: impl FnOnce() -> T) -> Result<(), Failed> {
+    test();
+    Ok(())
+}
 
 /// The workspace root (the parent of `cli/`).
 fn workspace_root() -> PathBuf {
@@ -136,34 +166,9 @@ fn rule_ids() -> BTreeSet<String> {
 // ---------------------------------------------------------------------------------------------
 // The fixtures themselves.
 
-#[test]
-fn rule_fixtures() {
-    let fixtures = fixtures();
-    assert!(!fixtures.is_empty(), "no fixtures found under {}", rules_dir().display());
-    let mut failures = Vec::new();
-    let mut findings_checked = 0;
-    for fixture in &fixtures {
-        let result = panic::catch_unwind(AssertUnwindSafe(|| check_fixture(fixture)));
-        match result {
-            Ok(count) => findings_checked += count,
-            Err(payload) => {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                failures.push(format!("{}: {}", fixture.rel, message.lines().next().unwrap_or("")));
-            }
-        }
-    }
-    eprintln!("rule fixtures: {} files, {} located findings checked", fixtures.len(), findings_checked);
-    assert!(
-        failures.is_empty(),
-        "{} of {} fixtures failed:\n  {}",
-        failures.len(),
-        fixtures.len(),
-        failures.join("\n  ")
-    );
+/// The fixture tree is where it should be and holds fixtures.
+fn fixtures_are_found() {
+    assert!(!fixtures().is_empty(), "no fixtures found under {}", rules_dir().display());
 }
 
 /// Runs one fixture (JSON for the assertions, human for the snapshot); returns the number of
@@ -591,7 +596,6 @@ impl Fixture {
 // ---------------------------------------------------------------------------------------------
 // Meta-tests: the registry and the fixture tree agree.
 
-#[test]
 fn every_rule_has_pass_and_fail_fixtures() {
     let fixtures = fixtures();
     let mut missing = Vec::new();
@@ -605,7 +609,6 @@ fn every_rule_has_pass_and_fail_fixtures() {
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
 }
 
-#[test]
 fn every_fixture_folder_names_a_rule() {
     let ids = rule_ids();
     let folders = fixture_folders();
@@ -621,7 +624,6 @@ fn every_fixture_folder_names_a_rule() {
     }
 }
 
-#[test]
 fn fixture_folders_hold_only_fixtures_and_snapshots() {
     let mut problems = Vec::new();
     for (_, folder) in fixture_folders() {
@@ -644,7 +646,6 @@ fn fixture_folders_hold_only_fixtures_and_snapshots() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
 fn rule_metadata_is_well_formed() {
     let rules = catalog();
     assert!(!rules.is_empty());

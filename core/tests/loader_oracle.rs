@@ -1,12 +1,14 @@
-//! The loader against kubectl's own reading of YAML (the k8syaml oracle: sigs.k8s.io/yaml on go-yaml v2).
+//! The loader against kubectl's own reading of YAML (the k8syaml oracle in `testdata/loader/oracle`:
+//! sigs.k8s.io/yaml at the version kubectl uses, YAML 1.1 as go-yaml v2 reads it).
 //!
 //! - `goldens`: every `testdata/loader/oracle/cases/*.yaml` must give, document for document, the JSON
 //!   recorded from the oracle in `expected/<name>.json` (errors must be errors; messages may differ).
-//! - `differential_corpora`: when the oracle can be built here (Go present), every YAML/JSON file of
-//!   `../shared/corpora` is read by both and compared the same way.
+//! - `differential_corpora`: the oracle is built (`build-oracle.sh`: Go and the module proxy), and
+//!   every YAML/JSON file of the vendored conformance data (`testdata/conformance`) is read by both
+//!   and compared the same way. Without Go it fails in CI and is skipped elsewhere.
 //!
 //! Disagreements that are genuine parser differences are listed, with their reason, in
-//! `testdata/loader/oracle/known-differences.txt` (keys `cases/<file>#<n>`, `corpora/<path>#<n>`).
+//! `testdata/loader/oracle/known-differences.txt` (keys `cases/<file>#<n>`, `conformance/<path>#<n>`).
 //! Both tests fail on any other disagreement, listing all of them, and on a listed one that is gone.
 //!
 //! Both compare per the oracle's document splitting, which the loader mirrors: one outcome per
@@ -15,7 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::record_score;
+use common::{conformance_data, record_score, repo_root, skip_or_fail};
 use plimsoll_core::load::read_documents;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -58,10 +60,6 @@ fn shorten(text: &str, max: usize) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
     }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn oracle_dir() -> PathBuf {
@@ -219,7 +217,7 @@ fn goldens() {
     check("cases/", mismatches);
 }
 
-/// Builds the oracle once; `None` when Go or its YAML package is missing here.
+/// Builds the oracle (or finds it up to date); `None`, with the reason shown, when it cannot be built here.
 fn oracle_binary() -> Option<PathBuf> {
     let output =
         Command::new("bash").arg(oracle_dir().join("build-oracle.sh")).stderr(Stdio::inherit()).output().ok()?;
@@ -258,14 +256,14 @@ fn corpus_files(dir: &Path, files: &mut Vec<PathBuf>) {
 
 /// One corpus file through both readers: its disagreements, and how many of the oracle's
 /// documents agree, out of how many.
-fn compare_file(binary: &Path, corpora: &Path, file: &Path) -> (Vec<Mismatch>, usize, usize) {
+fn compare_file(binary: &Path, data: &Path, file: &Path) -> (Vec<Mismatch>, usize, usize) {
     let bytes = std::fs::read(file).unwrap();
     // The loader takes text; the CLI reports other files itself.
     let Ok(text) = std::str::from_utf8(&bytes) else {
         println!("not UTF-8, skipped: {}", file.display());
         return (Vec::new(), 0, 0);
     };
-    let name = format!("corpora/{}", file.strip_prefix(corpora).unwrap_or(file).to_string_lossy());
+    let name = format!("conformance/{}", file.strip_prefix(data).unwrap_or(file).to_string_lossy());
     let expected = theirs(&run_oracle(binary, &bytes)).unwrap();
     let mut mismatches = Vec::new();
     let agree = compare(&name, &ours(text), &expected, &mut mismatches);
@@ -274,18 +272,14 @@ fn compare_file(binary: &Path, corpora: &Path, file: &Path) -> (Vec<Mismatch>, u
 
 #[test]
 fn differential_corpora() {
+    let Some(data) = conformance_data("") else { return };
     let Some(binary) = oracle_binary() else {
-        println!("oracle unavailable: skipped differential test");
-        return;
+        return skip_or_fail("the k8syaml oracle cannot be built here (testdata/loader/oracle/build-oracle.sh)");
     };
-    let corpora = repo_root().join("../shared/corpora");
     let mut files = Vec::new();
-    corpus_files(&corpora, &mut files);
+    corpus_files(&data, &mut files);
     files.sort();
-    if files.is_empty() {
-        println!("no corpora at {}: skipped differential test", corpora.display());
-        return;
-    }
+    assert!(!files.is_empty(), "no YAML or JSON files under {}", data.display());
     // Most of the time goes to starting the oracle once per file: keep a few going per core.
     let next = AtomicUsize::new(0);
     let results = Mutex::new((Vec::new(), 0usize, 0usize));
@@ -294,7 +288,7 @@ fn differential_corpora() {
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let (mismatches, agree, total) = compare_file(&binary, &corpora, file);
+                    let (mismatches, agree, total) = compare_file(&binary, &data, file);
                     let mut results = results.lock().unwrap();
                     results.0.extend(mismatches);
                     results.1 += agree;
@@ -306,5 +300,5 @@ fn differential_corpora() {
     let (mut mismatches, agree, total) = results.into_inner().unwrap();
     mismatches.sort_by(|a, b| a.key.cmp(&b.key));
     record_score(&format!("k8syaml differential: {agree}/{total} documents agree ({} files)", files.len()));
-    check("corpora/", mismatches);
+    check("conformance/", mismatches);
 }

@@ -1,7 +1,7 @@
 //! The `security-context` rules against Pod Security admission's own fixtures.
 //!
-//! The corpus (`../shared/corpora/pod-security-admission`, see its FORMAT.md) holds one Pod per
-//! file at `test/testdata/<level>/v1.<minor>/<pass|fail>/<name>.yaml`. Each file is linted with
+//! The fixtures (`testdata/conformance/pod-security-admission`, see its SOURCE.md) are one Pod per
+//! file at `<level>/v1.<minor>/<pass|fail>/<name>.yaml`. Each file is linted with
 //! the level and version its path names (one linter per level and version, shared by that
 //! folder's files; folders run on all cores):
 //! - a `pass/` file must give no finding from a Pod Security Standards rule;
@@ -12,25 +12,17 @@
 //!   evaluation failure, and every linter must run its rules as one compiled program.
 //!
 //! The test prints `psa fixtures: N/TOTAL` and fails when N falls below the score recorded in
-//! `testdata/psa/score.txt`. Without the corpus it says so and passes.
+//! `testdata/psa/score.txt`. Without the fixtures it fails in CI and is skipped elsewhere.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::record_score;
+use common::{conformance_data, record_score, repo_root};
 use plimsoll_core::{Linter, PssLevel, PssSettings, PssVersion, RuleMeta};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus_dir() -> PathBuf {
-    repo_root().join("../shared/corpora/pod-security-admission/test/testdata")
-}
 
 fn score_file() -> PathBuf {
     repo_root().join("testdata/psa/score.txt")
@@ -196,11 +188,7 @@ fn recorded_score() -> usize {
 
 #[test]
 fn pod_security_admission_fixtures() {
-    let root = corpus_dir();
-    if !root.is_dir() {
-        println!("no corpus at {}: skipped the Pod Security admission conformance test", root.display());
-        return;
-    }
+    let Some(root) = conformance_data("pod-security-admission") else { return };
     let folders = folders(&root);
     let total: usize = folders.iter().map(|f| f.fixtures.len()).sum();
     let catalog = plimsoll_core::rules::builtin_rules().expect("built-in rules");

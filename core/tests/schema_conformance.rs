@@ -1,10 +1,11 @@
 //! Schema validation against independent references, and the schema bundle against its generator.
 //!
 //! - `bundle_is_up_to_date`: `python3 schemas/generate.py --check` (the committed bundle is what the
-//!   generator makes from the Kubernetes OpenAPI document and `schemas/crds/`).
+//!   generator makes from the Kubernetes OpenAPI input in `schemas/kubernetes/` and `schemas/crds/`).
 //! - `every_bundled_schema_compiles`: each of the 320 bundled kinds compiles.
 //! - `bundle_agrees_with_kubeconforms_published_schema`: the ReplicationController schema, expanded,
-//!   against kubeconform's `master-standalone` one from its schema cache: field by field, the same
+//!   against kubeconform's `master-standalone` one from its schema cache (vendored with kubeconform's
+//!   fixtures): field by field, the same
 //!   types and nullability, except where `schemas/README.md` documents a difference.
 //! - `kubeconform_acceptance`: kubeconform's acceptance tests (`expected-results.yaml`), each run as the
 //!   equivalent plimsoll configuration, comparing the verdicts (exit code, valid/invalid counts,
@@ -13,13 +14,17 @@
 //!   `testdata/schema/kubeconform-known-divergences.yaml`; the test fails on any other disagreement and on
 //!   a listed one that no longer applies.
 //! - `kube_linter_schema_checks`: kube-linter's schema-validation and deprecated-API tests.
-//! - `corpora_validate_without_schema_findings`: every manifest of the pod-security-admission corpus
+//! - `corpora_validate_without_schema_findings`: every manifest of the Pod Security admission fixtures
 //!   and of `testdata/examples` (Argo Rollout, ExternalSecret, ServiceMonitor among them) is valid.
 //!
-//! Each prints a score line and records it under the target directory for the test command.
+//! The external data is vendored under `testdata/conformance` (see each suite's SOURCE.md). Each
+//! test prints a score line and records it under the target directory for the test command; a
+//! test whose data or tool (python3) is missing fails in CI and is skipped elsewhere.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{conformance_data, record_score, repo_root, skip_or_fail};
 use plimsoll_core::load::parse_yaml_value;
 use plimsoll_core::schema::{bundle, compile};
 use plimsoll_core::{KubeVersion, Linter, Report, Severity, Source};
@@ -27,25 +32,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpora() -> PathBuf {
-    repo_root().join("../shared/corpora")
-}
-
-/// Prints a conformance score and keeps it under the target directory, where the test command
-/// collects every suite's score line (cargo hides the output of passing tests).
-fn record_score(line: &str) {
-    println!("{line}");
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scores");
-    let name = line.split(':').next().unwrap_or("score").replace(' ', "-");
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{line}\n"));
-    }
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -81,11 +67,11 @@ fn bundle_is_up_to_date() {
     let generator = repo_root().join("schemas/generate.py");
     let run = Command::new("python3").arg(&generator).arg("--check").output();
     let Ok(output) = run else {
-        println!("python3 is not available: the schema bundle was not compared with its generator");
-        return;
+        return skip_or_fail("python3 is not available: the schema bundle was not compared with its generator");
     };
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}{}", String::from_utf8_lossy(&output.stdout));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}{stdout}", String::from_utf8_lossy(&output.stderr));
+    record_score(&format!("schema bundle generator: {}", stdout.trim()));
 }
 
 #[test]
@@ -124,10 +110,9 @@ fn type_of(schema: &Value) -> String {
 
 #[test]
 fn bundle_agrees_with_kubeconforms_published_schema() {
+    let Some(kubeconform) = conformance_data("peer-linters/kubeconform") else { return };
     // kubeconform's cache entry for master-standalone/replicationcontroller-v1.json.
-    let cached = corpora().join(
-        "peer-linters/kubeconform/fixtures/cache/6dd0c06492c957fe2118a16dae1c5b9e76be072b527a9a45fd1044bd54237334",
-    );
+    let cached = kubeconform.join("fixtures/cache/6dd0c06492c957fe2118a16dae1c5b9e76be072b527a9a45fd1044bd54237334");
     let theirs: Value = serde_json::from_str(&read(&cached)).unwrap();
     let index = bundle::index().unwrap();
     let root: Value =
@@ -522,7 +507,7 @@ fn compare(test: &Value, command_index: usize, verdict: &Verdict) -> Vec<String>
 
 #[test]
 fn kubeconform_acceptance() {
-    let root = corpora().join("peer-linters/kubeconform");
+    let Some(root) = conformance_data("peer-linters/kubeconform") else { return };
     let expected = yaml(&root.join("expected-results.yaml"));
     let known = yaml(&repo_root().join("testdata/schema/kubeconform-known-divergences.yaml"));
     let not_applicable = known["not_applicable"].as_object().cloned().unwrap_or_default();
@@ -588,7 +573,7 @@ fn kubeconform_acceptance() {
 
 #[test]
 fn kube_linter_schema_checks() {
-    let root = corpora().join("peer-linters/kube-linter");
+    let Some(root) = conformance_data("peer-linters/kube-linter") else { return };
     let expected = yaml(&root.join("expected-results.yaml"));
     // kube-linter's schema checks run kubeconform strictly, ignoring missing schemas; its
     // no-extensions-v1beta check reports extensions/v1beta* objects, as schema/removed-api does.
@@ -660,10 +645,8 @@ fn corpora_validate_without_schema_findings() {
         .unwrap();
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    for (label, dir) in [
-        ("pod-security-admission", corpora().join("pod-security-admission")),
-        ("examples", repo_root().join("testdata/examples")),
-    ] {
+    let Some(psa) = conformance_data("pod-security-admission") else { return };
+    for (label, dir) in [("pod-security-admission", psa), ("examples", repo_root().join("testdata/examples"))] {
         let files = manifest_files(&dir);
         let sources: Vec<Source> =
             files.iter().map(|f| Source { name: f.display().to_string(), text: read(f) }).collect();

@@ -32,7 +32,8 @@ before(async () => {
   const { cert, key } = selfSignedCertificate(dir);
   ca = readFileSync(cert);
   const config = path.join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ failOn: 'error', failurePolicy: 'Fail' }));
+  // Only the rules the reviews below break: a rule added to the default catalog changes no answer.
+  writeFileSync(config, JSON.stringify({ failOn: 'error', failurePolicy: 'Fail', only: ['privileged', 'latest-tag'] }));
   server = await startWebhook([
     '--cert', cert, '--key', key, '--config', config, '--host', '127.0.0.1', '--port', '0',
     '--max-body-bytes', String(MAX_BODY), '--quiet',

@@ -1,8 +1,11 @@
-//! Helpers shared by the CI-integration tests: running the binary and reading what it did.
+//! Shared by the CLI's tests: running the binary and reading what it did, the vendored
+//! conformance data, score lines for the test command, and what a test does when its data or tool
+//! is missing (fail in CI, skip elsewhere).
 
 #![allow(dead_code)]
 
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -93,11 +96,68 @@ pub fn available(program: &str, args: &[&str]) -> bool {
     Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
-/// Skips a test whose tool is missing, unless the test command requires every tool
-/// (`PLIMSOLL_REQUIRE_TOOLS=1`, set by scripts/test.sh after installing them).
-pub fn skip_or_fail(reason: &str) {
-    if std::env::var_os("PLIMSOLL_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
-        panic!("{reason} (PLIMSOLL_REQUIRE_TOOLS=1)");
+/// The built-in rules that the inputs of `testdata/cli` and `testdata/ci` exercise. Tests of the
+/// CLI's mechanics (formats, exit codes, configuration, baselines) lint with only these
+/// ([`with_rules_under_test`]), so that a rule added to the default catalog leaves their output
+/// alone; the rule fixtures and the examples are where the catalog itself is tested.
+pub const RULES_UNDER_TEST: &[&str] = &[
+    "images/latest-tag",
+    "probes/liveness",
+    "probes/readiness",
+    "resources/cpu-requests",
+    "resources/memory-limits",
+    "resources/memory-requests",
+    "security-context/allow-privilege-escalation",
+    "security-context/capabilities-restricted",
+    "security-context/privileged",
+    "security-context/read-only-root-filesystem",
+    "security-context/run-as-non-root",
+    "security-context/seccomp-restricted",
+];
+
+/// A command line with `--only <rule>` for each of [`RULES_UNDER_TEST`] after its first word
+/// (the subcommand).
+pub fn with_rules_under_test<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let (subcommand, rest) = args.split_first().expect("a subcommand");
+    let only = RULES_UNDER_TEST.iter().flat_map(|rule| ["--only", rule]);
+    std::iter::once(*subcommand).chain(only).chain(rest.iter().copied()).collect()
+}
+
+/// `testdata/conformance/<suite>`, when it is there; otherwise [`skip_or_fail`] and `None`.
+pub fn conformance_data(suite: &str) -> Option<PathBuf> {
+    let dir = root().join("testdata/conformance").join(suite);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        skip_or_fail(&format!("no conformance data at testdata/conformance/{suite}"));
+        None
     }
-    eprintln!("skipped: {reason}");
+}
+
+/// Prints a suite's score line and keeps it under the target directory, where the test command
+/// collects every suite's line (file name: the line up to its colon, spaces as dashes). The line
+/// goes to the process's stderr, past the test harness' capture, so that every run shows it.
+pub fn record_score(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scores");
+    let name = line.split(':').next().unwrap_or("score").replace(' ', "-");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{line}\n"));
+    }
+}
+
+/// Whether every test must run: in CI (`CI=true`, as CI services set it) or when the test command
+/// has installed every tool (`PLIMSOLL_REQUIRE_TOOLS=1`).
+pub fn must_run() -> bool {
+    let set = |name: &str, values: &[&str]| {
+        std::env::var(name).is_ok_and(|v| values.iter().any(|value| v.eq_ignore_ascii_case(value)))
+    };
+    set("CI", &["true", "1"]) || set("PLIMSOLL_REQUIRE_TOOLS", &["1"])
+}
+
+/// A test's data or tool is missing: it fails where every test must run ([`must_run`]); elsewhere
+/// it says why it is skipped (past the harness' capture) and the caller returns.
+pub fn skip_or_fail(reason: &str) {
+    assert!(!must_run(), "{reason} (a test may not be skipped in CI)");
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
 }

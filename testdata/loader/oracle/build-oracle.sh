@@ -1,33 +1,26 @@
 #!/usr/bin/env bash
-# Build the k8syaml oracle (how kubectl reads YAML: sigs.k8s.io/yaml on top of go-yaml v2) into
-# <repo>/target/k8syaml and print the binary's absolute path on stdout. Everything else goes to stderr,
-# so callers can do:  ORACLE=$(testdata/loader/oracle/build-oracle.sh)
+# Builds the k8syaml oracle (main.go in this folder: how kubectl reads YAML, through the
+# sigs.k8s.io/yaml version go.mod pins) into <repo>/target/k8syaml and prints the binary's absolute
+# path on stdout. Everything else goes to stderr, so callers can write:
+#   ORACLE=$(testdata/loader/oracle/build-oracle.sh)
 #
-# The binary is only rebuilt when it is missing or older than the oracle's main.go (or with --force).
+# The module's dependencies come from the Go module proxy (checked against go.sum). The binary is
+# rebuilt only when it is missing or older than main.go, go.mod or go.sum (or with --force).
 #
 # Options:
-#   --install  if `go` or the Go YAML packages are missing and we run as root, apt-get install
-#              golang-go and golang-k8s-sigs-yaml-dev first (record.sh passes this; tests must not).
+#   --install  when `go` is missing and we run as root, install Debian's golang-go first
+#              (scripts/test.sh and record.sh pass this; the tests do not).
 #   --force    rebuild even if the binary is up to date.
 #
-# Environment:
-#   K8SYAML_SRC  directory holding the oracle's main.go
-#                (default: <repo>/../shared/oracle/k8syaml)
-#
-# Exit status: 0 and the path on success; 2 when Go or the YAML package is unavailable (tests treat
-# this as "skip the differential tests"); anything else is a real build failure.
+# Exit status: 0 and the path on success; 2 when no Go toolchain is available; 1 when the build
+# fails (for example, the module proxy cannot be reached and the module cache lacks the sources).
 set -euo pipefail
 
-# Resolve paths from this script's location so it works from any working directory.
+# Paths come from this script's location, so any working directory will do.
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$script_dir/../../.." && pwd)"
-src_dir="${K8SYAML_SRC:-$repo_root/../shared/oracle/k8syaml}"
-src_dir="$(cd "$src_dir" 2>/dev/null && pwd || echo "$src_dir")"  # canonical form for messages
 out="$repo_root/target/k8syaml"
-
-# Debian installs Go library sources under this GOPATH; the oracle is built in GOPATH mode against them.
-gopath=/usr/share/gocode
-yaml_pkg="$gopath/src/sigs.k8s.io/yaml"
+sources=("$script_dir/main.go" "$script_dir/go.mod" "$script_dir/go.sum")
 
 install=0
 force=0
@@ -41,41 +34,49 @@ done
 
 log() { echo "build-oracle.sh: $*" >&2; }
 
-if [[ ! -f "$src_dir/main.go" ]]; then
-  log "oracle source not found: $src_dir/main.go (set K8SYAML_SRC)"
-  exit 2
-fi
+up_to_date() {
+  [[ -x "$out" ]] || return 1
+  local source
+  for source in "${sources[@]}"; do
+    [[ "$source" -nt "$out" ]] && return 1
+  done
+  return 0
+}
 
-# Up to date? Then just report the path.
-if [[ $force -eq 0 && -x "$out" && ! "$src_dir/main.go" -nt "$out" ]]; then
+if [[ $force -eq 0 ]] && up_to_date; then
   echo "$out"
   exit 0
 fi
 
-# Make sure the toolchain and the Debian-packaged YAML library are present.
-if ! command -v go >/dev/null 2>&1 || [[ ! -d "$yaml_pkg" ]]; then
-  if [[ $install -eq 1 && "$(id -u)" -eq 0 ]]; then
-    log "installing golang-go and golang-k8s-sigs-yaml-dev with apt-get"
+if ! command -v go >/dev/null 2>&1; then
+  if [[ $install -eq 1 && "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "no \`go\` on PATH: installing Debian's golang-go"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq golang-go golang-k8s-sigs-yaml-dev >&2
+    apt-get install -y -qq golang-go >&2
   else
-    log "need \`go\` and $yaml_pkg (Debian: golang-go golang-k8s-sigs-yaml-dev);"
-    log "run as root with --install (record.sh does) or install them yourself"
+    log "no \`go\` on PATH (install Go, or run as root with --install to get Debian's golang-go)"
     exit 2
   fi
 fi
 
-# The build cache must be writable; fall back to one under target/ when the default is not.
-if [[ -z "${GOCACHE:-}" ]]; then
-  default_cache="$(go env GOCACHE 2>/dev/null || true)"
-  if [[ -z "$default_cache" ]] || ! mkdir -p "$default_cache" 2>/dev/null || [[ ! -w "$default_cache" ]]; then
-    export GOCACHE="$repo_root/target/go-cache"
+# Go's caches must be writable; use folders under target/ when the defaults are not.
+writable_or() {
+  local dir="$1" fallback="$2"
+  if [[ -n "$dir" ]] && mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]]; then
+    echo "$dir"
+  else
+    echo "$fallback"
   fi
-fi
+}
+export GOCACHE="${GOCACHE:-$(writable_or "$(go env GOCACHE 2>/dev/null || true)" "$repo_root/target/go/cache")}"
+export GOMODCACHE="${GOMODCACHE:-$(writable_or "$(go env GOMODCACHE 2>/dev/null || true)" "$repo_root/target/go/mod")}"
 
 mkdir -p "$repo_root/target"
-log "building $out from $src_dir"
-# GOPATH mode (no go.mod, no network): resolve sigs.k8s.io/yaml and gopkg.in/yaml.v2 from Debian's gocode.
-(cd "$src_dir" && GO111MODULE=off GOPATH="$gopath" GOFLAGS= go build -o "$out" .) >&2
+log "building $out ($(go version))"
+# Module mode, go.sum verified; no VCS stamping (the binary does not depend on the repository's state).
+if ! (cd "$script_dir" && GO111MODULE=on GOFLAGS=-mod=readonly go build -buildvcs=false -trimpath -o "$out" .) >&2; then
+  log "the build failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY 2>/dev/null || true))"
+  exit 1
+fi
 echo "$out"

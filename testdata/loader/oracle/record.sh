@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Re-record the golden files: run every cases/*.yaml through the k8syaml oracle (kubectl's YAML reading:
-# sigs.k8s.io/yaml YAMLToJSON over go-yaml v2) and write
+# Re-record the golden files: run every cases/*.yaml through the k8syaml oracle (main.go: kubectl's YAML
+# reading, sigs.k8s.io/yaml YAMLToJSON at the version go.mod pins) and write
 #   expected/<name>.json         plain mode  (YAMLToJSON: duplicate keys, last one wins)
 #   expected/<name>.strict.json  strict mode (YAMLToJSONStrict: duplicate keys are an error)
 # Each output has one JSON value per non-empty input document; a rejected document is {"error":"..."}.
 #
 # Usage (from anywhere):  testdata/loader/oracle/record.sh
-# The oracle is built into <repo>/target/k8syaml if needed; when `go` is missing and we run as root,
-# golang-go and golang-k8s-sigs-yaml-dev are installed with apt-get first.
+# The oracle is built into <repo>/target/k8syaml if needed (build-oracle.sh --install: when `go` is
+# missing and we run as root, Debian's golang-go is installed first).
 set -euo pipefail
 
 # All paths are relative to this script, so the working directory does not matter.
@@ -83,13 +83,11 @@ for case_file in "${cases[@]}"; do
   printf 'record.sh: %-32s %3s documents\n' "$name" "$want" >&2
 done
 
-# Record which oracle produced the goldens (Debian package versions and the Go toolchain).
+# Record which oracle produced the goldens: the Go toolchain and the module versions it built with.
 {
   echo "# Versions of the oracle's ingredients when expected/ was last recorded by record.sh."
-  if command -v dpkg-query >/dev/null 2>&1; then
-    dpkg-query -W golang-go golang-k8s-sigs-yaml-dev golang-gopkg-yaml.v2-dev 2>/dev/null || true
-  fi
-  command -v go >/dev/null 2>&1 && go version || true
+  # The toolchain and the modules linked into the binary, with their go.sum hashes.
+  go version -m "$oracle" | grep -E '^\S|^\s+(dep|mod)\s' | sed -e "s|^$oracle:|k8syaml:|" -e "s/[[:space:]]*$//"
 } >"$expected_dir/VERSIONS.txt"
 
 exit $status
