@@ -186,7 +186,7 @@ pub struct TestArgs {
 }
 
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
-    text.parse().map_err(|e: plimsoll_core::pss::PssSettingError| e.to_string())
+    text.parse().map_err(|e: plimsoll_core::k8s::pss::PssSettingError| e.to_string())
 }
 
 fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {

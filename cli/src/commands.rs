@@ -8,10 +8,10 @@ use crate::render;
 use crate::schemas;
 use crate::supply_chain;
 use crate::walk;
-use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::FailOn as ConfigFailOn;
+use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::linter::LinterBuilder;
-use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::report::baseline::Baseline;
 use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
@@ -422,12 +422,14 @@ pub fn test(args: &TestArgs) -> u8 {
 
 /// The `test_*` rules of the Rego files; the files' policies are loaded with them.
 fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> Result<Vec<TestCase>, miette::Report> {
-    let modules: Vec<_> =
-        files.into_iter().map(|s| plimsoll_core::user_policy::PolicyModule { name: s.name, text: s.text }).collect();
+    let modules: Vec<_> = files
+        .into_iter()
+        .map(|s| plimsoll_core::engine::user_policy::PolicyModule { name: s.name, text: s.text })
+        .collect();
     if modules.is_empty() {
         return Ok(Vec::new());
     }
-    plimsoll_core::rego_test::run(&modules, data).map_err(miette::Report::new)
+    plimsoll_core::engine::rego_test::run(&modules, data).map_err(miette::Report::new)
 }
 
 /// Gatekeeper `suite.yaml` files (gator's format): one [`TestCase`] per case of each suite.

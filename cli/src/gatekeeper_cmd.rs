@@ -7,9 +7,9 @@
 
 use crate::commands::EXIT_ERROR;
 use crate::walk;
-use plimsoll_core::gatekeeper::suite::{run_suite, CaseResult};
-use plimsoll_core::gatekeeper::{self, PolicySet};
-use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::engine::gatekeeper::suite::{run_suite, CaseResult};
+use plimsoll_core::engine::gatekeeper::{self, PolicySet};
+use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::Source;
 use std::path::{Path, PathBuf};
 

@@ -6,8 +6,8 @@
 //! file is one data document (conftest merges them all into `data`).
 
 use crate::walk::{self, PathError};
+use plimsoll_core::engine::user_policy::PolicyModule;
 use plimsoll_core::load::read_documents;
-use plimsoll_core::user_policy::PolicyModule;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

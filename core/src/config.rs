@@ -47,15 +47,15 @@
 //! The JSON schema published with the project (`schemas/plimsoll-config.schema.json`) describes
 //! the same file; [`KEYS`] is the list both follow.
 
-use crate::finding::Severity;
 use crate::glob;
+use crate::k8s::pss::{PssLevel, PssSettings, PssVersion};
 use crate::linter::LinterBuilder;
+use crate::load::position::{PosChildren, PosNode, Span};
 use crate::load::{parse_yaml_document, PositionedValue};
-use crate::position::{PosChildren, PosNode, Span};
-use crate::pss::{PssLevel, PssSettings, PssVersion};
+use crate::report::finding::Severity;
+use crate::report::suppress::Exemption;
 use crate::rules::{self, RuleMeta};
 use crate::schema::{left_out_of_build, KubeVersion};
-use crate::suppress::Exemption;
 use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;

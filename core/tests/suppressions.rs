@@ -2,9 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::Config;
-use plimsoll_core::suppress::SuppressionKind;
+use plimsoll_core::report::baseline::Baseline;
+use plimsoll_core::report::suppress::SuppressionKind;
 use plimsoll_core::{Linter, LinterBuilder, Report, Source};
 
 fn lint_with(builder: LinterBuilder, text: &str) -> Report {

@@ -14,8 +14,8 @@
 //! The SARIF object model comes from the `serde-sarif` crate.
 
 use super::Context;
-use plimsoll_core::baseline::stable_message;
-use plimsoll_core::suppress::{SuppressedFinding, SuppressionKind};
+use plimsoll_core::report::baseline::stable_message;
+use plimsoll_core::report::suppress::{SuppressedFinding, SuppressionKind};
 use plimsoll_core::{Finding, Report, RuleMeta, Severity};
 use serde_json::json;
 use serde_sarif::sarif::{

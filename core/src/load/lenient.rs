@@ -15,7 +15,7 @@
 
 use super::tree::{BuildError, Open};
 use super::FILE_START;
-use crate::position::LineIndex;
+use crate::load::position::LineIndex;
 use std::collections::BTreeMap;
 
 /// The text saphyr reads for one document once rewritten, and how to map its columns back.

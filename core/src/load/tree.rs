@@ -11,7 +11,7 @@
 
 use super::lenient::{self, Rewrite};
 use super::scalar::{self, Scalar};
-use crate::position::{LineIndex, MapEntryPos, Pos, PosChildren, PosNode, Span};
+use crate::load::position::{LineIndex, MapEntryPos, Pos, PosChildren, PosNode, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -7,7 +7,7 @@
 //! (`custom.requires_fields`, see [`crate::rules::RuleMeta::requires_fields`]). Before
 //! evaluation, [`FieldFilter::skipped_rules`] walks the object's mapping keys once and lists the
 //! rules whose every named field is absent; the generated aggregate rule does not evaluate those
-//! (`crate::evaluate`). The promise is the rule author's; the test suite checks it by linting
+//! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
 //! every fixture (which includes failing cases for every rule) with and without the filter.
 
 use crate::rules::RuleMeta;

@@ -18,7 +18,7 @@
 //! A parsed quantity is held as sign, significant decimal digits and a power of ten; binary
 //! values are converted exactly. [`Quantity::cmp`] compares values, so `1G < 1Gi` and
 //! `0.5 == 500m`; [`Quantity::order_key`] gives a string that sorts like the value, which lets
-//! compiled Rego compare quantities with plain string comparison (see [`crate::functions`]).
+//! compiled Rego compare quantities with plain string comparison (see `crate::engine::functions`).
 
 use std::cmp::Ordering;
 use std::fmt;
