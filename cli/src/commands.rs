@@ -1,6 +1,6 @@
 //! The subcommands. Each returns the process exit code.
 
-use crate::args::{ColorChoice, ExplainArgs, FailOn, Format, LintArgs, RulesArgs, RulesFormat, TestArgs};
+use crate::args::{ColorChoice, ExplainArgs, Format, LintArgs, RulesArgs, RulesFormat, TestArgs};
 use crate::config_file::{self, LoadError};
 use crate::policies;
 use crate::progress::Progress;
@@ -8,10 +8,11 @@ use crate::render;
 use crate::schemas;
 use crate::supply_chain;
 use crate::walk;
-use plimsoll_core::config::FailOn as ConfigFailOn;
+use plimsoll_core::config::Settings;
 use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
-use plimsoll_core::linter::LinterBuilder;
+use plimsoll_core::linter::{BuildError, LinterBuilder};
 use plimsoll_core::report::baseline::Baseline;
+use plimsoll_core::rules::selector;
 use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
@@ -30,44 +31,19 @@ pub fn lint(args: &LintArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(error) => return config_error(error),
     };
-    let mut builder = Linter::builder();
-    // The configuration file first, so that command-line options override it.
-    if let Some(loaded) = &loaded {
-        builder = match loaded.config.apply(builder) {
-            Ok(builder) => builder,
+    let file_settings = match &loaded {
+        Some(loaded) => match loaded.config.settings() {
+            Ok(settings) => settings,
             Err(errors) => return config_error(LoadError::Invalid(errors)),
-        };
-    }
-    if let Some(level) = args.pss_level {
-        builder = builder.pss_level(level.into());
-    }
-    if let Some(version) = args.pss_version {
-        builder = builder.pss_version(version);
-    }
-    if let Some(profile) = args.profile {
-        builder = match plimsoll_core::rules::builtin_rules() {
-            Ok(catalog) => builder.only(plimsoll_core::config::profile_rules(&catalog, profile.name())),
-            Err(error) => return fail(&miette::Report::new(error)),
-        };
-    }
-    if !args.only.is_empty() {
-        builder = builder.only(args.only.iter().cloned());
-    }
-    for rule in &args.enable {
-        builder = builder.enable(rule);
-    }
-    for rule in &args.disable {
-        builder = builder.disable(rule);
-    }
-    if args.no_inline_ignores {
-        builder = builder.inline_ignores(false);
-    }
-    if !args.allowed_registry.is_empty() {
-        builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
-    }
-    if let Some(version) = args.kube_version {
-        builder = builder.kube_version(version);
-    }
+        },
+        None => Settings::default(),
+    };
+    // Command-line options override the configuration file.
+    let settings = Settings::merge(file_settings, args.settings());
+    let mut builder = match settings.builder() {
+        Ok(builder) => builder,
+        Err(error) => return fail(&miette::Report::new(error)),
+    };
     let paths = ConfiguredPaths::new(loaded.as_ref(), args);
     builder = match schemas::add_crd_paths(builder, &paths.crds) {
         Ok(builder) => builder,
@@ -134,8 +110,7 @@ pub fn lint(args: &LintArgs) -> u8 {
     if !collected.errors.is_empty() {
         return EXIT_ERROR;
     }
-    let configured = loaded.as_ref().and_then(|l| l.config.fail_on());
-    exit_code(&report, threshold(args.fail_on, configured))
+    exit_code(&report, settings.fail_threshold())
 }
 
 /// Reads the trusted keys and signature material the configuration (relative to its directory)
@@ -373,19 +348,6 @@ fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
 }
 
-/// The severity that fails the run: `--fail-on`, else the configuration's `fail_on`, else
-/// `error`; `None` for `never`.
-fn threshold(flag: Option<FailOn>, configured: Option<ConfigFailOn>) -> Option<Severity> {
-    match (flag, configured) {
-        (Some(FailOn::Error), _) => Some(Severity::Error),
-        (Some(FailOn::Warning), _) => Some(Severity::Warning),
-        (Some(FailOn::Info), _) => Some(Severity::Info),
-        (Some(FailOn::Never), _) => None,
-        (None, Some(configured)) => configured.threshold(),
-        (None, None) => Some(Severity::Error),
-    }
-}
-
 fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
     match (report.max_severity(), threshold) {
         (Some(worst), Some(threshold)) if worst >= threshold => EXIT_FINDINGS,
@@ -490,9 +452,9 @@ pub fn explain(args: &ExplainArgs) -> u8 {
         Ok(catalog) => catalog,
         Err(error) => return fail(&miette::Report::new(error)),
     };
-    let id = match plimsoll_core::linter::resolve_rule_name(&catalog, &args.rule) {
+    let id = match selector::resolve_one(&catalog, &args.rule) {
         Ok(id) => id,
-        Err(error) => return fail(&miette::Report::new(error)),
+        Err(error) => return fail(&miette::Report::new(BuildError::from(error))),
     };
     let Some(rule) = catalog.iter().find(|r| r.id == id) else { return EXIT_ERROR };
     print_or_fail(&explanation(rule))

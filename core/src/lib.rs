@@ -17,8 +17,10 @@
 //! 7. [`linter`] ties them together: [`LinterBuilder`] selects rules and prepares the engine once;
 //!    a [`Worker`] lints sources: load → evaluate each object → locate each violation → findings,
 //!    with suppressions applied.
-//! 8. [`config`] reads the `.plimsoll.yaml` configuration file into linter settings; [`admission`]
-//!    answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
+//! 8. [`config`] is the one settings model every frontend builds the linter through: the
+//!    `.plimsoll.yaml` file read into settings, frontends' settings merged over them, rule
+//!    selectors resolved ([`rules::selector`]); [`admission`] answers Kubernetes AdmissionReview
+//!    requests with the same linter, for webhooks.
 //!
 //! No module depends on one below it (a test checks the `crate::` paths each group uses).
 //!
@@ -46,6 +48,7 @@ pub mod rules;
 pub mod schema;
 pub mod signature;
 
+pub use config::{FailOn, Settings};
 pub use k8s::pss::{PssLevel, PssSettings, PssVersion};
 pub use linter::{BuildError, Linter, LinterBuilder, ObjectReport, Source, Worker};
 pub use load::position::{Path, Pos, Span};

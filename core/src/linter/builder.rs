@@ -9,6 +9,7 @@ use crate::engine::user_policy::{Namespaces, PolicyError, PolicyModule, UserPoli
 use crate::k8s::pss::{PssLevel, PssSettings, PssVersion};
 use crate::report::finding::Severity;
 use crate::report::suppress::{Exemption, SuppressionSettings};
+use crate::rules::selector::{self, did_you_mean, SelectorError};
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
@@ -19,10 +20,10 @@ use std::sync::Arc;
 /// Why a linter could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum BuildError {
-    #[error("unknown rule {0:?}")]
+    #[error("unknown rule \"{name}\"{}", did_you_mean(suggestion.as_deref()))]
     #[diagnostic(code(plimsoll::unknown_rule), help("`plimsoll rules` lists the rule IDs"))]
-    UnknownRule(String),
-    #[error("rule name {name:?} is ambiguous: it could be {candidates}")]
+    UnknownRule { name: String, suggestion: Option<String> },
+    #[error("rule name \"{name}\" is ambiguous: it could be {candidates}")]
     #[diagnostic(code(plimsoll::ambiguous_rule))]
     AmbiguousRule { name: String, candidates: String },
     #[error(transparent)]
@@ -41,7 +42,7 @@ pub enum BuildError {
     #[error("schema source {0}")]
     #[diagnostic(
         code(plimsoll::schema_source),
-        help("--crd takes CustomResourceDefinition YAML files and JSON schema files or directories")
+        help("crds takes CustomResourceDefinition YAML files and JSON schema files or directories")
     )]
     Schema(#[from] SchemaSourceError),
     /// Schema validation was asked for (a CRD, a JSON schema, a validation rule) from a build
@@ -52,6 +53,18 @@ pub enum BuildError {
         help("the wasm package leaves schema validation out to stay small; the plimsoll CLI validates manifests against the Kubernetes schemas and CRDs")
     )]
     NotInBuild(String),
+}
+
+impl From<SelectorError> for BuildError {
+    fn from(error: SelectorError) -> Self {
+        match error {
+            SelectorError::Unknown { name, suggestion } => BuildError::UnknownRule { name, suggestion },
+            SelectorError::Ambiguous { name, candidates } => {
+                BuildError::AmbiguousRule { name, candidates: candidates.join(", ") }
+            }
+            SelectorError::NotInBuild { name } => BuildError::NotInBuild(format!("rule {name:?}")),
+        }
+    }
 }
 
 /// Chooses rules and settings; [`LinterBuilder::build`] prepares the engine.
@@ -274,7 +287,7 @@ impl LinterBuilder {
             if self.signatures.is_empty() {
                 return Ok(None);
             }
-            let message = "signature material was given, but no trusted key to verify it with (--trusted-key)";
+            let message = "signature material was given, but no trusted key to verify it with (images.trusted_keys)";
             return Err(setting("images.trusted_keys", message.into()));
         }
         let keys = self
@@ -308,8 +321,13 @@ impl LinterBuilder {
     }
 
     fn select(&self, catalog: &[RuleMeta]) -> Result<Vec<RuleMeta>, BuildError> {
-        let resolve_all =
-            |names: &[String]| names.iter().map(|n| resolve_rule_name(catalog, n)).collect::<Result<Vec<_>, _>>();
+        let resolve_all = |names: &[String]| -> Result<Vec<String>, BuildError> {
+            let mut ids = Vec::new();
+            for name in names {
+                ids.extend(selector::resolve(catalog, name)?);
+            }
+            Ok(ids)
+        };
         let only = self.only.as_deref().map(resolve_all).transpose()?;
         let enable = resolve_all(&self.enable)?;
         // Turning off a rule this build leaves out is no error: configurations are shared with the CLI.
@@ -347,8 +365,9 @@ impl LinterBuilder {
         self.severities
             .iter()
             .filter(|(name, _)| !schema::left_out_of_build(name))
-            .map(|(name, severity)| Ok((resolve_rule_name(catalog, name)?, *severity)))
-            .collect()
+            .map(|(name, severity)| Ok(selector::resolve(catalog, name)?.into_iter().map(|id| (id, *severity))))
+            .collect::<Result<Vec<_>, BuildError>>()
+            .map(|overrides| overrides.into_iter().flatten().collect())
     }
 }
 
@@ -372,21 +391,6 @@ fn with_allowed_prefixes(
     }
     images.insert("allowed_prefixes".into(), Value::Array(prefixes));
     Ok(config)
-}
-
-/// Resolves a full ID, or a short name (`privileged`) that names exactly one rule.
-pub fn resolve_rule_name(catalog: &[RuleMeta], name: &str) -> Result<String, BuildError> {
-    if catalog.iter().any(|r| r.id == name) {
-        return Ok(name.to_string());
-    }
-    let matches: Vec<&str> =
-        catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.as_str()).collect();
-    match matches.as_slice() {
-        [one] => Ok((*one).to_string()),
-        [] if schema::left_out_of_build(name) => Err(BuildError::NotInBuild(format!("rule {name:?}"))),
-        [] => Err(BuildError::UnknownRule(name.to_string())),
-        many => Err(BuildError::AmbiguousRule { name: name.to_string(), candidates: many.join(", ") }),
-    }
 }
 
 /// The config key the settings live under.

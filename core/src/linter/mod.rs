@@ -23,7 +23,7 @@
 mod builder;
 mod worker;
 
-pub use builder::{resolve_rule_name, BuildError, LinterBuilder};
+pub use builder::{BuildError, LinterBuilder};
 pub use worker::{ObjectReport, Worker};
 
 use crate::engine::evaluate::Prepared;

@@ -35,8 +35,10 @@ pub const REASON_ANNOTATION: &str = "plimsoll.io/ignore-reason";
 pub const COMMENT_DIRECTIVE: &str = "plimsoll-ignore:";
 
 /// A configuration file exemption: findings of `rules` (all rules when empty) on objects that
-/// match every non-empty list of globs. Within one list, any glob may match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// match every non-empty list of globs. Within one list, any glob may match. Serialized as the
+/// configuration file writes an item of `exemptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Exemption {
     /// Full rule IDs (the configuration resolves short names and categories).
     pub rules: Vec<String>,

@@ -4,10 +4,12 @@
 //! `policies/<category>/<name>.rego` is rule `<category>/<name>`; `policies/lib/` holds shared
 //! modules and `*_test.rego` files hold Rego unit tests (embedded apart, [`BUILTIN_POLICY_TESTS`],
 //! which only the test runner reads). [`builtin_rules`] parses every rule file's metadata once and
-//! adds the rules implemented in Rust (their metadata is a table in [`crate::schema`]); the
-//! linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
+//! adds the rules implemented in Rust (their metadata is a table in `native`); the linter,
+//! `plimsoll rules`, and the wasm `rules()` call all read it from here. [`selector`] resolves the
+//! names users give rules (IDs, categories, short names, profiles) against a catalog.
 
 pub(crate) mod native;
+pub mod selector;
 
 use crate::load::parse_yaml_value;
 use crate::report::finding::Severity;
