@@ -5,7 +5,7 @@
 //! policy stops the run before linting. [`run_suites`] runs gator `suite.yaml` files with core's
 //! suite runner, reading the files a suite names relative to it.
 
-use crate::commands::EXIT_ERROR;
+use crate::error::CliError;
 use crate::walk;
 use plimsoll_core::engine::gatekeeper::suite::{run_suite, CaseResult};
 use plimsoll_core::engine::gatekeeper::{self, PolicySet};
@@ -13,36 +13,27 @@ use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::Source;
 use std::path::{Path, PathBuf};
 
-/// The Gatekeeper policies under `paths`; `Err` holds the exit code after the error is printed.
-pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, u8> {
+/// The Gatekeeper policies under `paths`.
+pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, CliError> {
     // Rego files named directly are the conftest loader's; walking a directory picks manifests only.
     let paths: Vec<PathBuf> = paths.iter().filter(|path| !crate::policies::is_rego(path)).cloned().collect();
     if paths.is_empty() {
         return Ok(None);
     }
     let collected = walk::collect(&paths);
-    for error in &collected.errors {
-        eprintln!("plimsoll: {}: {}", error.path, error.message);
-    }
     if !collected.errors.is_empty() {
-        return Err(EXIT_ERROR);
+        return Err(CliError::Paths(collected.errors));
     }
     let mut documents = Vec::new();
     for source in &collected.sources {
         let loaded = plimsoll_core::load(&source.name, &source.text);
         if let Some(problem) = loaded.problems.first() {
-            eprintln!("plimsoll: policy {}:{}: {}", source.name, problem.span.start.line, problem.message);
-            return Err(EXIT_ERROR);
+            let line = problem.span.start.line;
+            return Err(CliError::message(format!("policy {}:{line}: {}", source.name, problem.message)));
         }
         documents.extend(loaded.documents.into_iter().filter(|d| gatekeeper::is_policy_document(&d.value)));
     }
-    match PolicySet::from_documents(&documents) {
-        Ok(set) => Ok(Some(set)),
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            Err(EXIT_ERROR)
-        }
-    }
+    PolicySet::from_documents(&documents).map(Some).map_err(CliError::diagnostic)
 }
 
 /// One test case per case of each suite (skipped cases are left out); a suite that cannot be

@@ -47,10 +47,3 @@ pub fn read_data(paths: &[PathBuf]) -> Result<Vec<(String, Value)>, Vec<PathErro
 pub fn is_rego(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rego")
 }
-
-/// Prints path errors as the lint command does.
-pub fn report(errors: &[PathError]) {
-    for error in errors {
-        eprintln!("plimsoll: {}: {}", error.path, error.message);
-    }
-}

@@ -287,7 +287,7 @@ impl LinterBuilder {
             if self.signatures.is_empty() {
                 return Ok(None);
             }
-            let message = "signature material was given, but no trusted key to verify it with (images.trusted_keys)";
+            let message = "signature material was given, but no trusted key to verify it with";
             return Err(setting("images.trusted_keys", message.into()));
         }
         let keys = self
