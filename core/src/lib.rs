@@ -35,6 +35,7 @@
 //! kustomization rules still run. The wasm package is built that way, for size.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod admission;
 pub mod config;

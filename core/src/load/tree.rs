@@ -641,9 +641,13 @@ impl MappingBuilder {
         let index = if existed { self.entries.iter().position(|e| e.key == entry.key) } else { None };
         match index {
             Some(index) => {
-                let duplicate = (explicit && self.explicit[index]).then_some(self.entries[index].key_span);
-                self.entries[index] = entry;
-                self.explicit[index] = explicit;
+                let (Some(slot), Some(was_explicit)) = (self.entries.get_mut(index), self.explicit.get_mut(index))
+                else {
+                    return None;
+                };
+                let duplicate = (explicit && *was_explicit).then_some(slot.key_span);
+                *slot = entry;
+                *was_explicit = explicit;
                 duplicate
             }
             None => {

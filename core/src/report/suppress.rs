@@ -181,7 +181,7 @@ pub fn container_name<'v>(object: &'v Value, path: &Path) -> Option<&'v str> {
         )
     })?;
     let mut value = object;
-    for segment in &segments[..at + 2] {
+    for segment in segments.get(..at + 2)? {
         value = match segment {
             PathSegment::Key(key) => value.get(key)?,
             PathSegment::Index(index) => value.get(*index)?,

@@ -200,8 +200,7 @@ fn other_case_members(class: &str) -> String {
     let chars: Vec<char> = class.chars().collect();
     let mut extra = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c == '\\' {
             i += 2;
             continue;
