@@ -9,7 +9,8 @@
 //! - findings at or above [`AdmissionOptions::deny_at`] deny the request; `status.message` lists
 //!   them, one per line (rule, field path, message);
 //! - other warning and error findings become `warnings` (kubectl prints them);
-//! - a policy that fails to evaluate is an internal error, answered per the
+//! - a policy that fails to evaluate (the worker's [`crate::linter::ObjectReport`] carries an
+//!   [`EvaluationError`] rather than a verdict) is an internal error, answered per the
 //!   [`FailurePolicy`]: denied (`Fail`, the default: fail closed) or allowed with a warning.
 //!
 //! `oldObject` is never read: an update is judged by the object it leaves behind. The object comes

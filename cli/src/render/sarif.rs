@@ -40,7 +40,7 @@ const LOADER_RULES: &[(&str, &str, &str)] = &[
         "Key set twice",
         "A mapping sets the same key twice: kubectl keeps the last value and strict field validation rejects the object.",
     ),
-    ("plimsoll/evaluation", "Policy evaluation failed", "A rule could not be evaluated against an object."),
+    (plimsoll_core::EvaluationError::RULE, "Policy evaluation failed", "A rule could not be evaluated against an object."),
 ];
 
 pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -118,7 +118,7 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// The `rules` section. Names are as written; [`Config::apply`] resolves them.
+/// The `rules` section. Names are as written; [`Config::settings`] checks them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleConfig {
     pub profile: Option<Spanned<String>>,

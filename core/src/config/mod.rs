@@ -5,7 +5,7 @@
 //! release, the paths of user policies, data and CRDs, exemptions, inline ignores and other rule
 //! settings. Every frontend builds the linter through it:
 //!
-//! 1. the configuration file ([`file`], `.plimsoll.yaml`) is read and checked with located errors
+//! 1. the configuration file ([`mod@file`], `.plimsoll.yaml`) is read and checked with located errors
 //!    into a [`Settings`] ([`Config::settings`]);
 //! 2. the frontend turns its own inputs (command-line flags, the wasm package's configuration
 //!    object) into another [`Settings`], the overrides;
