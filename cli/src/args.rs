@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive: these doc comments are the help text).
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use plimsoll_core::config::{FailOn, ImageSettings, Profile, PssChoice, RuleSettings, Settings};
 use plimsoll_core::{KubeVersion, PssLevel, PssVersion};
 use std::path::PathBuf;
 
@@ -43,18 +45,19 @@ pub struct LintArgs {
 
     /// Exit with status 1 when a finding at or above this severity is reported
     /// [default: error, or `fail_on` from the configuration file].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = fail_on_parser())]
     pub fail_on: Option<FailOn>,
 
-    /// Turn on a rule that is off by default (ID or short name; repeatable).
+    /// Turn on a rule that is off by default (ID, short name or category; repeatable).
     #[arg(long, value_name = "RULE")]
     pub enable: Vec<String>,
 
-    /// Run only these rules (ID or short name; repeatable). `--enable`/`--disable` apply on top.
+    /// Run only these rules (ID, short name or category; repeatable). `--enable`/`--disable` apply
+    /// on top.
     #[arg(long, value_name = "RULE")]
     pub only: Vec<String>,
 
-    /// Turn a rule off (ID or short name; repeatable).
+    /// Turn rules off (ID, short name or category; repeatable).
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
 
@@ -77,7 +80,7 @@ pub struct LintArgs {
     /// Start from a named set of rules: `default`, `all`, or `supply-chain` (the default rules
     /// and every images/ rule; images/registry and images/signature still need their allow-list
     /// or keys). Replaces the configuration's `rules.profile`; not with `--only`.
-    #[arg(long, value_enum, value_name = "PROFILE", conflicts_with = "only")]
+    #[arg(long, value_name = "PROFILE", conflicts_with = "only", value_parser = profile_parser())]
     pub profile: Option<Profile>,
 
     /// When to use colour in human output.
@@ -87,8 +90,8 @@ pub struct LintArgs {
     /// Pod Security Standards level the security-context rules check: `baseline` runs only the
     /// baseline rules, `restricted` runs them all.
     /// [default: restricted, or the configuration file's `pss.level`]
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub pss_level: Option<PssLevelArg>,
+    #[arg(long, value_name = "LEVEL", value_parser = pss_level_parser())]
+    pub pss_level: Option<PssLevel>,
 
     /// Pod Security Standards policy version whose checks apply: `v1.0` … `v1.37`, or `latest`.
     /// [default: latest, or the configuration file's `pss.version`]
@@ -192,8 +195,65 @@ pub struct TestArgs {
     pub data: Vec<PathBuf>,
 }
 
+impl LintArgs {
+    /// The settings the command line gives, to lay over the configuration file's. Paths are
+    /// read by the command apart from these, relative to the working directory.
+    pub fn settings(&self) -> Settings {
+        let names = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+        let pss_chosen = self.pss_level.is_some() || self.pss_version.is_some();
+        Settings {
+            rules: RuleSettings {
+                profile: self.profile,
+                only: (!self.only.is_empty()).then(|| self.only.clone()),
+                enable: self.enable.clone(),
+                disable: self.disable.clone(),
+                severity: Default::default(),
+            },
+            fail_on: self.fail_on,
+            pss: pss_chosen.then_some(PssChoice { level: self.pss_level, version: self.pss_version }),
+            images: ImageSettings {
+                allowed_registries: (!self.allowed_registry.is_empty()).then(|| self.allowed_registry.clone()),
+                trusted_keys: names(&self.trusted_key),
+                signatures: names(&self.signatures),
+            },
+            kube_version: self.kube_version,
+            policies: names(&self.policy),
+            data: names(&self.data),
+            crds: names(&self.crd),
+            exemptions: Vec::new(),
+            inline_ignores: self.no_inline_ignores.then_some(false),
+            settings: Default::default(),
+        }
+    }
+}
+
+/// `--fail-on`: core's thresholds.
+fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
+    PossibleValuesParser::new(["error", "warning", "info", "never"]).map(|name| name.parse().unwrap_or_default())
+}
+
+/// `--profile`: core's profiles.
+fn profile_parser() -> impl TypedValueParser<Value = Profile> {
+    PossibleValuesParser::new([
+        PossibleValue::new("default").help("The rules that are on by default"),
+        PossibleValue::new("all").help("Every built-in rule"),
+        PossibleValue::new("supply-chain")
+            .help("The default rules and every images/ rule (digest pinning, registries, signatures)"),
+    ])
+    .map(|name| name.parse().unwrap_or_default())
+}
+
+/// `--pss-level`: core's levels.
+fn pss_level_parser() -> impl TypedValueParser<Value = PssLevel> {
+    PossibleValuesParser::new([
+        PossibleValue::new("baseline").help("Prevents known privilege escalations"),
+        PossibleValue::new("restricted").help("Baseline plus hardening best practice"),
+    ])
+    .map(|name| name.parse().unwrap_or_default())
+}
+
 fn parse_pss_version(text: &str) -> Result<PssVersion, String> {
-    text.parse().map_err(|e: plimsoll_core::pss::PssSettingError| e.to_string())
+    text.parse().map_err(|e: plimsoll_core::k8s::pss::PssSettingError| e.to_string())
 }
 
 fn parse_kube_version(text: &str) -> Result<KubeVersion, String> {
@@ -246,38 +306,9 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Profile {
-    /// The rules that are on by default.
-    Default,
-    /// Every built-in rule.
-    All,
-    /// The default rules and every images/ rule (digest pinning, registries, signatures).
-    SupplyChain,
-}
-
-impl Profile {
-    /// The name core's profiles use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Profile::Default => "default",
-            Profile::All => "all",
-            Profile::SupplyChain => "supply-chain",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Text,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,21 +316,4 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PssLevelArg {
-    /// Prevents known privilege escalations.
-    Baseline,
-    /// Baseline plus hardening best practice.
-    Restricted,
-}
-
-impl From<PssLevelArg> for PssLevel {
-    fn from(level: PssLevelArg) -> PssLevel {
-        match level {
-            PssLevelArg::Baseline => PssLevel::Baseline,
-            PssLevelArg::Restricted => PssLevel::Restricted,
-        }
-    }
 }

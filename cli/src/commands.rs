@@ -1,9 +1,11 @@
-//! The subcommands. Each returns the process exit code.
+//! The subcommands. Each returns the process exit code, or the [`CliError`] that stopped it (which
+//! `main` renders; exit code 2).
 
 use crate::args::{
-    ColorChoice, DocsArgs, ExplainArgs, ExplainFormat, FailOn, Format, LintArgs, RulesArgs, RulesFormat, TestArgs,
+    ColorChoice, DocsArgs, ExplainArgs, ExplainFormat, Format, LintArgs, RulesArgs, RulesFormat, TestArgs,
 };
 use crate::config_file::{self, LoadError};
+use crate::error::CliError;
 use crate::policies;
 use crate::progress::Progress;
 use crate::render;
@@ -11,10 +13,11 @@ use crate::rule_docs;
 use crate::schemas;
 use crate::supply_chain;
 use crate::walk;
-use plimsoll_core::baseline::Baseline;
-use plimsoll_core::config::FailOn as ConfigFailOn;
-use plimsoll_core::linter::LinterBuilder;
-use plimsoll_core::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::config::Settings;
+use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
+use plimsoll_core::linter::{BuildError, LinterBuilder};
+use plimsoll_core::report::baseline::Baseline;
+use plimsoll_core::rules::selector;
 use plimsoll_core::signature::SignatureSource;
 use plimsoll_core::Source;
 use plimsoll_core::{Linter, Report, RuleMeta, Severity};
@@ -27,86 +30,65 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// `plimsoll lint`.
-pub fn lint(args: &LintArgs) -> u8 {
-    let loaded = match config_file::load(args.config.as_deref(), args.no_config) {
-        Ok(loaded) => loaded,
-        Err(error) => return config_error(error),
-    };
-    let mut builder = Linter::builder();
-    // The configuration file first, so that command-line options override it.
-    if let Some(loaded) = &loaded {
-        builder = match loaded.config.apply(builder) {
-            Ok(builder) => builder,
-            Err(errors) => return config_error(LoadError::Invalid(errors)),
-        };
-    }
-    if let Some(level) = args.pss_level {
-        builder = builder.pss_level(level.into());
-    }
-    if let Some(version) = args.pss_version {
-        builder = builder.pss_version(version);
-    }
-    if let Some(profile) = args.profile {
-        builder = match plimsoll_core::rules::builtin_rules() {
-            Ok(catalog) => builder.only(plimsoll_core::config::profile_rules(&catalog, profile.name())),
-            Err(error) => return fail(&miette::Report::new(error)),
-        };
-    }
-    if !args.only.is_empty() {
-        builder = builder.only(args.only.iter().cloned());
-    }
-    for rule in &args.enable {
-        builder = builder.enable(rule);
-    }
-    for rule in &args.disable {
-        builder = builder.disable(rule);
-    }
-    if args.no_inline_ignores {
-        builder = builder.inline_ignores(false);
-    }
-    if !args.allowed_registry.is_empty() {
-        builder = builder.allowed_registries(args.allowed_registry.iter().cloned());
-    }
-    if let Some(version) = args.kube_version {
-        builder = builder.kube_version(version);
-    }
-    let paths = ConfiguredPaths::new(loaded.as_ref(), args);
-    builder = match schemas::add_crd_paths(builder, &paths.crds) {
-        Ok(builder) => builder,
-        Err(error) => {
-            eprintln!("plimsoll: {error}");
-            return EXIT_ERROR;
-        }
-    };
-    builder = match add_supply_chain_files(builder, args, loaded.as_ref()) {
-        Ok(builder) => builder,
-        Err(message) => {
-            eprintln!("plimsoll: {message}");
-            return EXIT_ERROR;
-        }
-    };
-    builder = match with_user_policies(args, &paths, builder) {
-        Ok(builder) => builder,
-        Err(code) => return code,
-    };
-    match crate::gatekeeper_cmd::load_policies(&paths.policies) {
-        Ok(Some(policies)) => builder = builder.gatekeeper(policies),
-        Ok(None) => {}
-        Err(code) => return code,
-    }
+/// `plimsoll lint`: settings → inputs and linter (side by side) → report → rendering → exit code.
+pub fn lint(args: &LintArgs) -> Result<u8, CliError> {
+    let loaded = config_file::load(args.config.as_deref(), args.no_config)?;
+    let settings = load_settings(args, loaded.as_ref())?;
+    let builder = configure_builder(args, loaded.as_ref(), &settings)?;
     // Compiling the policies and reading the files are independent: done side by side.
-    let (built, collected) = rayon::join(
-        || builder.build(),
-        || match &loaded {
-            Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
-            None => walk::collect(&args.paths),
-        },
-    );
-    let linter = match built {
-        Ok(linter) => linter,
-        Err(error) => return fail(&miette::Report::new(error)),
+    let (built, collected) = rayon::join(|| builder.build(), || collect_inputs(args, loaded.as_ref()));
+    let linter = built.map_err(CliError::from_build)?;
+    print_notes(args, &linter, &collected);
+    if collected.sources.is_empty() {
+        return nothing_to_lint(args, &collected);
+    }
+    let report = run(args, &linter, &collected)?;
+    write_output(args, &report, &collected, &linter)?;
+    if !collected.errors.is_empty() {
+        // The unreadable inputs were listed before the report.
+        return Ok(EXIT_ERROR);
+    }
+    Ok(exit_code(&report, settings.fail_threshold()))
+}
+
+/// The configuration file's settings with the command line's laid over them.
+fn load_settings(args: &LintArgs, loaded: Option<&config_file::Loaded>) -> Result<Settings, CliError> {
+    let file = match loaded {
+        Some(loaded) => loaded.config.settings().map_err(LoadError::Invalid)?,
+        None => Settings::default(),
     };
+    Ok(Settings::merge(file, args.settings()))
+}
+
+/// The linter builder the settings configure, with what the settings' paths name read from disk:
+/// CRDs, trusted keys and signatures, user policies and data, Gatekeeper policies.
+fn configure_builder(
+    args: &LintArgs,
+    loaded: Option<&config_file::Loaded>,
+    settings: &Settings,
+) -> Result<LinterBuilder, CliError> {
+    let mut builder = settings.builder().map_err(CliError::diagnostic)?;
+    let paths = ConfiguredPaths::new(loaded, args);
+    builder = schemas::add_crd_paths(builder, &paths.crds).map_err(CliError::Message)?;
+    builder = add_supply_chain_files(builder, args, loaded).map_err(CliError::Message)?;
+    builder = with_user_policies(args, &paths, builder)?;
+    if let Some(policies) = crate::gatekeeper_cmd::load_policies(&paths.policies)? {
+        builder = builder.gatekeeper(policies);
+    }
+    Ok(builder)
+}
+
+/// The sources under the paths given, less those the configuration's `ignore_paths` covers.
+fn collect_inputs(args: &LintArgs, loaded: Option<&config_file::Loaded>) -> walk::Collected {
+    match loaded {
+        Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
+        None => walk::collect(&args.paths),
+    }
+}
+
+/// What loading the policies noticed, and the inputs that could not be read (the others are
+/// still linted).
+fn print_notes(args: &LintArgs, linter: &Linter, collected: &walk::Collected) {
     if !args.quiet {
         for note in linter.policy_notes() {
             eprintln!("plimsoll: note: {note}");
@@ -115,30 +97,35 @@ pub fn lint(args: &LintArgs) -> u8 {
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);
     }
-    if collected.sources.is_empty() {
-        return nothing_to_lint(args, &collected);
-    }
+}
+
+/// Lints the sources (with a progress bar on a terminal) and applies the baselines.
+fn run(args: &LintArgs, linter: &Linter, collected: &walk::Collected) -> Result<Report, CliError> {
     let progress = Progress::new(collected.sources.len(), args.quiet);
     let mut report = linter.lint_sources_with_progress(&collected.sources, &|| progress.tick());
     progress.finish();
-    if let Err(code) = apply_baselines(args, &mut report) {
-        return code;
-    }
+    apply_baselines(args, &mut report)?;
+    Ok(report)
+}
+
+/// Writes the report where `--output` says, and the summary line when it goes to a file.
+fn write_output(
+    args: &LintArgs,
+    report: &Report,
+    collected: &walk::Collected,
+    linter: &Linter,
+) -> Result<(), CliError> {
     let texts: HashMap<&str, &str> = collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())).collect();
-    if let Err(error) = write_report(args, &report, &texts, &linter) {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("plimsoll: cannot write the report: {error}");
-            return EXIT_ERROR;
+    match write_report(args, report, &texts, linter) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(CliError::message(format!("cannot write the report: {error}")));
         }
+        _ => {}
     }
     if args.output.is_some() && !args.quiet {
-        eprintln!("{}", render::human::summary_line(&report));
+        eprintln!("{}", render::human::summary_line(report));
     }
-    if !collected.errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    let configured = loaded.as_ref().and_then(|l| l.config.fail_on());
-    exit_code(&report, threshold(args.fail_on, configured))
+    Ok(())
 }
 
 /// Reads the trusted keys and signature material the configuration (relative to its directory)
@@ -192,15 +179,11 @@ fn with_user_policies(
     args: &LintArgs,
     paths: &ConfiguredPaths,
     mut builder: LinterBuilder,
-) -> Result<LinterBuilder, u8> {
-    let failed = |errors: Vec<crate::walk::PathError>| {
-        policies::report(&errors);
-        EXIT_ERROR
-    };
-    for module in policies::read_policies(&paths.policies).map_err(failed)? {
+) -> Result<LinterBuilder, CliError> {
+    for module in policies::read_policies(&paths.policies)? {
         builder = builder.policy(module.name, module.text);
     }
-    for (name, document) in policies::read_data(&paths.data).map_err(failed)? {
+    for (name, document) in policies::read_data(&paths.data)? {
         builder = builder.policy_data(name, document);
     }
     if args.all_namespaces {
@@ -237,36 +220,24 @@ impl ConfiguredPaths {
 
 /// No source to lint: an error, unless the configuration's `ignore_paths` left every file out
 /// (a pre-commit hook may pass only ignored files).
-fn nothing_to_lint(args: &LintArgs, collected: &walk::Collected) -> u8 {
+fn nothing_to_lint(args: &LintArgs, collected: &walk::Collected) -> Result<u8, CliError> {
     if !collected.errors.is_empty() {
-        return EXIT_ERROR;
+        // Listed already.
+        return Ok(EXIT_ERROR);
     }
     if collected.ignored > 0 {
         if !args.quiet {
             eprintln!("plimsoll: nothing to lint: the configuration's ignore_paths covers every file");
         }
-        return EXIT_CLEAN;
+        return Ok(EXIT_CLEAN);
     }
     let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("plimsoll: no .yaml, .yml or .json files found in {}", paths.join(", "));
-    EXIT_ERROR
-}
-
-fn config_error(error: LoadError) -> u8 {
-    match error {
-        LoadError::Read { name, message } => eprintln!("plimsoll: cannot read the configuration {name}: {message}"),
-        LoadError::Invalid(errors) => {
-            for error in errors.0 {
-                eprintln!("{:?}", miette::Report::new(error));
-            }
-        }
-    }
-    EXIT_ERROR
+    Err(CliError::message(format!("no .yaml, .yml or .json files found in {}", paths.join(", "))))
 }
 
 /// `--write-baseline` records the findings and, unless `--baseline` names another file, treats
 /// them as known; `--baseline` moves the findings it records to the suppressed list.
-fn apply_baselines(args: &LintArgs, report: &mut Report) -> Result<(), u8> {
+fn apply_baselines(args: &LintArgs, report: &mut Report) -> Result<(), CliError> {
     let written = match &args.write_baseline {
         Some(path) => Some(write_baseline(args, path, report)?),
         None => None,
@@ -284,12 +255,10 @@ fn apply_baselines(args: &LintArgs, report: &mut Report) -> Result<(), u8> {
     Ok(())
 }
 
-fn write_baseline(args: &LintArgs, path: &Path, report: &Report) -> Result<Baseline, u8> {
+fn write_baseline(args: &LintArgs, path: &Path, report: &Report) -> Result<Baseline, CliError> {
     let baseline = Baseline::from_report(report);
-    if let Err(error) = std::fs::write(path, baseline.to_json()) {
-        eprintln!("plimsoll: cannot write the baseline {}: {error}", path.display());
-        return Err(EXIT_ERROR);
-    }
+    std::fs::write(path, baseline.to_json())
+        .map_err(|error| CliError::message(format!("cannot write the baseline {}: {error}", path.display())))?;
     if !args.quiet {
         let noun = if baseline.len() == 1 { "finding" } else { "findings" };
         eprintln!("plimsoll: recorded {} {noun} in {}", baseline.len(), path.display());
@@ -297,15 +266,10 @@ fn write_baseline(args: &LintArgs, path: &Path, report: &Report) -> Result<Basel
     Ok(baseline)
 }
 
-fn read_baseline(path: &Path) -> Result<Baseline, u8> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        eprintln!("plimsoll: cannot read the baseline {}: {error}", path.display());
-        EXIT_ERROR
-    })?;
-    Baseline::parse(&text).map_err(|error| {
-        eprintln!("plimsoll: {}: {error}", path.display());
-        EXIT_ERROR
-    })
+fn read_baseline(path: &Path) -> Result<Baseline, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| CliError::message(format!("cannot read the baseline {}: {error}", path.display())))?;
+    Baseline::parse(&text).map_err(|error| CliError::message(format!("{}: {error}", path.display())))
 }
 
 /// Writes the report to `--output` or standard output.
@@ -376,19 +340,6 @@ fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
 }
 
-/// The severity that fails the run: `--fail-on`, else the configuration's `fail_on`, else
-/// `error`; `None` for `never`.
-fn threshold(flag: Option<FailOn>, configured: Option<ConfigFailOn>) -> Option<Severity> {
-    match (flag, configured) {
-        (Some(FailOn::Error), _) => Some(Severity::Error),
-        (Some(FailOn::Warning), _) => Some(Severity::Warning),
-        (Some(FailOn::Info), _) => Some(Severity::Info),
-        (Some(FailOn::Never), _) => None,
-        (None, Some(configured)) => configured.threshold(),
-        (None, None) => Some(Severity::Error),
-    }
-}
-
 fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
     match (report.max_severity(), threshold) {
         (Some(worst), Some(threshold)) if worst >= threshold => EXIT_FINDINGS,
@@ -398,28 +349,11 @@ fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
 
 /// `plimsoll test`: finds the test files under the paths, runs each kind with its runner, prints
 /// a line per test and the total. Exit 1 when a test fails, 2 when nothing could be run.
-pub fn test(args: &TestArgs) -> u8 {
-    let (rego, suites) = match test_files(&args.paths) {
-        Ok(files) => files,
-        Err(errors) => {
-            policies::report(&errors);
-            return EXIT_ERROR;
-        }
-    };
-    let data = match policies::read_data(&args.data) {
-        Ok(data) => data,
-        Err(errors) => {
-            policies::report(&errors);
-            return EXIT_ERROR;
-        }
-    };
-    let mut cases = Vec::new();
-    for runner in [run_rego_tests(rego, &data), run_suites(suites)] {
-        match runner {
-            Ok(more) => cases.extend(more),
-            Err(error) => return fail(&error),
-        }
-    }
+pub fn test(args: &TestArgs) -> Result<u8, CliError> {
+    let (rego, suites) = test_files(&args.paths)?;
+    let data = policies::read_data(&args.data)?;
+    let mut cases = run_rego_tests(rego, &data)?;
+    cases.extend(crate::gatekeeper_cmd::run_suites(&suites));
     report_tests(&cases)
 }
 
@@ -449,28 +383,24 @@ fn test_files(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Source>), Vec<crate
 }
 
 /// The `test_*` rules of the Rego files; the files' policies are loaded with them.
-fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> Result<Vec<TestCase>, miette::Report> {
-    let modules: Vec<_> =
-        files.into_iter().map(|s| plimsoll_core::user_policy::PolicyModule { name: s.name, text: s.text }).collect();
+fn run_rego_tests(files: Vec<Source>, data: &[(String, serde_json::Value)]) -> Result<Vec<TestCase>, CliError> {
+    let modules: Vec<_> = files
+        .into_iter()
+        .map(|s| plimsoll_core::engine::user_policy::PolicyModule { name: s.name, text: s.text })
+        .collect();
     if modules.is_empty() {
         return Ok(Vec::new());
     }
-    plimsoll_core::rego_test::run(&modules, data).map_err(miette::Report::new)
-}
-
-/// Gatekeeper `suite.yaml` files (gator's format): one [`TestCase`] per case of each suite.
-fn run_suites(suites: Vec<Source>) -> Result<Vec<TestCase>, miette::Report> {
-    Ok(crate::gatekeeper_cmd::run_suites(&suites))
+    plimsoll_core::engine::rego_test::run(&modules, data).map_err(CliError::diagnostic)
 }
 
 fn is_suite(path: &Path) -> bool {
     matches!(path.file_name().and_then(|n| n.to_str()), Some("suite.yaml" | "suite.yml"))
 }
 
-fn report_tests(cases: &[TestCase]) -> u8 {
+fn report_tests(cases: &[TestCase]) -> Result<u8, CliError> {
     if cases.is_empty() {
-        eprintln!("plimsoll: no tests found (Rego tests are rules named test_*)");
-        return EXIT_ERROR;
+        return Err(CliError::message("no tests found (Rego tests are rules named test_*)"));
     }
     let mut text = String::new();
     for case in cases {
@@ -481,23 +411,19 @@ fn report_tests(cases: &[TestCase]) -> u8 {
     }
     let failed = cases.iter().filter(|c| !c.passed()).count();
     text.push_str(&format!("{} tests: {} passed, {failed} failed\n", cases.len(), cases.len() - failed));
-    match print_or_fail(&text) {
-        EXIT_CLEAN if failed > 0 => EXIT_FINDINGS,
-        code => code,
-    }
+    print(&text)?;
+    Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
 /// `plimsoll rules`.
-pub fn rules(args: &RulesArgs) -> u8 {
-    let catalog = match plimsoll_core::rules::builtin_rules() {
-        Ok(catalog) => catalog,
-        Err(error) => return fail(&miette::Report::new(error)),
-    };
+pub fn rules(args: &RulesArgs) -> Result<u8, CliError> {
+    let catalog = plimsoll_core::rules::builtin_rules().map_err(CliError::diagnostic)?;
     let text = match args.format {
         RulesFormat::Json => serde_json::to_string_pretty(&catalog).unwrap_or_default() + "\n",
         RulesFormat::Text => rules_table(&catalog),
     };
-    print_or_fail(&text)
+    print(&text)?;
+    Ok(EXIT_CLEAN)
 }
 
 fn rules_table(catalog: &[RuleMeta]) -> String {
@@ -511,51 +437,34 @@ fn rules_table(catalog: &[RuleMeta]) -> String {
 }
 
 /// `plimsoll explain`.
-pub fn explain(args: &ExplainArgs) -> u8 {
-    let catalog = match plimsoll_core::rules::builtin_rules() {
-        Ok(catalog) => catalog,
-        Err(error) => return fail(&miette::Report::new(error)),
+pub fn explain(args: &ExplainArgs) -> Result<u8, CliError> {
+    let catalog = plimsoll_core::rules::builtin_rules().map_err(CliError::diagnostic)?;
+    let id = selector::resolve_one(&catalog, &args.rule).map_err(|e| CliError::diagnostic(BuildError::from(e)))?;
+    let rule = catalog.iter().find(|r| r.id == id).ok_or_else(|| CliError::message(format!("unknown rule {id:?}")))?;
+    let text = match args.format {
+        ExplainFormat::Text => rule_docs::explain_text(rule),
+        ExplainFormat::Markdown => rule_docs::rule_page(rule, &catalog),
     };
-    let id = match plimsoll_core::linter::resolve_rule_name(&catalog, &args.rule) {
-        Ok(id) => id,
-        Err(error) => return fail(&miette::Report::new(error)),
-    };
-    let Some(rule) = catalog.iter().find(|r| r.id == id) else { return EXIT_ERROR };
-    match args.format {
-        ExplainFormat::Text => print_or_fail(&rule_docs::explain_text(rule)),
-        ExplainFormat::Markdown => print_or_fail(&rule_docs::rule_page(rule, &catalog)),
-    }
+    print(&text)?;
+    Ok(EXIT_CLEAN)
 }
 
 /// `plimsoll docs`: writes the rule reference's pages under `--out`.
-pub fn docs(args: &DocsArgs) -> u8 {
-    let catalog = match plimsoll_core::rules::builtin_rules() {
-        Ok(catalog) => catalog,
-        Err(error) => return fail(&miette::Report::new(error)),
-    };
+pub fn docs(args: &DocsArgs) -> Result<u8, CliError> {
+    let catalog = plimsoll_core::rules::builtin_rules().map_err(CliError::diagnostic)?;
     for (page, text) in rule_docs::reference_pages(&catalog) {
         let path = args.out.join(page);
         let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
-        if let Err(error) = written {
-            eprintln!("plimsoll: cannot write {}: {error}", path.display());
-            return EXIT_ERROR;
-        }
+        written.map_err(|error| CliError::message(format!("cannot write {}: {error}", path.display())))?;
     }
-    EXIT_CLEAN
+    Ok(EXIT_CLEAN)
 }
 
-fn print_or_fail(text: &str) -> u8 {
+/// Writes to standard output; a closed pipe (`| head`) is no error.
+fn print(text: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("plimsoll: {error}");
-            EXIT_ERROR
-        }
-        _ => EXIT_CLEAN,
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(CliError::message(error.to_string())),
+        _ => Ok(()),
     }
-}
-
-fn fail(report: &miette::Report) -> u8 {
-    eprintln!("{report:?}");
-    EXIT_ERROR
 }

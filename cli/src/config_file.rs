@@ -2,10 +2,11 @@
 //!
 //! Without `--config`, the file is looked for in the working directory, then in each parent
 //! directory up to the top of the git work tree (or the filesystem root outside one); the first
-//! one found is used (`--no-config` skips the search). Its
-//! checking and meaning belong to core ([`plimsoll_core::config`]); this module only reads it and
-//! answers path questions relative to the directory it lives in (`ignore_paths`, and the files
-//! that `policies`, `data`, `crds` and `images` name: [`Loaded::relative_path`]).
+//! one found is used (`--no-config` skips the search). Its checking and meaning (the settings it
+//! gives, which the command line's override) belong to core ([`plimsoll_core::config`]); this
+//! module only reads it and answers path questions relative to the directory it lives in
+//! (`ignore_paths`, and the files that `policies`, `data`, `crds` and `images` name:
+//! [`Loaded::relative_path`]).
 
 use plimsoll_core::config::{Config, ConfigErrors, FILE_NAME};
 use std::path::{Component, Path, PathBuf};

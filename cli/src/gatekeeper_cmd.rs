@@ -7,21 +7,21 @@
 //! a suite names relative to it; [`suites_for_named_file`] finds the suites a file named to
 //! `plimsoll test` stands for.
 
-use crate::commands::EXIT_ERROR;
+use crate::error::CliError;
 use crate::policies::{paths_holding, PolicyPath};
 use crate::walk::{self, PathError};
-use plimsoll_core::gatekeeper::suite::{run_suite, CaseResult};
-use plimsoll_core::gatekeeper::{self, PolicySet};
+use plimsoll_core::engine::gatekeeper::suite::{run_suite, CaseResult};
+use plimsoll_core::engine::gatekeeper::{self, PolicySet};
+use plimsoll_core::engine::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::load::read_documents;
-use plimsoll_core::rego_test::{TestCase, TestOutcome};
 use plimsoll_core::{Document, Source};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The Gatekeeper policies under `paths`; `Err` holds the exit code after the error is printed.
-/// Folders contribute whatever policy documents their YAML and JSON files hold; a file named
-/// directly must hold at least one ConstraintTemplate or Constraint.
-pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, u8> {
+/// The Gatekeeper policies under `paths`. Folders contribute whatever policy documents their YAML
+/// and JSON files hold; a file named directly must hold at least one ConstraintTemplate or
+/// Constraint.
+pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, CliError> {
     let (folders, named): (Vec<PathBuf>, Vec<PathBuf>) = paths_holding(paths, PolicyPath::Objects)
         .into_iter()
         .partition(|path| PolicyPath::of(path) == PolicyPath::Folder);
@@ -30,27 +30,18 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, u8> {
     }
     let mut documents = policy_documents(&folders, false)?;
     documents.extend(policy_documents(&named, true)?);
-    match PolicySet::from_documents(&documents) {
-        Ok(set) => Ok(Some(set)),
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            Err(EXIT_ERROR)
-        }
-    }
+    PolicySet::from_documents(&documents).map(Some).map_err(CliError::diagnostic)
 }
 
 /// The ConstraintTemplates and Constraints of the manifests under `paths`; with `required`, a
 /// file holding none is an error (it was named as a policy and would otherwise do nothing).
-fn policy_documents(paths: &[PathBuf], required: bool) -> Result<Vec<Document>, u8> {
+fn policy_documents(paths: &[PathBuf], required: bool) -> Result<Vec<Document>, CliError> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
     let collected = walk::collect(paths);
-    for error in &collected.errors {
-        eprintln!("plimsoll: {}: {}", error.path, error.message);
-    }
     if !collected.errors.is_empty() {
-        return Err(EXIT_ERROR);
+        return Err(CliError::Paths(collected.errors));
     }
     let mut documents = Vec::new();
     for source in &collected.sources {
@@ -59,18 +50,17 @@ fn policy_documents(paths: &[PathBuf], required: bool) -> Result<Vec<Document>, 
         // that does not read as YAML is no policy at all.
         let unreadable = !loaded.problems.is_empty() && !walk::is_manifest(Path::new(&source.name));
         if let Some(problem) = loaded.problems.first().filter(|_| !unreadable) {
-            eprintln!("plimsoll: policy {}:{}: {}", source.name, problem.span.start.line, problem.message);
-            return Err(EXIT_ERROR);
+            let line = problem.span.start.line;
+            return Err(CliError::message(format!("policy {}:{line}: {}", source.name, problem.message)));
         }
         let before = documents.len();
         documents.extend(loaded.documents.into_iter().filter(|d| gatekeeper::is_policy_document(&d.value)));
         if required && (unreadable || documents.len() == before) {
-            eprintln!(
-                "plimsoll: {}: not a policy: it holds no ConstraintTemplate or Constraint, and is not a Rego \
-                 module (a `.rego` file, or one that starts with `package`); data files are given as data",
+            return Err(CliError::message(format!(
+                "{}: not a policy: it holds no ConstraintTemplate or Constraint, and is not a Rego module (a \
+                 `.rego` file, or one that starts with `package`); data files are given as data",
                 source.name
-            );
-            return Err(EXIT_ERROR);
+            )));
         }
     }
     Ok(documents)

@@ -1,9 +1,11 @@
 //! `plimsoll`: parse arguments, build the linter, read the sources, render, pick the exit code.
-//! Exit codes: 0 no finding at or above `--fail-on`, 1 such findings, 2 usage or tool error.
+//! Exit codes: 0 no finding at or above `--fail-on`, 1 such findings, 2 usage or tool error (a
+//! command's [`error::CliError`], rendered here).
 
 mod args;
 mod commands;
 mod config_file;
+mod error;
 mod gatekeeper_cmd;
 mod policies;
 mod progress;
@@ -26,14 +28,21 @@ fn main() -> ExitCode {
     use_small_pages();
     quiet_engine_backtraces();
     let cli = args::Cli::parse();
-    let code = match cli.command {
+    let result = match cli.command {
         args::Command::Lint(args) => commands::lint(&args),
         args::Command::Rules(args) => commands::rules(&args),
         args::Command::Explain(args) => commands::explain(&args),
         args::Command::Test(args) => commands::test(&args),
         args::Command::Docs(args) => commands::docs(&args),
     };
-    ExitCode::from(code)
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            // Nothing more can be done when standard error itself cannot be written.
+            let _ = error.render(&mut std::io::stderr().lock());
+            ExitCode::from(commands::EXIT_ERROR)
+        }
+    }
 }
 
 /// `mi_option_purge_delay` in mimalloc.h (the crate's bindings do not name it).

@@ -10,8 +10,8 @@
 //! document of a data file is one data document (conftest merges them all into `data`).
 
 use crate::walk::{self, PathError};
+use plimsoll_core::engine::user_policy::PolicyModule;
 use plimsoll_core::load::read_documents;
-use plimsoll_core::user_policy::PolicyModule;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -98,13 +98,6 @@ pub fn read_data(paths: &[PathBuf]) -> Result<Vec<(String, Value)>, Vec<PathErro
 
 pub fn is_rego(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rego")
-}
-
-/// Prints path errors as the lint command does.
-pub fn report(errors: &[PathError]) {
-    for error in errors {
-        eprintln!("plimsoll: {}: {}", error.path, error.message);
-    }
 }
 
 #[cfg(test)]

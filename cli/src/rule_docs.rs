@@ -4,7 +4,7 @@
 //! command writes all at once. Everything a page says comes from the catalog, so the pages are
 //! regenerated, never edited (a test compares the committed pages with this output).
 
-use plimsoll_core::config::{profile_rules, PROFILES};
+use plimsoll_core::rules::selector::{Profile, PROFILES};
 use plimsoll_core::rules::{RuleEngine, RuleMeta};
 use plimsoll_core::Severity;
 use std::collections::BTreeMap;
@@ -91,7 +91,7 @@ fn facts_table(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
     let _ = writeln!(table, "| Default | {default} |");
     let profiles: Vec<String> = PROFILES
         .iter()
-        .filter(|(name, _)| profile_rules(catalog, name).contains(&rule.id))
+        .filter(|(name, _)| name.parse::<Profile>().is_ok_and(|profile| profile.rules(catalog).contains(&rule.id)))
         .map(|(name, _)| format!("`{name}`"))
         .collect();
     let _ = writeln!(table, "| Profiles | {} |", profiles.join(", "));

@@ -701,7 +701,7 @@ fn documented_examples() -> Vec<String> {
         .map(str::to_string)
         .collect();
     assert!(!examples.is_empty(), "docs/configuration.md documents the configuration file");
-    let module = std::fs::read_to_string(common::root().join("core/src/config.rs")).expect("config.rs");
+    let module = std::fs::read_to_string(common::root().join("core/src/config/file.rs")).expect("config/file.rs");
     let doc: Vec<&str> =
         module.lines().filter_map(|l| l.strip_prefix("//! ").or_else(|| (l == "//!").then_some(""))).collect();
     let doc = doc.join("\n");
@@ -722,7 +722,7 @@ fn the_schema_accepts_every_documented_example() {
         let errors: Vec<String> = schema.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{example}\n{}", errors.join("\n"));
         let config = Config::parse(".plimsoll.yaml", &example).unwrap_or_else(|e| panic!("{example}\n{e}"));
-        config.apply(plimsoll_core::Linter::builder()).unwrap_or_else(|e| panic!("{example}\n{e}"));
+        config.settings().unwrap_or_else(|e| panic!("{example}\n{e}"));
     }
 }
 

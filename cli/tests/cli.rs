@@ -171,6 +171,20 @@ fn unknown_rule_exits_2() {
     "#);
 }
 
+/// Flags take the selectors the configuration file takes: IDs, short names and categories.
+#[test]
+fn rule_flags_take_categories_as_the_configuration_does() {
+    let all = plimsoll(&["lint", "--format", "compact", "pss.yaml"]);
+    assert!(all.stdout.contains("[probes/"), "{}", all.transcript());
+    let run = plimsoll(&["lint", "--format", "compact", "--disable", "probes", "pss.yaml"]);
+    assert!(run.stderr.is_empty(), "{}", run.transcript());
+    assert!(!run.stdout.contains("[probes/"), "{}", run.transcript());
+    assert_eq!(run.stdout.lines().count(), all.stdout.lines().filter(|l| !l.contains("[probes/")).count());
+    let only = plimsoll(&["lint", "--format", "compact", "--only", "probes/*", "pss.yaml"]);
+    assert!(only.stdout.lines().all(|l| l.contains("[probes/")), "{}", only.transcript());
+    assert_eq!(only.stdout.lines().count(), all.stdout.lines().filter(|l| l.contains("[probes/")).count());
+}
+
 #[test]
 fn bad_arguments_exit_2() {
     let run = plimsoll(&["lint", "--fail-on", "sometimes", "clean.yaml"]);

@@ -19,7 +19,7 @@
 
 mod common;
 use common::{conformance_data, record_score, root};
-use plimsoll_core::position::PathSegment;
+use plimsoll_core::load::position::PathSegment;
 use plimsoll_core::{load, Document, Linter};
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
@@ -167,7 +167,7 @@ fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
     let mut worker = linter.worker();
     let mut hits = Vec::new();
     for document in &loaded.documents {
-        for finding in worker.lint_document(document) {
+        for finding in worker.lint_document(document).findings {
             let Some(path) = &finding.path else { continue };
             let text = path.to_string();
             if probe.is_some_and(|p| !text.contains(p)) {
@@ -417,8 +417,9 @@ fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdic
     for file in files {
         let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         for document in load(file, &text).documents {
-            if plimsoll_core::kinds::carries_pod_spec(&document.value) {
-                return Verdict::of(!worker.lint_document(&document).is_empty());
+            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
+                let result = worker.lint_document(&document);
+                return Verdict::of(!result.findings.is_empty() || result.error.is_some());
             }
         }
     }

@@ -94,7 +94,7 @@ fn corpus(dir: &str, repeat: usize) -> Vec<Value> {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
         for document in plimsoll_core::load("x", &text).documents {
-            if plimsoll_core::kinds::carries_pod_spec(&document.value) {
+            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
                 inputs.push(Value::from(document.value.clone()));
             }
         }
@@ -151,8 +151,7 @@ fn answer(_q: &Value) -> Value {
 fn engine_with(call: Option<&str>, qualified: bool) -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(false);
-    let kinds =
-        serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
+    let kinds = serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::k8s::kinds::pod_spec_paths_json()}}});
     engine.add_data(Value::from(kinds)).unwrap_or_else(|e| panic!("{e}"));
     let mut aggregate = String::from("package plimsoll.run\nimport rego.v1\n");
     for (path, source) in plimsoll_core::rules::BUILTIN_POLICY_FILES {
@@ -196,8 +195,7 @@ fn vm(program: &std::sync::Arc<regorus::rvm::program::Program>, mode: ExecutionM
     let mut vm = RegoVM::new();
     vm.load_program(program.clone());
     vm.set_execution_mode(mode);
-    let kinds =
-        serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()}}});
+    let kinds = serde_json::json!({"plimsoll": {"kinds": {"pod_spec_paths": plimsoll_core::k8s::kinds::pod_spec_paths_json()}}});
     vm.set_data(Value::from(kinds)).unwrap_or_else(|e| panic!("{e}"));
     vm
 }
@@ -219,7 +217,7 @@ fn run(program: &std::sync::Arc<regorus::rvm::program::Program>, mode: Execution
 
 fn run_with_facts(program: &std::sync::Arc<regorus::rvm::program::Program>, inputs: &[Value]) -> usize {
     let mut vm = vm(program, ExecutionMode::RunToCompletion);
-    let kinds = serde_json::json!({"pod_spec_paths": plimsoll_core::kinds::pod_spec_paths_json()});
+    let kinds = serde_json::json!({"pod_spec_paths": plimsoll_core::k8s::kinds::pod_spec_paths_json()});
     let base = Value::from(serde_json::json!({"plimsoll": {"kinds": kinds}}));
     let mut n = 0;
     for input in inputs {

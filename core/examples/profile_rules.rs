@@ -16,7 +16,7 @@ fn main() {
     let docs: Vec<_> = loaded
         .iter()
         .flat_map(|l| l.documents.iter())
-        .filter(|d| plimsoll_core::kinds::carries_pod_spec(&d.value))
+        .filter(|d| plimsoll_core::k8s::kinds::carries_pod_spec(&d.value))
         .collect();
     let catalog = plimsoll_core::rules::builtin_rules().unwrap_or_default();
     let mut sets: Vec<Vec<String>> = vec![vec![]];

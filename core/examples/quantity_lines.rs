@@ -1,6 +1,6 @@
 //! Reads one quantity per line and prints how plimsoll reads it: `ok <exact value> <format>` or
 //! `err <reason>` (development aid, for differential runs against the API server's parser).
-use plimsoll_core::quantity::Quantity;
+use plimsoll_core::k8s::quantity::Quantity;
 use std::io::{BufRead, Write};
 
 fn main() {

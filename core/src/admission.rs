@@ -9,16 +9,17 @@
 //! - findings at or above [`AdmissionOptions::deny_at`] deny the request; `status.message` lists
 //!   them, one per line (rule, field path, message);
 //! - other warning and error findings become `warnings` (kubectl prints them);
-//! - a policy that fails to evaluate is an internal error, answered per the
+//! - a policy that fails to evaluate (the worker's [`crate::linter::ObjectReport`] carries an
+//!   [`EvaluationError`] rather than a verdict) is an internal error, answered per the
 //!   [`FailurePolicy`]: denied (`Fail`, the default: fail closed) or allowed with a warning.
 //!
 //! `oldObject` is never read: an update is judged by the object it leaves behind. The object comes
 //! from the API server as JSON, so it has no source text: findings carry field paths, not lines.
 
-use crate::finding::{Finding, Severity};
-use crate::linter::{Worker, EVALUATION_FAILURE_RULE as EVALUATION_FAILURE};
+use crate::linter::Worker;
+use crate::load::position::{PosNode, Span};
 use crate::load::Document;
-use crate::position::{PosNode, Span};
+use crate::report::finding::{EvaluationError, Finding, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
@@ -145,11 +146,14 @@ pub fn admit(
     let response = match object_to_check(&request)? {
         None => allow(&request.uid, Vec::new()),
         Some(object) => {
-            let mut findings = worker.lint_object(&admission_document(object));
+            let mut result = worker.lint_object(&admission_document(object));
             // Without source positions, field paths give the order: stable and close to the
             // order fields are written in.
-            findings.sort_by(|a, b| (&a.path, &a.rule, &a.message).cmp(&(&b.path, &b.rule, &b.message)));
-            decide(&request.uid, &findings, options)
+            result.findings.sort_by(|a, b| (&a.path, &a.rule, &a.message).cmp(&(&b.path, &b.rule, &b.message)));
+            match &result.error {
+                Some(error) => internal_error(&request.uid, error, options.failure_policy),
+                None => decide(&request.uid, &result.findings, options),
+            }
         }
     };
     Ok(AdmissionReviewResponse { api_version: API_VERSION, kind: KIND, response })
@@ -215,9 +219,6 @@ fn admission_document(value: Value) -> Document {
 }
 
 fn decide(uid: &str, findings: &[Finding], options: &AdmissionOptions) -> AdmissionResponse {
-    if let Some(failure) = findings.iter().find(|f| f.rule == EVALUATION_FAILURE) {
-        return internal_error(uid, &failure.message, options.failure_policy);
-    }
     let denies = |f: &&Finding| options.deny_at.is_some_and(|threshold| f.severity >= threshold);
     let denied: Vec<&Finding> = findings.iter().filter(denies).collect();
     let warnings: Vec<String> = findings
@@ -237,8 +238,8 @@ fn allow(uid: &str, warnings: Vec<String>) -> AdmissionResponse {
     AdmissionResponse { uid: uid.to_string(), allowed: true, status: None, warnings }
 }
 
-fn internal_error(uid: &str, message: &str, policy: FailurePolicy) -> AdmissionResponse {
-    let message = format!("plimsoll could not check this object: {message}");
+fn internal_error(uid: &str, error: &EvaluationError, policy: FailurePolicy) -> AdmissionResponse {
+    let message = format!("plimsoll could not check this object: {}", error.message());
     match policy {
         FailurePolicy::Fail => {
             let status = Status { code: 500, reason: "InternalError", message };
@@ -274,7 +275,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::suppress::Exemption;
+    use crate::report::finding::Location;
+    use crate::report::suppress::Exemption;
     use crate::Linter;
     use serde_json::json;
 
@@ -404,22 +406,12 @@ mod tests {
 
     #[test]
     fn evaluation_failures_follow_the_failure_policy() {
-        let failure = Finding {
-            rule: EVALUATION_FAILURE.into(),
-            severity: Severity::Error,
-            message: "policy evaluation failed: boom".into(),
-            file: Arc::from("<admission>"),
-            span: Span::default(),
-            path: None,
-            object: None,
-            template: None,
-            document: 0,
-        };
-        let closed = decide("u", std::slice::from_ref(&failure), &AdmissionOptions::default());
+        let document = admission_document(serde_json::json!({"apiVersion": "v1", "kind": "Pod"}));
+        let failure = EvaluationError { at: Location::of_document(&document), reason: "boom".into() };
+        let closed = internal_error("u", &failure, FailurePolicy::Fail);
         assert!(!closed.allowed);
         assert_eq!(closed.status.unwrap().code, 500);
-        let open = AdmissionOptions { failure_policy: FailurePolicy::Ignore, ..Default::default() };
-        let open = decide("u", &[failure], &open);
+        let open = internal_error("u", &failure, FailurePolicy::Ignore);
         assert!(open.allowed);
         assert!(open.warnings[0].contains("boom"), "{:?}", open.warnings);
     }

@@ -26,12 +26,12 @@ struct Matcher<'a> {
 impl Matcher<'_> {
     fn at(&mut self, p: usize, t: usize) -> bool {
         let slot = p * (self.text.len() + 1) + t;
-        if self.failed[slot] {
+        if self.failed.get(slot).copied().unwrap_or(false) {
             return false;
         }
         let found = self.step(p, t);
-        if !found {
-            self.failed[slot] = true;
+        if let (false, Some(failed)) = (found, self.failed.get_mut(slot)) {
+            *failed = true;
         }
         found
     }
@@ -48,11 +48,12 @@ impl Matcher<'_> {
                 (t..=text.len()).any(|skip| self.at(p + 2, skip))
             }
             '*' => {
-                let limit = text[t..].iter().position(|&c| c == '/').map_or(text.len(), |i| t + i);
+                let rest = text.get(t..).unwrap_or_default();
+                let limit = rest.iter().position(|&c| c == '/').map_or(text.len(), |i| t + i);
                 (t..=limit).any(|skip| self.at(p + 1, skip))
             }
             '?' => text.get(t).is_some_and(|&c| c != '/') && self.at(p + 1, t + 1),
-            '[' => match (class(&pattern[p + 1..]), text.get(t)) {
+            '[' => match (class(pattern.get(p + 1..).unwrap_or_default()), text.get(t)) {
                 (Some((accepts, length)), Some(&c)) => c != '/' && accepts(c) && self.at(p + 1 + length, t + 1),
                 // An unclosed `[` matches itself.
                 (None, Some(&'[')) => self.at(p + 1, t + 1),
@@ -66,23 +67,26 @@ impl Matcher<'_> {
 /// A character class after its `[`: a predicate, and how many pattern characters it takes up to
 /// and including the closing `]`.
 fn class(pattern: &[char]) -> Option<(impl Fn(char) -> bool + '_, usize)> {
-    let (negated, body) = match pattern.first() {
-        Some('!') | Some('^') => (true, &pattern[1..]),
+    let (negated, body) = match pattern.split_first() {
+        Some(('!' | '^', rest)) => (true, rest),
         _ => (false, pattern),
     };
     // A `]` right after the opening bracket is a member, not the end.
     let end = body.iter().skip(1).position(|&c| c == ']')? + 1;
-    let members = &body[..end];
+    let members = body.get(..end)?;
     let accepts = move |c: char| {
         let mut found = false;
-        let mut i = 0;
-        while i < members.len() {
-            if i + 2 < members.len() && members[i + 1] == '-' {
-                found |= members[i] <= c && c <= members[i + 2];
-                i += 3;
-            } else {
-                found |= members[i] == c;
-                i += 1;
+        let mut rest = members;
+        while let Some((&first, after)) = rest.split_first() {
+            match after {
+                ['-', last, remaining @ ..] => {
+                    found |= first <= c && c <= *last;
+                    rest = remaining;
+                }
+                _ => {
+                    found |= first == c;
+                    rest = after;
+                }
             }
         }
         found != negated

@@ -1,25 +1,29 @@
 //! plimsoll-core: Kubernetes manifests in, located findings out.
 //!
-//! Data flow (docs/architecture.md describes it end to end):
-//! 1. [`load`] turns a named text into Kubernetes objects, reading YAML exactly as kubectl does and
-//!    recording the position of every node ([`position`]).
-//! 2. [`linter`] evaluates the built-in Rego rules ([`rules`], embedded from `policies/`) against
-//!    each object with regorus, and maps each violation's field path back to `line:column`.
-//!    The `security-context` rules check the Pod Security Standards level and version chosen
-//!    with [`pss`].
-//!    [`schema`] checks each object against its Kubernetes or CRD schema and the API deprecation
-//!    schedule, and kustomizations for deprecated fields (rules implemented in Rust).
-//!    Users' own conftest-style Rego runs in the same pass ([`user_policy`]); [`rego_test`] runs
-//!    Rego unit tests (`test_*` rules) of built-in and user policies.
-//! 3. [`finding`] holds the resulting plain data and the normative JSON report.
-//! 4. [`admission`] answers Kubernetes AdmissionReview requests with the same linter, for webhooks.
+//! The modules, in the order data flows through them (each depends only on those above;
+//! docs/architecture.md describes the flow end to end):
+//! 1. [`mod@load`] turns a named text into Kubernetes objects, reading YAML exactly as kubectl does and
+//!    recording the position of every node ([`load::position`]).
+//! 2. [`k8s`] reads what Kubernetes defines and Rego cannot read exactly: resource quantities,
+//!    image references, which kinds carry a pod spec, Pod Security Standards levels and versions.
+//! 3. [`report`] holds the plain data a run produces: findings, evaluation errors, per-file
+//!    reports and the normative JSON report, suppressions and baselines.
+//! 4. [`rules`] is the catalog: every built-in rule's metadata (the Rego rules embedded from
+//!    `policies/` and the rules implemented in Rust).
+//! 5. [`signature`] verifies cosign signatures offline (trusted keys and material handed in as text);
+//!    [`schema`] checks objects against their Kubernetes or CRD schema and the API deprecation
+//!    schedule, and kustomizations for deprecated fields (the rules implemented in Rust).
+//! 6. [`engine`] evaluates policies: the built-in Rego rules, users' conftest-style policies and
+//!    Gatekeeper constraints, with the Rust functions policies call; it also runs Rego unit tests.
+//! 7. [`linter`] ties them together: [`LinterBuilder`] selects rules and prepares the engine once;
+//!    a [`Worker`] lints sources: load → evaluate each object → locate each violation → findings,
+//!    with suppressions applied.
+//! 8. [`config`] is the one settings model every frontend builds the linter through: the
+//!    `.plimsoll.yaml` file read into settings, frontends' settings merged over them, rule
+//!    selectors resolved ([`rules::selector`]); [`admission`] answers Kubernetes AdmissionReview
+//!    requests with the same linter, for webhooks.
 //!
-//! Around that flow, for CI use: [`config`] reads the `.plimsoll.yaml` configuration file into
-//! linter settings, [`suppress`] keeps findings covered by exemptions, annotations or comments out
-//! of the count, and [`baseline`] records a run's findings so later runs report only new ones.
-//! What Rego cannot read exactly — Kubernetes quantities ([`quantity`]) and image references
-//! ([`image`]) — is parsed in Rust and offered to policies by [`functions`], as is offline cosign
-//! signature verification ([`signature`]: trusted keys and signature material handed in as text).
+//! No module depends on one below it (a test checks the `crate::` paths each group uses).
 //!
 //! Core never touches the filesystem, the network or the terminal: frontends hand it text and
 //! render what it returns.
@@ -32,37 +36,26 @@
 //! kustomization rules still run. The wasm package is built that way, for size.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 pub mod admission;
-mod evaluate;
-pub mod finding;
-pub mod functions;
-pub mod gatekeeper;
-pub mod image;
-pub mod kinds;
+pub mod config;
+pub mod engine;
+pub mod glob;
+pub mod k8s;
 pub mod linter;
 pub mod load;
-pub mod position;
-mod prefilter;
-pub mod pss;
-pub mod quantity;
-pub mod rego_test;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod signature;
-pub mod user_policy;
 
-// CI integration: configuration file, suppressions and baselines.
-pub mod baseline;
-pub mod config;
-pub mod glob;
-pub mod suppress;
-
-pub use finding::{FileReport, Finding, LintedObject, Report, Severity, Summary};
-pub use linter::{BuildError, Linter, LinterBuilder, Source, Worker};
+pub use config::{FailOn, Settings};
+pub use k8s::pss::{PssLevel, PssSettings, PssVersion};
+pub use linter::{BuildError, Linter, LinterBuilder, ObjectReport, Source, Worker};
+pub use load::position::{Path, Pos, Span};
 pub use load::{load, Document, LoadedFile, ObjectRef};
-pub use position::{Path, Pos, Span};
-pub use pss::{PssLevel, PssSettings, PssVersion};
+pub use report::{EvaluationError, FileReport, Finding, LintedObject, Report, Severity, Summary};
 pub use rules::RuleMeta;
 pub use schema::KubeVersion;
 #[cfg(feature = "schema-validation")]

@@ -1,5 +1,5 @@
 //! Rego unit tests of the built-in policies, through the runner `plimsoll test` uses
-//! ([`plimsoll_core::rego_test`]).
+//! ([`plimsoll_core::engine::rego_test`]).
 //!
 //! Every `*_test.rego` file under `policies/` holds OPA-style tests: rules named `test_*` that
 //! must evaluate to `true` (typically with `with input as …` and
@@ -13,8 +13,8 @@
 
 mod common;
 use common::record_score;
+use plimsoll_core::engine::user_policy::PolicyModule;
 use plimsoll_core::rules::{BUILTIN_POLICY_FILES, BUILTIN_POLICY_TESTS};
-use plimsoll_core::user_policy::PolicyModule;
 
 #[test]
 fn every_rego_test_passes() {
@@ -23,7 +23,8 @@ fn every_rego_test_passes() {
         .chain(BUILTIN_POLICY_TESTS)
         .map(|(path, text)| PolicyModule { name: format!("policies/{path}"), text: text.to_string() })
         .collect();
-    let cases = plimsoll_core::rego_test::run(&modules, &[]).unwrap_or_else(|e| panic!("loading the policies: {e}"));
+    let cases =
+        plimsoll_core::engine::rego_test::run(&modules, &[]).unwrap_or_else(|e| panic!("loading the policies: {e}"));
     assert!(cases.len() > 90, "only {} test_* rules found in policies/**/*_test.rego", cases.len());
     let failures: Vec<String> =
         cases.iter().filter(|c| !c.passed()).map(|c| format!("{} ({}): {:?}", c.name, c.file, c.outcome)).collect();

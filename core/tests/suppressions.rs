@@ -2,9 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use plimsoll_core::baseline::Baseline;
 use plimsoll_core::config::Config;
-use plimsoll_core::suppress::SuppressionKind;
+use plimsoll_core::report::baseline::Baseline;
+use plimsoll_core::report::suppress::SuppressionKind;
 use plimsoll_core::{Linter, LinterBuilder, Report, Source};
 
 fn lint_with(builder: LinterBuilder, text: &str) -> Report {
@@ -120,7 +120,7 @@ fn configuration_exemptions_apply_even_without_inline_ignores() {
         "inline_ignores: false\nexemptions:\n  - rules: [privileged]\n    namespaces: [kube-*]\n    containers: [b]\n    reason: b is the node agent\n",
     )
     .unwrap();
-    let builder = config.apply(Linter::builder()).unwrap();
+    let builder = config.settings().unwrap().builder().unwrap();
     let text = pod("  annotations:\n    plimsoll.io/ignore: latest-tag\n");
     let (reported, suppressed) = outcome(&lint_with(builder, &text));
     assert_eq!(reported, ["images/latest-tag@11", "security-context/privileged@13"]);
@@ -132,11 +132,11 @@ fn exemptions_match_kind_and_name_globs() {
     let config =
         Config::parse("c.yaml", "exemptions:\n  - kinds: [Pod]\n    names: [\"age?t\"]\n  - kinds: [Deployment]\n")
             .unwrap();
-    let (reported, suppressed) = outcome(&lint_with(config.apply(Linter::builder()).unwrap(), &pod("")));
+    let (reported, suppressed) = outcome(&lint_with(config.settings().unwrap().builder().unwrap(), &pod("")));
     assert!(reported.is_empty());
     assert_eq!(suppressed.len(), 3);
     let config = Config::parse("c.yaml", "exemptions:\n  - names: [other]\n").unwrap();
-    let (reported, _) = outcome(&lint_with(config.apply(Linter::builder()).unwrap(), &pod("")));
+    let (reported, _) = outcome(&lint_with(config.settings().unwrap().builder().unwrap(), &pod("")));
     assert_eq!(reported.len(), 3);
 }
 

@@ -1,10 +1,10 @@
-//! The configuration object JavaScript passes to `new Linter(config)`, and how it maps onto
-//! core's [`LinterBuilder`].
+//! The configuration object JavaScript passes to `new Linter(config)`, and how it becomes core's
+//! settings ([`plimsoll_core::config::Settings`]), from which the linter is built.
 //!
 //! Every key is optional and unknown keys are errors (a misspelt `disabel` must not silently
 //! lint with the defaults). `configFile` takes the text of a `.plimsoll.yaml`, read by core
 //! exactly as the CLI reads it (rules, severities, settings, exemptions, `fail_on`); the other
-//! keys then apply on top, as the CLI's flags do: rule selection (`only`, `enable`, `disable`),
+//! keys become settings merged on top with core's `Settings::merge`, as the CLI's flags are: rule selection (`only`, `enable`, `disable`),
 //! `severity` overrides, `failOn` (the report's `failed` flag, and which findings deny an
 //! admission request), `pss` (Pod Security Standards level and version), `allowedRegistries`
 //! (the CLI's `--allowed-registry`), `kubeVersion` and `crds` (the CLI's `--kube-version` and
@@ -22,8 +22,9 @@
 //! accepted, as core accepts them in such a build.
 
 use plimsoll_core::admission::{AdmissionOptions, FailurePolicy};
+use plimsoll_core::config::{ImageSettings, Profile, PssChoice, RuleSettings, Settings};
 use plimsoll_core::signature::SignatureSource;
-use plimsoll_core::{KubeVersion, LinterBuilder, PssLevel, PssVersion, Severity};
+use plimsoll_core::{KubeVersion, LinterBuilder, Severity};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -152,50 +153,56 @@ impl Config {
         serde_json::from_value(value)
     }
 
-    /// The core builder this configuration describes, and the configuration file's `fail_on`;
-    /// an error names the setting that is invalid.
-    pub fn builder(&self) -> Result<(LinterBuilder, Option<FailOn>), String> {
-        let mut builder = plimsoll_core::Linter::builder();
-        let mut file_fail_on = None;
+    /// The core builder this configuration describes, and the merged settings (for the fail
+    /// threshold); an error names the setting that is invalid. The configuration file's settings and this
+    /// object's are merged as the CLI merges the file's and its flags'; the texts of keys,
+    /// signatures and CRDs are then added to the builder.
+    pub fn builder(&self) -> Result<(LinterBuilder, Settings), String> {
+        let mut file = Settings::default();
         if let Some(text) = &self.config_file {
-            let file = plimsoll_core::config::Config::parse(".plimsoll.yaml", text).map_err(|e| e.to_string())?;
-            if !file.trusted_keys().is_empty() || !file.signatures().is_empty() {
+            let config = plimsoll_core::config::Config::parse(".plimsoll.yaml", text).map_err(|e| e.to_string())?;
+            if !config.trusted_keys().is_empty() || !config.signatures().is_empty() {
                 return Err("configFile: images.trusted_keys and images.signatures name files, which this package \
                             cannot read; pass their texts as trustedKeys and signatures"
                     .into());
             }
-            builder = file.apply(builder).map_err(|e| e.to_string())?;
-            file_fail_on = file.fail_on();
+            file = config.settings().map_err(|e| e.to_string())?;
         }
-        builder = self.apply_profile(builder)?;
-        builder = self.apply_rule_selection(builder);
-        for (key, value) in &self.settings {
-            builder = builder.config(key, value.clone());
-        }
-        builder = self.apply_pss(builder)?;
-        if let Some(registries) = &self.allowed_registries {
-            builder = builder.allowed_registries(registries.iter().cloned());
-        }
-        if let Some(version) = &self.kube_version {
-            let version: KubeVersion = version.parse().map_err(|e| format!("kubeVersion: {e}"))?;
-            builder = builder.kube_version(version);
-        }
+        let settings = Settings::merge(file, self.settings()?);
+        let mut builder = settings.builder().map_err(|e| e.to_string())?;
         for (index, text) in self.crds.iter().enumerate() {
             builder = builder.crds(format!("crds[{index}]"), text.clone());
         }
         builder = self.apply_signatures(builder);
-        Ok((builder, file_fail_on))
+        Ok((builder, settings))
     }
 
-    /// `profile`, before `only`, `enable` and `disable`, as the CLI orders `--profile`.
-    fn apply_profile(&self, builder: LinterBuilder) -> Result<LinterBuilder, String> {
-        let Some(profile) = &self.profile else { return Ok(builder) };
-        let known: Vec<&str> = plimsoll_core::config::PROFILES.iter().map(|(name, _)| *name).collect();
-        if !known.contains(&profile.as_str()) {
-            return Err(format!("unknown profile {profile:?} (expected one of {})", known.join(", ")));
-        }
-        let catalog = plimsoll_core::rules::builtin_rules().map_err(|e| e.to_string())?;
-        Ok(builder.only(plimsoll_core::config::profile_rules(&catalog, profile)))
+    /// The settings this object gives, to lay over the configuration file's.
+    fn settings(&self) -> Result<Settings, String> {
+        let profile = self.profile.as_deref().map(str::parse::<Profile>).transpose()?;
+        let pss = match &self.pss {
+            None => None,
+            Some(pss) => Some(PssChoice {
+                level: pss.level.as_deref().map(str::parse).transpose().map_err(|e| format!("pss.level: {e}"))?,
+                version: pss.version.as_deref().map(str::parse).transpose().map_err(|e| format!("pss.version: {e}"))?,
+            }),
+        };
+        let kube_version = self.kube_version.as_deref().map(str::parse::<KubeVersion>).transpose();
+        Ok(Settings {
+            rules: RuleSettings {
+                profile,
+                only: self.only.clone(),
+                enable: self.enable.clone(),
+                disable: self.disable.clone(),
+                severity: self.severity.clone(),
+            },
+            fail_on: self.fail_on,
+            pss,
+            images: ImageSettings { allowed_registries: self.allowed_registries.clone(), ..Default::default() },
+            kube_version: kube_version.map_err(|e| format!("kubeVersion: {e}"))?,
+            settings: self.settings.clone(),
+            ..Settings::default()
+        })
     }
 
     fn apply_signatures(&self, mut builder: LinterBuilder) -> LinterBuilder {
@@ -211,44 +218,9 @@ impl Config {
         builder
     }
 
-    fn apply_rule_selection(&self, mut builder: LinterBuilder) -> LinterBuilder {
-        if let Some(only) = &self.only {
-            builder = builder.only(only.iter().cloned());
-        }
-        for rule in &self.enable {
-            builder = builder.enable(rule);
-        }
-        for rule in &self.disable {
-            builder = builder.disable(rule);
-        }
-        for (rule, severity) in &self.severity {
-            builder = builder.severity(rule, *severity);
-        }
-        builder
-    }
-
-    fn apply_pss(&self, mut builder: LinterBuilder) -> Result<LinterBuilder, String> {
-        let Some(pss) = &self.pss else { return Ok(builder) };
-        if let Some(level) = &pss.level {
-            let level: PssLevel = level.parse().map_err(|e| format!("pss.level: {e}"))?;
-            builder = builder.pss_level(level);
-        }
-        if let Some(version) = &pss.version {
-            let version: PssVersion = version.parse().map_err(|e| format!("pss.version: {e}"))?;
-            builder = builder.pss_version(version);
-        }
-        Ok(builder)
-    }
-
-    /// How `admit()` decides, given the configuration file's `fail_on` (the object's `failOn`
-    /// wins).
-    pub fn admission(&self, file_fail_on: Option<FailOn>) -> AdmissionOptions {
-        AdmissionOptions { deny_at: self.fail_on(file_fail_on).threshold(), failure_policy: self.failure_policy }
-    }
-
-    /// The effective `failOn`.
-    pub fn fail_on(&self, file_fail_on: Option<FailOn>) -> FailOn {
-        self.fail_on.or(file_fail_on).unwrap_or_default()
+    /// How `admit()` decides, given the merged settings: their fail threshold denies.
+    pub fn admission(&self, settings: &Settings) -> AdmissionOptions {
+        AdmissionOptions { deny_at: settings.fail_threshold(), failure_policy: self.failure_policy }
     }
 }
 
@@ -272,12 +244,11 @@ mod tests {
             "allowedRegistries": ["ghcr.io/acme"], "crds": []
         }))
         .unwrap();
-        let (builder, file_fail_on) = config.builder().unwrap();
-        assert_eq!(file_fail_on, None);
+        let (builder, settings) = config.builder().unwrap();
         let linter = builder.build().unwrap();
         assert_eq!(linter.enabled_rules(), ["security-context/privileged"]);
         assert_eq!(
-            config.admission(file_fail_on),
+            config.admission(&settings),
             AdmissionOptions { deny_at: Some(Severity::Warning), failure_policy: FailurePolicy::Ignore }
         );
     }
@@ -308,13 +279,13 @@ mod tests {
     fn the_configuration_file_applies_first_and_keys_override_it() {
         let file = "rules:\n  only: [privileged, latest-tag]\nfail_on: never\n";
         let config = parse(json!({"configFile": file})).unwrap();
-        let (builder, file_fail_on) = config.builder().unwrap();
+        let (builder, settings) = config.builder().unwrap();
         assert_eq!(builder.build().unwrap().enabled_rules(), ["images/latest-tag", "security-context/privileged"]);
-        assert_eq!(config.fail_on(file_fail_on), FailOn::Never);
+        assert_eq!(settings.fail_threshold(), None);
         let overridden = parse(json!({"configFile": file, "disable": ["latest-tag"], "failOn": "warning"})).unwrap();
-        let (builder, file_fail_on) = overridden.builder().unwrap();
+        let (builder, settings) = overridden.builder().unwrap();
         assert_eq!(builder.build().unwrap().enabled_rules(), ["security-context/privileged"]);
-        assert_eq!(overridden.fail_on(file_fail_on), FailOn::Warning);
+        assert_eq!(settings.fail_threshold(), Some(Severity::Warning));
     }
 
     #[test]
@@ -361,6 +332,6 @@ mod tests {
     fn empty_config_is_the_default() {
         assert_eq!(parse(json!({})).unwrap(), Config::default());
         assert_eq!(parse(json!({"only": null, "enable": null})).unwrap(), Config::default());
-        assert_eq!(Config::default().admission(None), AdmissionOptions::default());
+        assert_eq!(Config::default().admission(&Settings::default()), AdmissionOptions::default());
     }
 }

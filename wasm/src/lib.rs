@@ -219,12 +219,11 @@ impl Linter {
         #[wasm_bindgen(unchecked_optional_param_type = "LinterConfig")] config: Option<JsValue>,
     ) -> Result<Linter, JsValue> {
         let config = read_config(config)?;
-        let (builder, file_fail_on) =
+        let (builder, settings) =
             config.builder().map_err(|e| JsFailure::new(codes::CONFIG, format!("invalid configuration: {e}")))?;
         let linter = builder.build().map_err(|e| JsFailure::from_diagnostic(&e))?;
         let worker = RefCell::new(linter.worker());
-        let fail_on = config.fail_on(file_fail_on).threshold();
-        Ok(Linter { worker, fail_on, admission: config.admission(file_fail_on), linter })
+        Ok(Linter { worker, fail_on: settings.fail_threshold(), admission: config.admission(&settings), linter })
     }
 
     /// Lints one text (a YAML stream or JSON) named `fileName` (default `"<input>"`).

@@ -10,8 +10,8 @@
 //! all suppressed is reported as skipped, with the suppression as its message.
 
 use super::{location, suppression_note, Context};
+use plimsoll_core::report::suppress::SuppressedFinding;
 use plimsoll_core::rules::RuleScope;
-use plimsoll_core::suppress::SuppressedFinding;
 use plimsoll_core::{Finding, LintedObject, ObjectRef, Report};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::HashMap;

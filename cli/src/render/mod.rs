@@ -9,7 +9,7 @@ pub mod github;
 pub mod junit;
 pub mod sarif;
 
-use plimsoll_core::suppress::SuppressedFinding;
+use plimsoll_core::report::suppress::SuppressedFinding;
 use plimsoll_core::{Finding, RuleMeta};
 
 /// What the CI formats need besides the report.

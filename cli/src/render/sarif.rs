@@ -14,8 +14,8 @@
 //! The SARIF object model comes from the `serde-sarif` crate.
 
 use super::Context;
-use plimsoll_core::baseline::stable_message;
-use plimsoll_core::suppress::{SuppressedFinding, SuppressionKind};
+use plimsoll_core::report::baseline::stable_message;
+use plimsoll_core::report::suppress::{SuppressedFinding, SuppressionKind};
 use plimsoll_core::{Finding, Report, RuleMeta, Severity};
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -40,7 +40,7 @@ const LOADER_RULES: &[(&str, &str, &str)] = &[
         "Key set twice",
         "A mapping sets the same key twice: kubectl keeps the last value and strict field validation rejects the object.",
     ),
-    ("plimsoll/evaluation", "Policy evaluation failed", "A rule could not be evaluated against an object."),
+    (plimsoll_core::EvaluationError::RULE, "Policy evaluation failed", "A rule could not be evaluated against an object."),
 ];
 
 pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {

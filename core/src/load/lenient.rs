@@ -15,7 +15,7 @@
 
 use super::tree::{BuildError, Open};
 use super::FILE_START;
-use crate::position::LineIndex;
+use crate::load::position::LineIndex;
 use std::collections::BTreeMap;
 
 /// The text saphyr reads for one document once rewritten, and how to map its columns back.
@@ -189,7 +189,7 @@ fn escape_quotes(source: &str, at: usize) -> Option<Vec<Change>> {
     let mut changes = Vec::new();
     let mut i = at + 1;
     while i < end {
-        if bytes[i] == b'\\' {
+        if bytes.get(i) == Some(&b'\\') {
             if bytes.get(i + 1) == Some(&b'\'') {
                 changes.push(Change { at: i, removed: 2, insert: "\\x27".to_string() });
             }
@@ -217,8 +217,8 @@ pub(crate) fn quoted_end(source: &str, at: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let quote = *bytes.get(at).filter(|b| matches!(b, b'"' | b'\''))?;
     let mut i = at + 1;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'\\' if quote == b'"' => i += 2,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
             b if b == quote => return Some(i + 1),
@@ -235,8 +235,7 @@ fn flow_end(source: &str, at: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut previous = b'[';
     let mut i = at;
-    while i < bytes.len() {
-        let byte = bytes[i];
+    while let Some(&byte) = bytes.get(i) {
         match byte {
             b'[' | b'{' => depth += 1,
             b']' | b'}' => {
@@ -251,7 +250,7 @@ fn flow_end(source: &str, at: usize) -> Option<usize> {
                 previous = byte;
                 continue;
             }
-            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
+            b'#' if i.checked_sub(1).and_then(|before| bytes.get(before)).is_none_or(u8::is_ascii_whitespace) => {
                 i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
                 continue;
             }

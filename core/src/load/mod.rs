@@ -2,19 +2,20 @@
 //! findings (`yaml/syntax`, `yaml/duplicate-key`).
 //!
 //! Flow: [`load`] splits the text into documents at `---` lines exactly as kubectl's reader does
-//! ([`split`]), notes Helm `# Source:` comments, builds each document's value and position tree
-//! ([`tree`], with scalars read by [`scalar`], and go-yaml's syntax leniencies rewritten for saphyr
-//! by [`lenient`]), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
+//! (`split`), notes Helm `# Source:` comments, builds each document's value and position tree
+//! (`tree`, with scalars read by `scalar`, and go-yaml's syntax leniencies rewritten for saphyr
+//! by `lenient`), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
 //! `kind`. A document that cannot be read yields a problem at the error's position; the others are
 //! still returned. `testdata/loader/oracle` holds what kubectl itself reads, and the few known
 //! differences.
 
 mod lenient;
+pub mod position;
 mod scalar;
 mod split;
 mod tree;
 
-use crate::position::{Path, Pos, PosNode, Span};
+use crate::load::position::{Path, Pos, PosNode, Span};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -63,7 +64,7 @@ impl Document {
     }
 
     /// Where a field of this object is written (see [`PosNode::locate`]).
-    pub fn locate(&self, path: &Path) -> crate::position::Located {
+    pub fn locate(&self, path: &Path) -> crate::load::position::Located {
         self.positions.locate(path)
     }
 }

@@ -202,17 +202,13 @@ fn parse_go_uint(text: &str) -> Option<u64> {
     if text.is_empty() {
         return None;
     }
-    let bytes = text.as_bytes();
-    let (radix, digits) = if bytes[0] == b'0' && text.len() >= 3 && matches!(bytes[1], b'x' | b'X') {
-        (16, &text[2..])
-    } else if bytes[0] == b'0' && text.len() >= 3 && matches!(bytes[1], b'o' | b'O') {
-        (8, &text[2..])
-    } else if bytes[0] == b'0' && text.len() >= 3 && matches!(bytes[1], b'b' | b'B') {
-        (2, &text[2..])
-    } else if bytes[0] == b'0' {
-        (8, &text[1..])
-    } else {
-        (10, text)
+    let prefixed = text.len() >= 3;
+    let (radix, digits) = match text.as_bytes() {
+        [b'0', b'x' | b'X', ..] if prefixed => (16, &text[2..]),
+        [b'0', b'o' | b'O', ..] if prefixed => (8, &text[2..]),
+        [b'0', b'b' | b'B', ..] if prefixed => (2, &text[2..]),
+        [b'0', ..] => (8, &text[1..]),
+        _ => (10, text),
     };
     if digits.is_empty() {
         // "0" alone is zero; "0x" and friends never reach here (length check above).

@@ -4,7 +4,7 @@
 //! document the Helm `# Source:` comment that precedes its content.
 
 use super::FILE_START;
-use crate::position::{Pos, Span};
+use crate::load::position::{Pos, Span};
 
 /// One document's text and where it starts in the file.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use crate::position::{PathSegment, PosChildren};
+use crate::load::position::{PathSegment, PosChildren};
 use serde_json::json;
 
 /// The value and positions of every document of `text` that holds one.

@@ -11,7 +11,7 @@
 
 use super::lenient::{self, Rewrite};
 use super::scalar::{self, Scalar};
-use crate::position::{LineIndex, MapEntryPos, Pos, PosChildren, PosNode, Span};
+use crate::load::position::{LineIndex, MapEntryPos, Pos, PosChildren, PosNode, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -641,9 +641,13 @@ impl MappingBuilder {
         let index = if existed { self.entries.iter().position(|e| e.key == entry.key) } else { None };
         match index {
             Some(index) => {
-                let duplicate = (explicit && self.explicit[index]).then_some(self.entries[index].key_span);
-                self.entries[index] = entry;
-                self.explicit[index] = explicit;
+                let (Some(slot), Some(was_explicit)) = (self.entries.get_mut(index), self.explicit.get_mut(index))
+                else {
+                    return None;
+                };
+                let duplicate = (explicit && *was_explicit).then_some(slot.key_span);
+                *slot = entry;
+                *was_explicit = explicit;
                 duplicate
             }
             None => {

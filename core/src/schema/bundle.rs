@@ -39,7 +39,7 @@ pub struct Bundle<'a> {
     /// Definition name → the schema of the object at the top of a manifest.
     #[serde(borrow)]
     pub roots: HashMap<Cow<'a, str>, &'a RawValue>,
-    /// `"<apiVersion> <Kind>"` → a bundled CRD's schema (as converted upstream; see [`super::crd`]).
+    /// `"<apiVersion> <Kind>"` → a bundled CRD's schema (as converted upstream; see `super::crd`).
     #[serde(borrow)]
     pub crds: HashMap<Cow<'a, str>, &'a RawValue>,
 }

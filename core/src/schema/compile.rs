@@ -3,7 +3,7 @@
 //! A kind's schema is its root (from the bundle, or a CRD's prepared `openAPIV3Schema`) plus the
 //! bundled definitions its `$ref`s reach, transitively, as `definitions` of one document; the
 //! validator compiles it as Draft 4 (whatever `$schema` says, as kubeconform does), asserting
-//! formats, with the Kubernetes formats of [`super::formats`]. Compiled bundled kinds are kept in
+//! formats, with the Kubernetes formats of `super::formats`. Compiled bundled kinds are kept in
 //! the process-wide bundle index and shared by every linter; a kind is compiled once even when
 //! several threads meet it at the same time.
 
@@ -110,7 +110,7 @@ fn collect_refs(value: &Value, out: &mut Vec<String>, depth: usize) {
 }
 
 /// Compiles a schema document as Draft 4 with format assertions. Patterns are first made valid
-/// ECMA 262 regexes where they are not (see [`ecma_patterns`]).
+/// ECMA 262 regexes where they are not (see `ecma_patterns`).
 pub fn compile(mut document: Value) -> Result<Compiled, String> {
     ecma_patterns(&mut document, 0);
     let validator = jsonschema::options()
@@ -200,8 +200,7 @@ fn other_case_members(class: &str) -> String {
     let chars: Vec<char> = class.chars().collect();
     let mut extra = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c == '\\' {
             i += 2;
             continue;

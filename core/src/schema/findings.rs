@@ -6,8 +6,8 @@
 //! document's positions, like a Rego rule's violations.
 
 use super::{kustomize, Enabled, KubeVersion, SchemaChecker, SchemaFinding, SchemaSourceError};
-use crate::finding::{Finding, Severity};
 use crate::load::{self, Document};
+use crate::report::finding::{Finding, Location, Severity};
 use std::sync::Arc;
 
 impl SchemaChecker {
@@ -41,17 +41,8 @@ impl SchemaChecker {
         self.check(&document.value)
             .into_iter()
             .filter_map(|found| {
-                Some(Finding {
-                    severity: severity(found.rule)?,
-                    rule: found.rule.to_string(),
-                    span: document.locate(&found.path).span,
-                    message: found.message,
-                    file: document.file.clone(),
-                    path: Some(found.path),
-                    object: Some(document.object_ref()),
-                    template: document.template.clone(),
-                    document: document.index,
-                })
+                let severity = severity(found.rule)?;
+                Some(Finding::new(found.rule, severity, found.message, Location::in_object(document, Some(found.path))))
             })
             .collect()
     }
@@ -75,17 +66,9 @@ impl SchemaChecker {
             }
             for SchemaFinding { rule, message, path } in kustomize::check(&value) {
                 let Some(severity) = severity(rule) else { continue };
-                findings.push(Finding {
-                    rule: rule.to_string(),
-                    severity,
-                    span: positions.locate(&path).span,
-                    message,
-                    file: file.clone(),
-                    path: Some(path),
-                    object: None,
-                    template: raw.template.clone(),
-                    document: raw.index,
-                });
+                let span = positions.locate(&path).span;
+                let at = Location::in_text(file.clone(), span, raw.index, raw.template.clone()).with_path(path);
+                findings.push(Finding::new(rule, severity, message, at));
             }
         }
         findings

@@ -94,7 +94,8 @@ fn parts_in_order(text: &str, designators: &[char]) -> bool {
             return false;
         }
         let Some(designator) = rest[number..].chars().next() else { return false };
-        let Some(position) = designators[next..].iter().position(|d| *d == designator) else { return false };
+        let remaining = designators.get(next..).unwrap_or_default();
+        let Some(position) = remaining.iter().position(|d| *d == designator) else { return false };
         next += position + 1;
         rest = &rest[number + designator.len_utf8()..];
     }

@@ -8,7 +8,7 @@
 //! the replacements are those of the kustomize 5.0.0 release notes and `kustomize edit fix`.
 
 use super::SchemaFinding;
-use crate::position::Path;
+use crate::load::position::Path;
 use serde_json::Value;
 
 /// Rule ID.
@@ -43,7 +43,7 @@ pub fn check(kustomization: &Value) -> Vec<SchemaFinding> {
         .map(|(field, instead)| SchemaFinding {
             rule: DEPRECATED_FIELD,
             message: format!("`{field}` is deprecated in kustomizations; {instead}"),
-            path: Path::new(vec![crate::position::PathSegment::Key((*field).to_string())]),
+            path: Path::new(vec![crate::load::position::PathSegment::Key((*field).to_string())]),
         })
         .collect()
 }

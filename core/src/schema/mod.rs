@@ -1,8 +1,8 @@
 //! Schema validation, API lifecycle and kustomizations: the rules implemented in Rust.
 //!
 //! Flow for one object ([`SchemaChecker::check`]):
-//! 1. A kustomization ([`kustomize`]) is checked for deprecated fields and nothing else.
-//! 2. Its apiVersion and kind are looked up in the deprecation table ([`apis`]) against the target
+//! 1. A kustomization (`kustomize`) is checked for deprecated fields and nothing else.
+//! 2. Its apiVersion and kind are looked up in the deprecation table (`apis`) against the target
 //!    release ([`KubeVersion`]): `schema/removed-api`, `schema/deprecated-api`.
 //! 3. Its schema is found: schemas the user added (`SchemaSet`: CRDs given with `--crd` or found
 //!    among the linted files, JSON schema files), then the embedded bundle (`bundle`: Kubernetes
@@ -11,7 +11,7 @@
 //! 4. The validator's errors become findings with a rule, a message and a field path (`report`),
 //!    which the linter locates in the source like any rule's path.
 //!
-//! Rule metadata lives in [`catalog`]; which of these rules run is the linter's selection, and
+//! Rule metadata lives in `crate::rules::native`; which of these rules run is the linter's selection, and
 //! `findings` turns the checker's results into located report findings for the linter.
 //!
 //! Steps 3 and 4 are the `schema-validation` feature (`validation`, with `bundle`, `compile`,
@@ -19,20 +19,20 @@
 //! adds to a binary. Without it, steps 1 and 2 run as they are and the validation rules are not
 //! in the catalog ([`left_out_of_build`] says which names those are).
 
-pub mod apis;
+pub(crate) mod apis;
 #[cfg(feature = "schema-validation")]
 pub mod bundle;
-pub(crate) mod catalog;
 #[cfg(feature = "schema-validation")]
 pub mod compile;
-pub mod crd;
+#[cfg(feature = "schema-validation")]
+pub(crate) mod crd;
 mod findings;
 #[cfg(feature = "schema-validation")]
-pub mod formats;
-pub mod kustomize;
-pub mod parameters;
+pub(crate) mod formats;
+pub(crate) mod kustomize;
+pub(crate) mod parameters;
 #[cfg(feature = "schema-validation")]
-pub mod report;
+pub(crate) mod report;
 #[cfg(feature = "schema-validation")]
 mod suggest;
 #[cfg(feature = "schema-validation")]
@@ -43,31 +43,13 @@ pub mod version;
 pub use validation::{GroupMatch, SchemaSet, UserSchema};
 pub use version::{KubeVersion, KubeVersionError};
 
-use crate::position::{Path, PathSegment};
+use crate::load::position::{Path, PathSegment};
 use serde_json::Value;
 
-/// Rule IDs of the validation rules.
-pub const UNKNOWN_FIELD: &str = "schema/unknown-field";
-pub const TYPE: &str = "schema/type";
-pub const REQUIRED: &str = "schema/required";
-pub const ENUM: &str = "schema/enum";
-pub const FORMAT: &str = "schema/format";
-pub const CONSTRAINT: &str = "schema/constraint";
-/// Rule ID of objects without a known schema.
-pub const UNKNOWN_KIND: &str = "schema/unknown-kind";
-
-/// The rules that need an object's schema: the rules of the `schema-validation` feature.
-pub const VALIDATION_RULES: &[&str] = &[UNKNOWN_FIELD, TYPE, REQUIRED, ENUM, FORMAT, CONSTRAINT, UNKNOWN_KIND];
-
-/// Whether this build validates objects against schemas (the `schema-validation` feature).
-pub const VALIDATION_AVAILABLE: bool = cfg!(feature = "schema-validation");
-
-/// Whether `name` (a rule ID or short name) names a validation rule that this build leaves out.
-/// Such names are known, not misspelt: selecting the rule is an error that says why, turning it
-/// off or changing its severity is accepted (it does not run either way).
-pub fn left_out_of_build(name: &str) -> bool {
-    !VALIDATION_AVAILABLE && VALIDATION_RULES.iter().any(|id| *id == name || id.rsplit('/').next() == Some(name))
-}
+pub use crate::rules::native::{
+    left_out_of_build, CONSTRAINT, ENUM, FORMAT, REQUIRED, TYPE, UNKNOWN_FIELD, UNKNOWN_KIND, VALIDATION_AVAILABLE,
+    VALIDATION_RULES,
+};
 
 /// A problem found by a schema rule, before it is located in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]

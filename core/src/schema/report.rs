@@ -21,7 +21,7 @@
 use super::compile::Compiled;
 use super::suggest;
 pub use super::{SchemaFinding, CONSTRAINT, ENUM, FORMAT, REQUIRED, TYPE, UNKNOWN_FIELD};
-use crate::position::{Path, PathSegment};
+use crate::load::position::Path;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value;
@@ -324,17 +324,6 @@ fn format_message(value: &Value, format: &str) -> String {
         other => return format!("{} is not a valid {other}", preview(value)),
     };
     format!("{} is not {what}", preview(value))
-}
-
-/// The segments of a path as text, for tests and messages.
-pub fn path_keys(path: &Path) -> Vec<String> {
-    path.segments()
-        .iter()
-        .map(|s| match s {
-            PathSegment::Key(k) => k.clone(),
-            PathSegment::Index(i) => i.to_string(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::*;
 use crate::load::parse_yaml_value;
 
 fn checker() -> SchemaChecker {
-    let all = catalog::native_rules();
+    let all = crate::rules::native::native_rules();
     SchemaChecker { enabled: Enabled::for_rules(all.iter().map(|r| r.id.as_str())), ..SchemaChecker::default() }
 }
 

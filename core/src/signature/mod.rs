@@ -4,13 +4,13 @@
 //! Data flow: the frontend reads trusted public keys ([`TrustedKey::from_pem`]) and signature
 //! material ([`SignatureSource`]: `cosign download signature` output or a `cosign save` layout)
 //! from wherever the user keeps them and hands over their texts. [`Verifier::new`] reads every
-//! signature ([`material`]) and does the cryptography once, up front: for each signature, which
-//! trusted key (if any) verifies it over the exact payload bytes ([`keys`]). Per image,
+//! signature (`material`) and does the cryptography once, up front: for each signature, which
+//! trusted key (if any) verifies it over the exact payload bytes (`keys`). Per image,
 //! [`Verifier::verify`] is then only lookups: the image must be pinned by a sha256 digest, and
 //! some signature stored for (or claiming) that digest must be by a trusted key, with a payload
 //! whose `critical.image.docker-manifest-digest` is the digest and whose
 //! `critical.identity.docker-reference` names the image's repository (normalised as
-//! [`crate::image`] does: `nginx` ≡ `docker.io/library/nginx`).
+//! `crate::k8s::image` does: `nginx` ≡ `docker.io/library/nginx`).
 //!
 //! A [`Verdict`] says precisely why an image fails (see [`Status`]). Without a certificate or a
 //! transparency-log entry a raw signature does not say which key made it, so "made by an
@@ -21,13 +21,13 @@
 //! Out of scope: keyless signatures (Fulcio certificates) and checking Rekor bundles: both need
 //! the Sigstore trust root and are reported as not verifiable offline.
 
-pub mod keys;
-pub mod material;
+pub(crate) mod keys;
+pub(crate) mod material;
 
 pub use keys::{PublicKey, TrustedKey};
 pub use material::SignatureSource;
 
-use crate::image::ImageRef;
+use crate::k8s::image::ImageRef;
 use material::{Entry, SignerHint};
 use serde::Serialize;
 

@@ -3,8 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use crate::Linter;
+use crate::linter::{Linter, LinterBuilder};
 use serde_json::json;
+
+/// The linter builder the file's settings configure.
+fn builder(config: &Config) -> Result<LinterBuilder, ConfigErrors> {
+    Ok(config.settings()?.builder().unwrap())
+}
 
 fn parse(text: &str) -> Config {
     Config::parse(".plimsoll.yaml", text).unwrap_or_else(|e| panic!("{e}"))
@@ -13,7 +18,7 @@ fn parse(text: &str) -> Config {
 /// The errors' messages as `line:column: message`.
 fn errors(text: &str) -> Vec<String> {
     match Config::parse(".plimsoll.yaml", text) {
-        Ok(config) => match config.apply(Linter::builder()) {
+        Ok(config) => match config.settings() {
             Ok(_) => Vec::new(),
             Err(errors) => errors.0.iter().map(|e| format!("{}:{}: {}", e.line, e.column, e.message)).collect(),
         },
@@ -64,14 +69,14 @@ fn every_key_is_read() {
 
 #[test]
 fn applying_selects_rules_by_profile_category_and_id() {
-    let linter = parse(FULL).apply(Linter::builder()).unwrap().build().unwrap();
+    let linter = builder(&parse(FULL)).unwrap().build().unwrap();
     let enabled = linter.enabled_rules();
     assert!(enabled.contains(&"security-context/privileged"), "{enabled:?}");
     assert!(enabled.contains(&"images/latest-tag"), "{enabled:?}");
     assert!(!enabled.iter().any(|id| id.starts_with("probes/")), "{enabled:?}");
     assert!(!enabled.contains(&"resources/memory-limits"), "{enabled:?}");
 
-    let only = parse("rules:\n  only: [images]\n  enable: [privileged]\n").apply(Linter::builder()).unwrap();
+    let only = builder(&parse("rules:\n  only: [images]\n  enable: [privileged]\n")).unwrap();
     let only = only.build().unwrap();
     let mut expected: Vec<&str> =
         only.catalog().iter().filter(|r| r.id.starts_with("images/")).map(|r| r.id.as_str()).collect();
@@ -82,7 +87,7 @@ fn applying_selects_rules_by_profile_category_and_id() {
 
 #[test]
 fn command_line_options_applied_later_win() {
-    let builder = parse("rules:\n  only: [privileged]\n").apply(Linter::builder()).unwrap();
+    let builder = builder(&parse("rules:\n  only: [privileged]\n")).unwrap();
     let linter = builder.only(["latest-tag"]).build().unwrap();
     assert_eq!(linter.enabled_rules(), ["images/latest-tag"]);
 }
@@ -93,7 +98,7 @@ fn an_empty_file_changes_nothing() {
         let config = parse(text);
         assert_eq!(config.rules, RuleConfig::default());
         let defaults = Linter::builder().build().unwrap();
-        let configured = config.apply(Linter::builder()).unwrap().build().unwrap();
+        let configured = builder(&config).unwrap().build().unwrap();
         assert_eq!(configured.enabled_rules(), defaults.enabled_rules());
     }
 }

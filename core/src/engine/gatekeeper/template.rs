@@ -9,7 +9,7 @@
 //! The template's parameter schema ([`ParameterSchema`]) checks its Constraints' parameters.
 
 use super::{compat, group_of, GatekeeperError, Origin, ADMISSION_TARGET};
-use crate::evaluate::to_rego;
+use crate::engine::convert::to_rego;
 use crate::load::Document;
 use crate::schema::parameters::ParameterSchema;
 use regorus::Value as RegoValue;

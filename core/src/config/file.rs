@@ -1,17 +1,17 @@
 //! The configuration file, `.plimsoll.yaml`: what it may say, how it is read, and how it becomes
-//! linter settings.
+//! [`Settings`].
 //!
 //! Flow: the frontend finds the file (the CLI looks in the working directory, then its ancestors)
 //! and hands over its name and text. [`Config::parse`] reads the text with the manifest loader —
 //! YAML as kubectl reads it, with the position of every node — and checks every key and value:
 //! each mistake becomes a [`ConfigError`] naming the key, its line and column, and, for a near
-//! miss, the key or value that was probably meant. [`Config::apply`] then resolves rule names
-//! against the built-in catalog and configures a [`LinterBuilder`]: which rules run and at which
-//! severity, rule settings (`data.plimsoll.config.*` for policies), exemptions, and whether inline
-//! ignores count. Choosing files ([`Config::ignores_path`]), the exit threshold
-//! ([`Config::fail_on`]) and reading the files `images.trusted_keys` and `images.signatures` name
-//! (paths relative to the configuration file's directory; [`Config::trusted_keys`]) are left to
-//! the frontend, which hands their contents to the builder.
+//! miss, the key or value that was probably meant. [`Config::settings`] then checks rule names
+//! against the built-in catalog with the one resolver (again located) and gives the file's
+//! [`Settings`], which the frontend merges with its own and turns into a linter builder (see
+//! [`super`]). Choosing files ([`Config::ignores_path`]) and reading the files that `policies`,
+//! `data`, `crds`, `images.trusted_keys` and `images.signatures` name (paths relative to the
+//! configuration file's directory; [`Config::trusted_keys`]) are left to the frontend, which hands
+//! their contents to the builder.
 //!
 //! ```yaml
 //! rules:
@@ -47,18 +47,18 @@
 //! The JSON schema published with the project (`schemas/plimsoll-config.schema.json`) describes
 //! the same file; [`KEYS`] is the list both follow.
 
-use crate::finding::Severity;
+use super::{FailOn, ImageSettings, PssChoice, RuleSettings, Settings, PROFILES};
 use crate::glob;
-use crate::linter::LinterBuilder;
+use crate::k8s::pss::{PssLevel, PssSettings, PssVersion};
+use crate::load::position::{PosChildren, PosNode, Span};
 use crate::load::{parse_yaml_document, PositionedValue};
-use crate::position::{PosChildren, PosNode, Span};
-use crate::pss::{PssLevel, PssSettings, PssVersion};
+use crate::report::finding::Severity;
+use crate::report::suppress::Exemption;
+use crate::rules::selector::{self, did_you_mean, suggest, SelectorError};
 use crate::rules::{self, RuleMeta};
 use crate::schema::{left_out_of_build, KubeVersion};
-use crate::suppress::Exemption;
 use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -92,13 +92,6 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("exemptions[]", &["rules", "namespaces", "kinds", "names", "containers", "reason"]),
 ];
 
-/// Rule profiles: named starting sets of rules, before `enable` and `disable`.
-pub const PROFILES: &[(&str, &str)] = &[
-    ("default", "the rules that are on by default"),
-    ("all", "every built-in rule"),
-    ("supply-chain", "the default rules and every images/ rule (digest pinning, registries, signatures)"),
-];
-
 /// Pod Security Standards levels the PSS rules can check against.
 pub const PSS_LEVELS: &[&str] = &["baseline", "restricted"];
 
@@ -125,40 +118,7 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// The lowest severity that fails a run (or denies an admission request), or `never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    /// The threshold as a severity; `None` for `never`.
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
-
-    fn parse(text: &str) -> Option<FailOn> {
-        match text {
-            "error" => Some(FailOn::Error),
-            "warning" => Some(FailOn::Warning),
-            "info" => Some(FailOn::Info),
-            "never" => Some(FailOn::Never),
-            _ => None,
-        }
-    }
-}
-
-/// The `rules` section. Names are as written; [`Config::apply`] resolves them.
+/// The `rules` section. Names are as written; [`Config::settings`] checks them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleConfig {
     pub profile: Option<Spanned<String>>,
@@ -277,21 +237,6 @@ struct Node<'a> {
     pos: &'a PosNode,
 }
 
-/// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
-pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
-fn did_you_mean(suggestion: Option<&str>) -> String {
-    suggestion.map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
-}
-
 impl Config {
     /// Reads and checks a configuration file. `name` is how errors refer to it.
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigErrors> {
@@ -333,10 +278,10 @@ impl Config {
         self.ignore_paths.iter().any(|pattern| glob::path_matches(pattern, relative))
     }
 
-    /// Configures `builder` as the file says. Call it before applying command-line options, so
-    /// that those take precedence (a later `config(key, …)` replaces the key, a later `only`
-    /// replaces the rule set, and `enable`/`disable` add to it).
-    pub fn apply(&self, builder: LinterBuilder) -> Result<LinterBuilder, ConfigErrors> {
+    /// The settings the file gives, after checking every rule name against the built-in catalog
+    /// (each unknown one is an error at its line and column). Rule names stay as written; users'
+    /// own rule IDs are left for the linter to check, which knows those rules.
+    pub fn settings(&self) -> Result<Settings, ConfigErrors> {
         let mut errors = Errors { name: self.name.clone(), text: self.text.clone(), errors: Vec::new() };
         let catalog = match rules::builtin_rules() {
             Ok(catalog) => catalog,
@@ -346,168 +291,113 @@ impl Config {
             }
         };
         let mut resolver = Resolver { catalog: &catalog, errors: &mut errors };
-        let builder = self.apply_rules(builder, &mut resolver);
-        let builder = self.apply_settings(builder);
-        let mut builder = self.apply_exemptions(builder, &mut resolver);
-        if let Some(version) = self.kube_version {
-            builder = builder.kube_version(version);
-        }
-        errors.finish(builder)
+        self.check_rule_names(&mut resolver);
+        errors.finish(self.to_settings())
     }
 
-    fn apply_rules(&self, mut builder: LinterBuilder, resolver: &mut Resolver<'_, '_>) -> LinterBuilder {
+    fn check_rule_names(&self, resolver: &mut Resolver<'_, '_>) {
         let rules = &self.rules;
-        let base = match (&rules.profile, &rules.only) {
-            (Some(profile), Some(_)) => {
-                let message = "rules.profile and rules.only both choose the starting set of rules; keep one".into();
-                resolver.errors.push(profile.span, message, None);
-                None
-            }
-            (Some(profile), None) => Some(profile_rules(resolver.catalog, &profile.value)),
-            (None, Some(only)) => Some(resolver.all(only)),
-            (None, None) => None,
-        };
-        if let Some(base) = base {
-            builder = builder.only(base);
+        if let (Some(profile), Some(_)) = (&rules.profile, &rules.only) {
+            let message = "rules.profile and rules.only both choose the starting set of rules; keep one".into();
+            resolver.errors.push(profile.span, message, None);
+        } else if let Some(only) = &rules.only {
+            resolver.all(only);
         }
-        for id in resolver.all(&rules.enable) {
-            builder = builder.enable(id);
+        resolver.all(&rules.enable);
+        resolver.present(&rules.disable);
+        for (name, _) in &rules.severity {
+            resolver.present(std::slice::from_ref(name));
         }
-        for id in resolver.present(&rules.disable) {
-            builder = builder.disable(id);
-        }
-        for (name, severity) in rules.severity.iter().filter(|(name, _)| !left_out_of_build(&name.value)) {
-            for id in resolver.one(name) {
-                builder = builder.severity(id, *severity);
-            }
-        }
-        builder
-    }
-
-    fn apply_settings(&self, mut builder: LinterBuilder) -> LinterBuilder {
-        for (key, value) in &self.settings {
-            builder = builder.config(key.clone(), value.clone());
-        }
-        if let Some(pss) = &self.pss {
-            builder = builder.config("pss", pss.clone());
-        }
-        if let Some(images) = &self.images {
-            builder = builder.config("images", images.clone());
-        }
-        if let Some(allowed) = self.inline_ignores {
-            builder = builder.inline_ignores(allowed);
-        }
-        builder
-    }
-
-    fn apply_exemptions(&self, mut builder: LinterBuilder, resolver: &mut Resolver<'_, '_>) -> LinterBuilder {
         for item in &self.exemptions {
-            let rules = resolver.present(&item.rules);
-            // An exemption only for rules this build leaves out covers nothing here (with no rules
-            // left it would cover every rule).
-            if rules.is_empty() && !item.rules.is_empty() {
-                continue;
-            }
-            builder = builder.exempt(Exemption {
-                rules: rules.into_iter().collect(),
-                namespaces: item.namespaces.clone(),
-                kinds: item.kinds.clone(),
-                names: item.names.clone(),
-                containers: item.containers.clone(),
-                reason: item.reason.clone(),
-            });
+            resolver.present(&item.rules);
         }
-        builder
+    }
+
+    fn to_settings(&self) -> Settings {
+        let written = |names: &[Spanned<String>]| names.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
+        let pss = self.pss.as_ref().and_then(PssSettings::from_config);
+        let allowed_registries =
+            self.images.as_ref().and_then(|images| images.get("allowed_registries")).map(|list| {
+                list.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(str::to_string)).collect()
+            });
+        Settings {
+            rules: RuleSettings {
+                profile: self.rules.profile.as_ref().and_then(|p| p.value.parse().ok()),
+                only: self.rules.only.as_deref().map(written),
+                enable: written(&self.rules.enable),
+                disable: written(&self.rules.disable),
+                severity: self.rules.severity.iter().map(|(name, severity)| (name.value.clone(), *severity)).collect(),
+            },
+            fail_on: self.fail_on,
+            pss: pss.map(|pss| PssChoice { level: Some(pss.level), version: Some(pss.version) }),
+            images: ImageSettings {
+                allowed_registries,
+                trusted_keys: written(&self.trusted_keys),
+                signatures: written(&self.signatures),
+            },
+            kube_version: self.kube_version,
+            policies: written(&self.policies),
+            data: written(&self.data),
+            crds: written(&self.crds),
+            exemptions: self
+                .exemptions
+                .iter()
+                .map(|item| Exemption {
+                    rules: written(&item.rules),
+                    namespaces: item.namespaces.clone(),
+                    kinds: item.kinds.clone(),
+                    names: item.names.clone(),
+                    containers: item.containers.clone(),
+                    reason: item.reason.clone(),
+                })
+                .collect(),
+            inline_ignores: self.inline_ignores,
+            settings: self.settings.clone(),
+        }
     }
 }
 
-/// The rule IDs a profile starts from ([`PROFILES`]; an unknown name is the default profile).
-pub fn profile_rules(catalog: &[RuleMeta], profile: &str) -> BTreeSet<String> {
-    catalog
-        .iter()
-        .filter(|rule| match profile {
-            "all" => true,
-            "supply-chain" => rule.enabled_by_default || rule.id.starts_with("images/"),
-            _ => rule.enabled_by_default,
-        })
-        .map(|rule| rule.id.clone())
-        .collect()
-}
-
-/// Turns rule names as written (ID, short name, category, `category/*`) into rule IDs.
+/// Checks rule names as written (ID, short name, category, `category/*`) with the one resolver.
 struct Resolver<'c, 'e> {
     catalog: &'c [RuleMeta],
     errors: &'e mut Errors,
 }
 
 impl Resolver<'_, '_> {
-    fn all(&mut self, names: &[Spanned<String>]) -> BTreeSet<String> {
-        names.iter().flat_map(|name| self.one(name)).collect()
+    fn all(&mut self, names: &[Spanned<String>]) {
+        for name in names {
+            self.one(name);
+        }
     }
 
     /// Like [`Resolver::all`], passing over names of rules this build leaves out (schema
     /// validation in the wasm package): where a name only turns a rule off or exempts objects
     /// from it, a configuration shared with the CLI must still be accepted.
-    fn present(&mut self, names: &[Spanned<String>]) -> BTreeSet<String> {
-        names.iter().filter(|name| !left_out_of_build(&name.value)).flat_map(|name| self.one(name)).collect()
+    fn present(&mut self, names: &[Spanned<String>]) {
+        for name in names.iter().filter(|name| !left_out_of_build(&name.value)) {
+            self.one(name);
+        }
     }
 
-    fn one(&mut self, name: &Spanned<String>) -> Vec<String> {
-        match resolve_selector(self.catalog, &name.value) {
-            Ok(ids) => ids,
-            // Users' own policies are added after the file is applied; the linter checks their
-            // IDs when it is built, against every rule of the run.
-            Err(_) if is_user_rule_id(self.catalog, &name.value) => vec![name.value.clone()],
-            Err((message, help)) => {
-                self.errors.push(name.span, message, help);
-                Vec::new()
+    fn one(&mut self, name: &Spanned<String>) {
+        match selector::resolve(self.catalog, &name.value) {
+            Ok(_) => {}
+            // Users' own policies are added after the file is read; the linter checks their IDs
+            // when it is built, against every rule of the run.
+            Err(_) if selector::is_user_rule_id(self.catalog, &name.value) => {}
+            Err(error) => {
+                let help = match error {
+                    SelectorError::Unknown { .. } => {
+                        Some("`plimsoll rules` lists the rule IDs; a category (`images`) names all its rules".into())
+                    }
+                    SelectorError::NotInBuild { .. } => Some(
+                        "the wasm package leaves schema validation out to stay small; the plimsoll CLI has it".into(),
+                    ),
+                    SelectorError::Ambiguous { .. } => None,
+                };
+                self.errors.push(name.span, error.to_string(), help);
             }
         }
-    }
-}
-
-/// Whether `name` can only be the ID of a user's own rule: `<package>/<rule>` or a
-/// `custom.id` such as `acme/registry`, whose category no built-in rule has.
-/// A category that is a near miss of a built-in one (`image/latest-tag`) keeps its located error.
-fn is_user_rule_id(catalog: &[RuleMeta], name: &str) -> bool {
-    let Some((category, rule)) = name.split_once('/') else { return false };
-    let builtin: BTreeSet<&str> = catalog.iter().filter_map(|r| r.id.split('/').next()).collect();
-    let plausible = !category.is_empty() && !rule.is_empty() && rule != "*";
-    plausible && !builtin.contains(category) && suggest(category, builtin.iter().copied()).is_none()
-}
-
-/// The rules a name selects: a full ID, a category (`images`, `images/*`) or an unambiguous
-/// short name. On failure, the message and a hint.
-pub fn resolve_selector(catalog: &[RuleMeta], name: &str) -> Result<Vec<String>, (String, Option<String>)> {
-    if catalog.iter().any(|r| r.id == name) {
-        return Ok(vec![name.to_string()]);
-    }
-    let category = name.strip_suffix("/*").unwrap_or(name);
-    let in_category: Vec<String> =
-        catalog.iter().filter(|r| r.id.split('/').next() == Some(category)).map(|r| r.id.clone()).collect();
-    if !in_category.is_empty() {
-        return Ok(in_category);
-    }
-    let by_short: Vec<String> =
-        catalog.iter().filter(|r| r.id.rsplit('/').next() == Some(name)).map(|r| r.id.clone()).collect();
-    match by_short.len() {
-        1 => Ok(by_short),
-        0 if left_out_of_build(name) => Err((
-            format!("rule \"{name}\" is schema validation, which is not in this build of plimsoll"),
-            Some("the wasm package leaves schema validation out to stay small; the plimsoll CLI has it".into()),
-        )),
-        0 => {
-            let ids = catalog.iter().map(|r| r.id.as_str());
-            let shorts = catalog.iter().filter_map(|r| r.id.rsplit('/').next());
-            let categories = catalog.iter().filter_map(|r| r.id.split('/').next());
-            let suggestion = suggest(name, ids.chain(shorts).chain(categories));
-            let message = format!("unknown rule \"{name}\"{}", did_you_mean(suggestion));
-            Err((
-                message,
-                Some("`plimsoll rules` lists the rule IDs; a category (`images`) names all its rules".into()),
-            ))
-        }
-        _ => Err((format!("rule name \"{name}\" is ambiguous: it could be {}", by_short.join(", ")), None)),
     }
 }
 
@@ -522,7 +412,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
     for (key, node) in section(root, "", "the configuration", errors) {
         match key {
             "rules" => config.rules = read_rules(node, errors),
-            "fail_on" => config.fail_on = choice(node, "fail_on", FAIL_ON, errors).and_then(|s| FailOn::parse(&s)),
+            "fail_on" => config.fail_on = choice(node, "fail_on", FAIL_ON, errors).and_then(|s| s.parse().ok()),
             "pss" => config.pss = read_pss(node, errors),
             "images" => config.images = read_images(node, config, errors),
             "settings" => config.settings = read_settings(node, errors),

@@ -8,26 +8,40 @@
 //! Each worker gets an [`Evaluator`] of its own; evaluation is bounded by an instruction budget, so
 //! a runaway policy gives the same error on every platform instead of hanging.
 //!
-//! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::functions`] computed
+//! Per object the evaluator also sets `data.plimsoll.facts`, what [`crate::engine::functions`] computed
 //! for it in Rust (parsed quantities and images, signature verdicts): the compiled program cannot
 //! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
 //!
 //! Rules that name the fields they need (`custom.requires_fields`) are evaluated only for objects
 //! that write one of them: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
-//! ([`crate::prefilter`]), and the aggregate rule does not call their `violation`.
+//! ([`crate::engine::prefilter`]), and the aggregate rule does not call their `violation`.
 
-use crate::linter::BuildError;
-use crate::prefilter::FieldFilter;
+use crate::engine::convert::to_rego;
+use crate::engine::prefilter::FieldFilter;
+use crate::engine::user_policy::{LoadedPolicies, PolicyError};
 use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
 use crate::signature::Verifier;
-use crate::user_policy::{LoadedPolicies, PolicyError};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
 use regorus::Value as RegoValue;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// Why the policies could not be prepared.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PrepareError {
+    /// A built-in module, the engine's data or the generated aggregate module was refused.
+    Policy { path: String, message: String },
+    /// A user's policy is broken.
+    User(PolicyError),
+}
+
+impl From<PolicyError> for PrepareError {
+    fn from(error: PolicyError) -> Self {
+        PrepareError::User(error)
+    }
+}
 
 /// The rule that collects every enabled rule's violations.
 const AGGREGATE_RULE: &str = "data.plimsoll.run.findings";
@@ -65,17 +79,17 @@ impl Prepared {
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
         verifier: Option<Arc<Verifier>>,
-    ) -> Result<Prepared, BuildError> {
+    ) -> Result<Prepared, PrepareError> {
         // Rules implemented in Rust have no policy to load.
         let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
         let selected = selected.as_slice();
         let policy_error =
-            |path: &str, e: &dyn std::fmt::Display| BuildError::Policy { path: path.into(), message: e.to_string() };
+            |path: &str, e: &dyn std::fmt::Display| PrepareError::Policy { path: path.into(), message: e.to_string() };
         let data_json = base_data(config, user_data);
         let data = to_rego(&data_json);
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
-        crate::functions::register(&mut engine, verifier).map_err(|e| policy_error("functions", &e))?;
+        crate::engine::functions::register(&mut engine, verifier).map_err(|e| policy_error("functions", &e))?;
         engine.add_data(data.clone()).map_err(|e| policy_error("data.plimsoll", &e))?;
         for (path, source) in policy_files(selected) {
             let path = format!("policies/{path}");
@@ -167,12 +181,12 @@ impl Evaluator {
 
 /// An error evaluating the policies once at build time: located in the user's policy when it
 /// names one of their files, else an error of the built-in policies.
-fn evaluation_error(user: &LoadedPolicies, message: &str) -> BuildError {
+fn evaluation_error(user: &LoadedPolicies, message: &str) -> PrepareError {
     let located = PolicyError::from_engine("policies", message);
     if user.modules.iter().any(|m| m.name == located.file) {
-        BuildError::UserPolicy(located)
+        PrepareError::User(located)
     } else {
-        BuildError::Policy { path: "policies".into(), message: message.to_string() }
+        PrepareError::Policy { path: "policies".into(), message: message.to_string() }
     }
 }
 
@@ -225,13 +239,13 @@ fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
     Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).map_err(|e| e.to_string())
 }
 
-/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::kinds`]), the rule settings
+/// Data every policy can read: `data.plimsoll.kinds` (see [`crate::k8s::kinds`]), the rule settings
 /// in `data.plimsoll.config`, and at the top level the user's data documents (which may not set
-/// `plimsoll`: see [`crate::user_policy::UserPolicies::add_data`]).
+/// `plimsoll`: see [`crate::engine::user_policy::UserPolicies::add_data`]).
 pub(crate) fn base_data(config: &serde_json::Map<String, Value>, user_data: &serde_json::Map<String, Value>) -> Value {
     let mut data = user_data.clone();
     let plimsoll = serde_json::json!({
-        "kinds": {"pod_spec_paths": crate::kinds::pod_spec_paths_json()},
+        "kinds": {"pod_spec_paths": crate::k8s::kinds::pod_spec_paths_json()},
         "config": Value::Object(config.clone()),
     });
     data.insert("plimsoll".into(), plimsoll);
@@ -276,28 +290,6 @@ fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String 
         module.push_str("\nfindings := set()\n");
     }
     module
-}
-
-/// Converts a document to the engine's value type without an intermediate copy.
-pub(crate) fn to_rego(value: &Value) -> RegoValue {
-    match value {
-        Value::Null => RegoValue::Null,
-        Value::Bool(b) => RegoValue::from(*b),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                RegoValue::from(u)
-            } else if let Some(i) = n.as_i64() {
-                RegoValue::from(i)
-            } else {
-                RegoValue::from(n.as_f64().unwrap_or(0.0))
-            }
-        }
-        Value::String(s) => RegoValue::from(s.as_str()),
-        Value::Array(items) => RegoValue::from(items.iter().map(to_rego).collect::<Vec<_>>()),
-        Value::Object(map) => RegoValue::from(
-            map.iter().map(|(k, v)| (RegoValue::from(k.as_str()), to_rego(v))).collect::<BTreeMap<_, _>>(),
-        ),
-    }
 }
 
 #[cfg(test)]
@@ -382,7 +374,7 @@ mod tests {
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {
                 let input = to_rego(&document.value);
-                let facts = || crate::functions::facts(&document.value, &input, None);
+                let facts = || crate::engine::functions::facts(&document.value, &input, None);
                 let a = filtered.evaluate(input.clone(), facts());
                 let b = unfiltered.evaluate(input.clone(), facts());
                 assert_eq!(a, b, "{name} document {}", document.index);
@@ -442,7 +434,7 @@ mod tests {
         let mut listed = 0;
         for (name, object) in &objects {
             let input = to_rego(object);
-            let facts = crate::functions::facts(object, &input, None);
+            let facts = crate::engine::functions::facts(object, &input, None);
             let pod_spec = &facts[&RegoValue::from("pod_spec")];
             let expected = derived_by_rego(&input, "pod_spec");
             assert_eq!(pod_spec, &expected, "pod_spec of {name}");
@@ -485,7 +477,7 @@ mod tests {
             for document in crate::load::load(&name, &text).documents {
                 documents += 1;
                 let input = to_rego(&document.value);
-                let facts = || crate::functions::facts(&document.value, &input, Some(&verifier));
+                let facts = || crate::engine::functions::facts(&document.value, &input, Some(&verifier));
                 let a = compiled.evaluate(input.clone(), facts());
                 let b = interpreted.evaluate(input.clone(), facts());
                 assert_eq!(a, b, "{name} document {}", document.index);

@@ -1,5 +1,5 @@
-//! Rust functions for Rego: Kubernetes quantities ([`crate::quantity`]), image references
-//! ([`crate::image`]) and cosign signature verification ([`crate::signature`]), which Rego cannot
+//! Rust functions for Rego: Kubernetes quantities ([`crate::k8s::quantity`]), image references
+//! ([`crate::k8s::image`]) and cosign signature verification ([`crate::signature`]), which Rego cannot
 //! do (exactly, or at all) by itself.
 //!
 //! # The functions
@@ -67,8 +67,8 @@
 //! cannot name the entries exactly as that Rego would (a container list that is not a list, a
 //! `name` that is not a string), it leaves `containers` out and the Rego derivation serves.
 
-use crate::image::ImageRef;
-use crate::quantity::Quantity;
+use crate::k8s::image::ImageRef;
+use crate::k8s::quantity::Quantity;
 use crate::signature::Verifier;
 use regorus::Value as RegoValue;
 use serde_json::Value;
@@ -115,7 +115,7 @@ pub fn signature_object(verifier: Option<&Verifier>, image: &str) -> RegoValue {
             "message": "no trusted key is configured, so no signature can be verified",
         }),
     };
-    crate::evaluate::to_rego(&value)
+    crate::engine::convert::to_rego(&value)
 }
 
 fn quantity_parse_extension(args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
@@ -187,6 +187,7 @@ fn rego_object(fields: Vec<(&str, RegoValue)>) -> RegoValue {
 /// (`input`, whose parts the pod spec and container facts share): `quantities`, `images` and
 /// `signatures` (all empty for objects without a pod spec; `signatures` also without a
 /// verifier), and `pod_spec` and `containers` (see the module notes on when they are left out).
+#[cfg(test)]
 pub fn facts(object: &Value, input: &RegoValue, verifier: Option<&Verifier>) -> RegoValue {
     facts_with_cache(object, input, verifier, &mut FactsCache::default())
 }
@@ -253,7 +254,7 @@ pub fn facts_with_cache(
         for kind in ["requests", "limits"] {
             let values = container.get("resources").and_then(|r| r.get(kind)).and_then(Value::as_object);
             for value in values.into_iter().flat_map(|m| m.values()).filter(|v| !v.is_null()) {
-                quantities.entry(crate::evaluate::to_rego(value)).or_insert_with(|| cache.quantity(value));
+                quantities.entry(crate::engine::convert::to_rego(value)).or_insert_with(|| cache.quantity(value));
             }
         }
     }
@@ -276,10 +277,10 @@ pub fn facts_with_cache(
     rego_object(fields)
 }
 
-/// Where the object's kind keeps its pod spec (see [`crate::kinds`]).
+/// Where the object's kind keeps its pod spec (see [`crate::k8s::kinds`]).
 fn pod_spec_path(object: &Value) -> Option<&'static [&'static str]> {
     let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
-    crate::kinds::pod_spec_path(text("apiVersion"), text("kind"))
+    crate::k8s::kinds::pod_spec_path(text("apiVersion"), text("kind"))
 }
 
 /// The pod spec's path (as Rego values) and the spec, when it is an object.
@@ -434,7 +435,7 @@ mod tests {
                                 "resources": {"requests": {"cpu": "250m", "memory": null}, "limits": {"memory": "2 GB"}}}],
             }}},
         });
-        let facts = to_json(&facts(&object, &crate::evaluate::to_rego(&object), None));
+        let facts = to_json(&facts(&object, &crate::engine::convert::to_rego(&object), None));
         assert_eq!(facts["images"]["busybox"]["name"], json!("docker.io/library/busybox"));
         assert_eq!(facts["images"]["nginx:1.27"]["tag"], json!("1.27"));
         assert_eq!(facts["quantities"]["250m"]["value"], json!("0.25"));
@@ -446,7 +447,7 @@ mod tests {
     #[test]
     fn objects_without_a_pod_spec_have_empty_facts() {
         let object = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
-        let facts = to_json(&facts(&object, &crate::evaluate::to_rego(&object), None));
+        let facts = to_json(&facts(&object, &crate::engine::convert::to_rego(&object), None));
         assert_eq!(facts, json!({"containers": [], "images": {}, "quantities": {}, "signatures": {}}));
     }
 
@@ -462,7 +463,7 @@ mod tests {
         let objects = [pod("nginx:1.27", "250m"), pod("nginx:1.27", "250m"), pod("redis@sha256:abc", "1.5.0")];
         let mut cache = FactsCache::default();
         for object in &objects {
-            let input = crate::evaluate::to_rego(object);
+            let input = crate::engine::convert::to_rego(object);
             assert_eq!(
                 to_json(&facts_with_cache(object, &input, None, &mut cache)),
                 to_json(&facts(object, &input, None))

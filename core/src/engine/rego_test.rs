@@ -12,8 +12,8 @@
 //! Other kinds of test files (Gatekeeper `suite.yaml`) have runners of their own; all of them
 //! report [`TestCase`]s so that a frontend prints and counts them alike.
 
+use crate::engine::user_policy::{add_module, PolicyError, PolicyModule, UserPolicies};
 use crate::rules::{rego_package, BUILTIN_POLICY_FILES};
-use crate::user_policy::{add_module, PolicyError, PolicyModule, UserPolicies};
 use regorus::unstable::{Rule, RuleHead};
 use regorus::Value as RegoValue;
 use std::collections::BTreeSet;
@@ -58,9 +58,11 @@ fn prepare(
         user.add_data(name, document.clone())?;
     }
     let mut engine = regorus::Engine::new();
-    crate::functions::register(&mut engine, None).map_err(|e| PolicyError::from_engine("functions", &e))?;
-    let base = crate::evaluate::base_data(&serde_json::Map::new(), &user.data);
-    engine.add_data(crate::evaluate::to_rego(&base)).map_err(|e| PolicyError::from_engine("data", &e.to_string()))?;
+    crate::engine::functions::register(&mut engine, None).map_err(|e| PolicyError::from_engine("functions", &e))?;
+    let base = crate::engine::evaluate::base_data(&serde_json::Map::new(), &user.data);
+    engine
+        .add_data(crate::engine::convert::to_rego(&base))
+        .map_err(|e| PolicyError::from_engine("data", &e.to_string()))?;
     let mut packages = BTreeSet::new();
     for module in modules {
         packages.insert(add_module(&mut engine, &module.name, &module.text)?.1);

@@ -2,11 +2,11 @@
 //!
 //! Data flow:
 //! 1. [`PolicySet::from_documents`] reads loaded documents: each ConstraintTemplate
-//!    ([`template`]) becomes a regorus engine holding its Rego and libs, compiled once; each
-//!    Constraint ([`constraint`]) keeps its parameters (which its template's schema must accept),
-//!    its `spec.match` ([`matching`]) and its enforcement action. A template with invalid Rego, or with no Rego at all (CEL only), stops
+//!    (`template`) becomes a regorus engine holding its Rego and libs, compiled once; each
+//!    Constraint (`constraint`) keeps its parameters (which its template's schema must accept),
+//!    its `spec.match` (`matching`) and its enforcement action. A template with invalid Rego, or with no Rego at all (CEL only), stops
 //!    the build with a [`GatekeeperError`] naming it.
-//! 2. [`PolicySet::prepare`] takes the [`Inventory`] of every object of a run ([`review`]) and
+//! 2. [`PolicySet::prepare`] takes the [`Inventory`] of every object of a run (`review`) and
 //!    hands it to each template engine as `data.inventory`, once per run.
 //! 3. [`Run::review`] shapes an object as Gatekeeper's `input.review`, selects the constraints
 //!    whose match holds and evaluates each one's template `violation` rule with
@@ -15,19 +15,19 @@
 //!    enforcement action); [`suite`] runs gator test suites with the same pieces.
 
 mod compat;
-pub mod constraint;
-pub mod matching;
-pub mod review;
+pub(crate) mod constraint;
+pub(crate) mod matching;
+pub(crate) mod review;
 pub mod suite;
-pub mod template;
+pub(crate) mod template;
 
 pub use constraint::{Constraint, EnforcementAction};
 pub use review::Inventory;
 pub use template::Template;
 
-use crate::finding::{Finding, Severity};
+use crate::load::position::Path;
 use crate::load::Document;
-use crate::position::Path;
+use crate::report::finding::{Finding, Location, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -257,20 +257,12 @@ impl Run {
 /// The findings of every matching constraint for one linted object. A finding is located at the
 /// object's `metadata` (the document's start without one): a violation names no field.
 pub(crate) fn findings(run: &Run, document: &Document) -> Vec<Finding> {
-    let metadata = Path::new(vec![crate::position::PathSegment::Key("metadata".into())]);
-    let span = document.locate(&metadata).span;
     run.review(&document.value)
         .into_iter()
-        .map(|violation| Finding {
-            rule: violation.constraint.rule_id(),
-            severity: if violation.failed { Severity::Error } else { violation.constraint.action.severity() },
-            message: violation.message,
-            file: document.file.clone(),
-            span,
-            path: None,
-            object: Some(document.object_ref()),
-            template: document.template.clone(),
-            document: document.index,
+        .map(|violation| {
+            let severity = if violation.failed { Severity::Error } else { violation.constraint.action.severity() };
+            let at = Location::in_object(document, None);
+            Finding::new(violation.constraint.rule_id(), severity, violation.message, at)
         })
         .collect()
 }

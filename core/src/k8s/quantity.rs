@@ -18,7 +18,7 @@
 //! A parsed quantity is held as sign, significant decimal digits and a power of ten; binary
 //! values are converted exactly. [`Quantity::cmp`] compares values, so `1G < 1Gi` and
 //! `0.5 == 500m`; [`Quantity::order_key`] gives a string that sorts like the value, which lets
-//! compiled Rego compare quantities with plain string comparison (see [`crate::functions`]).
+//! compiled Rego compare quantities with plain string comparison (see `crate::engine::functions`).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -178,7 +178,7 @@ fn scan(text: &str) -> Result<Parts<'_>, QuantityError> {
     if matches!(bytes.first(), Some(b'-' | b'+')) {
         pos = 1;
     }
-    while pos < bytes.len() && bytes[pos] == b'0' {
+    while bytes.get(pos) == Some(&b'0') {
         pos += 1;
     }
     // Nothing but a sign and zeros: zero, whatever else (the scanner returns early here).
@@ -196,10 +196,10 @@ fn scan(text: &str) -> Result<Parts<'_>, QuantityError> {
     }
     let number = &text[..pos];
     let suffix_start = pos;
-    while pos < bytes.len() && b"eEinumkKMGTP".contains(&bytes[pos]) {
+    while bytes.get(pos).is_some_and(|b| b"eEinumkKMGTP".contains(b)) {
         pos += 1;
     }
-    if pos < bytes.len() && matches!(bytes[pos], b'-' | b'+') {
+    if matches!(bytes.get(pos), Some(b'-' | b'+')) {
         pos += 1;
     }
     if skip_digits(bytes, pos) != bytes.len() {
@@ -209,7 +209,7 @@ fn scan(text: &str) -> Result<Parts<'_>, QuantityError> {
 }
 
 fn skip_digits(bytes: &[u8], mut pos: usize) -> usize {
-    while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+    while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
         pos += 1;
     }
     pos
@@ -374,7 +374,7 @@ impl Decimal {
         // never zero) bumps what is kept by one unit.
         let dropped = scale - self.exponent;
         let kept_len = (self.digits.len() as i64 - dropped).max(0) as usize;
-        let mut kept: Vec<u8> = self.digits[..kept_len].to_vec();
+        let mut kept: Vec<u8> = self.digits.get(..kept_len).unwrap_or_default().to_vec();
         increment(&mut kept);
         let text: String = kept.iter().map(|d| char::from(b'0' + d)).collect();
         Decimal::new(self.negative, &text, scale)

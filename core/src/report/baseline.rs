@@ -15,8 +15,8 @@
 //!  "findings": [{"rule", "file", "object"?: {"kind", "namespace"?, "name"?}, "path"?, "message", "count"}]}
 //! ```
 
-use crate::finding::{Finding, Report};
-use crate::suppress::{SuppressedFinding, Suppression, SuppressionKind};
+use crate::report::finding::{Finding, Report};
+use crate::report::suppress::{SuppressedFinding, Suppression, SuppressionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

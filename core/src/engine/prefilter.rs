@@ -7,7 +7,7 @@
 //! (`custom.requires_fields`, see [`crate::rules::RuleMeta::requires_fields`]). Before
 //! evaluation, [`FieldFilter::skipped_rules`] walks the object's mapping keys once and lists the
 //! rules whose every named field is absent; the generated aggregate rule does not evaluate those
-//! (`crate::evaluate`). The promise is the rule author's; the test suite checks it by linting
+//! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
 //! every fixture (which includes failing cases for every rule) with and without the filter.
 
 use crate::rules::RuleMeta;
@@ -54,7 +54,9 @@ impl FieldFilter {
             if self.by_length.len() <= name.len() {
                 self.by_length.resize(name.len() + 1, Vec::new());
             }
-            self.by_length[name.len()].push(index);
+            if let Some(same_length) = self.by_length.get_mut(name.len()) {
+                same_length.push(index);
+            }
         }
         index
     }
@@ -73,7 +75,8 @@ impl FieldFilter {
         let skipped: BTreeSet<RegoValue> = self
             .rules
             .iter()
-            .filter(|(_, names)| !names.iter().any(|&name| found[name]))
+            // An index without a slot cannot happen; it would count as found, skipping nothing.
+            .filter(|(_, names)| !names.iter().any(|&name| found.get(name).copied().unwrap_or(true)))
             .map(|(id, _)| id.clone())
             .collect();
         RegoValue::from(skipped)
@@ -98,15 +101,16 @@ impl FieldFilter {
     }
 
     fn note_key(&self, key: &str, found: &mut [bool]) {
-        for &index in self.by_length.get(key.len()).into_iter().flatten() {
-            if self.names[index] == key {
-                found[index] = true;
+        let mut note = |index: usize, matches: fn(&str, &str) -> bool| {
+            if let (Some(name), Some(slot)) = (self.names.get(index), found.get_mut(index)) {
+                *slot |= matches(key, name);
             }
+        };
+        for &index in self.by_length.get(key.len()).into_iter().flatten() {
+            note(index, |key, name| key == name);
         }
         for &index in &self.prefixes {
-            if key.starts_with(self.names[index].as_str()) {
-                found[index] = true;
-            }
+            note(index, |key, prefix| key.starts_with(prefix));
         }
     }
 }

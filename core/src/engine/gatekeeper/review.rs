@@ -9,7 +9,7 @@
 //! `cluster[apiVersion][kind][name]` for objects without a namespace,
 //! `namespace[ns][apiVersion][kind][name]` for the others.
 
-use crate::evaluate::to_rego;
+use crate::engine::convert::to_rego;
 use regorus::Value as RegoValue;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

@@ -2,8 +2,8 @@
 //! rules (and `deny_*`, `violation_*`, `warn_*`) list what is wrong with the object in `input`.
 //!
 //! Data flow: the frontend hands in `(name, text)` pairs and data documents; [`UserPolicies`]
-//! keeps them. When the linter is built, [`UserPolicies::load`] parses every module (Rego v1, or
-//! v0 when the module is written in v0 syntax: see [`add_module`]), finds the conftest rules in the
+//! keeps them. When the linter is built, `UserPolicies::load` parses every module (Rego v1, or
+//! v0 when the module is written in v0 syntax: see `add_module`), finds the conftest rules in the
 //! selected packages and turns each into a [`RuleMeta`] whose ID is the rule's METADATA `custom.id`
 //! or `<package>/<rule>`. The evaluator then loads the same modules next to the built-in rules and
 //! gathers their violations in the same pass; a violation is a string or an object
@@ -12,8 +12,8 @@
 //! Every problem is a [`PolicyError`] located at `file:line:column` of the policy, so that a
 //! broken policy stops the run before anything is linted.
 
-use crate::finding::Severity;
 use crate::load::parse_yaml_value;
+use crate::report::finding::Severity;
 use crate::rules::{metadata_block, RuleEngine, RuleMeta, RuleScope};
 use regorus::unstable::{Rule, RuleHead};
 use serde_json::Value;

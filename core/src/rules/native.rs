@@ -4,8 +4,31 @@
 //! same rule selection. Every rule here applies to all objects. A build without the
 //! `schema-validation` feature lists only the API lifecycle and kustomization rules.
 
-use crate::finding::Severity;
-use crate::rules::{RuleEngine, RuleExamples, RuleMeta, RuleScope};
+use super::{RuleEngine, RuleExamples, RuleMeta, RuleScope};
+use crate::report::finding::Severity;
+
+/// Rule IDs of the validation rules.
+pub const UNKNOWN_FIELD: &str = "schema/unknown-field";
+pub const TYPE: &str = "schema/type";
+pub const REQUIRED: &str = "schema/required";
+pub const ENUM: &str = "schema/enum";
+pub const FORMAT: &str = "schema/format";
+pub const CONSTRAINT: &str = "schema/constraint";
+/// Rule ID of objects without a known schema.
+pub const UNKNOWN_KIND: &str = "schema/unknown-kind";
+
+/// The rules that need an object's schema: the rules of the `schema-validation` feature.
+pub const VALIDATION_RULES: &[&str] = &[UNKNOWN_FIELD, TYPE, REQUIRED, ENUM, FORMAT, CONSTRAINT, UNKNOWN_KIND];
+
+/// Whether this build validates objects against schemas (the `schema-validation` feature).
+pub const VALIDATION_AVAILABLE: bool = cfg!(feature = "schema-validation");
+
+/// Whether `name` (a rule ID or short name) names a validation rule that this build leaves out.
+/// Such names are known, not misspelt: selecting the rule is an error that says why, turning it
+/// off or changing its severity is accepted (it does not run either way).
+pub fn left_out_of_build(name: &str) -> bool {
+    !VALIDATION_AVAILABLE && VALIDATION_RULES.iter().any(|id| *id == name || id.rsplit('/').next() == Some(name))
+}
 
 /// One rule's metadata, as written below.
 struct NativeRule {
@@ -401,7 +424,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
     RULES
         .iter()
         // A build without schema validation does not offer its rules at all (`rules()` is what runs).
-        .filter(|rule| super::VALIDATION_AVAILABLE || !super::VALIDATION_RULES.contains(&rule.id))
+        .filter(|rule| VALIDATION_AVAILABLE || !VALIDATION_RULES.contains(&rule.id))
         .map(|rule| {
             let mut description = rule.description.trim_end().to_string();
             if rule.id.starts_with("schema/") && !rule.id.ends_with("-api") {

@@ -237,7 +237,7 @@ impl<'a> LineIndex<'a> {
     /// (where the text starts in its file). Positions past a line's end clamp to the end of the line.
     pub(crate) fn pos(&self, line: usize, column: usize, base: Pos) -> Pos {
         let line = line.clamp(1, self.line_starts.len());
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts.get(line - 1).copied().unwrap_or_default();
         let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
         let offset = if self.ascii { (start + column).min(end) } else { self.walk(line, column, start, end) };
         Pos { line: base.line + line as u32 - 1, column: column as u32 + 1, offset: base.offset + offset as u32 }

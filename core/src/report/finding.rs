@@ -1,12 +1,14 @@
 //! Findings and the report: the plain data every frontend renders.
 //!
 //! The linter turns rule violations and loader problems into [`Finding`]s (one per offending field,
-//! located in the source) and gathers them, sorted, into a [`Report`] with a [`Summary`]. The JSON
-//! form of a report is normative (docs/report-format.md); see [`Report::to_json`].
+//! located in the source: [`Finding::new`] at a [`Location`]) and objects the policies could not be
+//! evaluated against into [`EvaluationError`]s. A [`FileReport`] holds both for one source;
+//! [`Report::from_files`] gathers them, sorted, into a [`Report`] with a [`Summary`], where each
+//! evaluation error appears as the error finding reports have always shown for it. The JSON form of
+//! a report is normative (docs/report-format.md; see [`Report::to_json`]).
 
-use crate::load::ObjectRef;
-use crate::position::{Path, Span};
-use crate::suppress::{SuppressedFinding, Suppression};
+use crate::load::position::{Path, Span};
+use crate::load::{Document, ObjectRef};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io;
@@ -71,7 +73,61 @@ pub struct Finding {
     pub document: usize,
 }
 
+/// Where a finding is: the source, the document, and, for a finding about an object, the object
+/// and the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub file: Arc<str>,
+    pub span: Span,
+    /// Index of the YAML document within the file.
+    pub document: usize,
+    /// The Helm template the document came from.
+    pub template: Option<Arc<str>>,
+    pub object: Option<ObjectRef>,
+    pub path: Option<Path>,
+}
+
+impl Location {
+    /// A field of a document's object, located in the source; without a path the finding is
+    /// about the whole object and is shown at its `metadata`.
+    pub fn in_object(document: &Document, path: Option<Path>) -> Location {
+        let span = match &path {
+            Some(path) => document.locate(path).span,
+            None => document.locate(&Path::parse("metadata").unwrap_or_default()).span,
+        };
+        Location { path, span, ..Location::of_document(document) }
+    }
+
+    /// A document's object as a whole, spanning the document.
+    pub fn of_document(document: &Document) -> Location {
+        Location {
+            file: document.file.clone(),
+            span: document.positions.span,
+            document: document.index,
+            template: document.template.clone(),
+            object: Some(document.object_ref()),
+            path: None,
+        }
+    }
+
+    /// Text of a source that is not (or could not be read as) a Kubernetes object.
+    pub fn in_text(file: Arc<str>, span: Span, document: usize, template: Option<Arc<str>>) -> Location {
+        Location { file, span, document, template, object: None, path: None }
+    }
+
+    /// This location, about the field at `path`.
+    pub fn with_path(self, path: Path) -> Location {
+        Location { path: Some(path), ..self }
+    }
+}
+
 impl Finding {
+    /// A finding of `rule` at `at`.
+    pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>, at: Location) -> Finding {
+        let Location { file, span, document, template, object, path } = at;
+        Finding { rule: rule.into(), severity, message: message.into(), file, span, path, object, template, document }
+    }
+
     pub fn line(&self) -> u32 {
         self.span.start.line
     }
@@ -86,14 +142,42 @@ impl Finding {
     }
 }
 
+/// An object the policies could not be evaluated against (a runaway policy, a failing function).
+/// Kept apart from the findings so that a caller can tell a failure from a verdict: an admission
+/// webhook applies its failure policy to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationError {
+    /// The object's document.
+    pub at: Location,
+    /// What the engine said.
+    pub reason: String,
+}
+
+impl EvaluationError {
+    /// The rule ID reports show evaluation failures under.
+    pub const RULE: &'static str = "plimsoll/evaluation";
+
+    /// The message reports show.
+    pub fn message(&self) -> String {
+        format!("policy evaluation failed: {}", self.reason)
+    }
+
+    /// As reports show it: an error finding of [`EvaluationError::RULE`] spanning the document.
+    pub fn to_finding(&self) -> Finding {
+        Finding::new(Self::RULE, Severity::Error, self.message(), self.at.clone())
+    }
+}
+
 /// The findings of one source.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileReport {
     pub file: Arc<str>,
     pub findings: Vec<Finding>,
+    /// Objects whose evaluation failed (not suppressed), in source order.
+    pub errors: Vec<EvaluationError>,
     /// YAML documents read (list items counted one by one).
     pub documents: usize,
-    /// Findings that an exemption, annotation or comment suppressed (see [`crate::suppress`]).
+    /// Findings that an exemption, annotation or comment suppressed (see [`crate::report::suppress`]).
     pub suppressed: Vec<SuppressedFinding>,
     /// The Kubernetes objects linted, in source order.
     pub objects: Vec<LintedObject>,
@@ -116,6 +200,47 @@ impl FileReport {
         self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     }
+}
+
+/// How a finding came to be suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A configuration file exemption.
+    Exemption,
+    /// A `plimsoll.io/ignore` annotation on the object.
+    Annotation,
+    /// A `# plimsoll-ignore:` comment.
+    Comment,
+    /// An entry of the baseline file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Exemption => "exemption",
+            SuppressionKind::Annotation => "annotation",
+            SuppressionKind::Comment => "comment",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
+}
+
+/// Why a finding is not reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason given with the suppression, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A finding that a suppression hid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppressedFinding {
+    pub finding: Finding,
+    pub suppression: Suppression,
 }
 
 /// Counts over a whole run.
@@ -150,13 +275,18 @@ pub struct Report {
 }
 
 impl Report {
-    /// Gathers file reports (already in input order).
+    /// Gathers file reports (already in input order). Evaluation errors join their file's
+    /// findings as [`EvaluationError::to_finding`] shows them.
     pub fn from_files(files: Vec<FileReport>) -> Report {
         let mut report = Report { summary: Summary { files: files.len(), ..Summary::default() }, ..Report::default() };
         // Sized once: growing these by doubling over a large run copied them several times over.
-        report.findings.reserve_exact(files.iter().map(|file| file.findings.len()).sum());
+        report.findings.reserve_exact(files.iter().map(|file| file.findings.len() + file.errors.len()).sum());
         report.objects.reserve_exact(files.iter().map(|file| file.objects.len()).sum());
-        for file in files {
+        for mut file in files {
+            if !file.errors.is_empty() {
+                file.findings.extend(file.errors.iter().map(EvaluationError::to_finding));
+                file.sort();
+            }
             report.summary.documents += file.documents;
             report.findings.extend(file.findings);
             report.suppressed.extend(file.suppressed);

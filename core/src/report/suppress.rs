@@ -8,7 +8,7 @@
 //!   `plimsoll.io/ignore-reason`;
 //! - a YAML **comment** — `# plimsoll-ignore: privileged -- reason` at the end of the offending
 //!   line, or on comment lines directly above it;
-//! - a **baseline** entry ([`crate::baseline`]), applied by the frontend after linting.
+//! - a **baseline** entry ([`crate::report::baseline`]), applied by the frontend after linting.
 //!
 //! Annotations and comments are the manifest exempting itself: [`SuppressionSettings::inline`]
 //! turns them off (`--no-inline-ignores`). Rule names in annotations and comments may be full IDs
@@ -18,11 +18,12 @@
 //! CLI and the wasm package suppress the same findings; comments need the source text, which the
 //! linter has.
 
-use crate::finding::Finding;
+pub use crate::report::finding::{SuppressedFinding, Suppression, SuppressionKind};
+
 use crate::glob;
+use crate::load::position::{Path, PathSegment};
 use crate::load::Document;
-use crate::position::{Path, PathSegment};
-use serde::Serialize;
+use crate::report::finding::Finding;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -33,50 +34,11 @@ pub const REASON_ANNOTATION: &str = "plimsoll.io/ignore-reason";
 /// The YAML comment directive, `# plimsoll-ignore: rule[,rule…] [-- reason]`.
 pub const COMMENT_DIRECTIVE: &str = "plimsoll-ignore:";
 
-/// How a finding came to be suppressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SuppressionKind {
-    /// A configuration file exemption.
-    Exemption,
-    /// A `plimsoll.io/ignore` annotation on the object.
-    Annotation,
-    /// A `# plimsoll-ignore:` comment.
-    Comment,
-    /// An entry of the baseline file.
-    Baseline,
-}
-
-impl SuppressionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SuppressionKind::Exemption => "exemption",
-            SuppressionKind::Annotation => "annotation",
-            SuppressionKind::Comment => "comment",
-            SuppressionKind::Baseline => "baseline",
-        }
-    }
-}
-
-/// Why a finding is not reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Suppression {
-    pub kind: SuppressionKind,
-    /// The reason given with the suppression, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// A finding that a suppression hid.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SuppressedFinding {
-    pub finding: Finding,
-    pub suppression: Suppression,
-}
-
 /// A configuration file exemption: findings of `rules` (all rules when empty) on objects that
-/// match every non-empty list of globs. Within one list, any glob may match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// match every non-empty list of globs. Within one list, any glob may match. Serialized as the
+/// configuration file writes an item of `exemptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Exemption {
     /// Full rule IDs (the configuration resolves short names and categories).
     pub rules: Vec<String>,
@@ -219,7 +181,7 @@ pub fn container_name<'v>(object: &'v Value, path: &Path) -> Option<&'v str> {
         )
     })?;
     let mut value = object;
-    for segment in &segments[..at + 2] {
+    for segment in segments.get(..at + 2)? {
         value = match segment {
             PathSegment::Key(key) => value.get(key)?,
             PathSegment::Index(index) => value.get(*index)?,

@@ -4,11 +4,15 @@
 //! `policies/<category>/<name>.rego` is rule `<category>/<name>`; `policies/lib/` holds shared
 //! modules and `*_test.rego` files hold Rego unit tests (embedded apart, [`BUILTIN_POLICY_TESTS`],
 //! which only the test runner reads). [`builtin_rules`] parses every rule file's metadata once and
-//! adds the rules implemented in Rust (their metadata is a table in [`crate::schema`]); the
-//! linter, `plimsoll rules`, and the wasm `rules()` call all read it from here.
+//! adds the rules implemented in Rust (their metadata is a table in `native`); the linter,
+//! `plimsoll rules`, and the wasm `rules()` call all read it from here. [`selector`] resolves the
+//! names users give rules (IDs, categories, short names, profiles) against a catalog.
 
-use crate::finding::Severity;
+pub(crate) mod native;
+pub mod selector;
+
 use crate::load::parse_yaml_value;
+use crate::report::finding::Severity;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -47,7 +51,7 @@ pub struct RuleMeta {
     /// Field names of which an object must write at least one (anywhere, as a mapping key) for
     /// the rule to be able to report it (`custom.requires_fields`); a name ending in `/` stands
     /// for every key with that prefix (annotations). Empty: no such promise. Evaluation skips
-    /// the rule for objects without any of them (see [`crate::evaluate`]).
+    /// the rule for objects without any of them (see `crate::engine::evaluate`).
     #[serde(skip)]
     pub requires_fields: Vec<String>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
@@ -78,7 +82,7 @@ pub struct RuleExamples {
 pub enum RuleScope {
     /// Every Kubernetes object (the default).
     AllObjects,
-    /// Only objects that carry a pod spec (see [`crate::kinds`]).
+    /// Only objects that carry a pod spec (see [`crate::k8s::kinds`]).
     PodSpec,
 }
 
@@ -134,7 +138,7 @@ pub fn builtin_rules() -> Result<Vec<RuleMeta>, RuleError> {
         .filter(|(path, _)| policy_file_kind(path) == PolicyFileKind::Rule)
         .map(|(path, source)| parse_rule_file(path, source))
         .collect::<Result<Vec<_>, _>>()?;
-    rules.extend(crate::schema::catalog::native_rules());
+    rules.extend(native::native_rules());
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(rules)
 }

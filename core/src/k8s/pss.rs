@@ -2,14 +2,12 @@
 //! rules check.
 //!
 //! Frontends parse `baseline`/`restricted` and `v1.0` … `v1.37`/`latest` into a [`PssLevel`] and
-//! a [`PssVersion`] and hand them to [`LinterBuilder::pss_level`] and
-//! [`LinterBuilder::pss_version`]. Those store them as the rule setting `pss`, which policies read
-//! as `data.plimsoll.config.pss = {"level": "restricted", "version": {"major": 1, "minor": 37}}`:
+//! a [`PssVersion`]; the linter's builder stores them, as [`PssSettings::to_config`] writes them,
+//! under the rule setting `pss`, which policies read as `data.plimsoll.config.pss = {"level": "restricted", "version": {"major": 1, "minor": 37}}`:
 //! the version travels as numbers so that a rule can compare it with the version its check
 //! appeared or changed in. `latest` becomes the newest version the rules implement
 //! ([`PssVersion::LATEST`]), as Pod Security admission maps `latest` to its newest checks.
 
-use crate::linter::LinterBuilder;
 use serde_json::{json, Value};
 use std::fmt;
 use std::str::FromStr;
@@ -144,34 +142,6 @@ impl PssSettings {
     }
 }
 
-/// The config key the settings live under.
-const CONFIG_KEY: &str = "pss";
-
-impl LinterBuilder {
-    /// Sets both Pod Security Standards settings.
-    pub fn pss(self, settings: PssSettings) -> Self {
-        self.config(CONFIG_KEY, settings.to_config())
-    }
-
-    /// Checks this Pod Security Standards level: `baseline` runs only the baseline rules.
-    pub fn pss_level(self, level: PssLevel) -> Self {
-        let settings = self.pss_settings();
-        self.pss(PssSettings { level, ..settings })
-    }
-
-    /// Checks this Pod Security Standards policy version: each rule applies the variant of its
-    /// check that Pod Security admission applies at that version, or nothing if the check is newer.
-    pub fn pss_version(self, version: PssVersion) -> Self {
-        let settings = self.pss_settings();
-        self.pss(PssSettings { version, ..settings })
-    }
-
-    /// The settings chosen so far.
-    pub fn pss_settings(&self) -> PssSettings {
-        self.config_value(CONFIG_KEY).and_then(PssSettings::from_config).unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,15 +170,5 @@ mod tests {
         let settings = PssSettings { level: PssLevel::Baseline, version: PssVersion { minor: 19 } };
         assert_eq!(PssSettings::from_config(&settings.to_config()), Some(settings));
         assert_eq!(settings.to_config(), json!({"level": "baseline", "version": {"major": 1, "minor": 19}}));
-    }
-
-    #[test]
-    fn level_and_version_are_set_independently() {
-        let builder = LinterBuilder::default().pss_version(PssVersion { minor: 25 }).pss_level(PssLevel::Baseline);
-        assert_eq!(
-            builder.pss_settings(),
-            PssSettings { level: PssLevel::Baseline, version: PssVersion { minor: 25 } }
-        );
-        assert_eq!(LinterBuilder::default().pss_settings(), PssSettings::default());
     }
 }

@@ -6,9 +6,9 @@
 
 use super::matching::Match;
 use super::{GatekeeperError, Origin};
-use crate::evaluate::to_rego;
-use crate::finding::Severity;
+use crate::engine::convert::to_rego;
 use crate::load::Document;
+use crate::report::finding::Severity;
 use regorus::Value as RegoValue;
 use serde_json::Value;
 

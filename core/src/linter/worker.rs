@@ -1,0 +1,196 @@
+//! Linting with one engine: a [`Worker`] loads a source, evaluates each object once (the Rego
+//! rules in one pass, the rules implemented in Rust beside it, then any matching Gatekeeper
+//! constraint), locates each violation's path in the source, applies suppressions, and returns the
+//! file's report. An object the engine cannot evaluate becomes an [`EvaluationError`], not a
+//! finding.
+
+use super::ActiveRule;
+use crate::engine::convert::to_rego;
+use crate::engine::evaluate::Evaluator;
+use crate::engine::functions::{self, FactsCache};
+use crate::engine::gatekeeper::{self, Inventory, PolicySet};
+use crate::k8s::kinds;
+use crate::load::position::Path;
+use crate::load::{self, Document, LoadedFile, Problem};
+use crate::report::finding::{EvaluationError, FileReport, Finding, LintedObject, Location, Severity};
+use crate::report::suppress::{SuppressionSettings, Suppressor};
+use crate::schema::SchemaChecker;
+use crate::signature::Verifier;
+use regorus::Value as RegoValue;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Lints sources one at a time with its own engine.
+pub struct Worker {
+    pub(super) evaluator: Evaluator,
+    pub(super) rules: Arc<HashMap<String, ActiveRule>>,
+    pub(super) pod_specs_only: bool,
+    pub(super) suppression: Arc<SuppressionSettings>,
+    pub(super) schema: Option<Arc<SchemaChecker>>,
+    pub(super) verifier: Option<Arc<Verifier>>,
+    pub(super) gatekeeper: Option<GatekeeperState>,
+    pub(super) facts_cache: FactsCache,
+}
+
+/// Where a worker's Gatekeeper constraints get their inventory.
+pub(super) enum GatekeeperState {
+    /// From the source (or object) being linted: prepared per call.
+    PerSource(Arc<PolicySet>),
+    /// From a whole run, prepared once.
+    Run(Arc<gatekeeper::Run>),
+}
+
+/// What linting one object gives: its findings, and the evaluation error if the policies could
+/// not be evaluated against it (the findings of the rules implemented in Rust and of Gatekeeper
+/// constraints are still there).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectReport {
+    pub findings: Vec<Finding>,
+    pub error: Option<EvaluationError>,
+}
+
+impl Worker {
+    /// Loads and lints one source; suppressions apply, comments included.
+    pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
+        let loaded = load::load(name, text);
+        self.lint_with_text(name, Some(text), loaded)
+    }
+
+    /// Lints already loaded documents. Without the source text, `# plimsoll-ignore:` comments
+    /// cannot be seen: only exemptions and annotations suppress findings.
+    pub fn lint_loaded(&mut self, name: &str, loaded: LoadedFile) -> FileReport {
+        self.lint_with_text(name, None, loaded)
+    }
+
+    pub(super) fn lint_with_text(&mut self, name: &str, text: Option<&str>, loaded: LoadedFile) -> FileReport {
+        let file: Arc<str> = Arc::from(name);
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, text);
+        let problems: Vec<Finding> = loaded.problems.iter().map(|p| problem_finding(&file, p)).collect();
+        let (mut findings, mut suppressed) = suppressor.partition(problems, None);
+        let mut errors = Vec::new();
+        let mut objects = Vec::with_capacity(loaded.documents.len());
+        let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
+        for document in &loaded.documents {
+            let mut result = self.lint_builtin(document);
+            if let Some(run) = &run {
+                result.findings.extend(gatekeeper::findings(run, document));
+            }
+            let (kept, hidden) = suppressor.partition(result.findings, Some(document));
+            findings.extend(kept);
+            suppressed.extend(hidden);
+            if let Some(error) = result.error {
+                // Suppressions name evaluation failures by their rule ID, as reports show them.
+                let (kept, hidden) = suppressor.partition(vec![error.to_finding()], Some(document));
+                if !kept.is_empty() {
+                    errors.push(error);
+                }
+                suppressed.extend(hidden);
+            }
+            objects.push(LintedObject {
+                file: file.clone(),
+                object: document.object_ref(),
+                document: document.index,
+                pod_spec: kinds::carries_pod_spec(&document.value),
+            });
+        }
+        if let (Some(checker), Some(text)) = (&self.schema, text) {
+            let rules = &self.rules;
+            let kustomization = checker.kustomization_file_findings(&file, text, |id| Some(rules.get(id)?.severity));
+            let (kept, hidden) = suppressor.partition(kustomization, None);
+            findings.extend(kept);
+            suppressed.extend(hidden);
+        }
+        let mut report = FileReport { file, findings, errors, documents: loaded.document_count, suppressed, objects };
+        report.sort();
+        report
+    }
+
+    /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
+    /// `objects`.
+    fn gatekeeper_run<'a>(&self, objects: impl Iterator<Item = &'a Value>) -> Option<Arc<gatekeeper::Run>> {
+        match self.gatekeeper.as_ref()? {
+            GatekeeperState::Run(run) => Some(run.clone()),
+            GatekeeperState::PerSource(policies) => Some(Arc::new(policies.prepare(&Inventory::from_objects(objects)))),
+        }
+    }
+
+    /// Lints one object that comes without source text (an admission request's object):
+    /// configuration exemptions and `plimsoll.io/ignore` annotations apply to its findings as
+    /// they do to files. An evaluation error is never suppressed, so that a failure policy still
+    /// sees it.
+    pub fn lint_object(&mut self, document: &Document) -> ObjectReport {
+        let suppression = self.suppression.clone();
+        let suppressor = Suppressor::new(&suppression, None);
+        let result = self.lint_document(document);
+        let (kept, _) = suppressor.partition(result.findings, Some(document));
+        ObjectReport { findings: kept, error: result.error }
+    }
+
+    /// Evaluates every enabled rule, and every matching Gatekeeper constraint, against one object
+    /// and locates the violations. No suppression applies.
+    pub fn lint_document(&mut self, document: &Document) -> ObjectReport {
+        let mut result = self.lint_builtin(document);
+        if let Some(run) = self.gatekeeper_run(std::iter::once(&document.value)) {
+            result.findings.extend(gatekeeper::findings(&run, document));
+        }
+        result
+    }
+
+    /// Evaluates every enabled built-in rule (Rego and Rust) against one object.
+    fn lint_builtin(&mut self, document: &Document) -> ObjectReport {
+        let mut findings = match &self.schema {
+            Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
+            None => Vec::new(),
+        };
+        if self.pod_specs_only && !kinds::carries_pod_spec(&document.value) {
+            return ObjectReport { findings, error: None };
+        }
+        let input = to_rego(&document.value);
+        let facts =
+            functions::facts_with_cache(&document.value, &input, self.verifier.as_deref(), &mut self.facts_cache);
+        let results = match self.evaluator.evaluate(input, facts) {
+            Ok(value) => value,
+            Err(reason) => {
+                let error = EvaluationError { at: Location::of_document(document), reason };
+                return ObjectReport { findings, error: Some(error) };
+            }
+        };
+        if let Ok(set) = results.as_set() {
+            findings.extend(set.iter().filter_map(|result| self.violation_finding(document, result)));
+        }
+        ObjectReport { findings, error: None }
+    }
+
+    fn violation_finding(&self, document: &Document, result: &RegoValue) -> Option<Finding> {
+        let rule_id = result["rule"].as_string().ok()?.to_string();
+        let rule = self.rules.get(&rule_id)?;
+        let (message, path) = read_violation(&result["violation"]);
+        Some(Finding::new(rule_id, rule.severity, message, Location::in_object(document, path)))
+    }
+}
+
+/// A loader problem: an error at the text that could not be read.
+fn problem_finding(file: &Arc<str>, problem: &Problem) -> Finding {
+    let at = Location::in_text(file.clone(), problem.span, problem.document, problem.template.clone());
+    Finding::new(problem.kind.rule_id(), Severity::Error, problem.message.clone(), at)
+}
+
+/// A violation is `{"msg": string, "path": [keys and indexes] | "a.b[0]"}`; a bare string is a
+/// message about the whole object.
+fn read_violation(violation: &RegoValue) -> (String, Option<Path>) {
+    if let Ok(message) = violation.as_string() {
+        return (message.to_string(), None);
+    }
+    let message = violation["msg"].as_string().map(|s| s.to_string()).unwrap_or_else(|_| violation.to_string());
+    let path = match &violation["path"] {
+        RegoValue::String(text) => Path::parse(text),
+        RegoValue::Array(items) => {
+            let json: Vec<Value> = items.iter().map(|v| serde_json::to_value(v).unwrap_or(Value::Null)).collect();
+            Path::from_json_array(&json)
+        }
+        _ => None,
+    };
+    (message, path)
+}
