@@ -23,6 +23,18 @@ export function loadPackage() {
   return require(entry);
 }
 
+/**
+ * The browser build of the package, initialised in this process from its module's bytes (what
+ * `init()` fetches in a browser).
+ */
+export async function loadWebPackage() {
+  const entry = path.join(packageDir, 'pkg/web/plimsoll_wasm.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run wasm/build.sh first`);
+  const web = await import(entry);
+  web.initSync({ module: readFileSync(path.join(packageDir, 'pkg/web/plimsoll_wasm_bg.wasm')) });
+  return web;
+}
+
 /** The CLI binary to compare with: $PLIMSOLL_BIN, else the debug build `cargo test` leaves. */
 export function cliBinary() {
   const binary = process.env.PLIMSOLL_BIN || path.join(root, 'target/debug/plimsoll');
@@ -31,9 +43,8 @@ export function cliBinary() {
 }
 
 /**
- * The rules the CLI has and this package leaves out: schema validation (core's
- * `schema-validation` feature), which would double the package's size. Any other difference
- * between the two catalogs is a rule silently missing from the package.
+ * The rules the browser build leaves out: schema validation (core's `schema-validation` feature),
+ * which would double its download. The Node build has them, and every other rule of the CLI.
  */
 export const VALIDATION_RULES = [
   'schema/constraint',
