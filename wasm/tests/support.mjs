@@ -136,7 +136,10 @@ export function selfSignedCertificate(where) {
   return { cert, key };
 }
 
-/** Starts the example webhook as a child process with `args`; resolves to `{child, url}`. */
+/**
+ * Starts the example webhook as a child process with `args`; resolves to `{child, url}` once it
+ * listens and its linter is built (it prints `ready`).
+ */
 export async function startWebhook(args) {
   const serverScript = path.join(packageDir, 'examples/webhook/server.js');
   const child = spawn(process.execPath, [serverScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -147,7 +150,7 @@ export async function startWebhook(args) {
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (https:\/\/\S+)/.exec(output);
-      if (match) {
+      if (match && /^ready$/m.test(output)) {
         clearTimeout(timer);
         resolve(match[1]);
       }
