@@ -264,6 +264,14 @@ test('other methods and paths are refused; /healthz and /readyz answer', async (
   assert.deepEqual((await request('GET', '/readyz')).body, { status: 'ready' });
 });
 
+test('headers over Node\'s 16 KiB limit get 431, and the connection is closed', async () => {
+  const socket = await rawConnection(base);
+  const closed = untilClosed(socket, 5_000);
+  socket.write(`POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`);
+  assert.equal(parseResponse((await closed).text).status, 431);
+  assert.match((await request('GET', '/metrics')).body, /^plimsoll_webhook_http_requests_total\{code="431"\} 1$/m);
+});
+
 test('slow clients are cut off: TLS handshake, headers and body each within their timeout', async () => {
   const slack = 2_500; // Node checks the timeouts once a second; the machine may be busy
   // Connects and never starts the TLS handshake.
