@@ -220,18 +220,13 @@ function createWebhook({
     if (url.pathname !== path) return send(response, 404, { error: 'not found' });
     if (request.method !== 'POST') return send(response, 405, { error: 'use POST' }, { allow: 'POST' });
     if (mediaType(request.headers['content-type']) !== 'application/json') {
-      request.resume();
-      return send(response, 415, { error: 'expected Content-Type: application/json' });
+      return afterBody(request, () => send(response, 415, { error: 'expected Content-Type: application/json' }));
     }
-    if (linter === null) {
-      request.resume();
-      return unavailable(response, 'starting: the linter is not built yet');
-    }
+    if (linter === null) return afterBody(request, () => unavailable(response, 'starting: the linter is not built yet'));
     if (webhook.queueDepth >= maxQueue) {
-      // Refused before the body is buffered: a full queue costs no memory.
-      request.resume();
+      // Refused without buffering the body: a full queue costs no memory.
       metrics.rejectedQueueFull += 1;
-      return unavailable(response, 'busy: review queue full');
+      return afterBody(request, () => unavailable(response, 'busy: review queue full'));
     }
     const started = process.hrtime.bigint();
     inFlight += 1;
@@ -303,6 +298,13 @@ function createWebhook({
   }
 
   return webhook;
+}
+
+/** Reads and drops the request body, then answers (see `readBody` for why not before). */
+function afterBody(request, answer) {
+  request.resume();
+  if (request.complete) answer();
+  else request.once('end', answer);
 }
 
 /** The media type of a Content-Type header, lower case, without parameters. */
