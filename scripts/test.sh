@@ -121,10 +121,11 @@ cargo clippy --locked -p plimsoll-core --no-default-features --lib -- -D warning
 # The CLI binary: clippy's default lints.
 cargo clippy --locked -p plimsoll --bins -- -D warnings
 
-step "wasm package: core and the wasm crate built for wasm32 (web and nodejs, wasm-opt), Node tests"
+step "wasm package: core and the wasm crate built for wasm32 (web; nodejs with schema validation; wasm-opt), Node tests"
 # The browser test drives Debian's Chromium (playwright-core comes with the package's npm
-# devDependencies, installed by build.sh); openssl makes the webhook test's certificate.
-for tool in chromium:chromium openssl:openssl; do
+# devDependencies, installed by build.sh); openssl makes the webhook test's certificate; wrk loads
+# the webhook on loopback.
+for tool in chromium:chromium openssl:openssl wrk:wrk; do
   if ! command -v "${tool%%:*}" >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool##*:}" >/dev/null
   fi

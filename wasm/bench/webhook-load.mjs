@@ -117,7 +117,6 @@ const warmup = await run(rate);
 const cpuBefore = serverCpuMs();
 const { latencies, service, errors, completed, seconds: elapsed } = await run(requests);
 const serverCpuPerRequest = (serverCpuMs() - cpuBefore) / completed;
-for (const [error, n] of warmup.errors) errors.set(`warm-up: ${error}`, n);
 
 const ms = (v) => `${v.toFixed(2)} ms`;
 /** p50, p90, p99 and max of `values`. */
@@ -132,6 +131,9 @@ console.log(`latency from due time: ${percentiles(latencies)}  (adds the sender'
 console.log(`server CPU per request: ${ms(serverCpuPerRequest)}`);
 console.log(cpuPressure() ?? 'CPU pressure: not available');
 console.log(errors.size === 0 ? 'errors: none' : `errors: ${JSON.stringify(Object.fromEntries(errors))}`);
+// The warm-up opens every connection at once; the TLS handshakes can hold the answers back long
+// enough for the review queue to fill (503), which is the queue doing its job.
+if (warmup.errors.size > 0) console.log(`warm-up answers other than the expected: ${JSON.stringify(Object.fromEntries(warmup.errors))}`);
 
 agent.destroy();
 server.child.kill('SIGTERM');

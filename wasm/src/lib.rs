@@ -53,7 +53,7 @@ export interface LinterConfig {
   allowedRegistries?: string[];
   /** The Kubernetes release (`"1.N"`, default `"1.33"`) whose removed and deprecated APIs are reported (the CLI's `--kube-version`). */
   kubeVersion?: string;
-  /** The CLI's `--crd`. This package is built without schema validation (for size), so any CRD given makes the constructor throw an error with code `plimsoll::not_in_build`; an empty list is accepted. */
+  /** Texts of CustomResourceDefinitions whose schemas custom resources are checked against (the CLI's `--crd`). The Node build reads them; the browser build has no schema validation (for size), so there any CRD given makes the constructor throw an error with code `plimsoll::not_in_build` (an empty list is accepted). */
   crds?: string[];
   /** Other rule settings, readable by policies as `data.plimsoll.config.<key>`. */
   settings?: Record<string, unknown>;

@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VALIDATION_RULES, cliBinary, cliCatalog, loadPackage, manifestFiles, packageDir, readText, root } from './support.mjs';
+import { VALIDATION_RULES, cliBinary, cliCatalog, loadPackage, loadWebPackage, manifestFiles, packageDir, readText, root } from './support.mjs';
 import { deployment, review } from './reviews.mjs';
 
 const { Linter } = loadPackage();
+const web = await loadWebPackage();
 
 /** The error `fn` throws, which must be a JS Error with a code. */
 function thrown(fn) {
@@ -124,37 +125,52 @@ test('version() is the package version', () => {
   assert.equal(new Linter().version(), pkg.version);
 });
 
-test('without schema validation: CRDs and validation rules are refused, kubeVersion still applies', () => {
-  const crd = [
-    'apiVersion: apiextensions.k8s.io/v1',
-    'kind: CustomResourceDefinition',
-    'metadata: {name: crontabs.stable.example.com}',
-    'spec:',
-    '  group: stable.example.com',
-    '  names: {kind: CronTab, plural: crontabs}',
-    '  scope: Namespaced',
-    '  versions:',
-    '    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}',
-    '',
-  ].join('\n');
-  const refused = thrown(() => new Linter({ crds: [crd] }));
+const CRD = [
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: {name: crontabs.stable.example.com}',
+  'spec:',
+  '  group: stable.example.com',
+  '  names: {kind: CronTab, plural: crontabs}',
+  '  scope: Namespaced',
+  '  versions:',
+  '    - name: v1',
+  '      served: true',
+  '      storage: true',
+  '      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {replicas: {type: integer}}}}}}',
+  '',
+].join('\n');
+
+test('the browser build, without schema validation: CRDs and validation rules are refused, kubeVersion still applies', () => {
+  const refused = thrown(() => new web.Linter({ crds: [CRD] }));
   assert.equal(refused.code, 'plimsoll::not_in_build');
   assert.match(refused.message, /crds\[0\]: schema validation is not in this build/);
-  assert.equal(thrown(() => new Linter({ only: ['schema/unknown-field'] })).code, 'plimsoll::not_in_build');
-  assert.equal(thrown(() => new Linter({ enable: ['unknown-kind'] })).code, 'plimsoll::not_in_build');
+  assert.equal(thrown(() => new web.Linter({ only: ['schema/unknown-field'] })).code, 'plimsoll::not_in_build');
+  assert.equal(thrown(() => new web.Linter({ enable: ['unknown-kind'] })).code, 'plimsoll::not_in_build');
   // Turning validation rules off, in a configuration file shared with the CLI or by key, is fine;
   // an exemption for them only must not become an exemption for every rule.
   const configFile = 'rules:\n  disable: [schema/unknown-kind]\n  severity: {schema/type: warning}\nexemptions:\n  - rules: [schema/unknown-field]\n    names: ['*']\n';
-  const shared = new Linter({ configFile, disable: ['schema/format'], crds: [] });
+  const shared = new web.Linter({ configFile, disable: ['schema/format'], crds: [] });
   assert.ok(shared.lint(readText('testdata/cli/privileged.yaml')).findings.length > 0, 'the exemption covers no other rule');
   const ingress = 'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web\n';
-  const rules = (kubeVersion) => new Linter({ kubeVersion, only: ['schema/removed-api', 'schema/deprecated-api'] }).lint(ingress).findings.map((f) => f.rule);
+  const rules = (kubeVersion) => new web.Linter({ kubeVersion, only: ['schema/removed-api', 'schema/deprecated-api'] }).lint(ingress).findings.map((f) => f.rule);
   assert.deepEqual(rules('1.13'), []);
   assert.deepEqual(rules('1.16'), ['schema/deprecated-api']);
   assert.deepEqual(rules('1.22'), ['schema/removed-api']);
 });
 
-test('rules() is the CLI catalog without schema validation, plus whether each rule runs', () => {
+test('the Node build validates schemas: validation rules run, CRDs are read', () => {
+  const linter = new Linter({ only: VALIDATION_RULES, crds: [CRD] });
+  const wrong = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: nginx:1.27, imagePullPolicyy: Always}]}\n';
+  assert.deepEqual(linter.lint(wrong).findings.map((f) => [f.rule, f.path]), [['schema/unknown-field', 'spec.containers[0].imagePullPolicyy']]);
+  const cronTab = (replicas) => `apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: c}\nspec: {replicas: ${replicas}}\n`;
+  assert.deepEqual(linter.lint(cronTab(3)).findings, []);
+  assert.deepEqual(linter.lint(cronTab('three')).findings.map((f) => f.rule), ['schema/type']);
+  // Without the CRD, the kind is unknown.
+  assert.deepEqual(new Linter({ only: VALIDATION_RULES }).lint(cronTab(3)).findings.map((f) => f.rule), ['schema/unknown-kind']);
+});
+
+test('rules() is the CLI catalog (the browser build\'s without schema validation), plus whether each rule runs', () => {
   const catalog = cliCatalog();
   assert.deepEqual(
     catalog.map((r) => r.id).filter((id) => VALIDATION_RULES.includes(id)),
@@ -162,7 +178,9 @@ test('rules() is the CLI catalog without schema validation, plus whether each ru
     'the CLI has every validation rule',
   );
   const rules = new Linter({ disable: ['privileged'] }).rules();
-  assert.deepEqual(rules.map(({ enabled, ...meta }) => meta), catalog.filter((r) => !VALIDATION_RULES.includes(r.id)));
+  assert.deepEqual(rules.map(({ enabled, ...meta }) => meta), catalog);
+  const browserRules = new web.Linter().rules();
+  assert.deepEqual(browserRules.map(({ enabled, ...meta }) => meta), catalog.filter((r) => !VALIDATION_RULES.includes(r.id)));
   const privileged = rules.find((r) => r.id === 'security-context/privileged');
   assert.equal(privileged.enabled, false);
   assert.ok(rules.filter((r) => r.id !== privileged.id).every((r) => r.enabled === r.default));

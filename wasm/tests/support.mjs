@@ -23,6 +23,18 @@ export function loadPackage() {
   return require(entry);
 }
 
+/**
+ * The browser build of the package, initialised in this process from its module's bytes (what
+ * `init()` fetches in a browser).
+ */
+export async function loadWebPackage() {
+  const entry = path.join(packageDir, 'pkg/web/plimsoll_wasm.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run wasm/build.sh first`);
+  const web = await import(entry);
+  web.initSync({ module: readFileSync(path.join(packageDir, 'pkg/web/plimsoll_wasm_bg.wasm')) });
+  return web;
+}
+
 /** The CLI binary to compare with: $PLIMSOLL_BIN, else the debug build `cargo test` leaves. */
 export function cliBinary() {
   const binary = process.env.PLIMSOLL_BIN || path.join(root, 'target/debug/plimsoll');
@@ -31,9 +43,8 @@ export function cliBinary() {
 }
 
 /**
- * The rules the CLI has and this package leaves out: schema validation (core's
- * `schema-validation` feature), which would double the package's size. Any other difference
- * between the two catalogs is a rule silently missing from the package.
+ * The rules the browser build leaves out: schema validation (core's `schema-validation` feature),
+ * which would double its download. The Node build has them, and every other rule of the CLI.
  */
 export const VALIDATION_RULES = [
   'schema/constraint',
@@ -125,7 +136,10 @@ export function selfSignedCertificate(where) {
   return { cert, key };
 }
 
-/** Starts the example webhook as a child process with `args`; resolves to `{child, url}`. */
+/**
+ * Starts the example webhook as a child process with `args`; resolves to `{child, url}` once it
+ * listens and its linter is built (it prints `ready`).
+ */
 export async function startWebhook(args) {
   const serverScript = path.join(packageDir, 'examples/webhook/server.js');
   const child = spawn(process.execPath, [serverScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -136,7 +150,7 @@ export async function startWebhook(args) {
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (https:\/\/\S+)/.exec(output);
-      if (match) {
+      if (match && /^ready$/m.test(output)) {
         clearTimeout(timer);
         resolve(match[1]);
       }

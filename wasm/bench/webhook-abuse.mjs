@@ -1,0 +1,253 @@
+// The example webhook under hostile load, on loopback only. Starts examples/webhook/server.js with a
+// throwaway certificate on 127.0.0.1, warms it up, then for a fixed time runs at once:
+// - wrk (a real HTTP load tool, as many requests as it can over a few keep-alive connections) with
+//   webhook-mix.lua: valid reviews mixed with malformed JSON, non-reviews, wrong content types and
+//   bodies over 3 MiB;
+// - slow clients that open connections and trickle their headers or their body a byte at a time,
+//   reconnecting whenever the server cuts them off;
+// - a probe that sends valid reviews at a steady rate over its own keep-alive connection and times
+//   each from send to answer (open loop: a stall shows up in its figures), checking every verdict.
+// It prints wrk's throughput and latency, the probe's latency percentiles (the valid-review figures
+// that matter), what the slow clients saw, and the server's memory before and after (resident set
+// and V8 heap, read after the run's traffic has stopped).
+//
+// Usage: node wasm/bench/webhook-abuse.mjs [seconds=20] [probe rate=200]
+// Bounded: at most 120 s of load, and every request goes to 127.0.0.1.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuPressure, selfSignedCertificate, startWebhook } from '../tests/support.mjs';
+import { deployment, review } from '../tests/reviews.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MIX_SCRIPT = path.join(here, 'webhook-mix.lua');
+
+/**
+ * Runs the hostile load; resolves to the figures (see the end of this function). Options:
+ * seconds of load, probeRate (valid reviews per second from the probe), wrkConnections,
+ * slowClients (each kind), headersTimeoutMs and requestTimeoutMs for the server.
+ */
+export async function abuse({
+  seconds = 20,
+  probeRate = 200,
+  wrkConnections = 4,
+  slowClients = 4,
+  headersTimeoutMs = 5_000,
+  requestTimeoutMs = 10_000,
+} = {}) {
+  seconds = Math.min(seconds, 120);
+  const dir = mkdtempSync(path.join(tmpdir(), 'plimsoll-abuse-'));
+  const { cert, key } = selfSignedCertificate(dir);
+  const ca = readFileSync(cert);
+  const reviewFile = path.join(dir, 'review.json');
+  const validText = JSON.stringify(review(deployment()));
+  writeFileSync(reviewFile, validText);
+  const server = await startWebhook([
+    '--cert', cert, '--key', key, '--host', '127.0.0.1', '--port', '0', '--quiet',
+    '--headers-timeout-ms', String(headersTimeoutMs), '--request-timeout-ms', String(requestTimeoutMs),
+  ]);
+  const base = new URL(server.url);
+  if (base.hostname !== '127.0.0.1') throw new Error(`refusing to load anything but loopback: ${base}`);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const crashed = () => server.child.exitCode !== null || server.child.signalCode !== null;
+  try {
+    // Readings of the server's state: a GET, retried once on a fresh connection if a reused
+    // keep-alive connection was reset (as HTTP clients do for idempotent requests).
+    const get = (pathname) => call(base, ca, agent, 'GET', pathname).catch(() => call(base, ca, false, 'GET', pathname));
+    for (let i = 0; (await get('/readyz').catch(() => ({}))).status !== 200; i += 1) {
+      if (i > 200) throw new Error('the webhook never became ready');
+      await sleep(50);
+    }
+    // Warm-up: every kind of request, so that the linter's memory and the JIT reach their
+    // working size before the first memory reading.
+    for (let i = 0; i < 300; i += 1) await call(base, ca, agent, 'POST', '/validate', validText);
+    for (const body of ['{', '[]', 'x'.repeat(3 * 1024 * 1024 + 1)]) await call(base, ca, agent, 'POST', '/validate', body);
+    await sleep(500);
+    const before = await memory(server.child.pid, get);
+
+    const stopAt = performance.now() + seconds * 1000;
+    // The resident set and the memory outside V8's heap (the linter's WebAssembly memory, buffers)
+    // every 5 s: a leak grows steadily, a working set levels off.
+    const series = [];
+    const sampler = setInterval(() => {
+      memory(server.child.pid, get).then((m) => series.push(m), () => {});
+    }, 5_000);
+    const wrk = runWrk(base, seconds, wrkConnections, reviewFile);
+    const slow = slowClientsRun(base, ca, slowClients, stopAt);
+    const probe = probeRun(base, ca, validText, probeRate, stopAt);
+    const [wrkResult, slowResult, probeResult] = await Promise.all([wrk, slow, probe]);
+    clearInterval(sampler);
+
+    const alive = !crashed() && (await get('/healthz').catch(() => ({}))).status === 200;
+    await sleep(500);
+    const after = alive ? await memory(server.child.pid, get) : null;
+    const metrics = alive ? (await get('/metrics')).body : '';
+    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, metrics };
+  } finally {
+    agent.destroy();
+    if (!crashed()) {
+      server.child.kill('SIGTERM');
+      await once(server.child, 'exit');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One HTTPS request; resolves to {status, body}. */
+function call(base, ca, agent, method, pathname, body) {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = https.request(new URL(pathname, base), { method, headers, agent, ca, servername: 'localhost' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The server's resident set (from /proc), V8 heap and memory outside it (from its metrics), in bytes. */
+async function memory(pid, get) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]) * 1024;
+  const metrics = (await get('/metrics')).body;
+  const heap = Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(metrics)[1]);
+  const external = Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(metrics)[1]);
+  return { rss, heap, external };
+}
+
+/** Runs wrk with the mixed script; resolves to its throughput, latency and counts. */
+async function runWrk(base, seconds, connections, reviewFile) {
+  const url = new URL('/validate', base).toString();
+  const args = ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '--latency', '-s', MIX_SCRIPT, url, '--', reviewFile];
+  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`wrk exited with ${code}:\n${output}`);
+  const count = (pattern) => Object.fromEntries([...output.matchAll(pattern)].map((m) => [m[1], Number(m[2])]));
+  const latency = Object.fromEntries([...output.matchAll(/^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)$/gm)]
+    .map((m) => [`p${m[1]}`, Number(m[2]) * { us: 1e-3, ms: 1, s: 1e3 }[m[3]]]));
+  return {
+    command: `wrk ${args.join(' ')}`,
+    requestsPerSecond: Number(/^Requests\/sec:\s+([\d.]+)$/m.exec(output)?.[1]),
+    latencyMs: latency,
+    socketErrors: /^\s+Socket errors: (.*)$/m.exec(output)?.[1] ?? 'none',
+    sent: count(/^sent (\w+) (\d+)$/gm),
+    statuses: count(/^status (\d+) (\d+)$/gm),
+    output,
+  };
+}
+
+/**
+ * Slow clients until `stopAt`: half trickle headers, half send headers and trickle the body, a byte
+ * every 200 ms, each reconnecting when cut off. Resolves to how many connections were cut, the
+ * longest each kind lasted, and what the server answered them.
+ */
+async function slowClientsRun(base, ca, perKind, stopAt) {
+  const result = { cut: 0, longestHeadersMs: 0, longestBodyMs: 0, answers: {} };
+  const body = JSON.stringify(review(deployment()));
+  const one = async (kind) => {
+    while (performance.now() < stopAt) {
+      const socket = tls.connect({ host: base.hostname, port: Number(base.port), ca, servername: 'localhost' });
+      const opened = performance.now();
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('error', () => {});
+      let sent = 0;
+      let trickle;
+      socket.once('secureConnect', () => {
+        if (kind === 'body') {
+          socket.write(`POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+        } else {
+          socket.write('POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+        }
+        trickle = setInterval(() => {
+          if (performance.now() >= stopAt) socket.destroy();
+          else if (socket.writable) socket.write(kind === 'body' ? body[sent++ % body.length] : 'x');
+        }, 200);
+      });
+      await once(socket, 'close');
+      clearInterval(trickle);
+      if (performance.now() >= stopAt && !text) break;
+      const lasted = performance.now() - opened;
+      result.cut += 1;
+      const key = kind === 'body' ? 'longestBodyMs' : 'longestHeadersMs';
+      result[key] = Math.max(result[key], lasted);
+      const status = /^HTTP\/1\.1 (\d+)/.exec(text)?.[1] ?? 'none';
+      result.answers[status] = (result.answers[status] || 0) + 1;
+    }
+  };
+  const clients = [];
+  for (let i = 0; i < perKind; i += 1) clients.push(one('headers'), one('body'));
+  await Promise.all(clients);
+  return result;
+}
+
+/** Valid reviews at `rate` per second until `stopAt`; resolves to latencies (ms) and errors. */
+async function probeRun(base, ca, text, rate, stopAt) {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+  const latencies = [];
+  const errors = {};
+  const pending = [];
+  const interval = 1000 / rate;
+  const start = performance.now();
+  for (let i = 0; ; i += 1) {
+    const due = start + i * interval;
+    if (due >= stopAt) break;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const sent = performance.now();
+    pending.push(call(base, ca, agent, 'POST', '/validate', text).then(({ status, body }) => {
+      const allowed = status === 200 && JSON.parse(body).response?.allowed === true;
+      if (allowed) latencies.push(performance.now() - sent);
+      else errors[`HTTP ${status}`] = (errors[`HTTP ${status}`] || 0) + 1;
+    }, (error) => {
+      errors[error.message] = (errors[error.message] || 0) + 1;
+    }));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { sent: pending.length, answered: latencies.length, errors, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+/** The figures as lines of text. */
+export function describe(r) {
+  const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  return [
+    `hostile load for ${r.seconds} s on 127.0.0.1: ${r.wrk.command.replace(/ \S+review\.json$/, ' review.json')}`,
+    `wrk: ${r.wrk.requestsPerSecond} requests/s over ${r.wrkConnections} connections; latency (all kinds) p50 ${ms(r.wrk.latencyMs.p50)} p90 ${ms(r.wrk.latencyMs.p90)} p99 ${ms(r.wrk.latencyMs.p99)}; socket errors: ${r.wrk.socketErrors}`,
+    `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}`,
+    `valid-review probe, ${r.probeRate}/s: ${r.probe.answered}/${r.probe.sent} allowed; p50 ${ms(r.probe.p50)} p90 ${ms(r.probe.p90)} p99 ${ms(r.probe.p99)} max ${ms(r.probe.max)}; errors: ${JSON.stringify(r.probe.errors)}`,
+    `slow clients (${r.slowClients} trickling headers, ${r.slowClients} trickling bodies): ${r.slow.cut} connections cut; longest ${ms(r.slow.longestHeadersMs)} (headers, timeout ${r.headersTimeoutMs} ms), ${ms(r.slow.longestBodyMs)} (body, timeout ${r.requestTimeoutMs} ms); answers ${JSON.stringify(r.slow.answers)}`,
+    r.after
+      ? `server memory: resident ${mb(r.before.rss)} → ${mb(r.after.rss)}, V8 heap in use ${mb(r.before.heap)} → ${mb(r.after.heap)}, outside the heap ${mb(r.before.external)} → ${mb(r.after.external)}; resident every 5 s: ${r.series.map((m) => mb(m.rss)).join(', ')}`
+      : 'server memory: the server did not survive',
+    `server alive after the run: ${r.alive ? 'yes' : 'NO'}`,
+    cpuPressure() ?? 'CPU pressure: not available',
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const seconds = Number(process.argv[2] || 20);
+  const probeRate = Number(process.argv[3] || 200);
+  const result = await abuse({ seconds, probeRate });
+  console.log(describe(result));
+  process.exitCode = result.alive && Object.keys(result.probe.errors).length === 0 ? 0 : 1;
+}
