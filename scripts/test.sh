@@ -38,6 +38,10 @@ all_tools=1
 step "toolchain"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+step "formatting: cargo fmt --check (rustfmt.toml)"
+cargo fmt --all --check
 
 # The schema bundle's freshness test runs its generator (schemas/generate.py, standard library only).
 if ! command -v python3 >/dev/null; then
@@ -120,6 +124,9 @@ cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
 cargo clippy --locked -p plimsoll-core --no-default-features --lib -- -D warnings
 # The CLI binary: clippy's default lints.
 cargo clippy --locked -p plimsoll --bins -- -D warnings
+
+step "cargo doc: the crates' documentation builds without warnings (broken links included)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p plimsoll-core -p plimsoll -p plimsoll-wasm
 
 step "wasm package: core and the wasm crate built for wasm32 (web; nodejs with schema validation; wasm-opt), Node tests"
 # The browser test drives Debian's Chromium (playwright-core comes with the package's npm

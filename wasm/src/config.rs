@@ -14,8 +14,9 @@
 //! from files, given as texts: JavaScript reads the files (or fetches them) and core verifies
 //! exactly as the CLI does. Names follow the CLI's flags in JavaScript's camelCase.
 //!
-//! The package is built without core's `schema-validation` feature (the validator and the schema
-//! bundle would double its size): `kubeVersion` still chooses which APIs `schema/removed-api` and
+//! The Node build carries core's `schema-validation` feature, so a webhook gives the CLI's verdicts
+//! on every rule. The browser build leaves it out (the validator and the schema bundle would double
+//! its download): there `kubeVersion` still chooses which APIs `schema/removed-api` and
 //! `schema/deprecated-api` report, but a CRD given in `crds` is an error (`plimsoll::not_in_build`,
 //! raised by core's builder) rather than silently leaving custom resources unchecked. Configuration
 //! files that turn validation rules off, change their severity or exempt objects from them are
@@ -55,7 +56,8 @@ pub struct Config {
     /// The Kubernetes release (`1.N`) whose served and deprecated APIs apply.
     pub kube_version: Option<String>,
     /// Texts of CustomResourceDefinition manifests whose schemas custom resources are checked
-    /// against; only usable with schema validation, which this package is built without.
+    /// against; only usable with schema validation, which the Node build has and the browser build
+    /// leaves out.
     #[serde(default)]
     pub crds: Vec<String>,
     /// Rule settings, handed to policies unchanged.
