@@ -16,19 +16,26 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 oracles="$repo/testdata/oracles"
 out_dir="$repo/target/oracles"
 
-go_bin="$(command -v go || true)"
-[[ -z "$go_bin" && -x /usr/local/go/bin/go ]] && go_bin=/usr/local/go/bin/go
-if [[ -z "$go_bin" ]]; then
-  echo "build-oracles.sh: Go is not installed (https://go.dev/dl/); the differential tests need it" >&2
-  exit 2
-fi
-
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   for dir in "$oracles"/*/; do names+=("$(basename "$dir")"); done
 fi
 
+# The modules need a recent Go: $GO if set, else the official install (which a distribution's older
+# `go` on the PATH must not shadow), else whatever `go` the PATH has. Only looked for when a binary
+# is missing or stale.
+find_go() {
+  go_bin="${GO:-}"
+  [[ -z "$go_bin" && -x /usr/local/go/bin/go ]] && go_bin=/usr/local/go/bin/go
+  [[ -z "$go_bin" ]] && go_bin="$(command -v go || true)"
+  if [[ -z "$go_bin" || ! -x "$go_bin" ]]; then
+    echo "build-oracles.sh: Go is not installed (https://go.dev/dl/); the differential tests need it" >&2
+    exit 2
+  fi
+}
+
 mkdir -p "$out_dir"
+go_bin=
 for name in "${names[@]}"; do
   src="$oracles/$name"
   bin="$out_dir/$name"
@@ -39,10 +46,11 @@ for name in "${names[@]}"; do
     [[ "$file" -nt "$bin" ]] && stale=1
   done
   if [[ $stale -eq 1 ]]; then
+    [[ -n "$go_bin" ]] || find_go
     echo "build-oracles.sh: building $name ($("$go_bin" version))" >&2
     # Build beside the binary and rename: tests running at once never see half a file.
-    # -mod=readonly: go.mod and go.sum are committed and must not change during a build.
-    (cd "$src" && GOFLAGS=-mod=readonly "$go_bin" build -trimpath -o "$bin.tmp.$$" .) >&2
+    # go.mod and go.sum are committed and must not change during a build; no VCS stamp is needed.
+    (cd "$src" && GOFLAGS="-mod=readonly -buildvcs=false" "$go_bin" build -trimpath -o "$bin.tmp.$$" .) >&2
     mv -f "$bin.tmp.$$" "$bin"
   fi
   echo "$bin"
