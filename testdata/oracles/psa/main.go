@@ -498,6 +498,13 @@ func (g generator) pod(i int) (metav1.ObjectMeta, corev1.PodSpec) {
 func (g generator) wrap(meta metav1.ObjectMeta, spec corev1.PodSpec) any {
 	template := corev1.PodTemplateSpec{ObjectMeta: meta, Spec: spec}
 	workload := metav1.ObjectMeta{Name: meta.Name}
+	if g.chance(0.3) {
+		// Annotations of the workload itself: no check reads them, only the template's.
+		workload.Annotations = map[string]string{
+			"seccomp.security.alpha.kubernetes.io/pod":           "unconfined",
+			"container.apparmor.security.beta.kubernetes.io/app": "unconfined",
+		}
+	}
 	typed := func(apiVersion, kind string) metav1.TypeMeta {
 		return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
 	}
