@@ -32,6 +32,13 @@ find_go() {
     echo "build-oracles.sh: Go is not installed (https://go.dev/dl/); the differential tests need it" >&2
     exit 2
   fi
+  # From 1.21 Go fetches the toolchain a go.mod asks for by itself; older ones cannot build these.
+  local minor
+  minor="$("$go_bin" env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+  if [[ -z "$minor" || "$minor" -lt 21 ]]; then
+    echo "build-oracles.sh: $go_bin is $("$go_bin" env GOVERSION); the oracles need Go 1.21 or newer" >&2
+    exit 2
+  fi
 }
 
 mkdir -p "$out_dir"
