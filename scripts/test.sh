@@ -62,6 +62,18 @@ if ! testdata/loader/oracle/build-oracle.sh "${install_flag[@]}" >/dev/null; the
   all_tools=0
 fi
 
+step "differential-test oracles (Go programs on Kubernetes' own modules, via the Go module proxy)"
+# core/tests/differential_*.rs compare plimsoll with k8s.io/pod-security-admission, apimachinery's
+# quantities and distribution/reference; without Go they skip, except under CI=true.
+oracle_status=0
+scripts/build-oracles.sh >/dev/null || oracle_status=$?
+if [ "$oracle_status" -eq 2 ] && [ "${CI:-}" != true ]; then
+  echo "Go unavailable: the differential tests will be skipped"
+elif [ "$oracle_status" -ne 0 ]; then
+  echo "the differential-test oracles could not be built" >&2
+  exit 1
+fi
+
 step "CI-integration tools: pre-commit and junitparser (PyPI)"
 # cli/tests/integrations.rs commits through real pre-commit hooks and reads JUnit output back with
 # junitparser; it skips a missing tool unless PLIMSOLL_REQUIRE_TOOLS=1, set here once both import.

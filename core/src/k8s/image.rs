@@ -3,13 +3,20 @@
 //!
 //! ```text
 //! reference  := name [":" tag] ["@" digest]
-//! name       := [registry "/"] path          at most 255 characters
+//! name       := [registry "/"] path
 //! registry   := host [":" port]              a first component with ".", ":", upper case or
 //!                                            "localhost"; otherwise the registry is docker.io
-//! path       := component ("/" component)*   component: [a-z0-9]+ joined by ".", "_", "__", "-"+
+//! path       := component ("/" component)*   component: [a-z0-9]+ joined by ".", "_", "__", "-"+;
+//!                                            at most 255 characters once normalised
 //! tag        := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
-//! digest     := algorithm ":" hex            algorithm: [A-Za-z][A-Za-z0-9]* joined by + . _ -
+//! digest     := "sha256:" 64 hex | "sha384:" 96 hex | "sha512:" 128 hex   (lower-case hex)
 //! ```
+//! Validity is that of `ParseNormalizedNamed` in github.com/distribution/reference, which
+//! kubelets and container runtimes parse images with (the differential test compares the two):
+//! other digest algorithms are well-formed but unsupported, hence invalid; a reference that is
+//! nothing but 64 hex digits is an image ID, not a name; and a first component that looks like a
+//! host without being one (`my_registry.io/app`) is read as the start of the path when it is a
+//! valid path component.
 //! Normalisation: `index.docker.io` is `docker.io`, and a one-component path on Docker Hub is in
 //! `library/`, so `nginx`, `docker.io/nginx` and `docker.io/library/nginx` are one repository. A
 //! `:` before the last `/` belongs to a port, not a tag (`registry:5000/app` has no tag).
@@ -28,7 +35,7 @@ use serde::Serialize;
 /// The registry an image without one comes from.
 pub const DEFAULT_REGISTRY: &str = "docker.io";
 
-/// Most characters the name part (registry and path) may have.
+/// Most characters the normalised repository (the path, with `library/` on Docker Hub) may have.
 const NAME_MAX: usize = 255;
 
 /// A container image reference, split into its parts.
@@ -61,7 +68,7 @@ impl ImageRef {
         let (registry, path) = split_registry(name);
         let (registry, repository) = normalise(registry, path);
         let pinned = digest.is_some_and(is_sha256_digest);
-        let error = validate(text, name, registry_as_written(name), path, tag, digest).err();
+        let error = validate(text, name, registry_as_written(name), path, &repository, tag, digest).err();
         ImageRef {
             name: format!("{registry}/{repository}"),
             registry,
@@ -118,6 +125,7 @@ fn validate(
     name: &str,
     registry: Option<&str>,
     path: &str,
+    repository: &str,
     tag: Option<&str>,
     digest: Option<&str>,
 ) -> Result<(), String> {
@@ -127,8 +135,16 @@ fn validate(
     if text.trim() != text {
         return Err("the image has leading or trailing white space".into());
     }
-    if name.len() > NAME_MAX {
-        return Err(format!("the name is longer than {NAME_MAX} characters"));
+    if text.len() == 64 && text.bytes().all(is_lower_hex) {
+        return Err("64 hex digits name an image ID, not an image".into());
+    }
+    // A first component that is no host but a valid path component: the whole name is the path.
+    let (registry, path, repository) = match registry {
+        Some(host) if check_registry(host).is_err() && is_path_component(host) => (None, name, name),
+        _ => (registry, path, repository),
+    };
+    if repository.len() > NAME_MAX {
+        return Err(format!("the repository name is longer than {NAME_MAX} characters"));
     }
     if let Some(registry) = registry {
         check_registry(registry)?;
@@ -258,17 +274,27 @@ fn check_digest(digest: &str) -> Result<(), String> {
     if !algorithm_ok || !hex_ok {
         return bad();
     }
-    if algorithm == "sha256" && !is_sha256_digest(digest) {
-        return Err(format!("{digest:?} is not a sha256 digest: it needs 64 lower-case hex digits"));
+    // The algorithms image digests are made with; other names fit the grammar but no runtime
+    // can verify them.
+    let digits = match algorithm {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => return Err(format!("{digest:?} uses an unsupported digest algorithm (sha256, sha384 or sha512)")),
+    };
+    if hex.len() != digits || !hex.bytes().all(is_lower_hex) {
+        return Err(format!("{digest:?} is not a {algorithm} digest: it needs {digits} lower-case hex digits"));
     }
     Ok(())
 }
 
+fn is_lower_hex(byte: u8) -> bool {
+    byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte)
+}
+
 /// `sha256:` and exactly 64 lower-case hex digits.
 fn is_sha256_digest(digest: &str) -> bool {
-    digest
-        .strip_prefix("sha256:")
-        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    digest.strip_prefix("sha256:").is_some_and(|hex| hex.len() == 64 && hex.bytes().all(is_lower_hex))
 }
 
 /// Why an allow-list entry cannot be used.
@@ -388,6 +414,38 @@ mod tests {
             (" nginx".into(), "docker.io", "library/ nginx", None, None, false, false),
             ("".into(), "docker.io", "library/", None, None, false, false),
             ("host:port/app".into(), "host:port", "app", None, None, false, false),
+            // Found by the differential test against github.com/distribution/reference: only
+            // sha256, sha384 and sha512 digests of their exact length are valid; 64 hex digits
+            // alone are an image ID; a host the grammar cannot read stays a (valid) name.
+            (format!("app@md5:{hex}"), "docker.io", "library/app", None, Some(format!("md5:{hex}")), false, false),
+            (
+                format!("app@sha384:{hex}"),
+                "docker.io",
+                "library/app",
+                None,
+                Some(format!("sha384:{hex}")),
+                false,
+                false,
+            ),
+            (
+                format!("app@sha512:{hex}"),
+                "docker.io",
+                "library/app",
+                None,
+                Some(format!("sha512:{hex}")),
+                false,
+                false,
+            ),
+            (
+                hex.to_string(),
+                "docker.io",
+                "library/4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+                None,
+                None,
+                false,
+                false,
+            ),
+            ("my_registry.io/app:1".into(), "my_registry.io", "app", Some("1"), None, false, true),
         ]
     }
 
@@ -427,6 +485,15 @@ mod tests {
         assert!(ImageRef::parse(&format!("app:{}", "a".repeat(128))).is_valid());
         assert!(!ImageRef::parse(&format!("app:{}", "a".repeat(129))).is_valid());
         assert!(!ImageRef::parse(&format!("{}:1", "a".repeat(256))).is_valid());
+    }
+
+    #[test]
+    fn the_normalised_repository_is_limited_to_255_characters() {
+        // The registry does not count; Docker Hub's `library/` does.
+        assert!(ImageRef::parse(&format!("registry.example.com/{}", "a".repeat(255))).is_valid());
+        assert!(!ImageRef::parse(&format!("registry.example.com/{}", "a".repeat(256))).is_valid());
+        assert!(ImageRef::parse(&"a".repeat(247)).is_valid());
+        assert!(!ImageRef::parse(&"a".repeat(248)).is_valid());
     }
 
     #[test]

@@ -5,12 +5,17 @@
 //!   that holds it (`description: "two\nlines"` with the second line at the key's column);
 //! - a tab between `key:` and its value;
 //! - the `\'` escape in a double-quoted scalar;
-//! - a comment right after a quoted scalar, a flow collection or a block scalar header (`"x"#c`).
+//! - a comment right after a quoted scalar, a flow collection or a block scalar header (`"x"#c`);
+//! - a lone `-` as an item or value in a flow collection (`[-, a]`, `{k: -}`): go-yaml reads the
+//!   string `"-"`;
+//! - a comment line after a block scalar, indented less than the scalar's content but more than
+//!   its parent (`k: |4` then `  # c`), which YAML also reads as a comment and saphyr rejects.
 //!
 //! When saphyr stops at one of these errors, [`fix`] rewrites the text saphyr reads so the construct
 //! becomes acceptable without changing any value (leading whitespace of those continuation lines is
 //! folded away, a separating tab is whitespace either way, `\x27` is `'`, a space before `#` keeps
-//! the comment a comment), and the document is read again. Rewrites never add or remove lines, so
+//! the comment a comment, a lone `-` is quoted, such a comment line starts at column 0), and the
+//! document is read again. Rewrites never add or remove lines, so
 //! [`Rewrite::original_column`] maps positions back to the text as written.
 
 use super::tree::{BuildError, Open};
@@ -101,6 +106,10 @@ pub(crate) fn fix(source: &str, error: &BuildError, open: &[Open], read_to: (usi
         untab_value(source, at)?
     } else if message.starts_with("comments must be separated from other tokens by whitespace") {
         (source.as_bytes().get(at) == Some(&b'#')).then(|| vec![Change { at, removed: 0, insert: " ".to_string() }])?
+    } else if message.starts_with("plain scalar cannot start with '-' followed by") {
+        quote_dash(source, at)?
+    } else if message.contains("wrongly indented line in block scalar") {
+        dedent_comment(source, at)?
     } else if message == "invalid indentation" || message.contains("invalid indentation in flow construct") {
         // Both come from a flow collection (saphyr unindents block collections instead).
         // saphyr announces a flow collection that could be a key (`- [a]`, `[a]: b`) only once it
@@ -199,6 +208,22 @@ fn escape_quotes(source: &str, at: usize) -> Option<Vec<Change>> {
         }
     }
     Some(changes)
+}
+
+/// A `-` at byte `at` directly followed by a flow indicator becomes the quoted scalar `"-"`.
+fn quote_dash(source: &str, at: usize) -> Option<Vec<Change>> {
+    let bytes = source.as_bytes();
+    let next_is_indicator = bytes.get(at + 1).is_some_and(|b| b",[]{}".contains(b));
+    (bytes.get(at) == Some(&b'-') && next_is_indicator)
+        .then(|| vec![Change { at, removed: 1, insert: "\"-\"".to_string() }])
+}
+
+/// The indentation of the comment line whose `#` is at byte `at` is removed.
+fn dedent_comment(source: &str, at: usize) -> Option<Vec<Change>> {
+    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let indented_comment =
+        source.as_bytes().get(at) == Some(&b'#') && source[line_start..at].bytes().all(|b| b == b' ');
+    indented_comment.then(|| vec![Change { at: line_start, removed: at - line_start, insert: String::new() }])
 }
 
 /// Tabs between a `:` and the value at byte `at` become spaces.
@@ -338,6 +363,22 @@ mod tests {
         let source = "- # c\n  &a !t [1]";
         assert_eq!(next_bracket(source, 0), Some(source.find('[').unwrap()));
         assert_eq!(next_bracket("- a [1]", 0), None);
+    }
+
+    #[test]
+    fn a_lone_dash_in_a_flow_collection_is_a_string() {
+        // Found by the differential test against kubectl's reader (go-yaml reads `"-"`).
+        let read = |text: &str| crate::load::parse_yaml_value(text).unwrap().unwrap();
+        assert_eq!(read("k: [-, {}, a]\nm: {f: -}\n"), serde_json::json!({"k": ["-", {}, "a"], "m": {"f": "-"}}));
+        assert_eq!(read("k: [a, -]"), serde_json::json!({"k": ["a", "-"]}));
+    }
+
+    #[test]
+    fn a_comment_less_indented_than_a_block_scalar_ends_it() {
+        // Found by the differential test against kubectl's reader, which reads these values.
+        let read = |text: &str| crate::load::parse_yaml_value(text).unwrap().unwrap();
+        assert_eq!(read("a:\n  k: |9\n    # c\n  m: 1\n"), serde_json::json!({"a": {"k": "", "m": 1}}));
+        assert_eq!(read("a:\n  k: |+\n      \n    # c\n  m: 1\n"), serde_json::json!({"a": {"k": "\n", "m": 1}}));
     }
 
     #[test]
