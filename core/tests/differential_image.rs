@@ -22,7 +22,7 @@ mod common;
 mod oracles;
 
 use common::record_score;
-use plimsoll_core::image::ImageRef;
+use plimsoll_core::k8s::image::ImageRef;
 use serde_json::Value;
 
 /// What differs between the oracle's reading of one reference and ours, if anything.

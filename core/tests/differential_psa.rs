@@ -149,12 +149,16 @@ fn compare_object(setup: &Setup, workers: &mut [Vec<Worker>], line: &str, tally:
     };
     for (level_index, level) in LEVELS.iter().enumerate() {
         for minor in 0..=setup.newest {
-            let findings = workers[level_index][minor as usize].lint_document(document);
+            let report = workers[level_index][minor as usize].lint_document(document);
             let evaluated = setup.evaluated.get(level_index, minor);
             let upstream = denied.get(level_index, minor);
             let at = format!("{level} v1.{minor}");
             let mut ours = BTreeSet::new();
             let before = problems.len();
+            if let Some(error) = &report.error {
+                problems.push(format!("{at}: evaluation failed: {}", error.message()));
+            }
+            let findings = report.findings;
             for finding in &findings {
                 match report_check(setup, evaluated, &finding.rule) {
                     Some(check) => {

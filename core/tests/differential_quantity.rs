@@ -16,7 +16,7 @@ mod common;
 mod oracles;
 
 use common::record_score;
-use plimsoll_core::quantity::Quantity;
+use plimsoll_core::k8s::quantity::Quantity;
 use serde_json::Value;
 
 struct Case {

@@ -6,7 +6,7 @@
 //! images to policies as host functions and facts (`crate::engine`), hands the kinds table to
 //! Rego as data, and the settings turn a PSS level and version into the rule setting `pss`.
 
-pub(crate) mod image;
+pub mod image;
 pub mod kinds;
 pub mod pss;
 pub mod quantity;
