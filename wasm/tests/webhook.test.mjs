@@ -20,6 +20,10 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliBinary, loadPackage, packageDir, selfSignedCertificate, startWebhook } from './support.mjs';
+
+// The rules the served webhook runs (and the CLI, where a test compares them): two the reviews
+// exercise, and the schema category, which the Node build carries.
+const RULES = ['privileged', 'latest-tag', 'schema'];
 import { deployment, review } from './reviews.mjs';
 
 loadPackage(); // fails early, with a hint, when the package is not built
@@ -44,7 +48,7 @@ before(async () => {
   ca = readFileSync(cert);
   const config = path.join(dir, 'config.json');
   // Only the rules the reviews below break: a rule added to the default catalog changes no answer.
-  writeFileSync(config, JSON.stringify({ failOn: 'error', failurePolicy: 'Fail', only: ['privileged', 'latest-tag'] }));
+  writeFileSync(config, JSON.stringify({ failOn: 'error', failurePolicy: 'Fail', only: RULES }));
   server = await startWebhook([
     '--cert', cert, '--key', key, '--config', config, '--host', '127.0.0.1', '--port', '0', '--quiet',
     '--headers-timeout-ms', String(HEADERS_TIMEOUT_MS), '--request-timeout-ms', String(REQUEST_TIMEOUT_MS),
@@ -196,7 +200,8 @@ test('objects the CLI rejects for their schema are denied with the same rules', 
     await t.test(name, async () => {
       const file = path.join(dir, 'object.json');
       writeFileSync(file, JSON.stringify(object));
-      const run = spawnSync(cliBinary(), ['lint', '--format', 'json', file], { encoding: 'utf8' });
+      const only = RULES.flatMap((rule) => ['--only', rule]);
+      const run = spawnSync(cliBinary(), ['lint', '--format', 'json', ...only, file], { encoding: 'utf8' });
       assert.equal(run.status, 1, `the CLI fails the object:\n${run.stdout}${run.stderr}`);
       const errors = JSON.parse(run.stdout).findings.filter((f) => f.severity === 'error');
       assert.ok(errors.some((f) => f.rule.startsWith('schema/')), `a schema rule among ${errors.map((f) => f.rule)}`);
