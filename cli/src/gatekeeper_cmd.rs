@@ -8,7 +8,7 @@
 //! `plimsoll test` stands for.
 
 use crate::error::CliError;
-use crate::policies::{paths_holding, PolicyPath};
+use crate::policies::PolicyPath;
 use crate::walk::{self, PathError};
 use plimsoll_core::engine::gatekeeper::suite::{run_suite, CaseResult};
 use plimsoll_core::engine::gatekeeper::{self, PolicySet};
@@ -22,9 +22,15 @@ use std::path::{Path, PathBuf};
 /// and JSON files hold; a file named directly must hold at least one ConstraintTemplate or
 /// Constraint.
 pub fn load_policies(paths: &[PathBuf]) -> Result<Option<PolicySet>, CliError> {
-    let (folders, named): (Vec<PathBuf>, Vec<PathBuf>) = paths_holding(paths, PolicyPath::Objects)
-        .into_iter()
-        .partition(|path| PolicyPath::of(path) == PolicyPath::Folder);
+    // Each path is judged once: judging a file of another extension reads it.
+    let (mut folders, mut named) = (Vec::new(), Vec::new());
+    for path in paths {
+        match PolicyPath::of(path) {
+            PolicyPath::Folder => folders.push(path.clone()),
+            PolicyPath::Objects => named.push(path.clone()),
+            PolicyPath::Rego => {}
+        }
+    }
     if folders.is_empty() && named.is_empty() {
         return Ok(None);
     }
