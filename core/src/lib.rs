@@ -18,6 +18,8 @@
 //! 7. [`linter`] ties them together: [`LinterBuilder`] selects rules and prepares the engine once;
 //!    a [`Worker`] lints sources: load → evaluate each object → locate each violation → findings,
 //!    with suppressions applied.
+//!    [`render`] maps findings on Helm and Kustomize output back to the templates, values files,
+//!    bases and patches the user edits.
 //! 8. [`config`] is the one settings model every frontend builds the linter through: the
 //!    `.plimsoll.yaml` file read into settings, frontends' settings merged over them, rule
 //!    selectors resolved ([`rules::selector`]); [`admission`] answers Kubernetes AdmissionReview
@@ -45,6 +47,7 @@ pub mod glob;
 pub mod k8s;
 pub mod linter;
 pub mod load;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
