@@ -57,9 +57,10 @@ fn helm_findings_map_to_their_template_lines() {
         for chart in charts(&root) {
             let files = chart_files(&root, &chart, &scratch.join(format!("{label}-unpacked")));
             let expectations = expectations(&files);
+            let related = related_expectations(&files);
             for set in value_sets(&chart) {
                 let rendered = render(helm, &chart, &set, &scratch);
-                let outcome = check(&linter, &files, &expectations, &root, &chart, &set, &rendered);
+                let outcome = check(&linter, &files, &expectations, &related, &root, &set, &rendered);
                 placed += outcome.placed;
                 total += outcome.total;
                 failures.extend(outcome.failures.into_iter().map(|f| format!("[{label}, {}] {f}", set.name)));
@@ -204,21 +205,32 @@ fn collect(root: &Path, dir: &Path, source: &str, shown: &str, unpack: &Path, ou
     }
 }
 
-/// Expectation comments: `# expect: rule[, rule…]` or `{{/* expect: rule[, rule…] */}}` at a
-/// line's end; `rule@set` limits a rule to a value set, `rule@set+set` to several.
+/// Expectation comments: `# expect: rule[, rule…]` or `{{/* expect: rule[, rule…] */}}` at the
+/// end of a template line; `rule@set` limits a rule to a value set, `rule@set+set` to several.
 fn expectations(files: &[ChartFile]) -> Expectations {
+    comments(files.iter().filter(|f| f.source.contains("/templates/")), "expect:")
+}
+
+/// Related-value comments: `# related: rule[, rule…]` at the end of a values-file line that
+/// supplies the value of such a finding (the same `@set` limits apply).
+fn related_expectations(files: &[ChartFile]) -> Expectations {
+    let values = files.iter().filter(|f| !f.source.contains("/templates/") && f.source.ends_with(".yaml"));
+    comments(values, "related:")
+}
+
+fn comments<'a>(files: impl Iterator<Item = &'a ChartFile>, marker: &str) -> Expectations {
     let mut out = Expectations::new();
-    for file in files.iter().filter(|f| f.source.contains("/templates/")) {
+    for file in files {
         for (i, line) in file.text.lines().enumerate() {
-            let Some(at) = line.find("expect:") else { continue };
+            let Some(at) = line.find(marker) else { continue };
             let before = line[..at].trim_end();
             assert!(
                 before.ends_with('#') || before.ends_with("{{/*") || before.ends_with("{{- /*"),
-                "{}:{}: an expectation is a `# expect:` or `{{{{/* expect: */}}}}` comment",
+                "{}:{}: `{marker}` goes in a `#` or `{{{{/* … */}}}}` comment",
                 file.display,
                 i + 1
             );
-            let rules = line[at + "expect:".len()..].trim().trim_end_matches("*/}}").trim_end_matches("*/ -}}");
+            let rules = line[at + marker.len()..].trim().trim_end_matches("*/}}").trim_end_matches("*/ -}}");
             let entry = out.entry((file.display.clone(), i as u32 + 1)).or_default();
             for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
                 let (rule, set) = match rule.split_once('@') {
@@ -226,6 +238,27 @@ fn expectations(files: &[ChartFile]) -> Expectations {
                     None => (rule.to_string(), None),
                 };
                 entry.push((rule, set));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `expectations` list `rule` at `(file, line)` for value set `set`.
+fn listed(expectations: &Expectations, file: &str, line: u32, rule: &str, set: &str) -> bool {
+    expectations.get(&(file.to_string(), line)).is_some_and(|rules| {
+        rules.iter().any(|(r, only)| r == rule && only.as_ref().is_none_or(|sets| sets.iter().any(|s| s == set)))
+    })
+}
+
+/// The expectations of `set` no finding met.
+fn unmet(expectations: &Expectations, met: &BTreeSet<(String, u32, String)>, set: &str, what: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((file, line), rules) in expectations {
+        for (rule, only) in rules {
+            let applies = only.as_ref().is_none_or(|sets| sets.iter().any(|s| s == set));
+            if applies && !met.contains(&(file.clone(), *line, rule.clone())) {
+                out.push(format!("expected {rule} {what} {file}:{line}, not found"));
             }
         }
     }
@@ -268,8 +301,8 @@ fn check(
     linter: &Linter,
     files: &[ChartFile],
     expectations: &Expectations,
+    related_expectations: &Expectations,
     root: &Path,
-    chart: &Path,
     set: &ValueSet,
     rendered: &str,
 ) -> Outcome {
@@ -291,6 +324,18 @@ fn check(
     let report = linter.lint_source("rendered.yaml", rendered);
     let mut outcome = Outcome::default();
     let mut met: BTreeSet<(String, u32, String)> = BTreeSet::new();
+    let mut related_met: BTreeSet<(String, u32, String)> = BTreeSet::new();
+    // A user's values file holds expectations only for the renders given it.
+    let user_files: Vec<String> = set.files.iter().map(|f| display(root, f)).collect();
+    let related_expectations: Expectations = related_expectations
+        .iter()
+        .filter(|((file, _), _)| {
+            let name = file.rsplit('/').next().unwrap_or("");
+            !name.starts_with("values-") || user_files.contains(file)
+        })
+        .map(|(at, rules)| (at.clone(), rules.clone()))
+        .collect();
+    let related_expectations = &related_expectations;
     let dump = std::env::var_os("PLIMSOLL_HELM_MAPPING_DUMP").is_some();
     for finding in &report.findings {
         outcome.total += 1;
@@ -319,11 +364,7 @@ fn check(
                 placement.related.iter().map(|r| format!("{}:{} {}", r.file, r.span.start.line, r.key)).collect();
             eprintln!("[{}] {what} -> {file}:{line}:{column} exact={} {related:?}", set.name, placement.exact);
         }
-        let expected = expectations.get(&(file.clone(), line)).is_some_and(|rules| {
-            rules
-                .iter()
-                .any(|(rule, only)| *rule == finding.rule && only.as_ref().is_none_or(|s| s.contains(&set.name)))
-        });
+        let expected = listed(expectations, &file, line, &finding.rule, &set.name);
         let text = texts.get(file.as_str()).and_then(|t| t.lines().nth(line as usize - 1)).unwrap_or("");
         let at_column: String = text.chars().skip(column as usize - 1).collect();
         let column_fits = column_fits(&at_column, finding.path.as_ref().map(|p| p.segments()), document);
@@ -337,28 +378,29 @@ fn check(
             ));
         }
         for related in &placement.related {
-            let text = values_texts.get(related.file.as_ref()).map_or("", String::as_str);
-            let line = text.lines().nth(related.span.start.line as usize - 1).unwrap_or("");
-            let at: String = line.chars().skip(related.span.start.column as usize - 1).collect();
+            let (file, line) = (related.file.to_string(), related.span.start.line);
+            let text = values_texts.get(&file).map_or("", String::as_str);
+            let at: String = text
+                .lines()
+                .nth(line as usize - 1)
+                .unwrap_or("")
+                .chars()
+                .skip(related.span.start.column as usize - 1)
+                .collect();
             let last = related.key.rsplit(['.', '[']).next().unwrap_or("");
-            if !(at.starts_with(last) || at.starts_with('-') || last.ends_with(']')) {
+            let on_key = at.starts_with(last) || (last.ends_with(']') && at.starts_with('-'));
+            if on_key && listed(related_expectations, &file, line, &finding.rule, &set.name) {
+                related_met.insert((file, line, finding.rule.clone()));
+            } else {
                 outcome.failures.push(format!(
-                    "{what}: related value {} at {}:{} is not there",
-                    related.key, related.file, related.span.start.line
+                    "{what}: related value {} at {file}:{line}:{} (on its key: {on_key}, expected there: false)",
+                    related.key, related.span.start.column
                 ));
             }
         }
     }
-    for ((file, line), rules) in expectations {
-        for (rule, only) in rules {
-            if only.as_ref().is_none_or(|s| s.contains(&set.name))
-                && !met.contains(&(file.clone(), *line, rule.clone()))
-            {
-                outcome.failures.push(format!("expected {rule} at {file}:{line}, not found"));
-            }
-        }
-    }
-    let _ = chart;
+    outcome.failures.extend(unmet(expectations, &met, &set.name, "at"));
+    outcome.failures.extend(unmet(related_expectations, &related_met, &set.name, "related to a value at"));
     outcome
 }
 

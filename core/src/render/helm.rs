@@ -140,6 +140,21 @@ impl ChartSources {
         }
     }
 
+    /// Adds a `--set` argument given to helm (`image.tag=1.2,replicas=3`): it overrides every
+    /// values file, and a value it sets is named by no values-file key. Forms beyond dotted keys
+    /// and plain values (list indexes, `{a,b}`, escapes) make the values unknown, as
+    /// [`ChartSources::assume_unknown_values`] does.
+    pub fn add_set(&mut self, assignments: &str) {
+        self.values.add_set(assignments);
+    }
+
+    /// Says that some values come from a source not added (`--set-file`, `--set-json`, a values
+    /// file not given): conditions on values are then not evaluated (branches they choose between
+    /// fall back) and no values-file key is named.
+    pub fn assume_unknown_values(&mut self) {
+        self.values.unknown = true;
+    }
+
     /// Whether a template of this source name was added.
     pub fn has_template(&self, source_name: &str) -> bool {
         self.templates.contains_key(source_name)

@@ -89,15 +89,10 @@ impl Pipeline {
         })
     }
 
-    /// The named template this pipeline prints (`include "x" …`, `template "x" …`), if any.
+    /// The named template this pipeline prints (`include "x" …`, `template "x" …`), if any, with
+    /// the argument handed to it (a group kept whole: `(dict "k" .Values.v)`).
     pub fn included(&self) -> Option<(&str, Option<&Word>)> {
-        let words = self.words();
-        words.windows(2).enumerate().find_map(|(i, pair)| match pair {
-            [Word::Name(name), Word::Str(template)] if name == "include" || name == "template" => {
-                Some((template.as_str(), words.get(i + 2).copied()))
-            }
-            _ => None,
-        })
+        find_include(self, 0)
     }
 
     /// Field references that are data, not the context handed to `include`/`template`/`tpl`.
@@ -121,6 +116,25 @@ impl Pipeline {
     }
 }
 
+fn find_include(pipeline: &Pipeline, depth: usize) -> Option<(&str, Option<&Word>)> {
+    for command in &pipeline.commands {
+        for (i, word) in command.iter().enumerate() {
+            match (word, command.get(i + 1)) {
+                (Word::Name(n), Some(Word::Str(name))) if n == "include" || n == "template" => {
+                    return Some((name.as_str(), command.get(i + 2)));
+                }
+                (Word::Group(inner), _) if depth < 16 => {
+                    if let Some(found) = find_include(inner, depth + 1) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 fn collect_words<'a>(command: &'a [Word], out: &mut Vec<&'a Word>, depth: usize) {
     for word in command {
         match word {
@@ -134,19 +148,22 @@ fn collect_words<'a>(command: &'a [Word], out: &mut Vec<&'a Word>, depth: usize)
     }
 }
 
-/// Every action of `text`, in order. An unterminated action ends the scan.
-pub(crate) fn actions(text: &str) -> Vec<Action> {
+/// Every action of `text`, in order, and whether the scan read the whole text (false when an
+/// action is unterminated or there are more than [`MAX_ACTIONS`]).
+pub(crate) fn actions(text: &str) -> (Vec<Action>, bool) {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
-    while out.len() < MAX_ACTIONS {
-        let Some(open) = find(bytes, at, b"{{") else { break };
-        let Some((inner_start, inner_end, end)) = close(bytes, open) else { break };
+    loop {
+        let Some(open) = find(bytes, at, b"{{") else { return (out, true) };
+        if out.len() >= MAX_ACTIONS {
+            return (out, false);
+        }
+        let Some((inner_start, inner_end, end)) = close(bytes, open) else { return (out, false) };
         let inner = text.get(inner_start..inner_end).unwrap_or("");
         out.push(Action { start: open, end, kind: classify(inner) });
         at = end;
     }
-    out
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -358,7 +375,8 @@ mod tests {
     #[test]
     fn finds_actions_with_trim_markers_strings_and_comments() {
         let text = "a: {{- .Values.x | quote -}}\n{{/* a }} comment\n*/}}b: {{ printf \"}}\" }}";
-        let found = actions(text);
+        let (found, complete) = actions(text);
+        assert!(complete);
         assert_eq!(found.len(), 3);
         assert_eq!(found[0].kind, ActionKind::Print(pipeline(&tokenize(".Values.x | quote"))));
         assert_eq!(found[1].kind, ActionKind::Comment);

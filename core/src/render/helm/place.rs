@@ -14,7 +14,12 @@ use super::{ChartSources, Placement, RelatedValue, MAX_INCLUDE_DEPTH};
 use crate::load::position::{Path, PathSegment, Pos, Span};
 use crate::load::Document;
 use serde_json::Value;
+use std::cell::Cell;
 use std::sync::Arc;
+
+/// How many actions a placement may inspect when several could print a field (named templates
+/// that include others can fan out).
+const CLAIM_BUDGET: usize = 10_000;
 
 /// A template's documents or a named template's body, with the file it is in.
 #[derive(Debug, Clone)]
@@ -32,6 +37,8 @@ enum Dot {
     Root,
     /// A value under `.Values`.
     Values(Vec<PathSegment>),
+    /// A `dict` built in the template (`include "x" (dict "image" .Values.image "root" .)`).
+    Dict(Vec<(String, Dot)>),
     Unknown,
 }
 
@@ -78,12 +85,14 @@ pub(crate) fn place(
     let Some(entry) = sources.bodies.get(body) else {
         return Placement { file: Arc::from(""), span: Span::default(), exact: false, related: Vec::new() };
     };
-    let walker = Walker { sources, chart: &entry.chart, bindings: Vec::new() };
-    let mut walker = walker;
+    let mut walker = Walker { sources, chart: &entry.chart, bindings: Vec::new(), budget: Cell::new(CLAIM_BUDGET) };
     let Some(segment) = walker.choose_segment(body, ordinal, document) else {
         return fallback(entry, None);
     };
     let first = entry.body.segments.get(segment).and_then(|s| s.first);
+    if entry.body.truncated {
+        return fallback(entry, first);
+    }
     let path = written_prefix(&document.value, path);
     let roots = entry.body.segments.get(segment).map(|s| s.roots.clone()).unwrap_or_default();
     let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
@@ -136,6 +145,8 @@ struct Walker<'a> {
     /// The chart of the template being placed: `.Values` of every body walked are its values.
     chart: &'a str,
     bindings: Bindings,
+    /// What is left of [`CLAIM_BUDGET`].
+    budget: Cell<usize>,
 }
 
 impl Walker<'_> {
@@ -167,9 +178,16 @@ impl Walker<'_> {
             }
         };
         // A document repeated by a `range` around its `---`: the ordinal is the element.
-        if written.len() == 1 {
-            let scopes = segments.get(chosen).map(|s| s.scopes.clone()).unwrap_or_default();
-            if let Some(&(scope, 0)) = scopes.iter().rev().find(|(s, _)| self.is_range(body, *s)) {
+        let scopes = segments.get(chosen).map(|s| s.scopes.clone()).unwrap_or_default();
+        let first_scopes = segments
+            .get(chosen)
+            .and_then(|s| s.first)
+            .and_then(|n| self.node(body, n))
+            .map(|n| n.scopes.clone())
+            .unwrap_or_default();
+        // Only when each element renders exactly one document: no block inside the range decides.
+        if written.len() == 1 && first_scopes == scopes {
+            if let Some(&(scope, 0)) = scopes.last().filter(|(s, _)| self.is_range(body, *s)) {
                 let outer = scopes.iter().take_while(|(s, _)| *s != scope).copied().collect::<Vec<_>>();
                 let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
                 if let Some(element) = self.range_element(&frame, &outer, scope, ordinal) {
@@ -230,12 +248,14 @@ impl Walker<'_> {
                 NodeKind::Emit => {
                     let define = node.prints.first().and_then(Pipeline::included).and_then(|(name, argument)| {
                         let define = self.define(name)?;
-                        Some((define, argument.cloned()))
+                        let complete = self.body(define).is_some_and(|b| !b.truncated);
+                        complete.then(|| (define, argument.cloned()))
                     });
                     match define {
                         Some((define, argument)) if depth < MAX_INCLUDE_DEPTH => {
                             let (dot, vars) = self.scope_walk(&frame, &node.scopes);
-                            let passed = argument.map_or(Dot::Unknown, |w| resolve(&w, &dot, &frame.root, &vars));
+                            let passed =
+                                argument.map_or(Dot::Unknown, |w| self::argument(&w, &dot, &frame.root, &vars, 0));
                             include = Some((frame.clone(), node_id, i));
                             frame = Frame { body: define, dot: passed.clone(), root: passed };
                             children = self
@@ -309,16 +329,19 @@ impl Walker<'_> {
             .filter(|(_, n)| live(n) && literal_agrees(n, rendered))
             .map(|(i, _)| *i)
             .collect();
-        match literal.as_slice() {
-            [only] => return Pick::Node { node: *only, shift: 0, binding: None },
-            [_, _, ..] => return Pick::Ambiguous,
-            [] => {}
-        }
         let producers: Vec<(usize, &Node)> = nodes
             .iter()
             .filter(|(_, n)| matches!(n.kind, NodeKind::Emit | NodeKind::Key { key: None, .. }) && live(n))
             .copied()
             .collect();
+        match literal.as_slice() {
+            // A literal key, unless an action beside it could print the same key.
+            [only] if !producers.iter().any(|(_, n)| self.claims(frame, n, key, depth)) => {
+                return Pick::Node { node: *only, shift: 0, binding: None };
+            }
+            [] => {}
+            _ => return Pick::Ambiguous,
+        }
         let chosen = match producers.as_slice() {
             [] => return Pick::Missing,
             [only] => *only,
@@ -399,11 +422,13 @@ impl Walker<'_> {
         match middle.as_slice() {
             [(id, node, _)] if index >= front && index < back => {
                 let position = index - front;
-                let binding = self.innermost_range(frame, node, container).and_then(|scope| {
-                    let outer: Vec<(usize, usize)> =
-                        node.scopes.iter().take_while(|(s, _)| *s != scope).copied().collect();
-                    self.range_element(frame, &outer, scope, position).map(|e| ((frame.body, scope), e))
-                });
+                let innermost = node.scopes.last().map(|(s, _)| *s);
+                let binding =
+                    self.innermost_range(frame, node, container).filter(|s| Some(*s) == innermost).and_then(|scope| {
+                        let outer: Vec<(usize, usize)> =
+                            node.scopes.iter().take_while(|(s, _)| *s != scope).copied().collect();
+                        self.range_element(frame, &outer, scope, position).map(|e| ((frame.body, scope), e))
+                    });
                 Pick::Node { node: *id, shift: front, binding }
             }
             _ => Pick::Ambiguous,
@@ -508,6 +533,7 @@ impl Walker<'_> {
 
     fn word_value(&self, word: &Word, dot: &Dot, root: &Dot, vars: &Vars, depth: usize) -> Option<Value> {
         match word {
+            Word::Field { .. } if self.sources.values.unknown => None,
             Word::Field { .. } => match resolve(word, dot, root, vars) {
                 Dot::Values(path) => {
                     Some(self.sources.values.lookup(self.chart, &path).cloned().unwrap_or(Value::Null))
@@ -561,9 +587,11 @@ impl Walker<'_> {
 
     /// Whether an action or a printed key could write `key` (to choose among several).
     fn claims(&self, frame: &Frame, node: &Node, key: &str, depth: usize) -> bool {
-        if depth >= MAX_INCLUDE_DEPTH {
+        let left = self.budget.get();
+        if depth >= MAX_INCLUDE_DEPTH || left == 0 {
             return false;
         }
+        self.budget.set(left - 1);
         let (dot, vars) = self.scope_walk(frame, &node.scopes);
         if let NodeKind::Key { key: None, .. } = node.kind {
             let range = node.scopes.iter().rev().find(|(s, b)| *b == 0 && self.is_range(frame.body, *s));
@@ -581,7 +609,7 @@ impl Walker<'_> {
         if let Some((name, argument)) = pipeline.included() {
             let Some(define) = self.define(name) else { return false };
             let Some(body) = self.body(define) else { return false };
-            let passed = argument.map_or(Dot::Unknown, |w| resolve(w, &dot, &frame.root, &vars));
+            let passed = argument.map_or(Dot::Unknown, |w| self::argument(w, &dot, &frame.root, &vars, 0));
             let inner = Frame { body: define, dot: passed.clone(), root: passed };
             let roots = body.segments.first().map(|s| s.roots.as_slice()).unwrap_or(&[]);
             return roots.iter().filter_map(|&r| body.nodes.get(r)).any(|n| match &n.kind {
@@ -596,6 +624,10 @@ impl Walker<'_> {
     }
 
     fn has_key(&self, dot: &Dot, key: &str) -> bool {
+        if self.sources.values.unknown {
+            // Whatever values were not given may hold the key.
+            return true;
+        }
         match dot {
             Dot::Values(path) => self
                 .sources
@@ -666,18 +698,47 @@ fn resolve(word: &Word, dot: &Dot, root: &Dot, vars: &Vars) -> Dot {
         "$" => root.clone(),
         name => vars.iter().rev().find(|(n, _)| n == name).map_or(Dot::Unknown, |(_, d)| d.clone()),
     };
+    follow(base, fields)
+}
+
+/// `base` followed by field names.
+fn follow(base: Dot, fields: &[String]) -> Dot {
+    let Some((first, rest)) = fields.split_first() else { return base };
     match base {
-        Dot::Root => match fields.split_first() {
-            None => Dot::Root,
-            Some((first, rest)) if first == "Values" => {
-                Dot::Values(rest.iter().map(|f| PathSegment::Key(f.clone())).collect())
-            }
-            Some(_) => Dot::Unknown,
-        },
+        Dot::Root if first == "Values" => Dot::Values(rest.iter().map(|f| PathSegment::Key(f.clone())).collect()),
         Dot::Values(mut path) => {
             path.extend(fields.iter().map(|f| PathSegment::Key(f.clone())));
             Dot::Values(path)
         }
-        Dot::Unknown => Dot::Unknown,
+        Dot::Dict(entries) => match entries.into_iter().find(|(k, _)| k == first) {
+            Some((_, value)) => follow(value, rest),
+            None => Dot::Unknown,
+        },
+        Dot::Root | Dot::Unknown => Dot::Unknown,
+    }
+}
+
+/// What the argument handed to a named template stands for: a field, or a `dict` of fields.
+fn argument(word: &Word, dot: &Dot, root: &Dot, vars: &Vars, depth: usize) -> Dot {
+    match word {
+        Word::Field { .. } => resolve(word, dot, root, vars),
+        Word::Group(pipeline) if depth < 8 => match pipeline.commands.as_slice() {
+            [command] => match command.as_slice() {
+                [Word::Name(f), pairs @ ..] if f == "dict" => {
+                    let entries = pairs
+                        .chunks(2)
+                        .filter_map(|pair| match pair {
+                            [Word::Str(k), v] => Some((k.clone(), argument(v, dot, root, vars, depth + 1))),
+                            _ => None,
+                        })
+                        .collect();
+                    Dot::Dict(entries)
+                }
+                [single] => argument(single, dot, root, vars, depth + 1),
+                _ => Dot::Unknown,
+            },
+            _ => Dot::Unknown,
+        },
+        _ => Dot::Unknown,
     }
 }

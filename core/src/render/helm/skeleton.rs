@@ -9,8 +9,11 @@
 
 use super::lex::{self, Action, ActionKind, Pipeline};
 
-/// At most this many structural nodes are read from one file; later lines are left out.
+/// At most this many structural nodes are read from one file.
 const MAX_NODES: usize = 100_000;
+
+/// At most this many blocks (`if`, `range`, `define`, …) nest; a deeper file is not read on.
+const MAX_DEPTH: usize = 64;
 
 /// The structure of a template file's documents, or of one named template's body.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +23,9 @@ pub(crate) struct Body {
     pub segments: Vec<Segment>,
     /// The control blocks nodes sit in.
     pub scopes: Vec<Scope>,
+    /// Set when the file was not read to its end (too large, too deeply nested, an unterminated
+    /// action): the structure may miss what wrote a field, so nothing is placed from it.
+    pub truncated: bool,
 }
 
 /// One `---` section of a template.
@@ -163,8 +169,9 @@ impl Piece {
 
 /// Reads a template file.
 pub(crate) fn parse(text: &str) -> Parsed {
-    let actions = lex::actions(text);
-    let mut reader = Reader { actions: &actions, main: Reading::default(), defines: Vec::new(), control: Vec::new() };
+    let (actions, complete) = lex::actions(text);
+    let mut reader =
+        Reader { actions: &actions, main: Reading::default(), defines: Vec::new(), control: Vec::new(), full: false };
     reader.main.body.segments.push(Segment::default());
     let mut next_action = 0;
     let mut covered_until = 0;
@@ -188,11 +195,18 @@ pub(crate) fn parse(text: &str) -> Parsed {
         }
         reader.line(index as u32 + 1, &pieces, text);
         line_start = line_end + 1;
-        if reader.main.body.nodes.len() > MAX_NODES {
+        if reader.full {
             break;
         }
     }
-    Parsed { main: reader.main.body, defines: reader.defines.into_iter().map(|(n, r)| (n, r.body)).collect() }
+    let truncated = reader.full || !complete;
+    let mut parsed =
+        Parsed { main: reader.main.body, defines: reader.defines.into_iter().map(|(n, r)| (n, r.body)).collect() };
+    parsed.main.truncated |= truncated;
+    for (_, body) in &mut parsed.defines {
+        body.truncated |= truncated;
+    }
+    parsed
 }
 
 struct Reader<'a> {
@@ -200,6 +214,8 @@ struct Reader<'a> {
     main: Reading,
     defines: Vec<(String, Reading)>,
     control: Vec<Control>,
+    /// Set when a limit is reached: the file is read no further.
+    full: bool,
 }
 
 impl Reader<'_> {
@@ -264,6 +280,18 @@ impl Reader<'_> {
     /// Applies a control action to the control stack.
     fn control_action(&mut self, action: usize) {
         let Some(kind) = self.action(action).map(|a| a.kind.clone()) else { return };
+        let opens = matches!(
+            kind,
+            ActionKind::If(_)
+                | ActionKind::With(_)
+                | ActionKind::Range { .. }
+                | ActionKind::Define(_)
+                | ActionKind::Block(_)
+        );
+        if opens && self.control.len() >= MAX_DEPTH {
+            self.full = true;
+            return;
+        }
         match kind {
             ActionKind::If(p) => self.open_scope(ScopeKind::If, p),
             ActionKind::With(p) => self.open_scope(ScopeKind::With, p),
@@ -511,6 +539,7 @@ impl Reader<'_> {
     fn place(&mut self, node: Node, kind: OpenKind) {
         let reading = self.current();
         if reading.body.nodes.len() >= MAX_NODES {
+            self.full = true;
             return;
         }
         let indent = node.indent;

@@ -35,6 +35,10 @@ pub(crate) struct Supplied<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ValuesSet {
     pub files: Vec<ValuesFile>,
+    /// `--set` assignments, in order (they override every file).
+    pub sets: Vec<Value>,
+    /// Set when some values come from a source not given: nothing is concluded from values.
+    pub unknown: bool,
 }
 
 /// Reads a values file; `None` when it holds no mapping (unreadable, empty, a scalar).
@@ -66,9 +70,10 @@ impl ValuesSet {
         out
     }
 
-    /// The file of highest precedence writing `path` (relative to `.Values` of `chart`).
+    /// The file of highest precedence writing `path` (relative to `.Values` of `chart`); `None`
+    /// when a `--set` assignment supplies it.
     pub fn supplier(&self, chart: &str, path: &[PathSegment]) -> Option<Supplied<'_>> {
-        if path.is_empty() {
+        if path.is_empty() || self.unknown || self.set_value(chart, path).is_some() {
             return None;
         }
         self.sources(chart).into_iter().find_map(|(file, prefix)| {
@@ -79,7 +84,14 @@ impl ValuesSet {
     }
 
     /// The merged value at `path` (relative to `.Values` of `chart`), as templates see it.
+    /// Nothing when some values are [unknown](ValuesSet::unknown).
     pub fn lookup(&self, chart: &str, path: &[PathSegment]) -> Option<&Value> {
+        if self.unknown {
+            return None;
+        }
+        if let Some(value) = self.set_value(chart, path) {
+            return Some(value);
+        }
         self.sources(chart).into_iter().find_map(|(file, prefix)| {
             let mut value = &file.value;
             for segment in prefix.iter().chain(path) {
@@ -87,6 +99,65 @@ impl ValuesSet {
             }
             Some(value)
         })
+    }
+}
+
+impl ValuesSet {
+    /// The value a `--set` assignment gives `path`, the last assignment first.
+    fn set_value(&self, chart: &str, path: &[PathSegment]) -> Option<&Value> {
+        let prefix = chart.split("/charts/").skip(1).map(|p| PathSegment::Key(p.to_string())).collect::<Vec<_>>();
+        self.sets.iter().rev().find_map(|set| {
+            let mut value = set;
+            for segment in prefix.iter().chain(path) {
+                value = step(value, segment)?;
+            }
+            Some(value)
+        })
+    }
+
+    /// Reads `--set` assignments (`a.b=c,d=1`) as helm types them (integers, booleans, `null`,
+    /// else strings). Forms this reader does not follow (list indexes, `{a,b}` lists, escapes)
+    /// make the values unknown.
+    pub fn add_set(&mut self, assignments: &str) {
+        let mut root = serde_json::Map::new();
+        for assignment in assignments.split(',') {
+            let Some((key, text)) = assignment.split_once('=') else {
+                self.unknown = true;
+                continue;
+            };
+            if key.contains(['[', ']', '\\']) || text.starts_with('{') || text.contains('\\') || key.is_empty() {
+                self.unknown = true;
+                continue;
+            }
+            let value = match text {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                "null" => Value::Null,
+                _ => text.parse::<i64>().map_or_else(|_| Value::String(text.to_string()), Value::from),
+            };
+            let parts: Vec<&str> = key.split('.').collect();
+            insert(&mut root, &parts, value);
+        }
+        self.sets.push(Value::Object(root));
+    }
+}
+
+/// Sets `parts` (a dotted key's steps) to `value`, creating mappings on the way.
+fn insert(map: &mut serde_json::Map<String, Value>, parts: &[&str], value: Value) {
+    match parts {
+        [] => {}
+        [last] => {
+            map.insert((*last).to_string(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = map.entry((*first).to_string()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(serde_json::Map::new());
+            }
+            if let Value::Object(inner) = entry {
+                insert(inner, rest, value);
+            }
+        }
     }
 }
 

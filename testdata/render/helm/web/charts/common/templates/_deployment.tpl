@@ -19,7 +19,7 @@ spec:
           type: RuntimeDefault
       containers:
         - name: {{ .name }} {{/* expect: probes/liveness@default+prod, probes/readiness@default+prod, resources/cpu-requests@default+prod, resources/memory-limits@default+prod, resources/memory-requests@default+prod */}}
-          image: {{ .image }}
+          image: {{ .image }} {{/* expect: images/latest-tag@prod */}}
           securityContext:
             allowPrivilegeEscalation: false
             readOnlyRootFilesystem: true
