@@ -33,6 +33,7 @@ SUITES=(
   "quantity differential"
   "image differential"
   "yaml differential"
+  "helm template mapping"
 )
 
 in_ci() { [[ "${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1)$ ]]; }
