@@ -164,6 +164,12 @@ impl Walker<'_> {
         let kind = document.value.get("kind").and_then(Value::as_str);
         let written: Vec<usize> =
             (0..segments.len()).filter(|&i| segments.get(i).is_some_and(|s| !s.roots.is_empty())).collect();
+        let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
+        // The blocks around a whole section: around its `---` or around all its top-level lines.
+        let around: Vec<Vec<(usize, usize)>> = (0..segments.len()).map(|i| self.section_scopes(body, i)).collect();
+        // Sections whose blocks the values rule out rendered nothing.
+        let taken: Vec<Option<bool>> = around.iter().map(|scopes| self.scopes_taken(&frame, scopes, 0)).collect();
+        let written: Vec<usize> = written.into_iter().filter(|&i| taken.get(i) != Some(&Some(false))).collect();
         let candidates: Vec<usize> = written
             .iter()
             .copied()
@@ -172,7 +178,14 @@ impl Walker<'_> {
         let chosen = match candidates.as_slice() {
             [only] => *only,
             _ => {
-                let fixed = written.iter().all(|&i| segments.get(i).is_some_and(|s| !s.conditional));
+                // Each section renders one document when no block around it repeats or may drop it.
+                let once = |i: usize| {
+                    around.get(i).is_some_and(|scopes| {
+                        let repeated = scopes.iter().any(|(scope, _)| self.is_range(body, *scope));
+                        scopes.is_empty() || (taken.get(i) == Some(&Some(true)) && !repeated)
+                    })
+                };
+                let fixed = written.iter().all(|&i| once(i));
                 let at = written.get(ordinal).copied().filter(|i| fixed && candidates.contains(i))?;
                 return Some(at);
             }
@@ -189,13 +202,27 @@ impl Walker<'_> {
         if written.len() == 1 && first_scopes == scopes {
             if let Some(&(scope, 0)) = scopes.last().filter(|(s, _)| self.is_range(body, *s)) {
                 let outer = scopes.iter().take_while(|(s, _)| *s != scope).copied().collect::<Vec<_>>();
-                let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
                 if let Some(element) = self.range_element(&frame, &outer, scope, ordinal) {
                     self.bindings.push(((body, scope), element));
                 }
             }
         }
         Some(chosen)
+    }
+
+    /// The blocks a whole section sits in: those its top-level nodes share (they include the
+    /// blocks around its `---`).
+    fn section_scopes(&self, body: usize, segment: usize) -> Vec<(usize, usize)> {
+        let Some(b) = self.body(body) else { return Vec::new() };
+        let Some(s) = b.segments.get(segment) else { return Vec::new() };
+        let mut roots = s.roots.iter().filter_map(|&r| b.nodes.get(r));
+        let Some(first) = roots.next() else { return s.scopes.clone() };
+        let mut common = first.scopes.clone();
+        for node in roots {
+            let shared = common.iter().zip(&node.scopes).take_while(|(a, b)| a == b).count();
+            common.truncate(shared);
+        }
+        common
     }
 
     /// The literal `kind:` a section writes at its top, if any.
@@ -467,10 +494,15 @@ impl Walker<'_> {
     /// Whether the blocks `node` sits in (beyond its container's) are entered, as far as the
     /// values tell: `Some(false)` when one is not, `None` when a condition cannot be evaluated.
     fn feasible(&self, frame: &Frame, node: &Node, container: &[(usize, usize)]) -> Option<bool> {
+        self.scopes_taken(frame, &node.scopes, container.len())
+    }
+
+    /// Whether the blocks `scopes[from..]` are entered (see [`Walker::feasible`]).
+    fn scopes_taken(&self, frame: &Frame, scopes: &[(usize, usize)], from: usize) -> Option<bool> {
         let mut all = Some(true);
-        for at in container.len()..node.scopes.len() {
-            let Some(&(scope, branch)) = node.scopes.get(at) else { break };
-            let (dot, vars) = self.scope_walk(frame, node.scopes.get(..at).unwrap_or(&[]));
+        for at in from..scopes.len() {
+            let Some(&(scope, branch)) = scopes.get(at) else { break };
+            let (dot, vars) = self.scope_walk(frame, scopes.get(..at).unwrap_or(&[]));
             match self.branch_taken(frame, scope, branch, &dot, &vars) {
                 Some(false) => return Some(false),
                 Some(true) => {}
@@ -605,7 +637,8 @@ impl Walker<'_> {
                 }
             });
         }
-        let Some(pipeline) = node.prints.first() else { return false };
+        // A node whose output is unknown (text glued to the line before) could print anything.
+        let Some(pipeline) = node.prints.first() else { return true };
         if let Some((name, argument)) = pipeline.included() {
             let Some(define) = self.define(name) else { return false };
             let Some(body) = self.body(define) else { return false };
@@ -646,12 +679,11 @@ impl Walker<'_> {
         let Some(node) = self.node(hit.frame.body, hit.node) else {
             return Placement { file, span: Span::default(), exact: false, related: Vec::new() };
         };
-        let (dot, vars) = self.scope_walk(&hit.frame, &node.scopes);
         let mut related: Vec<RelatedValue> = Vec::new();
-        let fields = node.prints.iter().filter(|p| p.included().is_none()).flat_map(|p| p.data_fields());
-        for (head, fields) in fields {
-            let word = Word::Field { head: head.to_string(), fields: fields.to_vec() };
-            let Dot::Values(mut path) = resolve(&word, &dot, &hit.frame.root, &vars) else { continue };
+        // An `include` that printed the field's YAML is not its value's origin; one inline in a
+        // key's value (`image: {{ include "x.image" . }}`) is followed.
+        let follow_includes = !matches!(node.kind, NodeKind::Emit);
+        for mut path in self.value_sources(&hit.frame, node, follow_includes, 0) {
             path.extend(hit.rest.iter().cloned());
             let Some(supplied) = self.sources.values.supplier(self.chart, &path) else { continue };
             let value = RelatedValue {
@@ -664,6 +696,45 @@ impl Walker<'_> {
             }
         }
         Placement { file, span: node_span(node), exact: true, related }
+    }
+}
+
+impl Walker<'_> {
+    /// The `.Values` paths a node prints: its actions' data references, and those of the named
+    /// templates it prints inline (when `follow_includes`; only templates that write no keys).
+    fn value_sources(&self, frame: &Frame, node: &Node, follow_includes: bool, depth: usize) -> Vec<Vec<PathSegment>> {
+        let left = self.budget.get();
+        if left == 0 {
+            return Vec::new();
+        }
+        self.budget.set(left - 1);
+        let (dot, vars) = self.scope_walk(frame, &node.scopes);
+        let mut out = Vec::new();
+        for pipeline in &node.prints {
+            if let Some((name, argument)) = pipeline.included() {
+                if !follow_includes || depth >= MAX_INCLUDE_DEPTH {
+                    continue;
+                }
+                let Some(define) = self.define(name) else { continue };
+                let Some(body) = self.body(define).filter(|b| !b.truncated) else { continue };
+                if body.nodes.iter().any(|n| !matches!(n.kind, NodeKind::Emit)) {
+                    continue;
+                }
+                let passed = argument.map_or(Dot::Unknown, |w| self::argument(w, &dot, &frame.root, &vars, 0));
+                let inner = Frame { body: define, dot: passed.clone(), root: passed };
+                for emitted in &body.nodes {
+                    out.extend(self.value_sources(&inner, emitted, true, depth + 1));
+                }
+                continue;
+            }
+            for (head, fields) in pipeline.data_fields() {
+                let word = Word::Field { head: head.to_string(), fields: fields.to_vec() };
+                if let Dot::Values(path) = resolve(&word, &dot, &frame.root, &vars) {
+                    out.push(path);
+                }
+            }
+        }
+        out
     }
 }
 

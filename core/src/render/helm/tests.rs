@@ -250,3 +250,40 @@ fn hostile_templates_are_read_in_bounded_work_without_panics() {
     let sources = single(fan_out, recursive, "");
     assert_eq!(placed(&sources, &rendered, 0, "spec.b").0, "t.yaml:1:1~");
 }
+
+#[test]
+fn sections_ruled_out_by_values_are_skipped_and_inline_named_templates_name_their_values() {
+    let helpers = "{{- define \"c.image\" -}}\n{{ .Values.image.repository }}:{{ .Values.image.tag }}\n{{- end }}\n";
+    let template = "{{- if .Values.first }}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n{{- end }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n    - name: c\n      image: {{ include \"c.image\" . }}\n";
+    let rendered = output(&[
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n    - name: c\n      image: x:latest\n",
+    ]);
+    let values = "first: false\nimage:\n  repository: x\n  tag: latest\n";
+    let sources = single(template, helpers, values);
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.containers[0].image"),
+        ("t.yaml:15:7".into(), vec!["values.yaml:3:3 image.repository".into(), "values.yaml:4:3 image.tag".into()])
+    );
+    // Whether the first section renders is unknown: the document cannot be told.
+    let mut sources = single(template, helpers, values);
+    sources.assume_unknown_values();
+    assert_eq!(placed(&sources, &rendered, 0, "metadata.name").0, "t.yaml:1:1~");
+}
+
+#[test]
+fn text_glued_to_the_line_before_is_not_guessed() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  {{- toYaml .Values.spec | nindent 2 }}\n  {{- if .Values.enabled }}\n  hostIPC: true{{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  hostIPC: true\n"]);
+    let sources = single(template, "", "enabled: true\nspec:\n  hostIPC: true\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostIPC").0, "t.yaml:1:1~");
+    let glued = "apiVersion: v1\nkind: Pod\nspec:\n  {{- if .Values.enabled }}\n  hostIPC: true{{- end }}\n";
+    let sources = single(glued, "", "enabled: true\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostIPC").0, "t.yaml:5:3");
+}
+
+#[test]
+fn chart_sources_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<ChartSources>();
+    shared::<Placement>();
+}
