@@ -483,9 +483,9 @@ impl Walker<'_> {
         match self.sources.values.lookup(self.chart, &path)? {
             Value::Array(_) => Some(PathSegment::Index(position)),
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
+                let mut keys: Vec<String> = map.into_iter().map(|(k, _)| k).collect();
                 keys.sort();
-                keys.get(position).map(|k| PathSegment::Key((*k).clone()))
+                keys.into_iter().nth(position).map(PathSegment::Key)
             }
             _ => None,
         }
@@ -567,9 +567,7 @@ impl Walker<'_> {
         match word {
             Word::Field { .. } if self.sources.values.unknown => None,
             Word::Field { .. } => match resolve(word, dot, root, vars) {
-                Dot::Values(path) => {
-                    Some(self.sources.values.lookup(self.chart, &path).cloned().unwrap_or(Value::Null))
-                }
+                Dot::Values(path) => Some(self.sources.values.lookup(self.chart, &path).unwrap_or(Value::Null)),
                 _ => None,
             },
             Word::Str(s) => Some(Value::String(s.clone())),
@@ -666,8 +664,7 @@ impl Walker<'_> {
                 .sources
                 .values
                 .lookup(self.chart, path)
-                .and_then(Value::as_object)
-                .is_some_and(|m| m.contains_key(key)),
+                .is_some_and(|v| v.as_object().is_some_and(|m| m.contains_key(key))),
             _ => false,
         }
     }

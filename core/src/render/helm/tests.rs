@@ -287,3 +287,21 @@ fn chart_sources_can_be_shared_between_threads() {
     shared::<ChartSources>();
     shared::<Placement>();
 }
+
+#[test]
+fn values_merge_as_helm_merges_them() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  {{- with .Values.a }}\n  hostPID: true\n  {{- end }}\n  {{- if not .Values.a }}\n  hostPID: {{ .Values.pid }}\n  {{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  hostPID: true\n"]);
+    let chart_values = "a:\n  x: 1\npid: true\n";
+    // An empty mapping merges with the chart's: `.Values.a` is still set.
+    let mut sources = single(template, "", chart_values);
+    sources.add_values("user.yaml", "a: {}\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostPID").0, "t.yaml:5:3");
+    // null removes it.
+    let mut sources = single(template, "", chart_values);
+    sources.add_values("user.yaml", "a: null\n");
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.hostPID"),
+        ("t.yaml:8:3".into(), vec!["values.yaml:3:1 pid".into()])
+    );
+}
