@@ -86,7 +86,8 @@ impl ChartSources {
 
     /// Adds one file of the chart tree by its source name (the chart directory's name, then the
     /// path inside it, as `# Source:` comments write it): files under a chart's `templates/` are
-    /// templates (named-template files such as `_helpers.tpl` included), a chart's `values.yaml`
+    /// templates (named-template files such as `_helpers.tpl` included), and so are its `crds/`
+    /// (printed as they are with `--include-crds`); a chart's `values.yaml`
     /// (`web/values.yaml`, `web/charts/db/values.yaml`) holds its default values; anything else is
     /// ignored. `display_path` is the path reports show. Returns whether the file was taken.
     pub fn add_file(&mut self, source_name: &str, display_path: &str, text: &str) -> bool {
@@ -179,12 +180,13 @@ impl ChartSources {
 }
 
 /// The chart a template belongs to: the chart directory's name and any `charts/<name>` steps
-/// below it, when a `templates/` directory follows (`web/charts/db/templates/x.yaml` → `web/charts/db`).
+/// below it, when a `templates/` (or `crds/`) directory follows (`web/charts/db/templates/x.yaml`
+/// → `web/charts/db`).
 fn chart_of_template(source_name: &str) -> Option<&str> {
     let mut end = source_name.find('/')?;
     loop {
         let rest = source_name.get(end + 1..)?;
-        if rest.starts_with("templates/") {
+        if rest.starts_with("templates/") || rest.starts_with("crds/") {
             return source_name.get(..end);
         }
         let name = rest.strip_prefix("charts/")?;

@@ -305,3 +305,17 @@ fn values_merge_as_helm_merges_them() {
         ("t.yaml:8:3".into(), vec!["values.yaml:3:1 pid".into()])
     );
 }
+
+#[test]
+fn source_names_say_which_chart_a_file_belongs_to() {
+    assert_eq!(super::chart_of_template("web/templates/x.yaml"), Some("web"));
+    assert_eq!(super::chart_of_template("web/templates/sub/templates/x.yaml"), Some("web"));
+    assert_eq!(super::chart_of_template("web/charts/db/templates/x.yaml"), Some("web/charts/db"));
+    assert_eq!(super::chart_of_template("web/charts/db/crds/crd.yaml"), Some("web/charts/db"));
+    assert_eq!(super::chart_of_template("web/values.yaml"), None);
+    assert_eq!(super::chart_of_template("web/charts/templates.yaml"), None);
+    let mut sources = ChartSources::new();
+    assert!(!sources.add_file("web/charts/values.yaml", "x", "a: 1\n"));
+    assert!(!sources.add_file("web/Chart.yaml", "x", "name: web\n"));
+    assert!(sources.add_file("web/charts/db/values.yaml", "x", "a: 1\n"));
+}
