@@ -705,6 +705,10 @@ impl Walker<'_> {
             return Vec::new();
         }
         self.budget.set(left - 1);
+        if node.branching {
+            // `{{ if .a }}{{ .a }}{{ else }}{{ .b }}{{ end }}` on one line: which one printed is unknown.
+            return Vec::new();
+        }
         let (dot, vars) = self.scope_walk(frame, &node.scopes);
         let mut out = Vec::new();
         for pipeline in &node.prints {
@@ -719,19 +723,121 @@ impl Walker<'_> {
                 }
                 let passed = argument.map_or(Dot::Unknown, |w| self::argument(w, &dot, &frame.root, &vars, 0));
                 let inner = Frame { body: define, dot: passed.clone(), root: passed };
-                for emitted in &body.nodes {
+                // Only what the values show the named template prints.
+                for emitted in body.nodes.iter().filter(|n| self.scopes_taken(&inner, &n.scopes, 0) == Some(true)) {
                     out.extend(self.value_sources(&inner, emitted, true, depth + 1));
                 }
                 continue;
             }
-            for (head, fields) in pipeline.data_fields() {
-                let word = Word::Field { head: head.to_string(), fields: fields.to_vec() };
+            let truthy = |word: &Word| match resolve(word, &dot, &frame.root, &vars) {
+                Dot::Values(path) => truthy(self.sources.values.lookup(self.chart, &path).as_ref()),
+                _ => false,
+            };
+            for word in printed_fields(pipeline, &truthy, 0).unwrap_or_default() {
                 if let Dot::Values(path) = resolve(&word, &dot, &frame.root, &vars) {
                     out.push(path);
                 }
             }
         }
         out
+    }
+}
+
+/// Functions whose result is not one of their arguments' values (or not all of it): a value
+/// printed through them is named by no values key.
+const DERIVING: &[&str] = &[
+    "index",
+    "get",
+    "pluck",
+    "dig",
+    "merge",
+    "mergeOverwrite",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "ternary",
+    "coalesce",
+    "first",
+    "last",
+    "rest",
+    "initial",
+    "keys",
+    "values",
+    "len",
+    "has",
+    "hasKey",
+    "eq",
+    "ne",
+    "lt",
+    "gt",
+    "le",
+    "ge",
+    "and",
+    "or",
+    "not",
+    "empty",
+    "lookup",
+    "list",
+    "dict",
+    "tuple",
+    "until",
+    "untilStep",
+    "splitList",
+    "regexFind",
+    "regexReplaceAll",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "mod",
+    "max",
+    "min",
+    "include",
+    "template",
+    "fromYaml",
+    "fromJson",
+    "required",
+    "fail",
+];
+
+/// The field references whose values a pipeline prints: with `default`, the preferred value
+/// when it is set, else the default; `None` when a function derives the printed value.
+fn printed_fields(pipeline: &Pipeline, set: &dyn Fn(&Word) -> bool, depth: usize) -> Option<Vec<Word>> {
+    if depth > 8 {
+        return None;
+    }
+    let mut out: Vec<Word> = Vec::new();
+    for (k, command) in pipeline.commands.iter().enumerate() {
+        match command.as_slice() {
+            // `X | default D`
+            [Word::Name(f), fallback] if f == "default" && k > 0 => {
+                if !out.iter().any(set) {
+                    out = word_fields(fallback, set, depth)?;
+                }
+            }
+            // `default D X`
+            [Word::Name(f), fallback, preferred] if f == "default" => {
+                let preferred = word_fields(preferred, set, depth)?;
+                out.extend(if preferred.iter().any(set) { preferred } else { word_fields(fallback, set, depth)? });
+            }
+            // `tpl X context`: the context is not printed.
+            [Word::Name(f), text, ..] if f == "tpl" => out.extend(word_fields(text, set, depth)?),
+            [Word::Name(f), ..] if DERIVING.contains(&f.as_str()) => return None,
+            words => {
+                for word in words {
+                    out.extend(word_fields(word, set, depth)?);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn word_fields(word: &Word, set: &dyn Fn(&Word) -> bool, depth: usize) -> Option<Vec<Word>> {
+    match word {
+        Word::Field { .. } => Some(vec![word.clone()]),
+        Word::Group(inner) => printed_fields(inner, set, depth + 1),
+        Word::Name(f) if DERIVING.contains(&f.as_str()) => None,
+        _ => Some(Vec::new()),
     }
 }
 

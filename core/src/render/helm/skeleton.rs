@@ -76,6 +76,8 @@ pub(crate) struct Node {
     pub prints: Vec<Pipeline>,
     /// A key's inline value when written without actions (unquoted), as `kind: Deployment`.
     pub literal: Option<String>,
+    /// Whether its value holds blocks of its own (`{{ if .a }}x{{ else }}y{{ end }}`).
+    pub branching: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -366,6 +368,7 @@ impl Reader<'_> {
                 scopes: self.scopes(),
                 prints: vec![pipeline.clone()],
                 literal: None,
+                branching: false,
             };
             self.place(node, OpenKind::Emit);
         }
@@ -438,6 +441,7 @@ impl Reader<'_> {
             if !emits_block {
                 node.prints = prints;
             }
+            node.branching = self.branches(value);
             if kind == ValueKind::Inline && only_literal(value) {
                 node.literal = literal_key(value);
             }
@@ -464,6 +468,7 @@ impl Reader<'_> {
                         scopes: scopes.clone(),
                         prints: vec![pipeline],
                         literal: None,
+                        branching: false,
                     };
                     self.place(emit, OpenKind::Emit);
                 }
@@ -471,9 +476,11 @@ impl Reader<'_> {
         } else if at > 0 {
             // A scalar item: its actions print the item's value.
             let prints: Vec<Pipeline> = trim_comment(content).iter().filter_map(|p| self.printed(*p)).collect();
+            let branching = self.branches(content);
             if let Some(item) = self.current().stack.last().map(|o| o.node) {
                 if let Some(node) = self.current().body.nodes.get_mut(item) {
                     node.prints = prints;
+                    node.branching = branching;
                 }
             }
         } else if self.in_define() {
@@ -483,10 +490,22 @@ impl Reader<'_> {
             if !prints.is_empty() {
                 let mut node = self.node(NodeKind::Emit, line, start, 1, start.column(), scopes);
                 node.prints = prints;
+                node.branching = self.branches(content);
                 self.place(node, OpenKind::Emit);
             }
         }
         self.trailing_controls(pieces);
+    }
+
+    /// Whether `pieces` hold blocks (`if`, `with`, `range`, `else`).
+    fn branches(&self, pieces: &[Piece]) -> bool {
+        pieces.iter().any(|p| match p {
+            Piece::Act(index, _, _) => matches!(
+                self.action(*index).map(|a| &a.kind),
+                Some(ActionKind::If(_) | ActionKind::With(_) | ActionKind::Range { .. } | ActionKind::Else(_))
+            ),
+            Piece::Char(..) => false,
+        })
     }
 
     fn in_define(&self) -> bool {
@@ -537,6 +556,7 @@ impl Reader<'_> {
             scopes,
             prints: Vec::new(),
             literal: None,
+            branching: false,
         }
     }
 

@@ -319,3 +319,30 @@ fn source_names_say_which_chart_a_file_belongs_to() {
     assert!(!sources.add_file("web/Chart.yaml", "x", "name: web\n"));
     assert!(sources.add_file("web/charts/db/values.yaml", "x", "a: 1\n"));
 }
+
+#[test]
+fn values_are_named_only_where_the_printed_value_is_theirs() {
+    let template = r#"apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: a
+      image: {{ .Values.image | default .Values.fallback }}
+    - name: b
+      image: {{ default .Values.fallback .Values.unset }}
+    - name: c
+      image: {{ index .Values.images "c" }}
+    - name: d
+      image: {{ if .Values.unset }}{{ .Values.unset }}{{ else }}{{ .Values.image }}{{ end }}
+    - name: e
+      image: {{ tpl .Values.image . | quote }}
+"#;
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: x\n    - name: b\n      image: y\n    - name: c\n      image: z\n    - name: d\n      image: x\n    - name: e\n      image: x\n"]);
+    let sources = single(template, "", "image: x\nfallback: y\nimages:\n  c: z\n");
+    let related = |i: usize| placed(&sources, &rendered, 0, &format!("spec.containers[{i}].image")).1;
+    assert_eq!(related(0), ["values.yaml:1:1 image"]);
+    assert_eq!(related(1), ["values.yaml:2:1 fallback"]);
+    assert!(related(2).is_empty());
+    assert!(related(3).is_empty());
+    assert_eq!(related(4), ["values.yaml:1:1 image"]);
+}
