@@ -84,8 +84,10 @@ impl ChartSources {
         ChartSources::default()
     }
 
-    /// Adds one file of the chart tree by its source name (the chart directory's name, then the
-    /// path inside it, as `# Source:` comments write it): files under a chart's `templates/` are
+    /// Adds one file of the chart tree by its source name, as `# Source:` comments write it: the
+    /// chart's name (the `name` in its `Chart.yaml`, which need not be its folder's), then the path
+    /// inside it, a subchart's files under `charts/<its name or dependency alias>/` whether it is
+    /// a folder or a `.tgz` (`web/charts/db/templates/x.yaml`). Files under a chart's `templates/` are
     /// templates (named-template files such as `_helpers.tpl` included), and so are its `crds/`
     /// (printed as they are with `--include-crds`); a chart's `values.yaml`
     /// (`web/values.yaml`, `web/charts/db/values.yaml`) holds its default values; anything else is
