@@ -5,8 +5,9 @@
 //! named-template files such as `_helpers.tpl`, each chart's and subchart's `values.yaml`; then
 //! the user's values files with [`ChartSources::add_values`]), each under the name `helm template`
 //! gives it in `# Source:` comments (`web/templates/deployment.yaml`, subcharts as
-//! `web/charts/db/templates/x.yaml`) and the path to show the user. For a finding on a rendered
-//! object, [`ChartSources::place`] answers with a [`Placement`].
+//! `web/charts/db/templates/x.yaml`) and the path to show the user; `--set` arguments go to
+//! [`ChartSources::add_set`]. For a finding on a rendered object, [`ChartSources::place`] answers
+//! with a [`Placement`]. One `ChartSources` serves every finding of a render, from any thread.
 //!
 //! Flow: each template is read once into a skeleton (`skeleton`: the literal keys and list items it
 //! writes, nested by indentation; the actions that print YAML of their own; the `if`/`with`/`range`
@@ -23,8 +24,9 @@
 //! inexact: a placement is never a guess.
 //!
 //! No I/O, no rendering: the mapping reads templates as text, and its work is bounded by the
-//! texts' sizes (files over [`MAX_FILE_BYTES`] are left out; named templates nest at most
-//! [`MAX_INCLUDE_DEPTH`] deep).
+//! texts' sizes (files over [`MAX_FILE_BYTES`] are left out; a template with more than 20000
+//! actions, blocks nested more than 64 deep or an unterminated action is not placed from; named
+//! templates are followed at most [`MAX_INCLUDE_DEPTH`] deep, and choices among them are budgeted).
 
 mod lex;
 mod place;
@@ -164,11 +166,12 @@ impl ChartSources {
     }
 
     /// Places a finding on `document`, rendered from the template `source_name` (its `# Source:`
-    /// comment) as the `ordinal`-th document that template rendered (0-based, counting the
-    /// documents under the same `# Source:` in the output). `path` is the finding's field; `None`
-    /// (or an empty path) means the whole object, placed at its first line. A path that leaves the
-    /// object is placed as its longest written prefix is (where a linter reports it). Returns
-    /// `None` when no template of that name was added.
+    /// comment) as the `ordinal`-th document that template rendered (0-based, counting the objects
+    /// under the same `# Source:` before it in the output: [`Document::template`] equal, smaller
+    /// [`Document::index`]). `path` is the finding's field; `None` (or an empty path) means the
+    /// whole object, placed at its first line. A path that leaves the object is placed as its
+    /// longest written prefix is (where a linter reports it). Returns `None` when no template of
+    /// that name was added.
     pub fn place(
         &self,
         source_name: &str,
