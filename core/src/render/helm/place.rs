@@ -294,7 +294,16 @@ impl Walker<'_> {
                             shift = next_shift;
                             depth += 1;
                         }
-                        _ => return Some(Hit { frame, node: node_id, rest: path.get(i..).unwrap_or(&[]).to_vec() }),
+                        _ => {
+                            // The action prints the rest of the path; a list index counts from
+                            // the first item it prints.
+                            let first = match &segment {
+                                PathSegment::Index(n) => PathSegment::Index(n.saturating_sub(next_shift)),
+                                key => key.clone(),
+                            };
+                            let rest = std::iter::once(first).chain(path.get(i + 1..).unwrap_or(&[]).iter().cloned());
+                            return Some(Hit { frame, node: node_id, rest: rest.collect() });
+                        }
                     }
                 }
                 NodeKind::Key { value: ValueKind::Nested, .. } | NodeKind::Item { scalar: false } => {

@@ -346,3 +346,19 @@ spec:
     assert!(related(3).is_empty());
     assert_eq!(related(4), ["values.yaml:1:1 image"]);
 }
+
+#[test]
+fn items_printed_after_literal_ones_name_their_own_index() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  volumes:\n    - name: config\n      emptyDir: {}\n    {{- with .Values.volumes }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n    {{- with .Values.extra }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  volumes:\n    - name: config\n      emptyDir: {}\n    - name: a\n      hostPath:\n        path: /a\n    - name: b\n      hostPath:\n        path: /b\n"]);
+    let sources = single(
+        template,
+        "",
+        "volumes:\n  - name: a\n    hostPath:\n      path: /a\n  - name: b\n    hostPath:\n      path: /b\nextra: []\n",
+    );
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.volumes[2].hostPath"),
+        ("t.yaml:8:5".into(), vec!["values.yaml:6:5 volumes[1].hostPath".into()])
+    );
+    assert_eq!(placed(&sources, &rendered, 0, "spec.volumes[0].emptyDir").0, "t.yaml:6:7");
+}
