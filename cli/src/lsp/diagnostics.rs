@@ -10,14 +10,22 @@ use lsp_types::{
     MarkupContent, MarkupKind, NumberOrString, Position, Range, Url,
 };
 use plimsoll_core::{Finding, Severity};
+use std::collections::HashSet;
 
-/// Where rule pages are: a URL with `{rule}`, `{category}` and `{name}` to fill in.
-pub struct RulePages<'a>(pub &'a str);
+/// Where rule pages are: a URL with `{rule}`, `{category}` and `{name}` to fill in, for the
+/// rules that have a page (the built-in ones; not the loader's, not user policies').
+pub struct RulePages<'a> {
+    pub template: &'a str,
+    pub documented: &'a HashSet<String>,
+}
 
 impl RulePages<'_> {
     pub fn url(&self, rule: &str) -> Option<Url> {
+        if !self.documented.contains(rule) {
+            return None;
+        }
         let (category, name) = rule.split_once('/')?;
-        let url = self.0.replace("{rule}", rule).replace("{category}", category).replace("{name}", name);
+        let url = self.template.replace("{rule}", rule).replace("{category}", category).replace("{name}", name);
         Url::parse(&url).ok()
     }
 }

@@ -171,6 +171,8 @@ struct Server {
     due: HashMap<Url, Instant>,
     /// Configuration files with problems shown, so that fixing them clears the diagnostics.
     config_diagnostics: HashSet<Url>,
+    /// The rules with a page in the rule reference.
+    documented: HashSet<String>,
     shutdown: bool,
 }
 
@@ -184,6 +186,9 @@ impl Server {
             documents: HashMap::new(),
             due: HashMap::new(),
             config_diagnostics: HashSet::new(),
+            documented: plimsoll_core::rules::builtin_rules()
+                .map(|rules| rules.into_iter().map(|rule| rule.id).collect())
+                .unwrap_or_default(),
             shutdown: false,
         }
     }
@@ -464,7 +469,7 @@ impl Server {
             let report = folder.worker.lint(&name, document.text.as_str());
             Report::from_files(vec![report]).findings
         };
-        let pages = RulePages(&self.options.rule_docs_url);
+        let pages = RulePages { template: &self.options.rule_docs_url, documented: &self.documented };
         let diagnostics = document
             .findings
             .iter()
@@ -517,7 +522,7 @@ impl Server {
         }
         let name = document.path.as_ref().map_or_else(|| uri.to_string(), |p| p.display().to_string());
         let loaded = plimsoll_core::load(&name, document.text.as_str());
-        let pages = RulePages(&self.options.rule_docs_url);
+        let pages = RulePages { template: &self.options.rule_docs_url, documented: &self.documented };
         let mut response = Vec::new();
         for finding in touched {
             let diagnostic = diagnostics::diagnostic(finding, &document.text, self.encoding, &pages, &uri);
