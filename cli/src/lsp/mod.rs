@@ -86,7 +86,7 @@ fn serve(connection: Connection) -> Result<u8, CliError> {
         server.watch_configuration();
     }
     for root in workspace_roots(&params) {
-        server.add_folder(root);
+        server.add_folder(root, true);
     }
     server.publish_config_problems();
     server.main_loop()
@@ -154,6 +154,12 @@ impl Document {
     fn is_yaml(&self) -> bool {
         let json_name = self.path.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "json");
         !json_name && !self.language.starts_with("json") && !self.text.as_str().trim_start().starts_with('{')
+    }
+
+    /// Whether the document is one plimsoll reads (YAML or JSON, by language or file name).
+    fn is_manifest_language(&self) -> bool {
+        let by_name = self.path.as_deref().is_some_and(crate::walk::is_manifest);
+        by_name || matches!(self.language.as_str(), "yaml" | "json" | "jsonc")
     }
 
     fn is_configuration(&self) -> bool {
@@ -366,6 +372,7 @@ impl Server {
         let uri = params.text_document.uri;
         self.documents.remove(&uri);
         self.due.remove(&uri);
+        self.drop_unused_folders();
         if !self.config_diagnostics.contains(&uri) {
             self.publish(uri, Vec::new(), None);
         }
@@ -385,7 +392,7 @@ impl Server {
         let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| f.uri.to_file_path().ok()).collect();
         self.folders.retain(|folder| !removed.contains(&folder.root));
         for added in params.event.added.iter().filter_map(|f| f.uri.to_file_path().ok()) {
-            self.add_folder(added);
+            self.add_folder(added, true);
         }
         self.publish_config_problems();
         self.relint_all();
@@ -394,17 +401,28 @@ impl Server {
     /// Builds every folder's linter again (a configuration or policy changed), then lints every
     /// open document with it.
     fn reload_folders(&mut self) {
-        let roots: Vec<PathBuf> = self.folders.drain(..).map(|f| f.root).collect();
-        for root in roots {
-            self.add_folder(root);
+        let roots: Vec<(PathBuf, bool)> = self.folders.drain(..).map(|f| (f.root, f.in_workspace)).collect();
+        for (root, in_workspace) in roots {
+            self.add_folder(root, in_workspace);
         }
         self.publish_config_problems();
         self.relint_all();
     }
 
-    fn add_folder(&mut self, root: PathBuf) {
+    /// Folders made for documents outside the workspace go when their last document closes.
+    fn drop_unused_folders(&mut self) {
+        let documents = &self.documents;
+        let used =
+            |folder: &Folder| documents.values().any(|d| d.path.as_ref().is_some_and(|p| p.starts_with(&folder.root)));
+        self.folders.retain(|folder| folder.in_workspace || used(folder));
+    }
+
+    fn add_folder(&mut self, root: PathBuf, in_workspace: bool) {
         match Folder::load(root.clone(), &self.options) {
-            Ok(folder) => self.folders.push(folder),
+            Ok(mut folder) => {
+                folder.in_workspace = in_workspace;
+                self.folders.push(folder);
+            }
             Err(message) => self.log(MessageType::ERROR, &format!("{}: cannot lint: {message}", root.display())),
         }
     }
@@ -423,7 +441,7 @@ impl Server {
             None if !self.folders.is_empty() => return Some(0),
             None => std::env::current_dir().ok()?,
         };
-        self.add_folder(dir);
+        self.add_folder(dir, false);
         self.publish_config_problems();
         Some(self.folders.len().checked_sub(1)?)
     }
@@ -460,6 +478,8 @@ impl Server {
         let Some(document) = self.documents.get_mut(uri) else { return };
         let Some(folder) = self.folders.get_mut(index) else { return };
         let skipped = document.is_configuration()
+            || !document.is_manifest_language()
+            || !workspace::may_hold_objects(document.text.as_str())
             || workspace::is_template(path.as_deref(), document.text.as_str())
             || path.as_deref().is_some_and(|p| folder.ignores(p));
         document.findings = if skipped {
@@ -602,5 +622,75 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
         (Some(text), _) => (*text).to_string(),
         (_, Some(text)) => text.clone(),
         _ => "a panic".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server() -> (Server, Connection) {
+        let (server_side, client_side) = Connection::memory();
+        (Server::new(server_side, Encoding::Utf16, Options::default()), client_side)
+    }
+
+    fn hover_request(id: i32) -> Message {
+        let params =
+            serde_json::json!({"textDocument": {"uri": "file:///a.yaml"}, "position": {"line": 0, "character": 0}});
+        Message::Request(Request::new(RequestId::from(id), req::HoverRequest::METHOD.to_string(), params))
+    }
+
+    /// The next response the server sent (its log messages skipped).
+    fn response(client: &Connection) -> Response {
+        loop {
+            match client.receiver.recv_timeout(Duration::from_secs(5)) {
+                Ok(Message::Response(response)) => return response,
+                Ok(Message::Notification(_)) => {}
+                other => panic!("expected a response, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_cancelled_request_is_answered_as_cancelled_and_the_others_are_served() {
+        let (mut server, client) = server();
+        let cancel = Notification::new(notif::Cancel::METHOD.to_string(), serde_json::json!({"id": 1}));
+        assert_eq!(server.handle_batch(vec![hover_request(1), hover_request(2), Message::Notification(cancel)]), None);
+        let first = response(&client);
+        assert_eq!(
+            (first.id, first.response_result.err().map(|e| e.code)),
+            (RequestId::from(1), Some(ErrorCode::RequestCanceled as i32))
+        );
+        let second = response(&client);
+        assert_eq!((second.id, second.response_result.is_ok()), (RequestId::from(2), true));
+    }
+
+    #[test]
+    fn a_panic_fails_its_request_only() {
+        let (mut server, client) = server();
+        let panic =
+            Message::Request(Request::new(RequestId::from(7), "plimsoll/panic".to_string(), serde_json::Value::Null));
+        server.handle_batch(vec![panic, hover_request(8)]);
+        let failed = response(&client);
+        assert_eq!(
+            (failed.id, failed.response_result.err().map(|e| e.code)),
+            (RequestId::from(7), Some(ErrorCode::InternalError as i32))
+        );
+        let served = response(&client);
+        assert_eq!((served.id, served.response_result.is_ok()), (RequestId::from(8), true));
+    }
+
+    #[test]
+    fn exit_code_depends_on_shutdown() {
+        let (mut server, _client) = server();
+        let exit =
+            || Message::Notification(Notification::new(notif::Exit::METHOD.to_string(), serde_json::Value::Null));
+        assert_eq!(server.handle_batch(vec![exit()]), Some(1));
+        let shutdown = Message::Request(Request::new(
+            RequestId::from(1),
+            req::Shutdown::METHOD.to_string(),
+            serde_json::Value::Null,
+        ));
+        assert_eq!(server.handle_batch(vec![shutdown, exit()]), Some(0));
     }
 }

@@ -107,6 +107,8 @@ pub struct Folder {
     pub linter: Linter,
     pub worker: Worker,
     pub problems: Vec<ConfigProblem>,
+    /// A workspace folder (kept while the workspace has it), not one made for a loose document.
+    pub in_workspace: bool,
 }
 
 impl Folder {
@@ -130,7 +132,7 @@ impl Folder {
             }
         };
         let worker = linter.worker();
-        Ok(Folder { root, config_path, loaded, linter, worker, problems })
+        Ok(Folder { root, config_path, loaded, linter, worker, problems, in_workspace: false })
     }
 
     /// Whether the configuration's `ignore_paths` covers `path`.
@@ -196,9 +198,15 @@ fn display(path: &Path) -> String {
 }
 
 /// Whether a file is a Helm chart's template (`templates/` beside a `Chart.yaml`) or holds
-/// template directives: such text is not YAML until rendered, so it is not linted.
+/// template actions where YAML has structure: such text is not YAML until rendered, so it is not
+/// linted. Actions inside quoted or block strings (alert descriptions of a PrometheusRule) do
+/// not count: those manifests are linted.
 pub fn is_template(path: Option<&Path>, text: &str) -> bool {
-    if text.contains("{{") {
+    let structural = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("{{") || line.contains(": {{") || line.starts_with("- {{")
+    };
+    if text.contains("{{") && text.lines().any(structural) {
         return true;
     }
     let Some(path) = path else { return false };
@@ -206,6 +214,16 @@ pub fn is_template(path: Option<&Path>, text: &str) -> bool {
         .skip(1)
         .filter(|dir| dir.file_name().is_some_and(|name| name == "templates"))
         .any(|templates| templates.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file()))
+}
+
+/// Whether a text may hold Kubernetes objects: some line names an `apiVersion` or a `kind`. Other
+/// YAML and JSON (CI workflows, compose files, package manifests) is not the linter's business,
+/// so not even its syntax errors are reported.
+pub fn may_hold_objects(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches(['-', ' ', '{', '"']);
+        line.starts_with("apiVersion") || line.starts_with("kind")
+    })
 }
 
 #[cfg(test)]
@@ -222,6 +240,17 @@ mod tests {
         assert!(!is_template(Some(&chart.join("values.yaml")), "replicas: 1\n"));
         assert!(!is_template(Some(&dir.path().join("templates/pod.yaml")), "kind: Pod\n"));
         assert!(is_template(None, "image: {{ .Values.image }}\n"));
+        assert!(is_template(None, "metadata:\n{{- include \"labels\" . | nindent 2 }}\n"));
+        assert!(!is_template(None, "description: \"{{ $labels.pod }} is down\"\nsummary: |\n  value {{ $value }}\n"));
+    }
+
+    #[test]
+    fn only_texts_naming_an_api_version_or_kind_may_hold_objects() {
+        assert!(may_hold_objects("apiVersion: v1\nkind: Pod\n"));
+        assert!(may_hold_objects("items:\n  - kind: Pod\n"));
+        assert!(may_hold_objects("{\"kind\": \"Pod\""));
+        assert!(!may_hold_objects("services:\n  web: [\n"));
+        assert!(!may_hold_objects("on: push\njobs: {}\n"));
     }
 
     #[test]

@@ -414,6 +414,7 @@ async def test_templates_and_other_files_are_not_syntax_errors(tmp_path):
             "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
             "chart/templates/pod.yaml": "kind: Pod\n  bad: [\n",
             "other/compose.yaml": "services:\n  web:\n    image: nginx:latest\n",
+            "other/broken.yaml": "services:\n  web: [\n",
             "loose.yaml": template,
         },
     )
@@ -421,6 +422,7 @@ async def test_templates_and_other_files_are_not_syntax_errors(tmp_path):
     try:
         assert await session.open("chart/templates/pod.yaml") == []
         assert await session.open("other/compose.yaml") == []
+        assert await session.open("other/broken.yaml") == []
         assert await session.open("loose.yaml") == []
     finally:
         await stop(session)
