@@ -441,9 +441,11 @@ impl Server {
             None if !self.folders.is_empty() => return Some(0),
             None => std::env::current_dir().ok()?,
         };
+        let before = self.folders.len();
         self.add_folder(dir, false);
         self.publish_config_problems();
-        Some(self.folders.len().checked_sub(1)?)
+        // The new folder is last, when it could be made at all.
+        (self.folders.len() > before).then_some(before)
     }
 
     fn relint_all(&mut self) {
