@@ -472,9 +472,17 @@ impl Server {
         }
     }
 
-    /// Lints an open document and publishes its diagnostics. Templates, ignored paths and the
-    /// configuration file itself get no manifest findings.
+    /// Lints an open document and publishes its diagnostics; a panic while linting is logged and
+    /// the folders get fresh workers (debounced lints run outside any message's guard).
     fn lint(&mut self, uri: &Url) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| self.lint_unguarded(uri))) {
+            self.log(MessageType::ERROR, &format!("linting {uri} failed: {}", panic_text(&panic)));
+            self.renew_workers();
+        }
+    }
+
+    /// Templates, ignored paths and the configuration file itself get no manifest findings.
+    fn lint_unguarded(&mut self, uri: &Url) {
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else { return };
         let Some(index) = self.folder_for(path.as_deref()) else { return };
         let Some(document) = self.documents.get_mut(uri) else { return };
