@@ -74,8 +74,8 @@ def recording_client() -> LanguageClient:
     return client
 
 
-class Session:
-    """A started server with an initialized client, and helpers for what the tests do."""
+class Editor:
+    """A started server with an initialized client, and what the tests do with them."""
 
     def __init__(self, client, root: pathlib.Path, result):
         self.client = client
@@ -130,7 +130,7 @@ class Session:
         return await waiting
 
 
-async def start(root: pathlib.Path, encodings: list[str] | None = None, options: dict | None = None) -> Session:
+async def start(root: pathlib.Path, encodings: list[str] | None = None, options: dict | None = None) -> Editor:
     client = await ClientServerConfig(server_command=[BIN, "lsp"], client_factory=recording_client).start()
     capabilities = client_capabilities("visual-studio-code")
     if encodings is not None:
@@ -142,12 +142,12 @@ async def start(root: pathlib.Path, encodings: list[str] | None = None, options:
         initialization_options={"debounceMs": 20, **(options or {})},
     )
     result = await client.initialize_session(params)
-    return Session(client, root, result)
+    return Editor(client, root, result)
 
 
-async def stop(session: Session):
-    await session.client.shutdown_session()
-    await session.client.stop()
+async def stop(editor: Editor):
+    await editor.client.shutdown_session()
+    await editor.client.stop()
 
 
 def cli_findings(root: pathlib.Path, name: str) -> list[dict]:
@@ -192,10 +192,10 @@ def apply_edits(text: str, edits, encoding: str = "utf-16") -> str:
 @pytest.mark.asyncio
 async def test_diagnostics_match_the_cli_report_and_follow_edits(tmp_path):
     root = workspace(tmp_path, {"app.yaml": MANIFESTS})
-    session = await start(root)
+    editor = await start(root)
     try:
-        assert session.result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
-        diagnostics = await session.open("app.yaml")
+        assert editor.result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
+        diagnostics = await editor.open("app.yaml")
         findings = cli_findings(root, "app.yaml")
         assert len(findings) > 5
         assert starts(diagnostics) == cli_starts(findings)
@@ -216,29 +216,29 @@ async def test_diagnostics_match_the_cli_report_and_follow_edits(tmp_path):
             range=types.Range(start=types.Position(line=7, character=20), end=types.Position(line=7, character=26)),
             new_text="1.27.2",
         )
-        after = await session.change("app.yaml", [edit])
+        after = await editor.change("app.yaml", [edit])
         assert "images/latest-tag" not in {d.code for d in after}
         assert starts(after) == [s for s in starts(diagnostics) if s[2] != "images/latest-tag"]
 
         # Hover on a flagged field explains the rule.
         privileged = by_rule["security-context/privileged"]
-        hover = await session.client.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=session.uri("app.yaml")), position=privileged.range.start)
+        hover = await editor.client.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=editor.uri("app.yaml")), position=privileged.range.start)
         )
         assert "security-context/privileged" in hover.contents.value
         assert "How to fix" in hover.contents.value
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
 async def test_code_actions_make_their_finding_go(tmp_path):
     root = workspace(tmp_path, {"app.yaml": MANIFESTS})
-    session = await start(root)
+    editor = await start(root)
     try:
         text = MANIFESTS
-        diagnostics = await session.open("app.yaml")
-        uri = session.uri("app.yaml")
+        diagnostics = await editor.open("app.yaml")
+        uri = editor.uri("app.yaml")
 
         async def actions_for(code: str):
             diagnostic = next(d for d in diagnostics if d.code == code)
@@ -246,7 +246,7 @@ async def test_code_actions_make_their_finding_go(tmp_path):
             params = types.CodeActionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range, context=context
             )
-            return await session.client.text_document_code_action_async(params)
+            return await editor.client.text_document_code_action_async(params)
 
         for code, title in [
             ("images/latest-tag", "Ignore images/latest-tag on this line"),
@@ -258,7 +258,7 @@ async def test_code_actions_make_their_finding_go(tmp_path):
             assert action is not None, [a.title for a in actions]
             edits = action.edit.changes[uri]
             before = sorted(d.code for d in diagnostics)
-            diagnostics = await session.change("app.yaml", edits)
+            diagnostics = await editor.change("app.yaml", edits)
             text = apply_edits(text, edits)
             # That finding went, and nothing else changed (the text still reads).
             expected = list(before)
@@ -270,22 +270,22 @@ async def test_code_actions_make_their_finding_go(tmp_path):
         (root / "app.yaml").write_text(text)
         assert starts(diagnostics) == cli_starts(cli_findings(root, "app.yaml"))
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
 async def test_configuration_changes_the_rule_set_and_its_mistakes_show(tmp_path):
     root = workspace(tmp_path, {"app.yaml": MANIFESTS})
-    session = await start(root)
+    editor = await start(root)
     try:
-        diagnostics = await session.open("app.yaml")
+        diagnostics = await editor.open("app.yaml")
         assert "images/latest-tag" in {d.code for d in diagnostics}
         config = root / ".plimsoll.yaml"
 
         async def config_changed(text: str, name: str = "app.yaml"):
             config.write_text(text)
-            waiting = session.next_diagnostics(name)
-            session.client.workspace_did_change_watched_files(
+            waiting = editor.next_diagnostics(name)
+            editor.client.workspace_did_change_watched_files(
                 types.DidChangeWatchedFilesParams(
                     changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
                 )
@@ -299,7 +299,7 @@ async def test_configuration_changes_the_rule_set_and_its_mistakes_show(tmp_path
         assert starts(changed) == cli_starts(cli_findings(root, "app.yaml"))
 
         # A mistake in the file: a diagnostic on it, and linting goes on without it.
-        waiting = session.next_diagnostics(".plimsoll.yaml")
+        waiting = editor.next_diagnostics(".plimsoll.yaml")
         broken = await config_changed("rules:\n  disabel: [latest-tag]\n")
         problems = await waiting
         assert len(problems) == 1 and problems[0].range.start.line == 1, problems
@@ -313,14 +313,14 @@ async def test_configuration_changes_the_rule_set_and_its_mistakes_show(tmp_path
             'deny contains {"msg": "not ours", "path": ["spec", "containers", 0, "image"]} if {\n'
             '\tinput.kind == "Pod"\n}\n'
         )
-        waiting = session.next_diagnostics(".plimsoll.yaml")
+        waiting = editor.next_diagnostics(".plimsoll.yaml")
         with_policy = await config_changed("policies: [policy/]\n")
         assert await waiting == []
         policy = next(d for d in with_policy if d.code == "acme/registry")
         assert (policy.range.start.line, policy.range.start.character) == (7, 13)
         assert policy.code_description is None
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 NON_ASCII = """\
@@ -338,10 +338,10 @@ spec:
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
 async def test_positions_in_the_negotiated_encoding(tmp_path, encoding):
     root = workspace(tmp_path, {"pod.yaml": NON_ASCII})
-    session = await start(root, encodings=[encoding] if encoding == "utf-8" else ["utf-16"])
+    editor = await start(root, encodings=[encoding] if encoding == "utf-8" else ["utf-16"])
     try:
-        assert session.result.capabilities.position_encoding == encoding
-        diagnostics = await session.open("pod.yaml")
+        assert editor.result.capabilities.position_encoding == encoding
+        diagnostics = await editor.open("pod.yaml")
         latest = next(d for d in diagnostics if d.code == "images/latest-tag")
         line = NON_ASCII.splitlines()[6]
         at = line.index('"nginx:latest"')
@@ -361,37 +361,37 @@ async def test_positions_in_the_negotiated_encoding(tmp_path, encoding):
             ),
             new_text="1.27.2",
         )
-        after = await session.change("pod.yaml", [edit])
+        after = await editor.change("pod.yaml", [edit])
         assert "images/latest-tag" not in {d.code for d in after}
         assert "yaml/syntax" not in {d.code for d in after}
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
 async def test_crlf_and_a_byte_order_mark(tmp_path):
     text = "\ufeff" + MANIFESTS.replace("\n", "\r\n")
     root = workspace(tmp_path, {"app.yaml": text})
-    session = await start(root)
+    editor = await start(root)
     try:
-        diagnostics = await session.open("app.yaml", text)
+        diagnostics = await editor.open("app.yaml", text)
         findings = cli_findings(root, "app.yaml")
         # The mark is a character of the first line only (the CLI's columns do not count it).
         expected = sorted((l, c + (1 if l == 0 else 0), r) for l, c, r in cli_starts(findings))
         assert starts(diagnostics) == expected
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
 async def test_a_document_that_stops_parsing_keeps_the_others(tmp_path):
     root = workspace(tmp_path, {"app.yaml": MANIFESTS})
-    session = await start(root)
+    editor = await start(root)
     try:
-        diagnostics = await session.open("app.yaml")
+        diagnostics = await editor.open("app.yaml")
         first_document = [s for s in starts(diagnostics) if s[0] < 10]
         # Mid-typing in the second document: an unclosed flow sequence.
-        broken = await session.change(
+        broken = await editor.change(
             "app.yaml",
             [types.TextEdit(range=types.Range(start=types.Position(line=20, character=16), end=types.Position(line=20, character=16)), new_text="[")],
         )
@@ -402,7 +402,7 @@ async def test_a_document_that_stops_parsing_keeps_the_others(tmp_path):
         assert [s for s in starts(broken) if s[0] < 10] == first_document
         assert not any(s[0] >= 11 and s[2] != "yaml/syntax" for s in starts(broken))
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
@@ -418,26 +418,26 @@ async def test_templates_and_other_files_are_not_syntax_errors(tmp_path):
             "loose.yaml": template,
         },
     )
-    session = await start(root)
+    editor = await start(root)
     try:
-        assert await session.open("chart/templates/pod.yaml") == []
-        assert await session.open("other/compose.yaml") == []
-        assert await session.open("other/broken.yaml") == []
-        assert await session.open("loose.yaml") == []
+        assert await editor.open("chart/templates/pod.yaml") == []
+        assert await editor.open("other/compose.yaml") == []
+        assert await editor.open("other/broken.yaml") == []
+        assert await editor.open("loose.yaml") == []
     finally:
-        await stop(session)
+        await stop(editor)
 
 
 @pytest.mark.asyncio
 async def test_a_panicking_request_does_not_stop_the_server(tmp_path):
     root = workspace(tmp_path, {"app.yaml": MANIFESTS})
-    session = await start(root)
+    editor = await start(root)
     try:
-        diagnostics = await session.open("app.yaml")
+        diagnostics = await editor.open("app.yaml")
         with pytest.raises(Exception):
-            await asyncio.wait_for(session.client.protocol.send_request_async("plimsoll/panic", {}), TIMEOUT)
+            await asyncio.wait_for(editor.client.protocol.send_request_async("plimsoll/panic", {}), TIMEOUT)
         # Still serving: an edit is linted again.
-        after = await session.change("app.yaml", [types.TextEdit(range=line_range(0), new_text="")])
+        after = await editor.change("app.yaml", [types.TextEdit(range=line_range(0), new_text="")])
         assert starts(after) == starts(diagnostics)
     finally:
-        await stop(session)
+        await stop(editor)
