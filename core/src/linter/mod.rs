@@ -21,9 +21,13 @@
 //! the same report.
 
 mod builder;
+#[cfg(feature = "parallel")]
+mod parts;
 mod worker;
 
 pub use builder::{BuildError, LinterBuilder};
+#[cfg(feature = "parallel")]
+pub use parts::{Part, PartLinter};
 pub use worker::{ObjectReport, Worker};
 
 use crate::engine::evaluate::Prepared;
@@ -146,6 +150,12 @@ impl Linter {
     }
 
     /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
+    /// sources too: for a frontend that lints its sources part by part ([`Linter::part_linter`]).
+    pub fn with_crds_from<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Linter {
+        self.with_crds_in(sources).into_owned()
+    }
+
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
     /// sources (read first, so that objects anywhere in the run are checked against them).
     #[cfg(feature = "schema-validation")]
     fn with_crds_in<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> std::borrow::Cow<'_, Linter> {
@@ -186,9 +196,11 @@ impl Linter {
             let workers = ThreadWorkers::new(|| self.worker_for_run(&run));
             return sources.par_iter().zip(loaded).map(|item| workers.with(|worker| lint(worker, item))).collect();
         }
-        let workers = ThreadWorkers::new(|| self.worker());
+        // Each source's documents are spread over the pool too, so one long file is no slower
+        // than many short ones.
+        let parts = self.part_linter();
         let lint = |s: &Source| {
-            let report = workers.with(|worker| worker.lint(&s.name, &s.text));
+            let report = parts.lint_part(Part::whole(&s.name, &s.text));
             done();
             report
         };
