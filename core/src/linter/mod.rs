@@ -71,6 +71,8 @@ pub struct Linter {
     gatekeeper: Option<Arc<PolicySet>>,
     /// What loading the user's policies noticed without stopping the build.
     policy_notes: Arc<[PolicyError]>,
+    /// Bounds on each document read.
+    limits: load::Limits,
 }
 
 impl Linter {
@@ -119,6 +121,7 @@ impl Linter {
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
             verifier: self.verifier.clone(),
             facts_cache: Default::default(),
+            limits: self.limits,
         }
     }
 
@@ -186,7 +189,8 @@ impl Linter {
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
         if let Some(policies) = &self.gatekeeper {
-            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let loaded: Vec<LoadedFile> =
+                sources.par_iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
             let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
             let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
                 let report = worker.lint_with_text(&s.name, Some(&s.text), l);
@@ -210,7 +214,8 @@ impl Linter {
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         if let Some(policies) = &self.gatekeeper {
-            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let loaded: Vec<LoadedFile> =
+                sources.iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
             let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
             let mut worker = self.worker_for_run(&run);
             return sources

@@ -110,7 +110,7 @@ impl PartLinter {
 
     /// Reads one document and lints its objects (a list's items in slices across the pool).
     fn lint_chunk(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ChunkOutcome {
-        let raw = load::read_chunk(index, chunk);
+        let raw = load::read_chunk_within(index, chunk, self.linter.limits);
         let mut outcome = ChunkOutcome {
             problems: raw.problems.iter().map(|p| problem_finding(file, p)).collect(),
             ..ChunkOutcome::default()

@@ -31,6 +31,7 @@ pub struct Worker {
     pub(super) verifier: Option<Arc<Verifier>>,
     pub(super) gatekeeper: Option<GatekeeperState>,
     pub(super) facts_cache: FactsCache,
+    pub(super) limits: load::Limits,
 }
 
 /// What linting one object of a source gives, its source's suppressions applied.
@@ -62,7 +63,7 @@ pub struct ObjectReport {
 impl Worker {
     /// Loads and lints one source; suppressions apply, comments included.
     pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
-        let loaded = load::load(name, text);
+        let loaded = load::load_within(name, text, self.limits);
         self.lint_with_text(name, Some(text), loaded)
     }
 

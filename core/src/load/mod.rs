@@ -21,6 +21,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
+pub use tree::{Limits, MAX_NODES};
 
 /// A Kubernetes object read from a source, with everything needed to locate findings in it.
 #[derive(Debug, Clone)]
@@ -127,10 +128,15 @@ pub fn read_documents(text: &str) -> Vec<RawDocument> {
 
 /// Reads one document of a stream, `index` being its place among the stream's documents.
 pub fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
+    read_chunk_within(index, chunk, Limits::default())
+}
+
+/// [`read_chunk`] within `limits`.
+pub fn read_chunk_within(index: usize, chunk: Chunk<'_>, limits: Limits) -> RawDocument {
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
     let problem =
         |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
-    let (result, duplicates) = tree::read(chunk.text, chunk.start);
+    let (result, duplicates) = tree::read_within(chunk.text, chunk.start, limits);
     let mut problems: Vec<Problem> = chunk
         .ignored_separator_content
         .into_iter()
@@ -160,9 +166,15 @@ pub fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
 
 /// Reads `text` (YAML stream or JSON) named `name`: its Kubernetes objects and the loader's findings.
 pub fn load(name: &str, text: &str) -> LoadedFile {
+    load_within(name, text, Limits::default())
+}
+
+/// [`load`] within `limits`.
+pub fn load_within(name: &str, text: &str, limits: Limits) -> LoadedFile {
     let file: Arc<str> = Arc::from(name);
     let mut loaded = LoadedFile::default();
-    for raw in read_documents(text) {
+    let chunks = split::split_documents(text).into_iter().enumerate();
+    for raw in chunks.map(|(index, chunk)| read_chunk_within(index, chunk, limits)) {
         loaded.problems.extend(raw.problems);
         match raw.result {
             Ok(None) => {}
