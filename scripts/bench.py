@@ -35,6 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "target", "bench")
 PEERS = os.path.join(ROOT, "target", "peers")
 GO = shutil.which("go") or "/usr/local/go/bin/go"
+# A peer that takes longer to build is left out of the run (it is tried again next time).
+INSTALL_TIMEOUT = 1200
 
 # Peers, pinned: name → (go install target, what it checks).
 PEER_TOOLS = {
@@ -286,7 +288,12 @@ def install(name):
         return None
     env = dict(os.environ, GOBIN=os.path.join(PEERS, "bin"), GOFLAGS="-mod=mod")
     print(f"  {name}: installing {target} ...", flush=True)
-    done = subprocess.run([GO, "install", target], env=env, capture_output=True, text=True)
+    try:
+        done = subprocess.run([GO, "install", target], env=env, capture_output=True, text=True,
+                              timeout=INSTALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"  {name}: skipped (go install {target} took more than {INSTALL_TIMEOUT} s)")
+        return None
     if done.returncode != 0 or not os.path.exists(binary):
         print(f"  {name}: skipped (go install {target} failed: {done.stderr.strip().splitlines()[-1:]})")
         return None

@@ -86,8 +86,9 @@ impl Stream {
         const EMPTY: &str = "\"results\": []";
         let at = text.find(EMPTY).ok_or_else(|| io::Error::other("SARIF log without results"))?;
         let depth = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
-        out.write_all(text[..at + EMPTY.len() - 1].as_bytes())?;
-        Ok(Stream { index, depth, tail: text[at + EMPTY.len() - 1..].to_string(), written: 0 })
+        let (head, tail) = text.split_at(at + EMPTY.len() - 1);
+        out.write_all(head.as_bytes())?;
+        Ok(Stream { index, depth, tail: tail.to_string(), written: 0 })
     }
 
     /// Writes the findings' results.

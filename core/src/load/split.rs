@@ -26,7 +26,7 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     split_documents_at(text, FILE_START)
 }
 
-/// Like [`split_documents`] for a part of a file that starts at `base` (the file's start, or a
+/// Like `split_documents` (the whole text) for a part of a file that starts at `base` (the file's start, or a
 /// separator line: see [`blocks`]); positions come out file-relative.
 pub fn split_documents_at(text: &str, base: Pos) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
@@ -56,7 +56,7 @@ pub fn is_separator(line: &str) -> bool {
 
 /// Cuts `text` into consecutive blocks of about `separators` document separators each, every block
 /// but the first starting at a separator line, so that [`split_documents_at`] reads each block's
-/// documents as [`split_documents`] reads them in the whole text. Each block comes with where it
+/// documents as they are read in the whole text. Each block comes with where it
 /// starts in the file.
 pub fn blocks(text: &str, separators: usize) -> Vec<(Pos, &str)> {
     let mut blocks = Vec::new();

@@ -415,13 +415,13 @@ impl JsonReportWriter {
 /// `value` pretty-printed as a member `depth` spaces deep: every line after the first indented.
 fn write_indented(out: &mut dyn io::Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
     let text = serde_json::to_vec_pretty(value).map_err(io::Error::from)?;
-    let indent = &b"\n        "[..depth + 1];
+    let indent = format!("\n{}", " ".repeat(depth));
     let mut lines = text.split(|&b| b == b'\n');
     if let Some(first) = lines.next() {
         out.write_all(first)?;
     }
     for line in lines {
-        out.write_all(indent)?;
+        out.write_all(indent.as_bytes())?;
         out.write_all(line)?;
     }
     Ok(())
