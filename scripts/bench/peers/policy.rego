@@ -150,9 +150,15 @@ deny contains msg if {
 }
 
 image_tag(image) := tag if {
-	last := regex.split("/", image)[count(regex.split("/", image)) - 1]
-	parts := split(last, ":")
-	tag := object.get(parts, 1, "")
+	segments := split(image, "/")
+	parts := split(segments[count(segments) - 1], ":")
+	count(parts) > 1
+	tag := parts[1]
+}
+
+image_tag(image) := "" if {
+	segments := split(image, "/")
+	not contains(segments[count(segments) - 1], ":")
 }
 
 # Probes (not on init or ephemeral containers).
