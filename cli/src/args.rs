@@ -121,6 +121,11 @@ pub struct LintArgs {
     #[arg(long)]
     pub no_inline_ignores: bool,
 
+    /// Most YAML nodes one document may hold, aliases counted in full (default 2000000). A
+    /// larger document is reported as unreadable.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_document_nodes: Option<u64>,
+
     /// List suppressed findings too, with how they were suppressed and why.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -225,6 +230,7 @@ impl LintArgs {
             crds: names(&self.crd),
             exemptions: Vec::new(),
             inline_ignores: self.no_inline_ignores.then_some(false),
+            max_document_nodes: self.max_document_nodes.and_then(|n| usize::try_from(n).ok()),
             settings: Default::default(),
         }
     }

@@ -11,6 +11,7 @@ use crate::progress::Progress;
 use crate::render;
 use crate::rule_docs;
 use crate::schemas;
+use crate::stream;
 use crate::supply_chain;
 use crate::walk;
 use plimsoll_core::config::Settings;
@@ -35,12 +36,26 @@ pub fn lint(args: &LintArgs) -> Result<u8, CliError> {
     let loaded = config_file::load(args.config.as_deref(), args.no_config)?;
     let settings = load_settings(args, loaded.as_ref())?;
     let builder = configure_builder(args, loaded.as_ref(), &settings)?;
+    // Standard input alone is read as it is linted, when the report can be written as it is made.
+    let stdin_only = args.paths.len() == 1 && args.paths[0].as_os_str() == "-" && args.format != Format::Human;
     // Compiling the policies and reading the files are independent: done side by side.
-    let (built, collected) = rayon::join(|| builder.build(), || collect_inputs(args, loaded.as_ref()));
+    let (built, collected) = rayon::join(
+        || builder.build(),
+        || if stdin_only { walk::Collected::default() } else { collect_inputs(args, loaded.as_ref()) },
+    );
     let linter = built.map_err(CliError::from_build)?;
+    let streamable = stream::streamable(args, &linter);
+    if stdin_only && streamable {
+        print_notes(args, &linter, &collected);
+        return lint_streaming(args, &linter, None, &settings);
+    }
+    let collected = if stdin_only { collect_inputs(args, loaded.as_ref()) } else { collected };
     print_notes(args, &linter, &collected);
     if collected.sources.is_empty() {
         return nothing_to_lint(args, &collected);
+    }
+    if streamable {
+        return lint_streaming(args, &linter, Some(&collected), &settings);
     }
     let report = run(args, &linter, &collected)?;
     write_output(args, &report, &collected, &linter)?;
@@ -104,6 +119,62 @@ fn print_notes(args: &LintArgs, linter: &Linter, collected: &walk::Collected) {
     for error in &collected.errors {
         eprintln!("plimsoll: {}: {}", error.path, error.message);
     }
+}
+
+/// Lints the sources read (`None`: standard input, read as it is linted) and writes the report as
+/// it is made ([`stream`]).
+fn lint_streaming(
+    args: &LintArgs,
+    linter: &Linter,
+    collected: Option<&walk::Collected>,
+    settings: &Settings,
+) -> Result<u8, CliError> {
+    let linter = match collected {
+        Some(c) => linter.with_crds_from(c.sources.iter().map(|s| (s.name.as_str(), s.text.as_str()))),
+        None => linter.clone(),
+    };
+    let enabled = linter.enabled_rules();
+    let context = render::Context { rules: linter.catalog(), enabled: &enabled, show_suppressed: args.show_suppressed };
+    let cannot_write = |error: io::Error| CliError::message(format!("cannot write the report: {error}"));
+    let (mut out, color): (Box<dyn Write>, bool) = match &args.output {
+        Some(path) => (Box::new(io::BufWriter::new(std::fs::File::create(path).map_err(cannot_write)?)), false),
+        None => (Box::new(io::BufWriter::new(io::stdout().lock())), use_color(args.color)),
+    };
+    let style = render::human::Style {
+        color,
+        width: terminal_width(),
+        show_suppressed: args.show_suppressed,
+        summary: !args.quiet,
+    };
+    let mut report = stream::ReportStream::begin(args, &context, style, &mut *out);
+    let mut unreadable = None;
+    match collected {
+        Some(collected) => {
+            let progress = Progress::new(collected.sources.len(), args.quiet);
+            let parts = linter.part_linter();
+            stream::lint_sources(&parts, &collected.sources, &mut report, &mut *out, &|| progress.tick());
+            progress.finish();
+        }
+        None => unreadable = stream::lint_stdin(&linter, &mut io::stdin().lock(), &mut report, &mut *out).err(),
+    }
+    let outcome = report.end(&mut *out);
+    drop(out);
+    match outcome.write_error {
+        Some(error) if error.kind() != io::ErrorKind::BrokenPipe => return Err(cannot_write(error)),
+        _ => {}
+    }
+    if args.output.is_some() && !args.quiet {
+        eprintln!("{}", render::human::summary_line(&outcome.report));
+    }
+    if let Some(error) = unreadable {
+        eprintln!("plimsoll: {}: {}", error.path, error.message);
+        return Ok(EXIT_ERROR);
+    }
+    if collected.is_some_and(|c| !c.errors.is_empty()) {
+        // The unreadable inputs were listed before the report.
+        return Ok(EXIT_ERROR);
+    }
+    Ok(exit_code_of(outcome.worst, settings.fail_threshold()))
 }
 
 /// Lints the sources (with a progress bar on a terminal) and applies the baselines.
@@ -348,7 +419,11 @@ fn terminal_width() -> usize {
 }
 
 fn exit_code(report: &Report, threshold: Option<Severity>) -> u8 {
-    match (report.max_severity(), threshold) {
+    exit_code_of(report.max_severity(), threshold)
+}
+
+fn exit_code_of(worst: Option<Severity>, threshold: Option<Severity>) -> u8 {
+    match (worst, threshold) {
         (Some(worst), Some(threshold)) if worst >= threshold => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }

@@ -13,6 +13,7 @@ mod progress;
 mod render;
 mod rule_docs;
 mod schemas;
+mod stream;
 mod supply_chain;
 mod walk;
 

@@ -11,11 +11,21 @@
 //! `notice`s whose title says so.
 
 use super::{suppression_note, Context};
+use plimsoll_core::report::suppress::SuppressedFinding;
 use plimsoll_core::{Finding, Report, Severity};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in &report.findings {
+    render_findings(&report.findings, out)?;
+    if context.show_suppressed {
+        render_suppressed(&report.suppressed, out)?;
+    }
+    Ok(())
+}
+
+/// One command per finding.
+pub fn render_findings(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    for finding in findings {
         let level = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -23,13 +33,16 @@ pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io
         };
         writeln!(out, "{}", command(level, finding, &finding.rule, &finding.message))?;
     }
-    if context.show_suppressed {
-        for suppressed in &report.suppressed {
-            let finding = &suppressed.finding;
-            let title = format!("{} (suppressed)", finding.rule);
-            let message = format!("{} [{}]", finding.message, suppression_note(suppressed));
-            writeln!(out, "{}", command("notice", finding, &title, &message))?;
-        }
+    Ok(())
+}
+
+/// One notice per suppressed finding, titled as such.
+pub fn render_suppressed(suppressed: &[SuppressedFinding], out: &mut dyn Write) -> io::Result<()> {
+    for suppressed in suppressed {
+        let finding = &suppressed.finding;
+        let title = format!("{} (suppressed)", finding.rule);
+        let message = format!("{} [{}]", finding.message, suppression_note(suppressed));
+        writeln!(out, "{}", command("notice", finding, &title, &message))?;
     }
     Ok(())
 }

@@ -25,23 +25,47 @@ pub fn render(
     style: &Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    // User policies may give no remediation: no empty help line then.
-    let help: HashMap<&str, String> = rules
-        .iter()
-        .filter(|r| !r.remediation.trim().is_empty())
-        .map(|r| (r.id.as_str(), first_paragraph(&r.remediation)))
-        .collect();
-    for finding in &report.findings {
-        let text = texts.get(&*finding.file).copied().unwrap_or("");
-        let diagnostic = FindingDiagnostic::new(finding, text, help.get(finding.rule.as_str()).map(String::as_str));
-        let mut rendered = String::new();
-        if handler.render_report(&mut rendered, &diagnostic).is_err() {
-            rendered = format!("{}:{}:{}: {}\n", finding.file, finding.line(), finding.column(), finding.message);
-        }
-        writeln!(out, "{rendered}")?;
+    Renderer::new(rules, style).findings(&report.findings, texts, out)?;
+    render_end(report, style, out)
+}
+
+/// Renders findings as they come, each with its source's text.
+pub struct Renderer {
+    handler: GraphicalReportHandler,
+    help: HashMap<String, String>,
+}
+
+impl Renderer {
+    pub fn new(rules: &[RuleMeta], style: &Style) -> Renderer {
+        let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+        // User policies may give no remediation: no empty help line then.
+        let help = rules
+            .iter()
+            .filter(|r| !r.remediation.trim().is_empty())
+            .map(|r| (r.id.clone(), first_paragraph(&r.remediation)))
+            .collect();
+        Renderer { handler, help }
     }
+
+    /// Renders `findings`, whose sources' texts `texts` holds.
+    pub fn findings(&self, findings: &[Finding], texts: &HashMap<&str, &str>, out: &mut dyn Write) -> io::Result<()> {
+        for finding in findings {
+            let text = texts.get(&*finding.file).copied().unwrap_or("");
+            let help = self.help.get(finding.rule.as_str()).map(String::as_str);
+            let diagnostic = FindingDiagnostic::new(finding, text, help);
+            let mut rendered = String::new();
+            if self.handler.render_report(&mut rendered, &diagnostic).is_err() {
+                rendered = format!("{}:{}:{}: {}\n", finding.file, finding.line(), finding.column(), finding.message);
+            }
+            writeln!(out, "{rendered}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What follows the findings: the suppressed ones if asked for, then the summary.
+pub fn render_end(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     if style.show_suppressed && !report.suppressed.is_empty() {
         writeln!(out, "suppressed:")?;
         for suppressed in &report.suppressed {

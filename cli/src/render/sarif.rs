@@ -44,26 +44,88 @@ const LOADER_RULES: &[(&str, &str, &str)] = &[
 ];
 
 pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let rules = descriptors(context);
-    let index: BTreeMap<&str, i64> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as i64)).collect();
-    let mut results: Vec<SarifResult> = report.findings.iter().map(|f| result(f, &index, None)).collect();
+    let mut stream = Stream::begin(context, out)?;
+    stream.results(&report.findings, out)?;
     if context.show_suppressed {
-        results.extend(report.suppressed.iter().map(|s| result(&s.finding, &index, Some(s))));
+        stream.suppressed(&report.suppressed, out)?;
     }
-    let driver = ToolComponent::builder()
-        .name("plimsoll")
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules)
-        .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .column_kind(json!("unicodeCodePoints"))
-        .build();
-    let log = Sarif::builder().schema(SCHEMA).version(json!("2.1.0")).runs(vec![run]).build();
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    stream.end(out)
+}
+
+/// The log written as the findings come: everything up to the results array, then the results,
+/// then the rest. The opening and the end are the whole log's pretty printing with no results, cut
+/// at the array; each result is printed alone and indented to its depth, so that the bytes are
+/// those of the whole log printed at once.
+pub struct Stream {
+    index: BTreeMap<String, i64>,
+    /// The results array's depth (the indentation of its closing bracket).
+    depth: usize,
+    /// What follows the results array.
+    tail: String,
+    written: usize,
+}
+
+impl Stream {
+    /// Writes the log up to the results array's first item.
+    pub fn begin(context: &Context<'_>, out: &mut dyn Write) -> io::Result<Stream> {
+        let rules = descriptors(context);
+        let index = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i as i64)).collect();
+        let driver = ToolComponent::builder()
+            .name("plimsoll")
+            .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .rules(rules)
+            .build();
+        let run = Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(Vec::new())
+            .column_kind(json!("unicodeCodePoints"))
+            .build();
+        let log = Sarif::builder().schema(SCHEMA).version(json!("2.1.0")).runs(vec![run]).build();
+        let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+        const EMPTY: &str = "\"results\": []";
+        let at = text.find(EMPTY).ok_or_else(|| io::Error::other("SARIF log without results"))?;
+        let depth = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let (head, tail) = text.split_at(at + EMPTY.len() - 1);
+        out.write_all(head.as_bytes())?;
+        Ok(Stream { index, depth, tail: tail.to_string(), written: 0 })
+    }
+
+    /// Writes the findings' results.
+    pub fn results(&mut self, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+        for finding in findings {
+            let result = result(finding, &self.index, None);
+            self.write(&result, out)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the suppressed findings' results.
+    pub fn suppressed(&mut self, suppressed: &[SuppressedFinding], out: &mut dyn Write) -> io::Result<()> {
+        for s in suppressed {
+            let result = result(&s.finding, &self.index, Some(s));
+            self.write(&result, out)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, result: &SarifResult, out: &mut dyn Write) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(result).map_err(io::Error::other)?;
+        let indent = format!("\n{}", " ".repeat(self.depth + 2));
+        out.write_all(if self.written == 0 { b"" } else { b"," })?;
+        out.write_all(indent.as_bytes())?;
+        out.write_all(text.replace('\n', &indent).as_bytes())?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Closes the results array and writes the rest of the log.
+    pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
+        if self.written > 0 {
+            write!(out, "\n{}", " ".repeat(self.depth))?;
+        }
+        writeln!(out, "{}", self.tail)
+    }
 }
 
 /// Rule descriptors: the catalog (sorted by ID), then the loader's rules.
@@ -138,7 +200,7 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn result(finding: &Finding, index: &BTreeMap<&str, i64>, suppressed: Option<&SuppressedFinding>) -> SarifResult {
+fn result(finding: &Finding, index: &BTreeMap<String, i64>, suppressed: Option<&SuppressedFinding>) -> SarifResult {
     let fingerprints = BTreeMap::from([(FINGERPRINT.to_string(), fingerprint(finding))]);
     let mut properties = BTreeMap::new();
     if let Some(path) = &finding.path {

@@ -39,6 +39,7 @@
 //! policies: [policy/]           # user Rego files or folders (as --policy), relative to the file
 //! data: [policy/data.yaml]      # data documents for them (as --data)
 //! crds: [crds/]                 # CRD schemas (as --crd)
+//! max_document_nodes: 5000000   # most YAML nodes in one document (default 2000000)
 //! ```
 //!
 //! Paths (`policies`, `data`, `crds`) are relative to the file's directory; reading them is the
@@ -84,6 +85,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "policies",
             "data",
             "crds",
+            "max_document_nodes",
         ],
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
@@ -168,6 +170,8 @@ pub struct Config {
     pub data: Vec<Spanned<String>>,
     /// CRD files or schema folders, relative to the file's directory (read by the frontend).
     pub crds: Vec<Spanned<String>>,
+    /// Most YAML nodes one document may hold.
+    pub max_document_nodes: Option<usize>,
 }
 
 /// One mistake in a configuration file, located.
@@ -339,6 +343,7 @@ impl Config {
             policies: written(&self.policies),
             data: written(&self.data),
             crds: written(&self.crds),
+            max_document_nodes: self.max_document_nodes,
             exemptions: self
                 .exemptions
                 .iter()
@@ -425,6 +430,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "policies" => config.policies = strings(node, "policies", errors),
             "data" => config.data = strings(node, "data", errors),
             "crds" => config.crds = strings(node, "crds", errors),
+            "max_document_nodes" => config.max_document_nodes = positive_integer(node, "max_document_nodes", errors),
             _ => {}
         }
     }
@@ -499,6 +505,18 @@ fn boolean(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<bool> {
     let value = node.value.as_bool();
     if value.is_none() {
         errors.push(node.pos.span, format!("{what} must be true or false, not {}", describe(node.value)), None);
+    }
+    value
+}
+
+fn positive_integer(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<usize> {
+    let value = node.value.as_u64().filter(|&n| n > 0).and_then(|n| usize::try_from(n).ok());
+    if value.is_none() {
+        errors.push(
+            node.pos.span,
+            format!("{what} must be a positive whole number, not {}", describe(node.value)),
+            None,
+        );
     }
     value
 }

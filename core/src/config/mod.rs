@@ -94,6 +94,8 @@ pub struct Settings {
     pub inline_ignores: Option<bool>,
     /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
     pub settings: Map<String, Value>,
+    /// Most YAML nodes one document may hold (default [`crate::load::MAX_NODES`]).
+    pub max_document_nodes: Option<usize>,
 }
 
 /// Which rules run, and at which severity.
@@ -189,6 +191,7 @@ impl Settings {
             exemptions: [file.exemptions, overrides.exemptions].concat(),
             inline_ignores: overrides.inline_ignores.or(file.inline_ignores),
             settings,
+            max_document_nodes: overrides.max_document_nodes.or(file.max_document_nodes),
         }
     }
 
@@ -228,6 +231,9 @@ impl Settings {
         }
         if let Some(allowed) = self.inline_ignores {
             builder = builder.inline_ignores(allowed);
+        }
+        if let Some(nodes) = self.max_document_nodes {
+            builder = builder.max_document_nodes(nodes);
         }
         if let Some(version) = self.kube_version {
             builder = builder.kube_version(version);

@@ -87,9 +87,17 @@ pub struct LinterBuilder {
     trusted_keys: Vec<(String, String)>,
     signatures: Vec<SignatureSource>,
     gatekeeper: Option<Arc<PolicySet>>,
+    limits: crate::load::Limits,
 }
 
 impl LinterBuilder {
+    /// Most YAML nodes one document may hold, aliases counted in full (default
+    /// [`crate::load::MAX_NODES`]): larger documents are reported as `yaml/syntax` errors.
+    pub fn max_document_nodes(mut self, nodes: usize) -> Self {
+        self.limits.max_nodes = nodes;
+        self
+    }
+
     /// Turns on a rule that is off by default (ID or unambiguous short name).
     pub fn enable(mut self, rule: impl Into<String>) -> Self {
         self.enable.push(rule.into());
@@ -277,6 +285,7 @@ impl LinterBuilder {
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
             verifier,
             policy_notes: loaded.notes.into(),
+            limits: self.limits,
         })
     }
 

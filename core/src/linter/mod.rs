@@ -21,9 +21,13 @@
 //! the same report.
 
 mod builder;
+#[cfg(feature = "parallel")]
+mod parts;
 mod worker;
 
 pub use builder::{BuildError, LinterBuilder};
+#[cfg(feature = "parallel")]
+pub use parts::{Part, PartLinter};
 pub use worker::{ObjectReport, Worker};
 
 use crate::engine::evaluate::Prepared;
@@ -67,6 +71,8 @@ pub struct Linter {
     gatekeeper: Option<Arc<PolicySet>>,
     /// What loading the user's policies noticed without stopping the build.
     policy_notes: Arc<[PolicyError]>,
+    /// Bounds on each document read.
+    limits: load::Limits,
 }
 
 impl Linter {
@@ -115,6 +121,7 @@ impl Linter {
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),
             verifier: self.verifier.clone(),
             facts_cache: Default::default(),
+            limits: self.limits,
         }
     }
 
@@ -143,6 +150,12 @@ impl Linter {
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
         let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
         Report::from_files(self.with_crds_in(texts).lint_each(sources))
+    }
+
+    /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
+    /// sources too: for a frontend that lints its sources part by part ([`Linter::part_linter`]).
+    pub fn with_crds_from<'a>(&self, sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Linter {
+        self.with_crds_in(sources).into_owned()
     }
 
     /// This linter, knowing the schemas of the CustomResourceDefinitions among the `(name, text)`
@@ -176,7 +189,8 @@ impl Linter {
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         use rayon::prelude::*;
         if let Some(policies) = &self.gatekeeper {
-            let loaded: Vec<LoadedFile> = sources.par_iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let loaded: Vec<LoadedFile> =
+                sources.par_iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
             let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
             let lint = |worker: &mut Worker, (s, l): (&Source, LoadedFile)| {
                 let report = worker.lint_with_text(&s.name, Some(&s.text), l);
@@ -186,9 +200,11 @@ impl Linter {
             let workers = ThreadWorkers::new(|| self.worker_for_run(&run));
             return sources.par_iter().zip(loaded).map(|item| workers.with(|worker| lint(worker, item))).collect();
         }
-        let workers = ThreadWorkers::new(|| self.worker());
+        // Each source's documents are spread over the pool too, so one long file is no slower
+        // than many short ones.
+        let parts = self.part_linter();
         let lint = |s: &Source| {
-            let report = workers.with(|worker| worker.lint(&s.name, &s.text));
+            let report = parts.lint_part(Part::whole(&s.name, &s.text));
             done();
             report
         };
@@ -198,7 +214,8 @@ impl Linter {
     #[cfg(not(feature = "parallel"))]
     fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
         if let Some(policies) = &self.gatekeeper {
-            let loaded: Vec<LoadedFile> = sources.iter().map(|s| load::load(&s.name, &s.text)).collect();
+            let loaded: Vec<LoadedFile> =
+                sources.iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
             let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
             let mut worker = self.worker_for_run(&run);
             return sources

@@ -13,7 +13,7 @@ use crate::k8s::kinds;
 use crate::load::position::Path;
 use crate::load::{self, Document, LoadedFile, Problem};
 use crate::report::finding::{EvaluationError, FileReport, Finding, LintedObject, Location, Severity};
-use crate::report::suppress::{SuppressionSettings, Suppressor};
+use crate::report::suppress::{SuppressedFinding, SuppressionSettings, Suppressor};
 use crate::schema::SchemaChecker;
 use crate::signature::Verifier;
 use regorus::Value as RegoValue;
@@ -31,6 +31,16 @@ pub struct Worker {
     pub(super) verifier: Option<Arc<Verifier>>,
     pub(super) gatekeeper: Option<GatekeeperState>,
     pub(super) facts_cache: FactsCache,
+    pub(super) limits: load::Limits,
+}
+
+/// What linting one object of a source gives, its source's suppressions applied.
+pub(super) struct DocumentOutcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<SuppressedFinding>,
+    /// The evaluation failure, unless a suppression covers it.
+    pub error: Option<EvaluationError>,
+    pub object: LintedObject,
 }
 
 /// Where a worker's Gatekeeper constraints get their inventory.
@@ -53,7 +63,7 @@ pub struct ObjectReport {
 impl Worker {
     /// Loads and lints one source; suppressions apply, comments included.
     pub fn lint(&mut self, name: &str, text: &str) -> FileReport {
-        let loaded = load::load(name, text);
+        let loaded = load::load_within(name, text, self.limits);
         self.lint_with_text(name, Some(text), loaded)
     }
 
@@ -73,38 +83,65 @@ impl Worker {
         let mut objects = Vec::with_capacity(loaded.documents.len());
         let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
         for document in &loaded.documents {
-            let mut result = self.lint_builtin(document);
-            if let Some(run) = &run {
-                result.findings.extend(gatekeeper::findings(run, document));
-            }
-            let (kept, hidden) = suppressor.partition(result.findings, Some(document));
-            findings.extend(kept);
-            suppressed.extend(hidden);
-            if let Some(error) = result.error {
-                // Suppressions name evaluation failures by their rule ID, as reports show them.
-                let (kept, hidden) = suppressor.partition(vec![error.to_finding()], Some(document));
-                if !kept.is_empty() {
-                    errors.push(error);
-                }
-                suppressed.extend(hidden);
-            }
-            objects.push(LintedObject {
-                file: file.clone(),
-                object: document.object_ref(),
-                document: document.index,
-                pod_spec: kinds::carries_pod_spec(&document.value),
-            });
+            let outcome = self.lint_in_source(&file, document, &suppressor, run.as_ref());
+            findings.extend(outcome.findings);
+            suppressed.extend(outcome.suppressed);
+            errors.extend(outcome.error);
+            objects.push(outcome.object);
         }
-        if let (Some(checker), Some(text)) = (&self.schema, text) {
-            let rules = &self.rules;
-            let kustomization = checker.kustomization_file_findings(&file, text, |id| Some(rules.get(id)?.severity));
-            let (kept, hidden) = suppressor.partition(kustomization, None);
+        if let Some(text) = text {
+            let (kept, hidden) = self.file_findings(&file, text, &suppressor);
             findings.extend(kept);
             suppressed.extend(hidden);
         }
         let mut report = FileReport { file, findings, errors, documents: loaded.document_count, suppressed, objects };
         report.sort();
         report
+    }
+
+    /// Lints one object of a source: its findings (Gatekeeper's too, when there is a `run`),
+    /// split by the source's suppressions, and its evaluation error unless suppressed.
+    pub(super) fn lint_in_source(
+        &mut self,
+        file: &Arc<str>,
+        document: &Document,
+        suppressor: &Suppressor<'_>,
+        run: Option<&Arc<gatekeeper::Run>>,
+    ) -> DocumentOutcome {
+        let mut result = self.lint_builtin(document);
+        if let Some(run) = run {
+            result.findings.extend(gatekeeper::findings(run, document));
+        }
+        let (findings, mut suppressed) = suppressor.partition(result.findings, Some(document));
+        let mut error = None;
+        if let Some(failure) = result.error {
+            // Suppressions name evaluation failures by their rule ID, as reports show them.
+            let (kept, hidden) = suppressor.partition(vec![failure.to_finding()], Some(document));
+            if !kept.is_empty() {
+                error = Some(failure);
+            }
+            suppressed.extend(hidden);
+        }
+        let object = LintedObject {
+            file: file.clone(),
+            object: document.object_ref(),
+            document: document.index,
+            pod_spec: kinds::carries_pod_spec(&document.value),
+        };
+        DocumentOutcome { findings, suppressed, error, object }
+    }
+
+    /// Findings about a source's text as a whole (a kustomization's), split by its suppressions.
+    pub(super) fn file_findings(
+        &self,
+        file: &Arc<str>,
+        text: &str,
+        suppressor: &Suppressor<'_>,
+    ) -> (Vec<Finding>, Vec<SuppressedFinding>) {
+        let Some(checker) = &self.schema else { return (Vec::new(), Vec::new()) };
+        let rules = &self.rules;
+        let kustomization = checker.kustomization_file_findings(file, text, |id| Some(rules.get(id)?.severity));
+        suppressor.partition(kustomization, None)
     }
 
     /// The Gatekeeper run for objects being linted: the run's own, or one whose inventory is
@@ -172,7 +209,7 @@ impl Worker {
 }
 
 /// A loader problem: an error at the text that could not be read.
-fn problem_finding(file: &Arc<str>, problem: &Problem) -> Finding {
+pub(super) fn problem_finding(file: &Arc<str>, problem: &Problem) -> Finding {
     let at = Location::in_text(file.clone(), problem.span, problem.document, problem.template.clone());
     Finding::new(problem.kind.rule_id(), Severity::Error, problem.message.clone(), at)
 }

@@ -20,7 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub use split::Chunk;
+pub use split::{blocks, is_separator, split_documents_at, Chunk};
+pub use tree::{Limits, MAX_NODES};
 
 /// A Kubernetes object read from a source, with everything needed to locate findings in it.
 #[derive(Debug, Clone)]
@@ -125,11 +126,17 @@ pub fn read_documents(text: &str) -> Vec<RawDocument> {
     split::split_documents(text).into_iter().enumerate().map(|(index, chunk)| read_chunk(index, chunk)).collect()
 }
 
-fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
+/// Reads one document of a stream, `index` being its place among the stream's documents.
+pub fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
+    read_chunk_within(index, chunk, Limits::default())
+}
+
+/// [`read_chunk`] within `limits`.
+pub fn read_chunk_within(index: usize, chunk: Chunk<'_>, limits: Limits) -> RawDocument {
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
     let problem =
         |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
-    let (result, duplicates) = tree::read(chunk.text, chunk.start);
+    let (result, duplicates) = tree::read_within(chunk.text, chunk.start, limits);
     let mut problems: Vec<Problem> = chunk
         .ignored_separator_content
         .into_iter()
@@ -159,9 +166,15 @@ fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
 
 /// Reads `text` (YAML stream or JSON) named `name`: its Kubernetes objects and the loader's findings.
 pub fn load(name: &str, text: &str) -> LoadedFile {
+    load_within(name, text, Limits::default())
+}
+
+/// [`load`] within `limits`.
+pub fn load_within(name: &str, text: &str, limits: Limits) -> LoadedFile {
     let file: Arc<str> = Arc::from(name);
     let mut loaded = LoadedFile::default();
-    for raw in read_documents(text) {
+    let chunks = split::split_documents(text).into_iter().enumerate();
+    for raw in chunks.map(|(index, chunk)| read_chunk_within(index, chunk, limits)) {
         loaded.problems.extend(raw.problems);
         match raw.result {
             Ok(None) => {}
@@ -201,6 +214,46 @@ fn push_objects(document: Document, loaded: &mut LoadedFile) {
     if is_kubernetes_object(&document.value) {
         loaded.documents.push(document);
     }
+}
+
+/// The Kubernetes objects of a document read from `file` (as [`load`] keeps them): the document
+/// itself, or the items of a list document, moved out of it rather than copied; and how many
+/// documents it counts for.
+pub fn into_objects(document: Document) -> (Vec<Document>, usize) {
+    if !is_list(&document) {
+        let objects = if is_kubernetes_object(&document.value) { vec![document] } else { Vec::new() };
+        return (objects, 1);
+    }
+    let Document { file, index, template, mut value, positions, .. } = document;
+    let items = match value.get_mut("items").map(Value::take) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let count = items.len();
+    let Some(entry) = positions.entry("items") else { return (Vec::new(), count) };
+    let item_positions = &entry.value;
+    let objects = items
+        .into_iter()
+        .enumerate()
+        .filter(|(_, value)| is_kubernetes_object(value))
+        .map(|(i, value)| Document {
+            file: file.clone(),
+            index,
+            item: Some(i),
+            template: template.clone(),
+            value,
+            positions: item_positions.item(i).cloned().unwrap_or_else(|| item_positions.clone()),
+        })
+        .collect();
+    (objects, count)
+}
+
+/// Whether [`list_items`] unpacks the document.
+fn is_list(document: &Document) -> bool {
+    let kind = document.value.get("kind").and_then(Value::as_str).unwrap_or("");
+    kind.ends_with("List")
+        && document.value.get("items").is_some_and(Value::is_array)
+        && document.positions.entry("items").is_some()
 }
 
 /// `kind: List` (and any `*List` kind) with an `items` array, as kubectl unpacks it.

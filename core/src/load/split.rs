@@ -23,22 +23,58 @@ pub struct Chunk<'t> {
 /// Splits `text` at separator lines. A byte order mark stays with the first chunk (the YAML parser
 /// skips it there), so `\u{feff}---` is not a separator line, as for kubectl.
 pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
+    split_documents_at(text, FILE_START)
+}
+
+/// Like `split_documents` (the whole text) for a part of a file that starts at `base` (the file's start, or a
+/// separator line: see [`blocks`]); positions come out file-relative.
+pub fn split_documents_at(text: &str, base: Pos) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
-    let mut start = FILE_START;
+    // Where the current chunk starts in `text`, and in the file.
+    let mut start = (0usize, base);
     let mut ignored = None;
     let mut offset = 0usize;
-    for (line, raw) in (1u32..).zip(lines_inclusive(text)) {
+    for (line, raw) in (base.line..).zip(lines_inclusive(text)) {
         let content = raw.trim_end_matches(['\r', '\n']);
-        if content == "---" || content.starts_with("--- ") {
-            chunks.push(make_chunk(&text[start.offset as usize..offset], start, ignored));
-            ignored = separator_content(content, line, offset);
-            start = Pos { line: line + 1, column: 1, offset: (offset + raw.len()) as u32 };
+        if is_separator(content) {
+            chunks.push(make_chunk(&text[start.0..offset], start.1, ignored));
+            ignored = separator_content(content, line, base.offset as usize + offset);
+            let next = offset + raw.len();
+            start = (next, Pos { line: line + 1, column: 1, offset: (base.offset as usize + next) as u32 });
         }
         offset += raw.len();
     }
-    chunks.push(make_chunk(&text[start.offset as usize..], start, ignored));
+    chunks.push(make_chunk(&text[start.0..], start.1, ignored));
     chunks.retain(|chunk| chunk.has_content || chunk.ignored_separator_content.is_some());
     chunks
+}
+
+/// Whether a line (without its line break) separates documents, as for kubectl.
+pub fn is_separator(line: &str) -> bool {
+    line == "---" || line.starts_with("--- ")
+}
+
+/// Cuts `text` into consecutive blocks of about `separators` document separators each, every block
+/// but the first starting at a separator line, so that [`split_documents_at`] reads each block's
+/// documents as they are read in the whole text. Each block comes with where it
+/// starts in the file.
+pub fn blocks(text: &str, separators: usize) -> Vec<(Pos, &str)> {
+    let mut blocks = Vec::new();
+    let mut start = (0usize, FILE_START);
+    let (mut offset, mut seen) = (0usize, 0usize);
+    for (line, raw) in (1u32..).zip(lines_inclusive(text)) {
+        if is_separator(raw.trim_end_matches(['\r', '\n'])) {
+            if seen >= separators.max(1) {
+                blocks.push((start.1, &text[start.0..offset]));
+                start = (offset, Pos { line, column: 1, offset: offset as u32 });
+                seen = 0;
+            }
+            seen += 1;
+        }
+        offset += raw.len();
+    }
+    blocks.push((start.1, &text[start.0..]));
+    blocks
 }
 
 /// `text.split_inclusive('\n')`, found with memchr: every file is split this way, line by line.
@@ -100,6 +136,18 @@ mod tests {
             let ours: Vec<&str> = lines_inclusive(text).collect();
             let std: Vec<&str> = text.split_inclusive('\n').collect();
             assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn documents_read_block_by_block_are_those_of_the_whole_text() {
+        let text = "\u{feff}a: 1\n---\n# Source: c/templates/x.yaml\nb: 2\n--- junk\nc: 3\n\n---\n---\n# only\n---\nd: [\n---\ne: 5";
+        let whole = split_documents(text);
+        for size in 1..6 {
+            let parts = blocks(text, size);
+            assert_eq!(parts.iter().map(|(_, t)| *t).collect::<String>(), text);
+            let read: Vec<Chunk<'_>> = parts.iter().flat_map(|(base, t)| split_documents_at(t, *base)).collect();
+            assert_eq!(read, whole, "blocks of {size}");
         }
     }
 }

@@ -405,6 +405,57 @@ fn alias_bombs_are_an_error_not_a_hang() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
 
+/// The numbers in a message, in order.
+fn numbers(message: &str) -> Vec<usize> {
+    message.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
+}
+
+#[test]
+fn an_alias_bomb_is_refused_by_go_yamls_ratio_before_it_grows() {
+    let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let refs = vec![format!("*{previous}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let error = read_documents(&text).remove(0).result.unwrap_err();
+    assert!(error.message.starts_with("document contains excessive aliasing"), "{}", error.message);
+    // Refused once 99% of the nodes come from aliases: a few thousand nodes, not 2,000,000.
+    let [from_aliases, nodes, percent] = numbers(&error.message)[..] else { panic!("{}", error.message) };
+    assert!(nodes < 10_000 && from_aliases * 100 > nodes * 99 && percent == 99, "{}", error.message);
+    // Located at the alias that crossed the line: one of `d`'s, a thousand nodes in.
+    assert_eq!(error.span.start.line, 4);
+}
+
+#[test]
+fn aliases_in_proportion_to_the_text_are_fine() {
+    // 200 anchored containers, each reused twice: a third of the nodes come from aliases.
+    let mut text = String::from("defs:\n");
+    for i in 0..200 {
+        text.push_str(&format!("  - &c{i} {{name: c{i}, image: app:{i}, ports: [{i}]}}\n"));
+    }
+    text.push_str("uses:\n");
+    for i in 0..200 {
+        text.push_str(&format!("  - [*c{i}, *c{i}]\n"));
+    }
+    let (value, _) = document(&text);
+    assert_eq!(value["uses"][199][1]["image"], json!("app:199"));
+}
+
+#[test]
+fn a_large_document_without_aliases_is_refused_for_its_size_when_over_the_limit() {
+    let text: String = (0..600).map(|i| format!("key{i}: value{i}\n")).collect();
+    let limits = Limits { max_nodes: 1000 };
+    let chunk = split::split_documents(&text).remove(0);
+    let error = super::read_chunk_within(0, chunk, limits).result.unwrap_err();
+    assert_eq!(
+        error.message,
+        "document is too large: it holds more than 1000 YAML nodes (the max_document_nodes setting raises this limit)"
+    );
+    assert!(!error.message.contains("alias"));
+    // Within the default limit, the same document is read.
+    assert_eq!(document(&text).0["key599"], json!("value599"));
+}
+
 #[test]
 fn values_json_cannot_hold_are_errors_but_keys_are_fine() {
     let error = read_documents("a: .nan\n").remove(0).result.unwrap_err();

@@ -19,8 +19,40 @@ use std::collections::HashMap;
 /// Deepest nesting accepted. The builder keeps its own stack, but the values it returns are dropped,
 /// cloned and converted recursively downstream, so deeper documents are rejected.
 pub(crate) const MAX_DEPTH: usize = 256;
-/// Most nodes one document may expand to (aliases count in full), against alias bombs.
-pub(crate) const MAX_NODES: usize = 2_000_000;
+/// Most nodes one document may hold, aliases counted in full, unless the settings say otherwise
+/// ([`Limits`]): a bound on the memory one document takes (a node costs about a hundred bytes).
+pub const MAX_NODES: usize = 2_000_000;
+/// go-yaml's rule against alias bombs, which kubectl applies: once more than this many nodes come
+/// from aliases, and the document has more than [`ALIAS_RULE_NODES`] nodes, the share of nodes
+/// from aliases may not exceed [`allowed_alias_share`].
+const ALIAS_RULE_ALIASED: usize = 100;
+const ALIAS_RULE_NODES: usize = 1000;
+
+/// The share of a document's nodes that may come from aliases, by its node count: 99% up to
+/// 400,000 nodes, falling linearly to 10% at 4,000,000 and beyond (go-yaml's figures), so that
+/// expansion stays proportionate to the text.
+fn allowed_alias_share(nodes: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    match nodes {
+        n if n <= LOW => 0.99,
+        n if n >= HIGH => 0.10,
+        n => 0.99 - 0.89 * ((n - LOW) as f64 / (HIGH - LOW) as f64),
+    }
+}
+
+/// Bounds on one document that a user may need to raise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most nodes a document may hold, aliases counted in full.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_nodes: MAX_NODES }
+    }
+}
 /// Most lenient rewrites of one document (each one means parsing it again).
 const MAX_REWRITES: usize = 64;
 
@@ -102,6 +134,11 @@ pub(crate) enum Built {
 /// Reads the first document of `text` (go-yaml's `Unmarshal` reads no further). `base` is where
 /// `text` starts in its file, so positions come out file-relative.
 pub(crate) fn read(text: &str, base: Pos) -> (Result<Built, BuildError>, Vec<DuplicateKey>) {
+    read_within(text, base, Limits::default())
+}
+
+/// [`read`] within `limits`.
+pub(crate) fn read_within(text: &str, base: Pos, limits: Limits) -> (Result<Built, BuildError>, Vec<DuplicateKey>) {
     let lines = LineIndex::new(text);
     if let Some(error) = control_character(text, &lines, base) {
         return (Err(error), Vec::new());
@@ -109,7 +146,7 @@ pub(crate) fn read(text: &str, base: Pos) -> (Result<Built, BuildError>, Vec<Dup
     let mut rewrite = Rewrite::default();
     loop {
         let source = rewrite.source(text);
-        let mut builder = DocumentBuilder::new(source, text, &lines, &rewrite, base);
+        let mut builder = DocumentBuilder::new(source, text, &lines, &rewrite, base, limits);
         let result = builder.build();
         let fix = match &result {
             Err(error) if rewrite.count() < MAX_REWRITES => {
@@ -173,7 +210,10 @@ struct DocumentBuilder<'t, 'r> {
     rewrite: &'r Rewrite,
     base: Pos,
     anchors: HashMap<usize, Node>,
-    nodes_left: usize,
+    limits: Limits,
+    /// Nodes built so far, aliases counted in full, and how many of them came from aliases.
+    nodes: usize,
+    aliased: usize,
     duplicates: Vec<DuplicateKey>,
     /// The collections being read, outermost first: the document is read with this explicit stack
     /// rather than by recursion, so nesting costs heap, not call stack. Left as it is when an error
@@ -185,7 +225,14 @@ struct DocumentBuilder<'t, 'r> {
 }
 
 impl<'t, 'r> DocumentBuilder<'t, 'r> {
-    fn new(source: &'t str, original: &'r str, lines: &'r LineIndex<'r>, rewrite: &'r Rewrite, base: Pos) -> Self {
+    fn new(
+        source: &'t str,
+        original: &'r str,
+        lines: &'r LineIndex<'r>,
+        rewrite: &'r Rewrite,
+        base: Pos,
+        limits: Limits,
+    ) -> Self {
         DocumentBuilder {
             parser: Parser::new_from_str(source),
             original,
@@ -193,7 +240,9 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             rewrite,
             base,
             anchors: HashMap::new(),
-            nodes_left: MAX_NODES,
+            limits,
+            nodes: 0,
+            aliased: 0,
             duplicates: Vec::new(),
             frames: Vec::new(),
             read_to: (1, 0),
@@ -265,11 +314,38 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         self.original.get(start..end).unwrap_or_default()
     }
 
-    fn spend(&mut self, size: usize, span: Span) -> Result<(), BuildError> {
-        self.nodes_left = self
-            .nodes_left
-            .checked_sub(size)
-            .ok_or_else(|| error(format!("document expands to more than {MAX_NODES} nodes (alias expansion)"), span))?;
+    /// Counts `size` nodes, `aliased` if they are an alias's expansion; refuses a document that
+    /// outgrows [`Limits::max_nodes`] or go-yaml's alias rule. Called before an alias is copied,
+    /// so a bomb is refused before it takes memory.
+    fn spend(&mut self, size: usize, aliased: bool, span: Span) -> Result<(), BuildError> {
+        self.nodes = self.nodes.saturating_add(size);
+        if aliased {
+            self.aliased = self.aliased.saturating_add(size);
+        }
+        let (nodes, from_aliases) = (self.nodes, self.aliased);
+        if from_aliases > ALIAS_RULE_ALIASED
+            && nodes > ALIAS_RULE_NODES
+            && from_aliases as f64 / nodes as f64 > allowed_alias_share(nodes)
+        {
+            let allowed = allowed_alias_share(nodes) * 100.0;
+            let message = format!(
+                "document contains excessive aliasing: {from_aliases} of its first {nodes} nodes come from aliases \
+                 (kubectl refuses more than {allowed:.0}% at this size)"
+            );
+            return Err(error(message, span));
+        }
+        if nodes > self.limits.max_nodes {
+            let max = self.limits.max_nodes;
+            let message = if from_aliases == 0 {
+                format!("document is too large: it holds more than {max} YAML nodes (the max_document_nodes setting raises this limit)")
+            } else {
+                format!(
+                    "document is too large: it expands to more than {max} YAML nodes, {from_aliases} of them \
+                     from aliases (the max_document_nodes setting raises this limit)"
+                )
+            };
+            return Err(error(message, span));
+        }
         Ok(())
     }
 
@@ -320,8 +396,9 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
                 return self.anchored(node, anchor, span).map(Some);
             }
             Event::Alias(id) => {
+                let size = self.anchors.get(&id).map(|node| node.size).ok_or_else(|| error("unknown anchor", span))?;
+                self.spend(size, true, span)?;
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| error("unknown anchor", span))?;
-                self.spend(node.size, span)?;
                 return Ok(Some(node));
             }
             _ => return Err(error("unexpected YAML event", span)),
@@ -403,7 +480,7 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
 
     /// Counts a new node and remembers it under its anchor, if any.
     fn anchored(&mut self, node: Node, anchor: usize, span: Span) -> Result<Node, BuildError> {
-        self.spend(1, span)?;
+        self.spend(1, false, span)?;
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
         }

@@ -11,4 +11,4 @@ pub mod baseline;
 pub mod finding;
 pub mod suppress;
 
-pub use finding::{EvaluationError, FileReport, Finding, LintedObject, Report, Severity, Summary};
+pub use finding::{EvaluationError, FileReport, Finding, JsonReportWriter, LintedObject, Report, Severity, Summary};

@@ -104,21 +104,25 @@ pub(crate) struct Comments {
     /// Lines (1-based) that hold only a comment, ignore directive or not: a directive applies
     /// across a block of them down to the next line of content.
     comment_only: Vec<bool>,
+    /// The line of the file the scanned text starts on (a part of a file may be scanned alone).
+    first_line: u32,
 }
 
 impl Comments {
-    /// Scans `text` for directives. Cheap when there are none: one substring search.
-    pub(crate) fn scan(text: &str) -> Comments {
-        let mut comments = Comments::default();
+    /// Scans `text`, a file or a part of one that starts on `first_line` (at a document
+    /// separator, so that no block of comments is cut in two), for directives. Cheap when there
+    /// are none: one substring search.
+    pub(crate) fn scan_from(text: &str, first_line: u32) -> Comments {
+        let mut comments = Comments { first_line, ..Comments::default() };
         if !text.contains(COMMENT_DIRECTIVE) {
             return comments;
         }
-        for (index, line) in text.lines().enumerate() {
+        for (number, line) in (first_line..).zip(text.lines()) {
             let comment = comment_start(line).map(|at| &line[at + 1..]);
             let only = line.trim_start().starts_with('#');
             comments.comment_only.push(only);
             if let Some(directive) = comment.and_then(parse_directive) {
-                comments.by_line.insert(index as u32 + 1, (directive, only));
+                comments.by_line.insert(number, (directive, only));
             }
         }
         comments
@@ -129,7 +133,10 @@ impl Comments {
     fn covering(&self, line: u32) -> Vec<&Directive> {
         let mut found: Vec<&Directive> = self.by_line.get(&line).map(|(d, _)| d).into_iter().collect();
         let mut above = line.saturating_sub(1);
-        while above >= 1 && self.comment_only.get(above as usize - 1).copied().unwrap_or(false) {
+        let comment_only = |line: u32| {
+            line.checked_sub(self.first_line).and_then(|i| self.comment_only.get(i as usize)).copied().unwrap_or(false)
+        };
+        while above >= 1 && comment_only(above) {
             if let Some((directive, true)) = self.by_line.get(&above) {
                 found.push(directive);
             }
@@ -234,8 +241,13 @@ pub(crate) struct Suppressor<'a> {
 impl<'a> Suppressor<'a> {
     /// `text` is the source the findings come from, when the caller has it (comments need it).
     pub(crate) fn new(settings: &'a SuppressionSettings, text: Option<&str>) -> Self {
+        Suppressor::for_part(settings, text, 1)
+    }
+
+    /// For a part of a source that starts on `first_line`, at a document separator.
+    pub(crate) fn for_part(settings: &'a SuppressionSettings, text: Option<&str>, first_line: u32) -> Self {
         let comments = match text {
-            Some(text) if settings.inline => Comments::scan(text),
+            Some(text) if settings.inline => Comments::scan_from(text, first_line),
             _ => Comments::default(),
         };
         Suppressor { settings, comments }
@@ -322,7 +334,7 @@ mod tests {
     #[test]
     fn a_directive_covers_its_line_and_the_line_below_its_comment_block() {
         let text = "a: 1 # plimsoll-ignore: x\nb: 2\n# plimsoll-ignore: y -- why\n# another comment\nc: 3\nd: 4\n";
-        let comments = Comments::scan(text);
+        let comments = Comments::scan_from(text, 1);
         let rules = |line| comments.covering(line).iter().flat_map(|d| d.rules.clone()).collect::<Vec<_>>();
         assert_eq!(rules(1), ["x"]);
         // A trailing comment does not reach the next line.

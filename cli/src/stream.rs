@@ -1,0 +1,277 @@
+//! Linting part by part and writing the report as it is made, so that memory follows the work in
+//! flight rather than the size of the input.
+//!
+//! Files (already read) are linted in groups of about [`GROUP_BYTES`], a longer file in blocks of
+//! [`BLOCK_DOCUMENTS`] documents cut at its separators; standard input alone is read block by block
+//! as it arrives. Each group or block is linted with its documents spread over the pool
+//! ([`PartLinter`]), then its findings are written, in input order, and dropped. Only what the end
+//! of the report needs is kept: the counts, the worst severity, and the suppressed findings when
+//! they are shown. The formats that must see the whole report before writing (JUnit), and the
+//! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
+//! whole-report path in `commands` instead.
+
+use crate::args::{Format, LintArgs};
+use crate::render;
+use crate::walk::{PathError, STDIN_NAME};
+use plimsoll_core::linter::{Part, PartLinter};
+use plimsoll_core::report::suppress::SuppressedFinding;
+use plimsoll_core::report::JsonReportWriter;
+use plimsoll_core::{FileReport, Linter, Pos, Report, Severity, Source, Summary};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+
+/// Files are linted in groups of about this many bytes: enough to keep the pool busy.
+const GROUP_BYTES: usize = 4 << 20;
+/// A file longer than [`GROUP_BYTES`], or standard input, is linted in blocks of this many documents.
+const BLOCK_DOCUMENTS: usize = 1024;
+
+/// Whether the run can be written as it is linted.
+pub fn streamable(args: &LintArgs, linter: &Linter) -> bool {
+    // JUnit counts tests before listing them; baselines and Gatekeeper's inventory need every
+    // finding or object first.
+    args.format != Format::Junit
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && linter.gatekeeper_counts() == (0, 0)
+}
+
+/// What the end of the run needs: the summary, the suppressed findings (when shown) and the worst
+/// severity reported.
+pub struct Outcome {
+    /// The report without its findings.
+    pub report: Report,
+    pub worst: Option<Severity>,
+    pub write_error: Option<io::Error>,
+}
+
+/// Writes the report in the format asked for, part by part.
+pub struct ReportStream<'a> {
+    args: &'a LintArgs,
+    writer: Writer,
+    summary: Summary,
+    suppressed: Vec<SuppressedFinding>,
+    worst: Option<Severity>,
+    /// The first write that failed; nothing more is written after it.
+    error: Option<io::Error>,
+}
+
+enum Writer {
+    Json(JsonReportWriter),
+    Compact,
+    Github,
+    Human(Box<render::human::Renderer>, render::human::Style),
+    Sarif(render::sarif::Stream),
+}
+
+impl<'a> ReportStream<'a> {
+    /// Writes the report's opening.
+    pub fn begin(
+        args: &'a LintArgs,
+        context: &render::Context<'_>,
+        style: render::human::Style,
+        out: &mut dyn Write,
+    ) -> ReportStream<'a> {
+        let mut error = None;
+        let writer = match args.format {
+            Format::Json => match JsonReportWriter::begin(out) {
+                Ok(writer) => Writer::Json(writer),
+                Err(e) => {
+                    error = Some(e);
+                    Writer::Json(JsonReportWriter::default())
+                }
+            },
+            Format::Sarif => match render::sarif::Stream::begin(context, out) {
+                Ok(stream) => Writer::Sarif(stream),
+                Err(e) => {
+                    error = Some(e);
+                    Writer::Compact
+                }
+            },
+            Format::Human => Writer::Human(Box::new(render::human::Renderer::new(context.rules, &style)), style),
+            Format::Github => Writer::Github,
+            Format::Compact | Format::Junit => Writer::Compact,
+        };
+        ReportStream { args, writer, summary: Summary::default(), suppressed: Vec::new(), worst: None, error }
+    }
+
+    /// Writes the findings of one part of a source; `first_part` counts the source.
+    pub fn part(&mut self, part: FileReport, first_part: bool, text: &str, out: &mut dyn Write) {
+        let name = part.file.clone();
+        let mut report = Report::from_files(vec![part]);
+        self.summary.files += usize::from(first_part);
+        self.summary.documents += report.summary.documents;
+        self.summary.errors += report.summary.errors;
+        self.summary.warnings += report.summary.warnings;
+        self.summary.infos += report.summary.infos;
+        self.summary.findings += report.summary.findings;
+        self.summary.suppressed += report.summary.suppressed;
+        self.worst = self.worst.max(report.max_severity());
+        if self.args.show_suppressed {
+            self.suppressed.append(&mut report.suppressed);
+        }
+        if self.error.is_some() {
+            return;
+        }
+        let findings = &report.findings;
+        let written = match &mut self.writer {
+            Writer::Json(writer) => writer.findings(findings, out),
+            Writer::Compact => render::compact::render(&report, out),
+            Writer::Github => render::github::render_findings(findings, out),
+            Writer::Human(renderer, _) => renderer.findings(findings, &HashMap::from([(&*name, text)]), out),
+            Writer::Sarif(stream) => stream.results(findings, out),
+        };
+        self.error = written.err();
+    }
+
+    /// Writes the end of the report: the suppressed findings if shown, and the summary.
+    pub fn end(mut self, out: &mut dyn Write) -> Outcome {
+        let report = Report { summary: self.summary, suppressed: self.suppressed, ..Report::default() };
+        let shown = self.args.show_suppressed;
+        if self.error.is_none() {
+            let written = match self.writer {
+                Writer::Json(writer) => writer
+                    .end(&report.summary, shown.then_some(report.suppressed.as_slice()), out)
+                    .and_then(|()| writeln!(out)),
+                Writer::Compact if shown => render::compact::render_suppressed(&report, out),
+                Writer::Compact => Ok(()),
+                Writer::Github => render::github::render_suppressed(&report.suppressed, out),
+                Writer::Human(_, style) => render::human::render_end(&report, &style, out),
+                Writer::Sarif(mut stream) => stream.suppressed(&report.suppressed, out).and_then(|()| stream.end(out)),
+            };
+            self.error = written.and_then(|()| out.flush()).err();
+        }
+        Outcome { report, worst: self.worst, write_error: self.error }
+    }
+}
+
+/// Lints sources already read, writing each group's findings as soon as it is linted.
+pub fn lint_sources(
+    parts: &PartLinter,
+    sources: &[Source],
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+    tick: &(dyn Fn() + Sync),
+) {
+    let mut rest = sources;
+    while !rest.is_empty() {
+        let mut size = 0;
+        let count = rest.iter().take_while(|s| {
+            size += s.text.len();
+            size <= GROUP_BYTES
+        });
+        let count = count.count().max(1);
+        let (group, next) = rest.split_at(count);
+        rest = next;
+        if let [source] = group {
+            if source.text.len() > GROUP_BYTES {
+                lint_long_source(parts, source, stream, out);
+                tick();
+                continue;
+            }
+        }
+        let reports: Vec<FileReport> = group
+            .par_iter()
+            .map(|s| {
+                let report = parts.lint_part(Part::whole(&s.name, &s.text));
+                tick();
+                report
+            })
+            .collect();
+        for (source, report) in group.iter().zip(reports) {
+            stream.part(report, true, &source.text, out);
+        }
+    }
+}
+
+/// Lints a long source block by block.
+fn lint_long_source(parts: &PartLinter, source: &Source, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
+    let mut first_document = 0;
+    let blocks = plimsoll_core::load::blocks(&source.text, BLOCK_DOCUMENTS);
+    let whole = blocks.len() == 1;
+    for (i, (start, text)) in blocks.into_iter().enumerate() {
+        let part = Part { name: &source.name, text, start, first_document, whole_source: whole };
+        let report = parts.lint_part(part);
+        first_document += plimsoll_core::load::split_documents_at(text, start).len();
+        stream.part(report, i == 0, &source.text, out);
+    }
+}
+
+/// Reads standard input block by block as it arrives and lints each block. CustomResourceDefinitions
+/// in the stream give their schemas to the blocks read after theirs (and their own). Not for the
+/// human format, whose snippets need the whole text.
+pub fn lint_stdin(
+    linter: &Linter,
+    input: &mut dyn BufRead,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) -> Result<(), PathError> {
+    let mut reader = BlockReader::new(input);
+    let mut definitions: Vec<String> = Vec::new();
+    let mut parts = linter.part_linter();
+    let mut first_document = 0;
+    let mut first = true;
+    while let Some((start, text)) = reader.next_block()? {
+        if text.contains("CustomResourceDefinition") {
+            definitions.push(text.clone());
+            parts = linter.with_crds_from(definitions.iter().map(|t| (STDIN_NAME, t.as_str()))).part_linter();
+        }
+        let part = Part { name: STDIN_NAME, text: &text, start, first_document, whole_source: false };
+        let report = parts.lint_part(part);
+        first_document += plimsoll_core::load::split_documents_at(&text, start).len();
+        stream.part(report, first, &text, out);
+        first = false;
+    }
+    Ok(())
+}
+
+/// Cuts a stream into blocks of [`BLOCK_DOCUMENTS`] documents at separator lines, as
+/// [`plimsoll_core::load::blocks`] cuts a text, reading no further than the block.
+struct BlockReader<'r> {
+    input: &'r mut dyn BufRead,
+    /// The separator line that starts the next block, and where it starts.
+    pending: Option<(Pos, String)>,
+    at: Pos,
+    done: bool,
+}
+
+impl<'r> BlockReader<'r> {
+    fn new(input: &'r mut dyn BufRead) -> Self {
+        BlockReader { input, pending: None, at: Pos { line: 1, column: 1, offset: 0 }, done: false }
+    }
+
+    /// The next block and where it starts; an empty stream is one empty block.
+    fn next_block(&mut self) -> Result<Option<(Pos, String)>, PathError> {
+        if self.done {
+            return Ok(None);
+        }
+        let (start, mut text) = self.pending.take().unwrap_or_else(|| (self.at, String::new()));
+        let mut separators = usize::from(!text.is_empty());
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let read = self.input.read_until(b'\n', &mut line).map_err(|e| error(e.to_string()))?;
+            if read == 0 {
+                self.done = true;
+                return Ok(Some((start, text)));
+            }
+            let line_text = std::str::from_utf8(&line).map_err(|e| {
+                error(format!("not valid UTF-8 (byte offset {})", self.at.offset as usize + e.valid_up_to()))
+            })?;
+            let here = self.at;
+            self.at = Pos { line: here.line + 1, column: 1, offset: here.offset.saturating_add(read as u32) };
+            if plimsoll_core::load::is_separator(line_text.trim_end_matches(['\r', '\n'])) {
+                if separators >= BLOCK_DOCUMENTS {
+                    self.pending = Some((here, line_text.to_string()));
+                    return Ok(Some((start, text)));
+                }
+                separators += 1;
+            }
+            text.push_str(line_text);
+        }
+    }
+}
+
+fn error(message: String) -> PathError {
+    PathError { path: STDIN_NAME.to_string(), message }
+}

@@ -1,0 +1,241 @@
+//! One stream against many files: the same documents as separate files, as one file, on standard
+//! input and as the items of a `kind: List` give the same findings in the same order (with lines
+//! counted in the stream); long inputs, read and linted block by block, included. And what the
+//! loader says of inputs too big to read: an alias bomb, a document over the node limit.
+
+mod common;
+use common::{command, plimsoll_in, root, work_tree, write_files, Run};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+fn lint_stdin(dir: &Path, args: &[&str], input: String) -> Run {
+    let mut child = command(dir, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the plimsoll binary starts");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("the plimsoll binary runs");
+    let _ = writer.join();
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A finding as a stream shows it: `line` (and a line its message names) moved by `offset` lines,
+/// the file name left out.
+fn moved(finding: &Value, offset: u64) -> Value {
+    let mut finding = finding.clone();
+    let line = finding["line"].as_u64().expect("a line");
+    finding["line"] = Value::from(line + offset);
+    let message = finding["message"].as_str().expect("a message").to_string();
+    const FIRST: &str = "(first on line ";
+    if let Some(at) = message.find(FIRST) {
+        let (before, rest) = message.split_at(at + FIRST.len());
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let first: u64 = digits.parse().expect("a line number");
+        finding["message"] = Value::from(format!("{before}{}{}", first + offset, &rest[digits.len()..]));
+    }
+    finding.as_object_mut().expect("an object").remove("file");
+    finding
+}
+
+/// Joins files into one stream; gives the stream and, for each file, the line it starts on less one.
+fn join(files: &[(String, String)]) -> (String, Vec<u64>) {
+    let mut stream = String::new();
+    let mut offsets = Vec::new();
+    for (i, (_, text)) in files.iter().enumerate() {
+        if i > 0 {
+            stream.push_str("---\n");
+        }
+        offsets.push(stream.matches('\n').count() as u64);
+        stream.push_str(text);
+        if !text.ends_with('\n') {
+            stream.push('\n');
+        }
+    }
+    (stream, offsets)
+}
+
+/// Lints `files` as files, as one file and on standard input, and checks that the three reports
+/// hold the same findings in the same order, and count the same documents.
+fn check_stream_matches_files(files: &[(String, String)]) {
+    let dir = work_tree();
+    let named: Vec<(String, String)> =
+        files.iter().map(|(name, text)| (format!("files/{name}"), text.clone())).collect();
+    let borrowed: Vec<(&str, &str)> = named.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    write_files(dir.path(), &borrowed);
+    let (stream, offsets) = join(files);
+    std::fs::write(dir.path().join("stream.yaml"), &stream).expect("write the stream");
+
+    let per_file = plimsoll_in(dir.path(), &["lint", "--format", "json", "files"]);
+    let one_file = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]);
+    let stdin = lint_stdin(dir.path(), &["lint", "--format", "json", "-"], stream);
+    let (per_file, one_file, stdin) = (per_file.json(), one_file.json(), stdin.json());
+
+    let offset_of = |file: &str| {
+        let index = named.iter().position(|(name, _)| name == file).expect("a known file");
+        offsets[index]
+    };
+    let expected: Vec<Value> = per_file["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| moved(f, offset_of(f["file"].as_str().expect("a file"))))
+        .collect();
+    assert!(!expected.is_empty(), "the inputs have findings to compare");
+    for (report, file) in [(&one_file, "stream.yaml"), (&stdin, "<stdin>")] {
+        let findings = report["findings"].as_array().expect("findings");
+        assert!(findings.iter().all(|f| f["file"] == file), "every finding names {file}");
+        let got: Vec<Value> = findings.iter().map(|f| moved(f, 0)).collect();
+        assert_eq!(got.len(), expected.len(), "as many findings from {file} as from the files");
+        for (i, (got, expected)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(got, expected, "finding {i} from {file}");
+        }
+        let summary = &report["summary"];
+        assert_eq!(summary["files"], 1);
+        for key in ["documents", "findings", "errors", "warnings", "infos"] {
+            assert_eq!(summary[key], per_file["summary"][key], "{key} of {file}");
+        }
+    }
+}
+
+#[test]
+fn a_stream_reports_what_its_files_report() {
+    let examples = root().join("testdata/examples");
+    let mut names: Vec<_> = std::fs::read_dir(&examples)
+        .expect("testdata/examples")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml") && name != "expected.yaml")
+        .collect();
+    names.sort();
+    let files: Vec<(String, String)> = names
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(examples.join(&name)).expect("an example");
+            (name, text)
+        })
+        .collect();
+    check_stream_matches_files(&files);
+}
+
+/// `count` small documents: pods with findings (one suppressed by a comment), config maps carrying
+/// `padding` bytes, a syntax error and a duplicate key now and then, a list, content after a
+/// separator.
+fn many_documents(count: usize, padding: usize) -> Vec<String> {
+    let filler = "x".repeat(padding);
+    (0..count)
+        .map(|i| match i % 7 {
+            0 => format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  containers:\n    - name: app\n      image: app:latest # plimsoll-ignore: latest-tag\n      securityContext:\n        privileged: true\n"
+            ),
+            1 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  filler: {filler}\n"),
+            2 => format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  name: again\nspec:\n  containers: [{{name: a, image: a}}]\n"),
+            3 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: broken{i}\n"),
+            4 => format!(
+                "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {{name: l{i}}}\n  spec:\n    hostNetwork: true\n    containers: [{{name: a, image: a:1}}]\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: s{i}}}\n"
+            ),
+            _ => format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  filler: {filler}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn long_streams_read_in_blocks_report_what_their_files_report() {
+    // 2,600 documents: standard input is read in three blocks; with 4 KB in three config maps of seven the
+    // stream file is long enough to be linted block by block too.
+    let documents = many_documents(2600, 4000);
+    let files: Vec<(String, String)> = documents
+        .chunks(100)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let text = chunk.join("--- # a comment on the separator line\n");
+            (format!("part-{i:03}.yaml"), text)
+        })
+        .collect();
+    assert!(files.iter().map(|(_, t)| t.len()).sum::<usize>() > 4 << 20, "long enough to be cut in blocks");
+    check_stream_matches_files(&files);
+}
+
+#[test]
+fn list_items_report_what_the_same_documents_report() {
+    let documents = many_documents(60, 10);
+    let objects: Vec<&String> =
+        documents.iter().enumerate().filter(|(i, _)| matches!(i % 7, 0 | 1 | 5)).map(|(_, d)| d).collect();
+    let mut list = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for document in &objects {
+        for (n, line) in document.lines().enumerate() {
+            list.push_str(if n == 0 { "- " } else { "  " });
+            list.push_str(line);
+            list.push('\n');
+        }
+    }
+    let stream = objects.iter().map(|d| d.as_str()).collect::<Vec<_>>().join("---\n");
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list), ("stream.yaml", &stream)]);
+    let what = |report: &Value| -> Vec<Value> {
+        let findings = report["findings"].as_array().expect("findings");
+        let keep = ["rule", "severity", "message", "path", "object"];
+        findings.iter().map(|f| keep.iter().map(|k| (k.to_string(), f[*k].clone())).collect()).collect()
+    };
+    let listed = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    let separate = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
+    assert!(!what(&listed).is_empty());
+    assert_eq!(what(&listed), what(&separate));
+    assert_eq!(listed["summary"]["documents"], objects.len());
+    // The items' findings are located in the list, each under its item.
+    let lines: Vec<u64> = listed["findings"].as_array().unwrap().iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "in the list's order: {lines:?}");
+}
+
+#[test]
+fn an_alias_bomb_is_refused_as_excessive_aliasing() {
+    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: laughs}\ndata:\n");
+    bomb.push_str("  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        bomb.push_str(&format!("  {name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
+    }
+    let dir = work_tree();
+    write_files(dir.path(), &[("bomb.yaml", &bomb)]);
+    let run = plimsoll_in(dir.path(), &["lint", "--format", "compact", "bomb.yaml"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let [line] = lines[..] else { panic!("one finding expected:\n{}", run.transcript()) };
+    assert!(line.starts_with("bomb.yaml:8:"), "{line}");
+    assert!(line.contains("error[yaml/syntax] document contains excessive aliasing: "), "{line}");
+    assert!(line.ends_with("come from aliases (kubectl refuses more than 99% at this size)"), "{line}");
+}
+
+#[test]
+fn a_document_over_the_node_limit_is_reported_for_its_size_and_the_limit_can_be_raised() {
+    let mut configmap = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    for i in 0..600 {
+        configmap.push_str(&format!("  key{i}: value{i}\n"));
+    }
+    let dir = work_tree();
+    write_files(dir.path(), &[("big.yaml", &configmap)]);
+    let expected = "error[yaml/syntax] document is too large: it holds more than 1000 YAML nodes \
+                    (the max_document_nodes setting raises this limit)";
+    let run = plimsoll_in(dir.path(), &["lint", "--format", "compact", "--max-document-nodes", "1000", "big.yaml"]);
+    assert_eq!(run.code, Some(1), "{}", run.transcript());
+    assert!(run.stdout.contains(expected), "{}", run.transcript());
+    assert!(!run.stdout.contains("alias"), "{}", run.transcript());
+
+    write_files(dir.path(), &[(".plimsoll.yaml", "max_document_nodes: 1000\n")]);
+    let configured = plimsoll_in(dir.path(), &["lint", "--format", "compact", "big.yaml"]);
+    assert!(configured.stdout.contains(expected), "{}", configured.transcript());
+    let raised = plimsoll_in(dir.path(), &["lint", "--format", "compact", "--max-document-nodes", "2000", "big.yaml"]);
+    assert_eq!(raised.code, Some(0), "{}", raised.transcript());
+
+    write_files(dir.path(), &[(".plimsoll.yaml", "max_document_nodes: many\n")]);
+    let invalid = plimsoll_in(dir.path(), &["lint", "big.yaml"]);
+    assert_eq!(invalid.code, Some(2), "{}", invalid.transcript());
+    assert!(invalid.stderr.contains("max_document_nodes must be a positive whole number"), "{}", invalid.transcript());
+}
