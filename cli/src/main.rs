@@ -10,6 +10,7 @@ mod gatekeeper_cmd;
 mod policies;
 mod progress;
 mod render;
+mod renderers;
 mod rule_docs;
 mod schemas;
 mod supply_chain;

@@ -11,4 +11,6 @@ pub mod baseline;
 pub mod finding;
 pub mod suppress;
 
-pub use finding::{EvaluationError, FileReport, Finding, LintedObject, Report, Severity, Summary};
+pub use finding::{
+    EvaluationError, FileReport, Finding, LintedObject, RelatedLocation, Rendered, Report, Severity, Summary,
+};
