@@ -193,6 +193,14 @@ fn write_output(
     files: &renderers::FileCache,
     linter: &Linter,
 ) -> Result<(), CliError> {
+    if matches!(args.format, Format::Human) {
+        // Rendered findings point into templates, bases and patches the walk did not read.
+        let shown =
+            report.findings.iter().flat_map(|f| std::iter::once(&f.file).chain(f.related.iter().map(|r| &r.file)));
+        for name in shown.filter(|name| !collected.sources.iter().any(|s| s.name == ***name)) {
+            files.read(name);
+        }
+    }
     let read = files.texts();
     let mut texts: HashMap<&str, &str> = read.iter().map(|(name, text)| (name.as_str(), &**text)).collect();
     texts.extend(collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));

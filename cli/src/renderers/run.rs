@@ -185,20 +185,21 @@ fn chart_name(path: &Path) -> String {
     absolute.file_name().map_or_else(|| "release".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// Where a helm error names a template line (`template: web/templates/x.yaml:12:5: …`).
+/// Where a helm error names a template line: `template: web/templates/x.yaml:12:5: …` or
+/// `parse error at (web/templates/x.yaml:18): …`.
 fn template_line(message: &str, root: &str) -> Option<RelatedLocation> {
-    let after = &message[message.find("template: ")? + "template: ".len()..];
-    let reference = after.split_whitespace().next()?.trim_end_matches(':');
-    let mut parts = reference.rsplitn(3, ':');
-    let (column, line, template) = (parts.next()?, parts.next()?, parts.next()?);
-    let line: u32 = line.parse().ok()?;
-    let column: u32 = column.parse().unwrap_or(1);
+    let token = message
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .find(|token| token.contains("/templates/") && token.contains(".yaml:") || token.contains(".tpl:"))?;
+    let mut parts = token.trim_end_matches(':').splitn(3, ':');
+    let (template, line) = (parts.next()?, parts.next()?.parse::<u32>().ok()?);
+    let column = parts.next().and_then(|c| c.parse::<u32>().ok()).unwrap_or(1);
     let (_, inside) = template.split_once('/')?;
     let at = Pos { line, column, offset: 0 };
     Some(RelatedLocation {
         file: Arc::from(super::join_display(root, inside).as_str()),
         span: Span { start: at, end: at },
-        message: "the template line that failed".into(),
+        message: "the template line helm names".into(),
     })
 }
 
@@ -386,5 +387,10 @@ mod tests {
         let related = template_line(message, "charts/web").expect("a line");
         assert_eq!(&*related.file, "charts/web/templates/deployment.yaml");
         assert_eq!((related.span.start.line, related.span.start.column), (12, 20));
+        let parse = "Error: parse error at (web/templates/deployment.yaml:18): unclosed action";
+        assert_eq!(
+            template_line(parse, ".").map(|r| (r.file.to_string(), r.span.start.line)),
+            Some(("templates/deployment.yaml".into(), 18))
+        );
     }
 }
