@@ -244,14 +244,37 @@ fn render_kustomization(dir: &Path, options: &Options) -> Result<RenderedSource,
     let result = run(command);
     let _ = std::fs::remove_dir_all(&wrapper);
     let output = result.map_err(|message| {
-        let cleaned = clean_message(
-            &message,
-            &[(wrapper.display().to_string(), String::new()), (relative.clone(), root.clone())],
-        );
-        failure(format!("kustomize build failed: {cleaned}"))
+        let cwd = format!("{}/", absolute(Path::new(".")).display());
+        let replacements =
+            [(wrapper.display().to_string(), String::new()), (relative.clone(), root.clone()), (cwd, String::new())];
+        failure(kustomize_message(&clean_message(&message, &replacements)))
     })?;
     let resolve = |written: &str| display(&absolute(&wrapper.join(written)));
     Ok(RenderedSource::kustomize(format!("kustomize build {root}"), &output, root.clone(), &resolve))
+}
+
+/// What a failed kustomize build says, with what to do about a remote resource.
+fn kustomize_message(cleaned: &str) -> String {
+    let remote = cleaned.split("accumulating resources from '").skip(1).find_map(|rest| {
+        let reference = rest.split('\'').next()?;
+        (reference.contains("://") || reference.starts_with("github.com/") || reference.starts_with("git@"))
+            .then_some(reference)
+    });
+    match remote {
+        Some(reference) => format!(
+            "kustomize build failed: the remote resource {reference} cannot be fetched (rendering never reaches the \
+             network): vendor it into the repository, or lint `kustomize build` output with `plimsoll lint -`"
+        ),
+        None => {
+            // The wrapper's own layer (`accumulating resources from '<root>': … recursed accumulation of
+            // path '<root>': `) says nothing the user wrote.
+            let inner = match cleaned.split_once("recursed accumulation of path '") {
+                Some((_, rest)) => rest.split_once("': ").map_or(rest, |(_, message)| message),
+                None => cleaned,
+            };
+            format!("kustomize build failed: {}", inner.trim_end_matches('"'))
+        }
+    }
 }
 
 struct KustomizeTool {
@@ -352,8 +375,12 @@ fn clean_message(message: &str, replacements: &[(String, String)]) -> String {
         .lines()
         .map(|line| {
             let line = line.trim();
-            // kubectl logs its error through klog: `E1206 11:47:49.705874 23952 run.go:72] "command failed" err=…`.
+            // kubectl logs its error through klog: `E1206 11:47:49.705874 23952 run.go:72] "command failed" err=<`,
+            // the message on the lines below, then `>`.
             let line = line.split_once("] ").filter(|(head, _)| head.starts_with('E')).map_or(line, |(_, rest)| rest);
+            let line = line.strip_prefix("\"command failed\" err=<").unwrap_or(line);
+            let line = line.strip_prefix("\"command failed\" err=\"").unwrap_or(line);
+            let line = if line == ">" || line.starts_with(": exit status") { "" } else { line };
             line.strip_prefix("Error: ").or_else(|| line.strip_prefix("error: ")).unwrap_or(line)
         })
         .filter(|line| !line.is_empty())

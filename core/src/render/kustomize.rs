@@ -335,7 +335,7 @@ fn patch_placement(
             read_documents(&patch.text).into_iter().filter_map(|raw| raw.result.ok().flatten()).collect();
         documents.iter().rev().find_map(|(value, positions)| match value {
             Value::Array(operations) if target.is_some() && object.is(kind, target_name) => {
-                json6902_placement(operations, positions, path, patch)
+                json6902_placement(operations, positions, &object.rendered.value, path, patch)
             }
             Value::Object(_) => {
                 let own_kind = value.get("kind").and_then(Value::as_str);
@@ -398,27 +398,55 @@ fn patch_text(
     }
 }
 
-/// A JSON 6902 operation (`add` or `replace`) whose path is `path` or one of its ancestors: at
-/// the field inside its `value`.
-fn json6902_placement(operations: &[Value], positions: &PosNode, path: &Path, patch: &PatchText) -> Option<Placement> {
+/// A JSON 6902 operation (`add` or `replace`) that wrote the field: its path is the field's or
+/// one of its ancestors', and the value it writes there is the rendered one. List indexes may
+/// differ (the operation saw the list before later patches reordered it); the keys and the value
+/// must agree.
+fn json6902_placement(
+    operations: &[Value],
+    positions: &PosNode,
+    rendered: &Value,
+    path: &Path,
+    patch: &PatchText,
+) -> Option<Placement> {
     operations.iter().enumerate().rev().find_map(|(index, operation)| {
         let op = operation.get("op").and_then(Value::as_str)?;
         if op != "add" && op != "replace" {
             return None;
         }
         let pointer = pointer_path(operation.get("path").and_then(Value::as_str)?)?;
-        let rest = path.segments().strip_prefix(pointer.segments())?;
+        let (written, rest) = path.segments().split_at_checked(pointer.segments().len())?;
+        let same_keys = written.iter().zip(pointer.segments()).all(|pair| match pair {
+            (PathSegment::Key(a), PathSegment::Key(b)) => a == b,
+            (PathSegment::Index(_), PathSegment::Index(_)) => true,
+            _ => false,
+        });
+        let rest = Path::new(rest.to_vec());
+        let value = operation.get("value")?;
+        if !same_keys || value_at_path(value, &rest) != value_at_path(rendered, path) {
+            return None;
+        }
         let node = positions.item(index)?;
-        let located = match node.entry("value") {
-            Some(entry) if rest.is_empty() => {
-                let exact_value = matches!(entry.value.children, crate::load::position::PosChildren::Scalar);
-                Located { span: if exact_value { entry.value.span } else { entry.key_span }, exact: true }
-            }
-            Some(entry) => entry.value.locate(&Path::new(rest.to_vec())),
-            None => Located { span: node.span, exact: false },
+        let entry = node.entry("value")?;
+        let located = if rest.segments().is_empty() {
+            let scalar = matches!(entry.value.children, crate::load::position::PosChildren::Scalar);
+            Located { span: if scalar { entry.value.span } else { entry.key_span }, exact: true }
+        } else {
+            entry.value.locate(&rest)
         };
         Some(patch.placement(located))
     })
+}
+
+fn value_at_path<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
+    let mut value = value;
+    for segment in path.segments() {
+        value = match segment {
+            PathSegment::Key(key) => value.get(key)?,
+            PathSegment::Index(index) => value.get(*index)?,
+        };
+    }
+    Some(value)
 }
 
 /// A JSON pointer (`/spec/template/spec/containers/0`) as a path; `None` for `-` (append).

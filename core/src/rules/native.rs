@@ -450,8 +450,9 @@ resources:
 # kustomization.yaml
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
-resources:
-  - deployment.yaml
+configMapGenerator:
+  - name: settings
+    literals: [LOG_LEVEL=info]
 "#,
     },
     NativeRule {
