@@ -334,3 +334,25 @@ fn a_chart_dependency_that_must_be_downloaded_names_helm_dependency_build() {
         run.stdout
     );
 }
+
+/// A platform team's repository (testdata/examples/platform-repo): a chart rendered with a value
+/// set per environment (`.plimsoll.yaml`), a Kustomize base with dev, staging and prod overlays,
+/// plain manifests beside them, linted from its root as CI would.
+#[test]
+fn the_platform_repository_example_reports_what_would_be_deployed() {
+    if !kustomize_available() || !helm_available() {
+        return skip_or_fail("helm and kustomize (or kubectl) are needed");
+    }
+    let dir = root().join("testdata/examples/platform-repo");
+    let run = plimsoll_in(&dir, &["lint", "--format", "compact", "--show-suppressed"]);
+    assert!(!run.stdout.contains("yaml/syntax"), "{}", run.stdout);
+    insta::assert_snapshot!("platform_repo_compact", run.transcript());
+    let json = plimsoll_in(&dir, &["lint", "--format", "json", "--fail-on", "never"]).json();
+    let value_sets: BTreeSet<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rendered"]["valueSet"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(value_sets, BTreeSet::from(["dev".to_string(), "prod".to_string()]), "{json:#}");
+}

@@ -103,16 +103,10 @@ impl<'a> FindingDiagnostic<'a> {
         // Label one line at most: a missing field points at its whole enclosing object.
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let end = (finding.span.end.offset as usize).clamp(start, line_end);
+        // A rendered finding's file is the one to edit; the label says which render found it.
         let name = match (&finding.rendered, &finding.template) {
-            (Some(rendered), _) => format!(
-                "{} (rendered by {} from {}{})",
-                finding.file,
-                rendered.renderer,
-                rendered.root,
-                rendered.value_set.as_deref().map(|set| format!(", {set}")).unwrap_or_default()
-            ),
             (None, Some(template)) => format!("{} (from {template})", finding.file),
-            (None, None) => finding.file.to_string(),
+            _ => finding.file.to_string(),
         };
         FindingDiagnostic {
             finding,
@@ -159,10 +153,15 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = match &self.finding.path {
+        let mut label = match &self.finding.path {
             Some(path) if !path.segments().is_empty() => path.to_string(),
             _ => self.finding.severity.to_string(),
         };
+        if let Some(rendered) = &self.finding.rendered {
+            let set = rendered.value_set.as_deref().map(|set| format!(", values {set}")).unwrap_or_default();
+            let exact = if rendered.exact { "" } else { "; the object's first line, the field's own is not known" };
+            label = format!("{label} (in {} output of {}{set}{exact})", rendered.renderer, rendered.root);
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), self.span))))
     }
 }

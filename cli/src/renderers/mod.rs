@@ -50,6 +50,7 @@ pub fn discover(paths: &[PathBuf]) -> Plan {
     let mut charts: Vec<PathBuf> = Vec::new();
     let mut kustomizations: Vec<PathBuf> = Vec::new();
     let mut named_kustomizations: Vec<PathBuf> = Vec::new();
+    let mut touched: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             continue;
@@ -64,8 +65,11 @@ pub fn discover(paths: &[PathBuf]) -> Plan {
             }
             walk_roots(path, &mut charts, &mut kustomizations);
         } else if path.is_file() {
-            named_file(path, &mut charts, &mut named_kustomizations);
+            named_file(path, &mut charts, &mut touched);
         }
+    }
+    for user in users_of(&touched) {
+        push_new(&mut kustomizations, user);
     }
     let mut plan = Plan::default();
     let all: Vec<PathBuf> = kustomizations.iter().chain(&named_kustomizations).cloned().collect();
@@ -113,9 +117,34 @@ fn walk_roots(root: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<P
     }
 }
 
+/// The kustomizations to render for kustomizations whose files were named (a pre-commit hook names
+/// the changed files): those under the working directory that no other one uses and that use one
+/// of them, directly or not; one outside the working directory is rendered itself.
+fn users_of(touched: &[PathBuf]) -> Vec<PathBuf> {
+    if touched.is_empty() {
+        return Vec::new();
+    }
+    let (mut charts, mut all) = (Vec::new(), Vec::new());
+    walk_roots(Path::new("."), &mut charts, &mut all);
+    let used = Graph::read(&all).used;
+    let touched_absolute: HashSet<PathBuf> = touched.iter().map(|t| absolute(t)).collect();
+    let mut users = Vec::new();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    for top in all.iter().filter(|k| !used.contains(&absolute(k))) {
+        let mut reach = Graph::read(std::slice::from_ref(top)).used;
+        reach.insert(absolute(top));
+        if reach.iter().any(|k| touched_absolute.contains(k)) {
+            reached.extend(reach);
+            users.push(top.clone());
+        }
+    }
+    users.extend(touched.iter().filter(|t| !reached.contains(&absolute(t))).cloned());
+    users
+}
+
 /// A file named on the command line (as a pre-commit hook names changed files): a chart's file
-/// renders its chart, a kustomization file renders its kustomization, a file a kustomization
-/// beside or above it includes renders that kustomization.
+/// renders its chart; a kustomization file, or a file a kustomization beside or above it includes,
+/// makes that kustomization touched ([`users_of`] picks what to render).
 fn named_file(path: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<PathBuf>) {
     if let Some(chart) = chart_root_above(path) {
         push_new(charts, chart);
