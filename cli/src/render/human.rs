@@ -186,7 +186,7 @@ impl RelatedDiagnostic {
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         RelatedDiagnostic {
             message: format!("related: {}", related.message),
-            source: NamedSource::new(related.file.to_string(), text.to_string()),
+            source: NamedSource::new(&related.file, text.to_string()),
             span: SourceSpan::new(start.into(), end - start),
         }
     }

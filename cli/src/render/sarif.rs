@@ -147,7 +147,6 @@ fn result(finding: &Finding, index: &BTreeMap<&str, i64>, suppressed: Option<&Su
     if let Some(template) = &finding.template {
         properties.insert("template".to_string(), json!(template.to_string()));
     }
-    let mut properties = properties;
     let mut result = SarifResult::builder()
         .rule_id(finding.rule.clone())
         .level(level(finding.severity))

@@ -5,7 +5,7 @@
 //! reads, per object, the file it came from (`config.kubernetes.io/origin`: a resource's `path`, or
 //! the generator that made it) and the kustomizations whose transformers ran on it
 //! (`alpha.config.kubernetes.io/transformations`), then removes both annotations from the text that
-//! is linted. [`place`] finds a finding's field, in this order: in a patch of those kustomizations
+//! is linted. `place` finds a finding's field, in this order: in a patch of those kustomizations
 //! that sets it (a file or an inline `patch:`, strategic merge or JSON 6902, the last applied
 //! first), at an `images:` entry that changed the image, in the resource file (the same field,
 //! list items matched by name), or at the generator entry of a generated object.
