@@ -11,7 +11,6 @@ use plimsoll_core::render::{RenderedSource, RENDER_ERROR, RENDER_UNAVAILABLE};
 use plimsoll_core::report::finding::Location;
 use plimsoll_core::report::RelatedLocation;
 use plimsoll_core::{Finding, Linter, Pos, Severity, Span};
-use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -85,13 +84,7 @@ pub fn render_all(plan: &Plan, options: &Options) -> Outcome {
         }
     }
     jobs.extend(plan.kustomizations.iter().cloned().map(Job::Kustomization));
-    let results: Vec<Result<RenderedSource, Failure>> = jobs
-        .into_par_iter()
-        .map(|job| match job {
-            Job::Chart(chart) => render_chart(&chart, options),
-            Job::Kustomization(dir) => render_kustomization(&dir, options),
-        })
-        .collect();
+    let results = run_jobs(jobs, options);
     let mut outcome = Outcome::default();
     for result in results {
         match result {
@@ -100,6 +93,33 @@ pub fn render_all(plan: &Plan, options: &Options) -> Outcome {
         }
     }
     outcome
+}
+
+/// Runs the renders on threads of their own (they mostly wait for a process: the worker pool stays
+/// free for reading and linting), as many at once as there are cores, results in job order.
+fn run_jobs(jobs: Vec<Job>, options: &Options) -> Vec<Result<RenderedSource, Failure>> {
+    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let jobs: Vec<std::sync::Mutex<Option<Job>>> = jobs.into_iter().map(|j| std::sync::Mutex::new(Some(j))).collect();
+    let results: Vec<std::sync::Mutex<Option<Result<RenderedSource, Failure>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..parallel {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = jobs.get(index) else { break };
+                let Some(job) = slot.lock().ok().and_then(|mut j| j.take()) else { continue };
+                let result = match job {
+                    Job::Chart(chart) => render_chart(&chart, options),
+                    Job::Kustomization(dir) => render_kustomization(&dir, options),
+                };
+                if let Some(mut out) = results.get(index).and_then(|r| r.lock().ok()) {
+                    *out = Some(result);
+                }
+            });
+        }
+    });
+    results.into_iter().filter_map(|r| r.into_inner().ok().flatten()).collect()
 }
 
 /// A render that did not happen.
@@ -338,6 +358,8 @@ fn run(mut command: Command) -> Result<String, String> {
     let stdout = child.stdout.take().map(|pipe| std::thread::spawn(move || read_all(pipe)));
     let stderr = child.stderr.take().map(|pipe| std::thread::spawn(move || read_all(pipe)));
     let started = Instant::now();
+    // Polled, first often (most renders take milliseconds), then every 20 ms.
+    let mut pause = Duration::from_micros(250);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -346,7 +368,10 @@ fn run(mut command: Command) -> Result<String, String> {
                 let _ = child.wait();
                 break None;
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
             Err(error) => return Err(error.to_string()),
         }
     };

@@ -10,7 +10,7 @@
 //! first), at an `images:` entry that changed the image, in the resource file (the same field,
 //! list items matched by name), or at the generator entry of a generated object.
 
-use super::{join, translate, with_offsets, Placement, ReadFile};
+use super::{join, translate, with_offsets, Files, Placement};
 use crate::load::position::{Located, Path, PathSegment, PosNode, Span};
 use crate::load::{read_documents, Document};
 use crate::report::Finding;
@@ -118,19 +118,19 @@ pub(crate) fn place(
     origin: &DocumentOrigin,
     document: &Document,
     finding: &Finding,
-    read: &ReadFile<'_>,
+    files: &Files<'_>,
 ) -> Option<Placement> {
     let path = finding.path.clone().unwrap_or_else(|| Path::new(vec![PathSegment::Key("metadata".into())]));
     if let Some((kustomization, kind)) = &origin.generator {
-        return generator_entry(kustomization, kind, document, read);
+        return generator_entry(kustomization, kind, document, files);
     }
     let file = origin.file.as_deref()?;
-    let text = read(file)?;
-    let source = source_document(&text, document)?;
+    let text = files.text(file)?;
+    let source = source_document(files, file, &text, document)?;
     let source_name = name_of(&source.0).unwrap_or_default().to_string();
     let object = Target { rendered: document, source_name: &source_name };
     let patch_files = kustomizations_with(origin, &["PatchTransformer", "PatchStrategicMergeTransformer"]);
-    if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, read)) {
+    if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, files)) {
         return Some(placement);
     }
     let (translated, complete) = translate(&path, &document.value, &source.0);
@@ -138,14 +138,14 @@ pub(crate) fn place(
         let written = value_at(&source.0, &translated);
         if written != value_at(&document.value, &path) {
             let images = kustomizations_with(origin, &["ImageTagTransformer"]);
-            if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, read)) {
+            if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, files)) {
                 return Some(placement);
             }
         }
     }
     if !complete {
         // A field the resource file does not write: a patch that adds the whole node, if any.
-        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, read)) {
+        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, files)) {
             return Some(placement);
         }
     }
@@ -189,24 +189,22 @@ fn kustomizations_with(origin: &DocumentOrigin, kinds: &[&str]) -> Vec<String> {
 
 /// The document of a resource file that `rendered` came from: the only one of its kind, or the
 /// one whose name the rendered name contains (prefixes and suffixes are added around it).
-fn source_document(text: &str, rendered: &Document) -> Option<(Value, PosNode)> {
+fn source_document(files: &Files<'_>, file: &str, text: &str, rendered: &Document) -> Option<(Value, PosNode)> {
     if text.len() > MAX_FILE {
         return None;
     }
     let kind = rendered.value.get("kind");
     let rendered_name = name_of(&rendered.value).unwrap_or_default();
-    let candidates: Vec<(Value, PosNode)> = read_documents(text)
-        .into_iter()
-        .filter_map(|raw| raw.result.ok().flatten())
-        .filter(|(value, _)| value.get("kind") == kind)
-        .collect();
+    let documents = files.documents(file, text);
+    let candidates: Vec<&(Value, PosNode)> = documents.iter().filter(|(value, _)| value.get("kind") == kind).collect();
     if candidates.len() == 1 {
-        return candidates.into_iter().next();
+        return candidates.into_iter().next().cloned();
     }
     candidates
         .into_iter()
         .filter(|(value, _)| name_of(value).is_some_and(|name| rendered_name.contains(name)))
         .max_by_key(|(value, _)| name_of(value).map_or(0, str::len))
+        .cloned()
 }
 
 fn name_of(value: &Value) -> Option<&str> {
@@ -237,9 +235,9 @@ struct Kustomization {
 }
 
 impl Kustomization {
-    fn read(name: &str, read: &ReadFile<'_>) -> Option<Kustomization> {
-        let text = read(name).filter(|t| t.len() <= MAX_FILE)?;
-        let (value, positions) = read_documents(&text).into_iter().next()?.result.ok()??;
+    fn read(name: &str, files: &Files<'_>) -> Option<Kustomization> {
+        let text = files.text(name).filter(|t| t.len() <= MAX_FILE)?;
+        let (value, positions) = files.documents(name, &text).first()?.clone();
         Some(Kustomization { name: name.to_string(), text, value, positions })
     }
 
@@ -273,6 +271,8 @@ impl Kustomization {
 
 /// A patch's text and where its lines are written: in its own file, or inline in the kustomization.
 struct PatchText {
+    /// Names the text for the parse cache: the patch file, or the kustomization and the offset.
+    key: String,
     file: Arc<str>,
     file_text: Arc<str>,
     text: String,
@@ -316,14 +316,14 @@ fn patch_placement(
     object: &Target<'_>,
     path: &Path,
     leaves_only: bool,
-    read: &ReadFile<'_>,
+    files: &Files<'_>,
 ) -> Option<Placement> {
-    let kustomization = Kustomization::read(name, read)?;
+    let kustomization = Kustomization::read(name, files)?;
     let mut entries: Vec<(Option<&Value>, PatchText)> = Vec::new();
     for key in ["patches", "patchesJson6902", "patchesStrategicMerge"] {
         for (value, positions) in kustomization.items(key) {
             let target = value.get("target");
-            if let Some(patch) = patch_text(&kustomization, value, positions, read) {
+            if let Some(patch) = patch_text(&kustomization, value, positions, files) {
                 entries.push((target, patch));
             }
         }
@@ -331,8 +331,7 @@ fn patch_placement(
     entries.iter().rev().find_map(|(target, patch)| {
         let kind = target.and_then(|t| t.get("kind")).and_then(Value::as_str);
         let target_name = target.and_then(|t| t.get("name")).and_then(Value::as_str);
-        let documents: Vec<(Value, PosNode)> =
-            read_documents(&patch.text).into_iter().filter_map(|raw| raw.result.ok().flatten()).collect();
+        let documents = files.documents(&patch.key, &patch.text);
         documents.iter().rev().find_map(|(value, positions)| match value {
             Value::Array(operations) if target.is_some() && object.is(kind, target_name) => {
                 json6902_placement(operations, positions, &object.rendered.value, path, patch)
@@ -356,12 +355,13 @@ fn patch_text(
     kustomization: &Kustomization,
     value: &Value,
     positions: &PosNode,
-    read: &ReadFile<'_>,
+    files: &Files<'_>,
 ) -> Option<PatchText> {
     let from_file = |relative: &str| -> Option<PatchText> {
         let file = normalize(&join(kustomization.dir(), relative));
-        let text = read(&file).filter(|t| t.len() <= MAX_FILE)?;
+        let text = files.text(&file).filter(|t| t.len() <= MAX_FILE)?;
         Some(PatchText {
+            key: file.clone(),
             file: Arc::from(file.as_str()),
             text: text.to_string(),
             file_text: text,
@@ -377,6 +377,7 @@ fn patch_text(
         let first_line = kustomization.text.lines().nth(start.line as usize).unwrap_or_default();
         let indent = (first_line.len() - first_line.trim_start_matches(' ').len()) as u32;
         PatchText {
+            key: format!("{}#{}", kustomization.name, start.offset),
             file: Arc::from(kustomization.name.as_str()),
             file_text: kustomization.text.clone(),
             text: text.to_string(),
@@ -491,8 +492,8 @@ fn strategic_placement(
 
 /// The `images:` entry of a kustomization that rewrites `written` (the image as the resource file
 /// writes it).
-fn images_entry(name: &str, written: &str, read: &ReadFile<'_>) -> Option<Placement> {
-    let kustomization = Kustomization::read(name, read)?;
+fn images_entry(name: &str, written: &str, files: &Files<'_>) -> Option<Placement> {
+    let kustomization = Kustomization::read(name, files)?;
     let image_name = image_name(written);
     let found = kustomization
         .items("images")
@@ -511,8 +512,8 @@ fn image_name(image: &str) -> &str {
 }
 
 /// The generator entry (`configMapGenerator`, `secretGenerator`) that made the object.
-fn generator_entry(name: &str, kind: &str, document: &Document, read: &ReadFile<'_>) -> Option<Placement> {
-    let kustomization = Kustomization::read(name, read)?;
+fn generator_entry(name: &str, kind: &str, document: &Document, files: &Files<'_>) -> Option<Placement> {
+    let kustomization = Kustomization::read(name, files)?;
     let key = match kind {
         "ConfigMapGenerator" => "configMapGenerator",
         "SecretGenerator" => "secretGenerator",

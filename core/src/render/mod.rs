@@ -18,12 +18,13 @@ pub mod kustomize;
 
 pub use crate::rules::native::{RENDER_ERROR, RENDER_UNAVAILABLE};
 
-use crate::load::position::{Path, PathSegment, Pos, Span};
+use crate::load::position::{Path, PathSegment, Pos, PosNode, Span};
 use crate::load::{self, Document};
 use crate::report::finding::{RelatedLocation, Rendered, Report, SuppressedFinding};
 use crate::report::suppress;
 use crate::report::Finding;
 use serde_json::Value;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -92,6 +93,40 @@ impl RenderedSource {
     }
 }
 
+/// The files placing findings reads, each read and parsed once per run.
+pub(crate) struct Files<'a> {
+    read: &'a ReadFile<'a>,
+    texts: RefCell<HashMap<String, Option<Arc<str>>>>,
+    parsed: RefCell<HashMap<String, Arc<Vec<(Value, PosNode)>>>>,
+}
+
+impl<'a> Files<'a> {
+    fn new(read: &'a ReadFile<'a>) -> Files<'a> {
+        Files { read, texts: RefCell::default(), parsed: RefCell::default() }
+    }
+
+    /// The text of a file, by the name reports give it.
+    pub(crate) fn text(&self, name: &str) -> Option<Arc<str>> {
+        if let Some(text) = self.texts.borrow().get(name) {
+            return text.clone();
+        }
+        let text = (self.read)(name);
+        self.texts.borrow_mut().insert(name.to_string(), text.clone());
+        text
+    }
+
+    /// The YAML documents of `text`, which `key` names (a file, or a patch inside one).
+    pub(crate) fn documents(&self, key: &str, text: &str) -> Arc<Vec<(Value, PosNode)>> {
+        if let Some(documents) = self.parsed.borrow().get(key) {
+            return documents.clone();
+        }
+        let documents: Arc<Vec<(Value, PosNode)>> =
+            Arc::new(load::read_documents(text).into_iter().filter_map(|raw| raw.result.ok().flatten()).collect());
+        self.parsed.borrow_mut().insert(key.to_string(), documents.clone());
+        documents
+    }
+}
+
 /// Where a finding on a rendered object is edited.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Placement {
@@ -109,14 +144,15 @@ pub fn relocate(report: &mut Report, sources: &[RenderedSource], read: &ReadFile
         return;
     }
     let by_name: HashMap<&str, Placer<'_>> = sources.iter().map(|s| (s.name.as_str(), Placer::new(s))).collect();
+    let files = Files::new(read);
     let mut findings = Vec::with_capacity(report.findings.len());
     for mut finding in std::mem::take(&mut report.findings) {
         let Some(placer) = by_name.get(&*finding.file) else {
             findings.push(finding);
             continue;
         };
-        placer.place(&mut finding, read);
-        match suppressed_by_comment(&finding, read, inline_ignores) {
+        placer.place(&mut finding, &files);
+        match suppressed_by_comment(&finding, &files, inline_ignores) {
             Some(suppression) => report.suppressed.push(SuppressedFinding { finding, suppression }),
             None => findings.push(finding),
         }
@@ -124,7 +160,7 @@ pub fn relocate(report: &mut Report, sources: &[RenderedSource], read: &ReadFile
     report.findings = findings;
     for suppressed in &mut report.suppressed {
         if let Some(placer) = by_name.get(&*suppressed.finding.file) {
-            placer.place(&mut suppressed.finding, read);
+            placer.place(&mut suppressed.finding, &files);
         }
     }
     report.recount();
@@ -132,34 +168,36 @@ pub fn relocate(report: &mut Report, sources: &[RenderedSource], read: &ReadFile
 
 fn suppressed_by_comment(
     finding: &Finding,
-    read: &ReadFile<'_>,
+    files: &Files<'_>,
     inline_ignores: bool,
 ) -> Option<crate::report::finding::Suppression> {
     if !inline_ignores || finding.rendered.is_none() {
         return None;
     }
-    let text = read(&finding.file)?;
+    let text = files.text(&finding.file)?;
     suppress::comment_suppression(&text, finding.line(), &finding.rule)
 }
 
-/// Places the findings of one rendered source; its documents are read again once.
+/// Places the findings of one rendered source; its documents are read again once, when it has
+/// a finding.
 struct Placer<'a> {
     source: &'a RenderedSource,
-    documents: Vec<Document>,
+    documents: OnceCell<Vec<Document>>,
 }
 
 impl<'a> Placer<'a> {
     fn new(source: &'a RenderedSource) -> Placer<'a> {
-        Placer { source, documents: load::load(&source.name, &source.text).documents }
+        Placer { source, documents: OnceCell::new() }
     }
 
-    fn place(&self, finding: &mut Finding, read: &ReadFile<'_>) {
-        let document = self.documents.iter().find(|d| d.index == finding.document && finding.object.is_some());
+    fn place(&self, finding: &mut Finding, files: &Files<'_>) {
+        let documents = self.documents.get_or_init(|| load::load(&self.source.name, &self.source.text).documents);
+        let document = documents.iter().find(|d| d.index == finding.document && finding.object.is_some());
         let placement = match (&self.source.mapping, document) {
             (Mapping::Kustomize(origins), Some(document)) => {
-                origins.get(document.index).and_then(|origin| kustomize::place(origin, document, finding, read))
+                origins.get(document.index).and_then(|origin| kustomize::place(origin, document, finding, files))
             }
-            (Mapping::Helm, _) => self.place_in_template(finding, document, read),
+            (Mapping::Helm, _) => self.place_in_template(finding, document, files),
             _ => None,
         };
         let placement = placement.unwrap_or_else(|| self.fallback());
@@ -193,13 +231,13 @@ impl<'a> Placer<'a> {
         &self,
         finding: &Finding,
         document: Option<&Document>,
-        read: &ReadFile<'_>,
+        files: &Files<'_>,
     ) -> Option<Placement> {
         let template = finding.template.as_deref().or_else(|| document.and_then(|d| d.template.as_deref()))?;
         // `<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/x.yaml`: relative to the root.
         let (_, inside) = template.split_once('/')?;
         let file = join(&self.source.root, inside);
-        let text = read(&file)?;
+        let text = files.text(&file)?;
         let span = first_object_line(&text);
         Some(Placement { file: Arc::from(file), span, exact: false, related: Vec::new() })
     }
