@@ -355,4 +355,8 @@ fn the_platform_repository_example_reports_what_would_be_deployed() {
         .filter_map(|f| f["rendered"]["valueSet"].as_str().map(str::to_string))
         .collect();
     assert_eq!(value_sets, BTreeSet::from(["dev".to_string(), "prod".to_string()]), "{json:#}");
+    // JUnit lists the finding under the rendered object and names the file to edit.
+    let junit = plimsoll_in(&dir, &["lint", "--format", "junit", "--fail-on", "never", "kustomize"]).stdout;
+    assert!(junit.contains("<testsuite name=\"kustomize build kustomize/overlays/prod\""), "{junit}");
+    assert!(junit.contains("kustomize/overlays/prod/debug-agent.yaml:11:25: error: container"), "{junit}");
 }

@@ -205,6 +205,7 @@ impl<'a> Placer<'a> {
             renderer: self.source.renderer.as_str().to_string(),
             root: self.source.root.clone(),
             value_set: self.source.value_set.clone(),
+            stream: finding.file.clone(),
             line: finding.span.start.line,
             column: finding.span.start.column,
             exact: placement.exact,

@@ -100,6 +100,10 @@ pub struct Rendered {
     /// The named value set a chart was rendered with, when the configuration names several.
     #[serde(rename = "valueSet", skip_serializing_if = "Option::is_none")]
     pub value_set: Option<String>,
+    /// The name the rendered stream was linted under (the `file` of its objects in
+    /// [`Report::objects`]); not part of the JSON report.
+    #[serde(skip)]
+    pub stream: Arc<str>,
     /// Where the finding was in the rendered stream (1-based).
     pub line: u32,
     pub column: u32,
