@@ -35,6 +35,7 @@ SUITES=(
   "image differential"
   "yaml differential"
   "render placement (kustomize)"
+  "helm template mapping"
 )
 
 in_ci() { [[ "${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1)$ ]]; }
