@@ -108,7 +108,20 @@ fn take_piped_chart(args: &LintArgs, collected: &mut walk::Collected, rendered: 
     if let Some(at) = collected.sources.iter().position(|s| s.name == walk::STDIN_NAME) {
         let source = collected.sources.remove(at);
         let root = renderers::display(chart);
-        rendered.sources.push(plimsoll_core::render::RenderedSource::helm(source.name, source.text, root, None));
+        let render = renderers::run::ChartRender {
+            path: chart.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            ..Default::default()
+        };
+        let sources = Some(renderers::run::chart_sources(&render));
+        rendered.sources.push(plimsoll_core::render::RenderedSource::helm(
+            source.name,
+            source.text,
+            root,
+            None,
+            sources,
+        ));
     }
 }
 

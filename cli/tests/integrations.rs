@@ -266,7 +266,7 @@ fn pre_commit_renders_the_charts_and_overlays_of_a_platform_repository() {
     for expected in [
         "kustomize/overlays/prod/debug-agent.yaml:11:25",
         "kustomize/overlays/staging/kustomization.yaml:8:5",
-        "charts/web/templates/deployment.yaml:1:1",
+        "charts/web/templates/deployment.yaml:28:11",
         "manifests/backup.yaml:17:29",
     ] {
         assert!(shown.contains(expected), "{expected} is not shown:\n{shown}");

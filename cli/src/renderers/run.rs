@@ -7,6 +7,7 @@
 //! that is not installed, a `render/unavailable` finding per chart or kustomization.
 
 use super::{absolute, display, kustomization_file, Plan};
+use plimsoll_core::render::helm::ChartSources;
 use plimsoll_core::render::{RenderedSource, RENDER_ERROR, RENDER_UNAVAILABLE};
 use plimsoll_core::report::finding::Location;
 use plimsoll_core::report::RelatedLocation;
@@ -180,7 +181,7 @@ fn render_chart(chart: &ChartRender, options: &Options) -> Result<RenderedSource
                 Some(set) => format!("helm template {root} ({set})"),
                 None => format!("helm template {root}"),
             };
-            Ok(RenderedSource::helm(name, output, root, value_set))
+            Ok(RenderedSource::helm(name, output, root, value_set, Some(chart_sources(chart))))
         }
         Err(message) => {
             let related = template_line(&message, &root).into_iter().collect();
@@ -198,6 +199,59 @@ fn render_chart(chart: &ChartRender, options: &Options) -> Result<RenderedSource
             })
         }
     }
+}
+
+/// Most files of a chart tree read to place its findings.
+const MAX_CHART_FILES: usize = 10_000;
+
+/// A chart's templates and values files, named as `helm template` names them in `# Source:`
+/// comments (`web/templates/x.yaml`, `web/charts/db/templates/y.yaml`), with the values files and
+/// `--set` arguments of one render, for placing its findings at template lines.
+pub fn chart_sources(chart: &ChartRender) -> ChartSources {
+    let mut sources = ChartSources::new();
+    let name = chart_yaml_name(&chart.path).unwrap_or_else(|| chart_name(&chart.path));
+    let mut budget = MAX_CHART_FILES;
+    add_chart_files(&chart.path, &name, &mut sources, &mut budget);
+    for values in &chart.values {
+        match std::fs::read_to_string(values) {
+            Ok(text) => sources.add_values(&display(values), &text),
+            Err(_) => sources.assume_unknown_values(),
+        }
+    }
+    for set in &chart.set {
+        sources.add_set(set);
+    }
+    sources
+}
+
+/// Adds the templates and `values.yaml` files under `dir`, whose source name is `source`.
+/// Packaged subcharts (`.tgz`) are not unpacked: their objects are placed at their first line.
+fn add_chart_files(dir: &Path, source: &str, sources: &mut ChartSources, budget: &mut usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = format!("{source}/{file}");
+        if path.is_dir() && !file.starts_with('.') {
+            add_chart_files(&path, &name, sources, budget);
+        } else if name.contains("/templates/") || file == "values.yaml" {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                sources.add_file(&name, &display(&path), &text);
+            }
+        }
+    }
+}
+
+/// The `name:` a chart's `Chart.yaml` gives it (what `# Source:` comments start with).
+fn chart_yaml_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+    let value = plimsoll_core::load::parse_yaml_value(&text).ok()??;
+    value.get("name")?.as_str().map(str::to_string)
 }
 
 fn chart_name(path: &Path) -> String {

@@ -67,14 +67,23 @@ enum Mapping {
     /// Per document of `text`, where kustomize says it came from.
     Kustomize(Vec<kustomize::DocumentOrigin>),
     /// Templates are named `<chart name>/templates/…` by `# Source:`; files live under `root`.
-    Helm,
+    /// With the chart's files, findings are placed at the template line that writes the field.
+    Helm(Option<Box<helm::ChartSources>>),
 }
 
 impl RenderedSource {
     /// `helm template` output (or output piped in for a chart named with `--chart`): findings go
-    /// to the templates under `root`.
-    pub fn helm(name: String, text: String, root: String, value_set: Option<String>) -> RenderedSource {
-        RenderedSource { name, text, renderer: Renderer::Helm, root, value_set, mapping: Mapping::Helm }
+    /// to the templates under `root`, at the line that writes the field when `chart` (the chart's
+    /// templates and values, as the render used them) is given, else at the object's first line.
+    pub fn helm(
+        name: String,
+        text: String,
+        root: String,
+        value_set: Option<String>,
+        chart: Option<helm::ChartSources>,
+    ) -> RenderedSource {
+        let mapping = Mapping::Helm(chart.map(Box::new));
+        RenderedSource { name, text, renderer: Renderer::Helm, root, value_set, mapping }
     }
 
     /// `kustomize build` output with origin annotations; `resolve` turns a path as the annotations
@@ -197,7 +206,7 @@ impl<'a> Placer<'a> {
             (Mapping::Kustomize(origins), Some(document)) => {
                 origins.get(document.index).and_then(|origin| kustomize::place(origin, document, finding, files))
             }
-            (Mapping::Helm, _) => self.place_in_template(finding, document, files),
+            (Mapping::Helm(chart), _) => self.place_in_template(chart.as_deref(), documents, finding, document, files),
             _ => None,
         };
         let placement = placement.unwrap_or_else(|| self.fallback());
@@ -230,11 +239,32 @@ impl<'a> Placer<'a> {
     /// object's first line there.
     fn place_in_template(
         &self,
+        chart: Option<&helm::ChartSources>,
+        documents: &[Document],
         finding: &Finding,
         document: Option<&Document>,
         files: &Files<'_>,
     ) -> Option<Placement> {
         let template = finding.template.as_deref().or_else(|| document.and_then(|d| d.template.as_deref()))?;
+        if let (Some(chart), Some(document)) = (chart, document) {
+            // The how-many-th document this template rendered.
+            let ordinal = documents
+                .iter()
+                .filter(|d| d.index < document.index && d.template.as_deref() == Some(template))
+                .count();
+            if let Some(placed) = chart.place(template, ordinal, document, finding.path.as_ref()) {
+                let related = placed
+                    .related
+                    .into_iter()
+                    .map(|value| RelatedLocation {
+                        file: value.file,
+                        span: value.span,
+                        message: format!("{} is set here", value.key),
+                    })
+                    .collect();
+                return Some(Placement { file: placed.file, span: placed.span, exact: placed.exact, related });
+            }
+        }
         // `<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/x.yaml`: relative to the root.
         let (_, inside) = template.split_once('/')?;
         let file = join(&self.source.root, inside);
