@@ -64,7 +64,7 @@ fn key(finding: &Finding) -> CaseKey<'_> {
 fn files(report: &Report) -> Vec<&str> {
     let mut files: Vec<&str> = Vec::new();
     let with_objects = report.objects.iter().map(|o| &*o.file);
-    let with_findings = report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)).map(|f| &*key(f).0);
+    let with_findings = report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)).map(|f| key(f).0);
     for file in with_objects.chain(with_findings) {
         if !files.contains(&file) {
             files.push(file);

@@ -102,11 +102,14 @@ impl RenderedSource {
     }
 }
 
+/// The YAML documents of a file (or of a patch inside one), with their positions.
+pub(crate) type Documents = Arc<Vec<(Value, PosNode)>>;
+
 /// The files placing findings reads, each read and parsed once per run.
 pub(crate) struct Files<'a> {
     read: &'a ReadFile<'a>,
     texts: RefCell<HashMap<String, Option<Arc<str>>>>,
-    parsed: RefCell<HashMap<String, Arc<Vec<(Value, PosNode)>>>>,
+    parsed: RefCell<HashMap<String, Documents>>,
 }
 
 impl<'a> Files<'a> {
@@ -125,11 +128,11 @@ impl<'a> Files<'a> {
     }
 
     /// The YAML documents of `text`, which `key` names (a file, or a patch inside one).
-    pub(crate) fn documents(&self, key: &str, text: &str) -> Arc<Vec<(Value, PosNode)>> {
+    pub(crate) fn documents(&self, key: &str, text: &str) -> Documents {
         if let Some(documents) = self.parsed.borrow().get(key) {
             return documents.clone();
         }
-        let documents: Arc<Vec<(Value, PosNode)>> =
+        let documents: Documents =
             Arc::new(load::read_documents(text).into_iter().filter_map(|raw| raw.result.ok().flatten()).collect());
         self.parsed.borrow_mut().insert(key.to_string(), documents.clone());
         documents
