@@ -113,6 +113,8 @@ fn rules_for<'a>(
             let scope = context.rules.iter().find(|r| r.id == *id).map_or(RuleScope::AllObjects, |r| r.scope);
             scope == RuleScope::AllObjects || object.pod_spec
         })
+        // The render rules judge charts and kustomizations, not the objects linted.
+        .filter(|id| !id.starts_with("render/"))
         .collect();
     for (file, target, rule) in cases.keys() {
         let this = *file == &*object.file && *target == Some(object_key(object.document, &object.object));
