@@ -2,7 +2,7 @@
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
 # target, clippy, python3 for the schema generator, Go for the k8syaml oracle (Debian's golang-go
 # when no Go is installed), helm and kustomize for the rendering tests, pre-commit and junitparser
-# from PyPI for the CI-integration tests),
+# from PyPI for the CI-integration tests, pytest-lsp from PyPI for the language server's),
 # then runs the workspace tests and prints every conformance suite's score, lints core and the
 # wasm crate for panics, builds the wasm package and runs its Node and browser tests (Chromium from
 # Debian's packages).
@@ -36,6 +36,7 @@ SUITES=(
   "yaml differential"
   "render placement (kustomize)"
   "helm template mapping"
+  "lsp end-to-end"
 )
 
 in_ci() { [[ "${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1)$ ]]; }
@@ -120,6 +121,26 @@ done
 if ! python3 -c "import pre_commit, junitparser" 2>/dev/null || ! command -v git >/dev/null; then
   echo "pre-commit, junitparser or git unavailable: the integration tests that need them cannot run"
   all_tools=0
+fi
+
+step "LSP client: pytest-lsp (PyPI), for the language server's end-to-end tests"
+# cli/tests/lsp.rs drives `plimsoll lsp` with pytest-lsp; without one importable by python3, a
+# pinned one goes into a virtual environment under target/ (PLIMSOLL_LSP_PYTHON names it).
+PYTEST_LSP_VERSION=1.0.1
+if ! python3 -c "import pytest_lsp" 2>/dev/null; then
+  lsp_venv="${CARGO_TARGET_DIR:-target}/lsp-venv"
+  if [ ! -x "$lsp_venv/bin/python" ] || ! "$lsp_venv/bin/python" -c "import pytest_lsp" 2>/dev/null; then
+    python3 -m venv "$lsp_venv" \
+      && "$lsp_venv/bin/python" -m pip install --quiet --disable-pip-version-check "pytest-lsp==$PYTEST_LSP_VERSION" \
+      || echo "could not install pytest-lsp $PYTEST_LSP_VERSION"
+  fi
+  if "$lsp_venv/bin/python" -c "import pytest_lsp" 2>/dev/null; then
+    PLIMSOLL_LSP_PYTHON="$(cd "$lsp_venv" && pwd)/bin/python"
+    export PLIMSOLL_LSP_PYTHON
+  else
+    echo "pytest-lsp unavailable: the language server's end-to-end tests cannot run"
+    all_tools=0
+  fi
 fi
 
 # Tests read CI themselves; locally, having every tool means no test has a reason to skip.

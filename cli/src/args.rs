@@ -27,6 +27,9 @@ pub enum Command {
     /// Run policy tests: the `test_*` rules of Rego files (as `opa test` does) and gator suites,
     /// e.g. `plimsoll test policies`. Prints a line per test and a total; exits 1 if any test fails.
     Test(TestArgs),
+    /// Run a language server on standard input and output: editors show the findings as
+    /// diagnostics while the manifest is typed (see docs/editors.md).
+    Lsp,
     /// Write the rule reference (`docs/rules/`): a Markdown page per rule and an index.
     #[command(hide = true)]
     Docs(DocsArgs),

@@ -125,6 +125,13 @@ fn take_piped_chart(args: &LintArgs, collected: &mut walk::Collected, rendered: 
     }
 }
 
+/// The linter `args` and the configuration describe, built as `plimsoll lint` builds it (the
+/// language server builds its linters here too).
+pub fn build_linter(args: &LintArgs, loaded: Option<&config_file::Loaded>) -> Result<Linter, CliError> {
+    let settings = load_settings(args, loaded)?;
+    configure_builder(args, loaded, &settings)?.build().map_err(CliError::from_build)
+}
+
 /// The configuration file's settings with the command line's laid over them.
 fn load_settings(args: &LintArgs, loaded: Option<&config_file::Loaded>) -> Result<Settings, CliError> {
     let file = match loaded {

@@ -39,17 +39,22 @@ pub fn load(explicit: Option<&Path>, disabled: bool) -> Result<Option<Loaded>, L
             None => return Ok(None),
         },
     };
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| LoadError::Read { name: name.clone(), message: e.to_string() })?;
-    let config = Config::parse(&name, &text).map_err(LoadError::Invalid)?;
-    let dir = normalize(path.parent().unwrap_or(&cwd));
-    Ok(Some(Loaded { config, dir }))
+    load_file(&path, &name).map(Some)
+}
+
+/// Reads and checks the configuration file at `path` (absolute), named `name` in messages.
+pub fn load_file(path: &Path, name: &str) -> Result<Loaded, LoadError> {
+    let read_error = |e: std::io::Error| LoadError::Read { name: name.to_string(), message: e.to_string() };
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
+    let config = Config::parse(name, &text).map_err(LoadError::Invalid)?;
+    let dir = normalize(path.parent().unwrap_or(Path::new("/")));
+    Ok(Loaded { config, dir })
 }
 
 /// The nearest `.plimsoll.yaml` at or above `start`, not looking past the top of a git work tree
 /// (a directory holding `.git`): its path, and its name relative to `start` (`.plimsoll.yaml`,
 /// `../.plimsoll.yaml`, …) for messages.
-fn discover(start: &Path) -> Option<(PathBuf, String)> {
+pub fn discover(start: &Path) -> Option<(PathBuf, String)> {
     for (depth, dir) in start.ancestors().enumerate() {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {

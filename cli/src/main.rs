@@ -7,6 +7,7 @@ mod commands;
 mod config_file;
 mod error;
 mod gatekeeper_cmd;
+mod lsp;
 mod policies;
 mod progress;
 mod render;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         args::Command::Explain(args) => commands::explain(&args),
         args::Command::Test(args) => commands::test(&args),
         args::Command::Docs(args) => commands::docs(&args),
+        args::Command::Lsp => lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

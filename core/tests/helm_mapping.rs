@@ -170,9 +170,15 @@ fn value_sets(chart: &Path) -> Vec<ValueSet> {
 /// unpacked (with tar) under `unpack`.
 fn chart_files(root: &Path, chart: &Path, unpack: &Path) -> Vec<ChartFile> {
     let mut out = Vec::new();
-    let name = chart.file_name().unwrap().to_string_lossy().to_string();
-    collect(root, chart, &name, &display(root, chart), unpack, &mut out);
+    collect(root, chart, &chart_name(chart), &display(root, chart), unpack, &mut out);
     out
+}
+
+/// A chart's name as `Chart.yaml` gives it: `# Source:` comments use it, not the folder's name.
+fn chart_name(chart: &Path) -> String {
+    let text = std::fs::read_to_string(chart.join("Chart.yaml")).unwrap();
+    let name = text.lines().find_map(|line| line.strip_prefix("name:")).expect("Chart.yaml names the chart");
+    name.trim().trim_matches(['"', '\'']).to_string()
 }
 
 fn display(root: &Path, path: &Path) -> String {
@@ -184,8 +190,12 @@ fn collect(root: &Path, dir: &Path, source: &str, shown: &str, unpack: &Path, ou
     entries.sort();
     for path in entries {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
-        let (source, shown) = (format!("{source}/{file}"), format!("{shown}/{file}"));
+        let (mut source, shown) = (format!("{source}/{file}"), format!("{shown}/{file}"));
         if path.is_dir() {
+            if path.join("Chart.yaml").is_file() {
+                // A subchart folder: named by its chart.
+                source = format!("{}/{}", source.rsplit_once('/').map_or("", |(p, _)| p), chart_name(&path));
+            }
             collect(root, &path, &source, &shown, unpack, out);
         } else if file.ends_with(".tgz") && source.contains("/charts/") {
             // A packaged subchart: its top folder is the chart's name.
@@ -196,8 +206,9 @@ fn collect(root: &Path, dir: &Path, source: &str, shown: &str, unpack: &Path, ou
             let parent = source.rsplit_once('/').map_or("", |(p, _)| p).to_string();
             for inner in std::fs::read_dir(&into).unwrap() {
                 let inner = inner.unwrap().path();
-                let chart = inner.file_name().unwrap().to_string_lossy().to_string();
-                collect(root, &inner, &format!("{parent}/{chart}"), &format!("{shown}/{chart}"), unpack, out);
+                let folder = inner.file_name().unwrap().to_string_lossy().to_string();
+                let chart = chart_name(&inner);
+                collect(root, &inner, &format!("{parent}/{chart}"), &format!("{shown}/{folder}"), unpack, out);
             }
         } else if let Ok(text) = std::fs::read_to_string(&path) {
             out.push(ChartFile { source, display: shown, text });

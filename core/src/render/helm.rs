@@ -5,8 +5,9 @@
 //! named-template files such as `_helpers.tpl`, each chart's and subchart's `values.yaml`; then
 //! the user's values files with [`ChartSources::add_values`]), each under the name `helm template`
 //! gives it in `# Source:` comments (`web/templates/deployment.yaml`, subcharts as
-//! `web/charts/db/templates/x.yaml`) and the path to show the user. For a finding on a rendered
-//! object, [`ChartSources::place`] answers with a [`Placement`].
+//! `web/charts/db/templates/x.yaml`) and the path to show the user; `--set` arguments go to
+//! [`ChartSources::add_set`]. For a finding on a rendered object, [`ChartSources::place`] answers
+//! with a [`Placement`]. One `ChartSources` serves every finding of a render, from any thread.
 //!
 //! Flow: each template is read once into a skeleton (`skeleton`: the literal keys and list items it
 //! writes, nested by indentation; the actions that print YAML of their own; the `if`/`with`/`range`
@@ -23,8 +24,9 @@
 //! inexact: a placement is never a guess.
 //!
 //! No I/O, no rendering: the mapping reads templates as text, and its work is bounded by the
-//! texts' sizes (files over [`MAX_FILE_BYTES`] are left out; named templates nest at most
-//! [`MAX_INCLUDE_DEPTH`] deep).
+//! texts' sizes (files over [`MAX_FILE_BYTES`] are left out; a template with more than 20000
+//! actions, blocks nested more than 64 deep or an unterminated action is not placed from; named
+//! templates are followed at most [`MAX_INCLUDE_DEPTH`] deep, and choices among them are budgeted).
 
 mod lex;
 mod place;
@@ -84,9 +86,12 @@ impl ChartSources {
         ChartSources::default()
     }
 
-    /// Adds one file of the chart tree by its source name (the chart directory's name, then the
-    /// path inside it, as `# Source:` comments write it): files under a chart's `templates/` are
-    /// templates (named-template files such as `_helpers.tpl` included), a chart's `values.yaml`
+    /// Adds one file of the chart tree by its source name, as `# Source:` comments write it: the
+    /// chart's name (the `name` in its `Chart.yaml`, which need not be its folder's), then the path
+    /// inside it, a subchart's files under `charts/<its name or dependency alias>/` whether it is
+    /// a folder or a `.tgz` (`web/charts/db/templates/x.yaml`). Files under a chart's `templates/` are
+    /// templates (named-template files such as `_helpers.tpl` included), and so are its `crds/`
+    /// (printed as they are with `--include-crds`); a chart's `values.yaml`
     /// (`web/values.yaml`, `web/charts/db/values.yaml`) holds its default values; anything else is
     /// ignored. `display_path` is the path reports show. Returns whether the file was taken.
     pub fn add_file(&mut self, source_name: &str, display_path: &str, text: &str) -> bool {
@@ -161,11 +166,12 @@ impl ChartSources {
     }
 
     /// Places a finding on `document`, rendered from the template `source_name` (its `# Source:`
-    /// comment) as the `ordinal`-th document that template rendered (0-based, counting the
-    /// documents under the same `# Source:` in the output). `path` is the finding's field; `None`
-    /// (or an empty path) means the whole object, placed at its first line. A path that leaves the
-    /// object is placed as its longest written prefix is (where a linter reports it). Returns
-    /// `None` when no template of that name was added.
+    /// comment) as the `ordinal`-th document that template rendered (0-based, counting the objects
+    /// under the same `# Source:` before it in the output: [`Document::template`] equal, smaller
+    /// [`Document::index`]). `path` is the finding's field; `None` (or an empty path) means the
+    /// whole object, placed at its first line. A path that leaves the object is placed as its
+    /// longest written prefix is (where a linter reports it). Returns `None` when no template of
+    /// that name was added.
     pub fn place(
         &self,
         source_name: &str,
@@ -179,12 +185,13 @@ impl ChartSources {
 }
 
 /// The chart a template belongs to: the chart directory's name and any `charts/<name>` steps
-/// below it, when a `templates/` directory follows (`web/charts/db/templates/x.yaml` → `web/charts/db`).
+/// below it, when a `templates/` (or `crds/`) directory follows (`web/charts/db/templates/x.yaml`
+/// → `web/charts/db`).
 fn chart_of_template(source_name: &str) -> Option<&str> {
     let mut end = source_name.find('/')?;
     loop {
         let rest = source_name.get(end + 1..)?;
-        if rest.starts_with("templates/") {
+        if rest.starts_with("templates/") || rest.starts_with("crds/") {
             return source_name.get(..end);
         }
         let name = rest.strip_prefix("charts/")?;

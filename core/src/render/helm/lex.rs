@@ -16,6 +16,8 @@ pub(crate) struct Action {
     pub start: usize,
     /// Byte offset just past `}}`.
     pub end: usize,
+    /// `{{-`: the whitespace before it (line breaks included) is not printed.
+    pub trims_left: bool,
     pub kind: ActionKind,
 }
 
@@ -161,7 +163,8 @@ pub(crate) fn actions(text: &str) -> (Vec<Action>, bool) {
         }
         let Some((inner_start, inner_end, end)) = close(bytes, open) else { return (out, false) };
         let inner = text.get(inner_start..inner_end).unwrap_or("");
-        out.push(Action { start: open, end, kind: classify(inner) });
+        let trims_left = inner_start > open + 2;
+        out.push(Action { start: open, end, trims_left, kind: classify(inner) });
         at = end;
     }
 }

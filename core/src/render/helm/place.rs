@@ -164,6 +164,12 @@ impl Walker<'_> {
         let kind = document.value.get("kind").and_then(Value::as_str);
         let written: Vec<usize> =
             (0..segments.len()).filter(|&i| segments.get(i).is_some_and(|s| !s.roots.is_empty())).collect();
+        let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
+        // The blocks around a whole section: around its `---` or around all its top-level lines.
+        let around: Vec<Vec<(usize, usize)>> = (0..segments.len()).map(|i| self.section_scopes(body, i)).collect();
+        // Sections whose blocks the values rule out rendered nothing.
+        let taken: Vec<Option<bool>> = around.iter().map(|scopes| self.scopes_taken(&frame, scopes, 0)).collect();
+        let written: Vec<usize> = written.into_iter().filter(|&i| taken.get(i) != Some(&Some(false))).collect();
         let candidates: Vec<usize> = written
             .iter()
             .copied()
@@ -172,7 +178,14 @@ impl Walker<'_> {
         let chosen = match candidates.as_slice() {
             [only] => *only,
             _ => {
-                let fixed = written.iter().all(|&i| segments.get(i).is_some_and(|s| !s.conditional));
+                // Each section renders one document when no block around it repeats or may drop it.
+                let once = |i: usize| {
+                    around.get(i).is_some_and(|scopes| {
+                        let repeated = scopes.iter().any(|(scope, _)| self.is_range(body, *scope));
+                        scopes.is_empty() || (taken.get(i) == Some(&Some(true)) && !repeated)
+                    })
+                };
+                let fixed = written.iter().all(|&i| once(i));
                 let at = written.get(ordinal).copied().filter(|i| fixed && candidates.contains(i))?;
                 return Some(at);
             }
@@ -189,13 +202,27 @@ impl Walker<'_> {
         if written.len() == 1 && first_scopes == scopes {
             if let Some(&(scope, 0)) = scopes.last().filter(|(s, _)| self.is_range(body, *s)) {
                 let outer = scopes.iter().take_while(|(s, _)| *s != scope).copied().collect::<Vec<_>>();
-                let frame = Frame { body, dot: Dot::Root, root: Dot::Root };
                 if let Some(element) = self.range_element(&frame, &outer, scope, ordinal) {
                     self.bindings.push(((body, scope), element));
                 }
             }
         }
         Some(chosen)
+    }
+
+    /// The blocks a whole section sits in: those its top-level nodes share (they include the
+    /// blocks around its `---`).
+    fn section_scopes(&self, body: usize, segment: usize) -> Vec<(usize, usize)> {
+        let Some(b) = self.body(body) else { return Vec::new() };
+        let Some(s) = b.segments.get(segment) else { return Vec::new() };
+        let mut roots = s.roots.iter().filter_map(|&r| b.nodes.get(r));
+        let Some(first) = roots.next() else { return s.scopes.clone() };
+        let mut common = first.scopes.clone();
+        for node in roots {
+            let shared = common.iter().zip(&node.scopes).take_while(|(a, b)| a == b).count();
+            common.truncate(shared);
+        }
+        common
     }
 
     /// The literal `kind:` a section writes at its top, if any.
@@ -267,7 +294,16 @@ impl Walker<'_> {
                             shift = next_shift;
                             depth += 1;
                         }
-                        _ => return Some(Hit { frame, node: node_id, rest: path.get(i..).unwrap_or(&[]).to_vec() }),
+                        _ => {
+                            // The action prints the rest of the path; a list index counts from
+                            // the first item it prints.
+                            let first = match &segment {
+                                PathSegment::Index(n) => PathSegment::Index(n.saturating_sub(next_shift)),
+                                key => key.clone(),
+                            };
+                            let rest = std::iter::once(first).chain(path.get(i + 1..).unwrap_or(&[]).iter().cloned());
+                            return Some(Hit { frame, node: node_id, rest: rest.collect() });
+                        }
                     }
                 }
                 NodeKind::Key { value: ValueKind::Nested, .. } | NodeKind::Item { scalar: false } => {
@@ -456,9 +492,9 @@ impl Walker<'_> {
         match self.sources.values.lookup(self.chart, &path)? {
             Value::Array(_) => Some(PathSegment::Index(position)),
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
+                let mut keys: Vec<String> = map.into_iter().map(|(k, _)| k).collect();
                 keys.sort();
-                keys.get(position).map(|k| PathSegment::Key((*k).clone()))
+                keys.into_iter().nth(position).map(PathSegment::Key)
             }
             _ => None,
         }
@@ -467,10 +503,15 @@ impl Walker<'_> {
     /// Whether the blocks `node` sits in (beyond its container's) are entered, as far as the
     /// values tell: `Some(false)` when one is not, `None` when a condition cannot be evaluated.
     fn feasible(&self, frame: &Frame, node: &Node, container: &[(usize, usize)]) -> Option<bool> {
+        self.scopes_taken(frame, &node.scopes, container.len())
+    }
+
+    /// Whether the blocks `scopes[from..]` are entered (see [`Walker::feasible`]).
+    fn scopes_taken(&self, frame: &Frame, scopes: &[(usize, usize)], from: usize) -> Option<bool> {
         let mut all = Some(true);
-        for at in container.len()..node.scopes.len() {
-            let Some(&(scope, branch)) = node.scopes.get(at) else { break };
-            let (dot, vars) = self.scope_walk(frame, node.scopes.get(..at).unwrap_or(&[]));
+        for at in from..scopes.len() {
+            let Some(&(scope, branch)) = scopes.get(at) else { break };
+            let (dot, vars) = self.scope_walk(frame, scopes.get(..at).unwrap_or(&[]));
             match self.branch_taken(frame, scope, branch, &dot, &vars) {
                 Some(false) => return Some(false),
                 Some(true) => {}
@@ -535,9 +576,7 @@ impl Walker<'_> {
         match word {
             Word::Field { .. } if self.sources.values.unknown => None,
             Word::Field { .. } => match resolve(word, dot, root, vars) {
-                Dot::Values(path) => {
-                    Some(self.sources.values.lookup(self.chart, &path).cloned().unwrap_or(Value::Null))
-                }
+                Dot::Values(path) => Some(self.sources.values.lookup(self.chart, &path).unwrap_or(Value::Null)),
                 _ => None,
             },
             Word::Str(s) => Some(Value::String(s.clone())),
@@ -605,7 +644,8 @@ impl Walker<'_> {
                 }
             });
         }
-        let Some(pipeline) = node.prints.first() else { return false };
+        // A node whose output is unknown (text glued to the line before) could print anything.
+        let Some(pipeline) = node.prints.first() else { return true };
         if let Some((name, argument)) = pipeline.included() {
             let Some(define) = self.define(name) else { return false };
             let Some(body) = self.body(define) else { return false };
@@ -633,8 +673,7 @@ impl Walker<'_> {
                 .sources
                 .values
                 .lookup(self.chart, path)
-                .and_then(Value::as_object)
-                .is_some_and(|m| m.contains_key(key)),
+                .is_some_and(|v| v.as_object().is_some_and(|m| m.contains_key(key))),
             _ => false,
         }
     }
@@ -646,12 +685,11 @@ impl Walker<'_> {
         let Some(node) = self.node(hit.frame.body, hit.node) else {
             return Placement { file, span: Span::default(), exact: false, related: Vec::new() };
         };
-        let (dot, vars) = self.scope_walk(&hit.frame, &node.scopes);
         let mut related: Vec<RelatedValue> = Vec::new();
-        let fields = node.prints.iter().filter(|p| p.included().is_none()).flat_map(|p| p.data_fields());
-        for (head, fields) in fields {
-            let word = Word::Field { head: head.to_string(), fields: fields.to_vec() };
-            let Dot::Values(mut path) = resolve(&word, &dot, &hit.frame.root, &vars) else { continue };
+        // An `include` that printed the field's YAML is not its value's origin; one inline in a
+        // key's value (`image: {{ include "x.image" . }}`) is followed.
+        let follow_includes = !matches!(node.kind, NodeKind::Emit);
+        for mut path in self.value_sources(&hit.frame, node, follow_includes, 0) {
             path.extend(hit.rest.iter().cloned());
             let Some(supplied) = self.sources.values.supplier(self.chart, &path) else { continue };
             let value = RelatedValue {
@@ -664,6 +702,151 @@ impl Walker<'_> {
             }
         }
         Placement { file, span: node_span(node), exact: true, related }
+    }
+}
+
+impl Walker<'_> {
+    /// The `.Values` paths a node prints: its actions' data references, and those of the named
+    /// templates it prints inline (when `follow_includes`; only templates that write no keys).
+    fn value_sources(&self, frame: &Frame, node: &Node, follow_includes: bool, depth: usize) -> Vec<Vec<PathSegment>> {
+        let left = self.budget.get();
+        if left == 0 {
+            return Vec::new();
+        }
+        self.budget.set(left - 1);
+        if node.branching {
+            // `{{ if .a }}{{ .a }}{{ else }}{{ .b }}{{ end }}` on one line: which one printed is unknown.
+            return Vec::new();
+        }
+        let (dot, vars) = self.scope_walk(frame, &node.scopes);
+        let mut out = Vec::new();
+        for pipeline in &node.prints {
+            if let Some((name, argument)) = pipeline.included() {
+                if !follow_includes || depth >= MAX_INCLUDE_DEPTH {
+                    continue;
+                }
+                let Some(define) = self.define(name) else { continue };
+                let Some(body) = self.body(define).filter(|b| !b.truncated) else { continue };
+                if body.nodes.iter().any(|n| !matches!(n.kind, NodeKind::Emit)) {
+                    continue;
+                }
+                let passed = argument.map_or(Dot::Unknown, |w| self::argument(w, &dot, &frame.root, &vars, 0));
+                let inner = Frame { body: define, dot: passed.clone(), root: passed };
+                // Only what the values show the named template prints.
+                for emitted in body.nodes.iter().filter(|n| self.scopes_taken(&inner, &n.scopes, 0) == Some(true)) {
+                    out.extend(self.value_sources(&inner, emitted, true, depth + 1));
+                }
+                continue;
+            }
+            let truthy = |word: &Word| match resolve(word, &dot, &frame.root, &vars) {
+                Dot::Values(path) => truthy(self.sources.values.lookup(self.chart, &path).as_ref()),
+                _ => false,
+            };
+            for word in printed_fields(pipeline, &truthy, 0).unwrap_or_default() {
+                if let Dot::Values(path) = resolve(&word, &dot, &frame.root, &vars) {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Functions whose result is not one of their arguments' values (or not all of it): a value
+/// printed through them is named by no values key.
+const DERIVING: &[&str] = &[
+    "index",
+    "get",
+    "pluck",
+    "dig",
+    "merge",
+    "mergeOverwrite",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "ternary",
+    "coalesce",
+    "first",
+    "last",
+    "rest",
+    "initial",
+    "keys",
+    "values",
+    "len",
+    "has",
+    "hasKey",
+    "eq",
+    "ne",
+    "lt",
+    "gt",
+    "le",
+    "ge",
+    "and",
+    "or",
+    "not",
+    "empty",
+    "lookup",
+    "list",
+    "dict",
+    "tuple",
+    "until",
+    "untilStep",
+    "splitList",
+    "regexFind",
+    "regexReplaceAll",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "mod",
+    "max",
+    "min",
+    "include",
+    "template",
+    "fromYaml",
+    "fromJson",
+    "required",
+    "fail",
+];
+
+/// The field references whose values a pipeline prints: with `default`, the preferred value
+/// when it is set, else the default; `None` when a function derives the printed value.
+fn printed_fields(pipeline: &Pipeline, set: &dyn Fn(&Word) -> bool, depth: usize) -> Option<Vec<Word>> {
+    if depth > 8 {
+        return None;
+    }
+    let mut out: Vec<Word> = Vec::new();
+    for (k, command) in pipeline.commands.iter().enumerate() {
+        match command.as_slice() {
+            // `X | default D`
+            [Word::Name(f), fallback] if f == "default" && k > 0 => {
+                if !out.iter().any(set) {
+                    out = word_fields(fallback, set, depth)?;
+                }
+            }
+            // `default D X`
+            [Word::Name(f), fallback, preferred] if f == "default" => {
+                let preferred = word_fields(preferred, set, depth)?;
+                out.extend(if preferred.iter().any(set) { preferred } else { word_fields(fallback, set, depth)? });
+            }
+            // `tpl X context`: the context is not printed.
+            [Word::Name(f), text, ..] if f == "tpl" => out.extend(word_fields(text, set, depth)?),
+            [Word::Name(f), ..] if DERIVING.contains(&f.as_str()) => return None,
+            words => {
+                for word in words {
+                    out.extend(word_fields(word, set, depth)?);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn word_fields(word: &Word, set: &dyn Fn(&Word) -> bool, depth: usize) -> Option<Vec<Word>> {
+    match word {
+        Word::Field { .. } => Some(vec![word.clone()]),
+        Word::Group(inner) => printed_fields(inner, set, depth + 1),
+        Word::Name(f) if DERIVING.contains(&f.as_str()) => None,
+        _ => Some(Vec::new()),
     }
 }
 

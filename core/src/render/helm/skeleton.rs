@@ -33,9 +33,6 @@ pub(crate) struct Body {
 pub(crate) struct Segment {
     /// Its top-level nodes, in order.
     pub roots: Vec<usize>,
-    /// Whether the `---` opening it sits inside a control block (the count of documents it
-    /// renders depends on values).
-    pub conditional: bool,
     /// Its first structural node.
     pub first: Option<usize>,
     /// The control blocks its `---` sits in.
@@ -79,6 +76,8 @@ pub(crate) struct Node {
     pub prints: Vec<Pipeline>,
     /// A key's inline value when written without actions (unquoted), as `kind: Deployment`.
     pub literal: Option<String>,
+    /// Whether its value holds blocks of its own (`{{ if .a }}x{{ else }}y{{ end }}`).
+    pub branching: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,23 +250,29 @@ impl Reader<'_> {
 
     fn line(&mut self, line: u32, pieces: &[Piece], text: &str) {
         let mut rest = pieces;
+        let mut glued = false;
         // Leading whitespace and actions that print nothing.
         while let Some((&first, tail)) = rest.split_first() {
             match first {
                 p if p.is_space() => rest = tail,
                 Piece::Act(a, _, _) if !self.prints(a) => {
+                    glued |= self.action(a).is_some_and(|a| a.trims_left);
                     self.control_action(a);
                     rest = tail;
                 }
                 _ => break,
             }
         }
-        if rest.is_empty() {
-            return;
-        }
+        let Some(&first) = rest.first() else { return };
         let only_actions = rest.iter().all(|p| p.is_space() || matches!(p, Piece::Act(..)));
         if only_actions {
             self.action_line(line, rest, text);
+        } else if glued && self.current().block_scalar.is_none() {
+            // `{{- if … }}key: value`: the text joins the previous line in the output, so its
+            // place in the structure is unknown; it may have written anything.
+            let node = self.node(NodeKind::Emit, line, first, 1, first.column(), self.scopes());
+            self.place(node, OpenKind::Emit);
+            self.trailing_controls(rest);
         } else {
             self.text_line(line, rest, text);
         }
@@ -363,6 +368,7 @@ impl Reader<'_> {
                 scopes: self.scopes(),
                 prints: vec![pipeline.clone()],
                 literal: None,
+                branching: false,
             };
             self.place(node, OpenKind::Emit);
         }
@@ -435,6 +441,7 @@ impl Reader<'_> {
             if !emits_block {
                 node.prints = prints;
             }
+            node.branching = self.branches(value);
             if kind == ValueKind::Inline && only_literal(value) {
                 node.literal = literal_key(value);
             }
@@ -461,6 +468,7 @@ impl Reader<'_> {
                         scopes: scopes.clone(),
                         prints: vec![pipeline],
                         literal: None,
+                        branching: false,
                     };
                     self.place(emit, OpenKind::Emit);
                 }
@@ -468,13 +476,40 @@ impl Reader<'_> {
         } else if at > 0 {
             // A scalar item: its actions print the item's value.
             let prints: Vec<Pipeline> = trim_comment(content).iter().filter_map(|p| self.printed(*p)).collect();
+            let branching = self.branches(content);
             if let Some(item) = self.current().stack.last().map(|o| o.node) {
                 if let Some(node) = self.current().body.nodes.get_mut(item) {
                     node.prints = prints;
+                    node.branching = branching;
                 }
+            }
+        } else if self.in_define() {
+            // Text printed by a named template that writes no YAML structure here (a name, an
+            // image reference): its actions are what the template prints.
+            let prints: Vec<Pipeline> = content.iter().filter_map(|p| self.printed(*p)).collect();
+            if !prints.is_empty() {
+                let mut node = self.node(NodeKind::Emit, line, start, 1, start.column(), scopes);
+                node.prints = prints;
+                node.branching = self.branches(content);
+                self.place(node, OpenKind::Emit);
             }
         }
         self.trailing_controls(pieces);
+    }
+
+    /// Whether `pieces` hold blocks (`if`, `with`, `range`, `else`).
+    fn branches(&self, pieces: &[Piece]) -> bool {
+        pieces.iter().any(|p| match p {
+            Piece::Act(index, _, _) => matches!(
+                self.action(*index).map(|a| &a.kind),
+                Some(ActionKind::If(_) | ActionKind::With(_) | ActionKind::Range { .. } | ActionKind::Else(_))
+            ),
+            Piece::Char(..) => false,
+        })
+    }
+
+    fn in_define(&self) -> bool {
+        self.control.iter().any(|c| matches!(c, Control::Define(_)))
     }
 
     /// Control actions after a line's start (`key: {{ if .x }}a{{ else }}b{{ end }}` keeps the
@@ -521,6 +556,7 @@ impl Reader<'_> {
             scopes,
             prints: Vec::new(),
             literal: None,
+            branching: false,
         }
     }
 
@@ -532,7 +568,7 @@ impl Reader<'_> {
         let scopes = self.scopes();
         self.main.stack.clear();
         self.main.block_scalar = None;
-        self.main.body.segments.push(Segment { conditional: !scopes.is_empty(), scopes, ..Segment::default() });
+        self.main.body.segments.push(Segment { scopes, ..Segment::default() });
     }
 
     /// Adds a node under the nearest open node it nests in.

@@ -250,3 +250,115 @@ fn hostile_templates_are_read_in_bounded_work_without_panics() {
     let sources = single(fan_out, recursive, "");
     assert_eq!(placed(&sources, &rendered, 0, "spec.b").0, "t.yaml:1:1~");
 }
+
+#[test]
+fn sections_ruled_out_by_values_are_skipped_and_inline_named_templates_name_their_values() {
+    let helpers = "{{- define \"c.image\" -}}\n{{ .Values.image.repository }}:{{ .Values.image.tag }}\n{{- end }}\n";
+    let template = "{{- if .Values.first }}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n{{- end }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n    - name: c\n      image: {{ include \"c.image\" . }}\n";
+    let rendered = output(&[
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n    - name: c\n      image: x:latest\n",
+    ]);
+    let values = "first: false\nimage:\n  repository: x\n  tag: latest\n";
+    let sources = single(template, helpers, values);
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.containers[0].image"),
+        ("t.yaml:15:7".into(), vec!["values.yaml:3:3 image.repository".into(), "values.yaml:4:3 image.tag".into()])
+    );
+    // Whether the first section renders is unknown: the document cannot be told.
+    let mut sources = single(template, helpers, values);
+    sources.assume_unknown_values();
+    assert_eq!(placed(&sources, &rendered, 0, "metadata.name").0, "t.yaml:1:1~");
+}
+
+#[test]
+fn text_glued_to_the_line_before_is_not_guessed() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  {{- toYaml .Values.spec | nindent 2 }}\n  {{- if .Values.enabled }}\n  hostIPC: true{{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  hostIPC: true\n"]);
+    let sources = single(template, "", "enabled: true\nspec:\n  hostIPC: true\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostIPC").0, "t.yaml:1:1~");
+    let glued = "apiVersion: v1\nkind: Pod\nspec:\n  {{- if .Values.enabled }}\n  hostIPC: true{{- end }}\n";
+    let sources = single(glued, "", "enabled: true\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostIPC").0, "t.yaml:5:3");
+}
+
+#[test]
+fn chart_sources_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<ChartSources>();
+    shared::<Placement>();
+}
+
+#[test]
+fn values_merge_as_helm_merges_them() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  {{- with .Values.a }}\n  hostPID: true\n  {{- end }}\n  {{- if not .Values.a }}\n  hostPID: {{ .Values.pid }}\n  {{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  hostPID: true\n"]);
+    let chart_values = "a:\n  x: 1\npid: true\n";
+    // An empty mapping merges with the chart's: `.Values.a` is still set.
+    let mut sources = single(template, "", chart_values);
+    sources.add_values("user.yaml", "a: {}\n");
+    assert_eq!(placed(&sources, &rendered, 0, "spec.hostPID").0, "t.yaml:5:3");
+    // null removes it.
+    let mut sources = single(template, "", chart_values);
+    sources.add_values("user.yaml", "a: null\n");
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.hostPID"),
+        ("t.yaml:8:3".into(), vec!["values.yaml:3:1 pid".into()])
+    );
+}
+
+#[test]
+fn source_names_say_which_chart_a_file_belongs_to() {
+    assert_eq!(super::chart_of_template("web/templates/x.yaml"), Some("web"));
+    assert_eq!(super::chart_of_template("web/templates/sub/templates/x.yaml"), Some("web"));
+    assert_eq!(super::chart_of_template("web/charts/db/templates/x.yaml"), Some("web/charts/db"));
+    assert_eq!(super::chart_of_template("web/charts/db/crds/crd.yaml"), Some("web/charts/db"));
+    assert_eq!(super::chart_of_template("web/values.yaml"), None);
+    assert_eq!(super::chart_of_template("web/charts/templates.yaml"), None);
+    let mut sources = ChartSources::new();
+    assert!(!sources.add_file("web/charts/values.yaml", "x", "a: 1\n"));
+    assert!(!sources.add_file("web/Chart.yaml", "x", "name: web\n"));
+    assert!(sources.add_file("web/charts/db/values.yaml", "x", "a: 1\n"));
+}
+
+#[test]
+fn values_are_named_only_where_the_printed_value_is_theirs() {
+    let template = r#"apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: a
+      image: {{ .Values.image | default .Values.fallback }}
+    - name: b
+      image: {{ default .Values.fallback .Values.unset }}
+    - name: c
+      image: {{ index .Values.images "c" }}
+    - name: d
+      image: {{ if .Values.unset }}{{ .Values.unset }}{{ else }}{{ .Values.image }}{{ end }}
+    - name: e
+      image: {{ tpl .Values.image . | quote }}
+"#;
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: x\n    - name: b\n      image: y\n    - name: c\n      image: z\n    - name: d\n      image: x\n    - name: e\n      image: x\n"]);
+    let sources = single(template, "", "image: x\nfallback: y\nimages:\n  c: z\n");
+    let related = |i: usize| placed(&sources, &rendered, 0, &format!("spec.containers[{i}].image")).1;
+    assert_eq!(related(0), ["values.yaml:1:1 image"]);
+    assert_eq!(related(1), ["values.yaml:2:1 fallback"]);
+    assert!(related(2).is_empty());
+    assert!(related(3).is_empty());
+    assert_eq!(related(4), ["values.yaml:1:1 image"]);
+}
+
+#[test]
+fn items_printed_after_literal_ones_name_their_own_index() {
+    let template = "apiVersion: v1\nkind: Pod\nspec:\n  volumes:\n    - name: config\n      emptyDir: {}\n    {{- with .Values.volumes }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n    {{- with .Values.extra }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n";
+    let rendered = output(&["apiVersion: v1\nkind: Pod\nspec:\n  volumes:\n    - name: config\n      emptyDir: {}\n    - name: a\n      hostPath:\n        path: /a\n    - name: b\n      hostPath:\n        path: /b\n"]);
+    let sources = single(
+        template,
+        "",
+        "volumes:\n  - name: a\n    hostPath:\n      path: /a\n  - name: b\n    hostPath:\n      path: /b\nextra: []\n",
+    );
+    assert_eq!(
+        placed(&sources, &rendered, 0, "spec.volumes[2].hostPath"),
+        ("t.yaml:8:5".into(), vec!["values.yaml:6:5 volumes[1].hostPath".into()])
+    );
+    assert_eq!(placed(&sources, &rendered, 0, "spec.volumes[0].emptyDir").0, "t.yaml:6:7");
+}

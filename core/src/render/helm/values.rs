@@ -83,29 +83,93 @@ impl ValuesSet {
         })
     }
 
-    /// The merged value at `path` (relative to `.Values` of `chart`), as templates see it.
-    /// Nothing when some values are [unknown](ValuesSet::unknown).
-    pub fn lookup(&self, chart: &str, path: &[PathSegment]) -> Option<&Value> {
+    /// The merged value at `path` (relative to `.Values` of `chart`), as templates see it:
+    /// mappings merge across files (the higher file's keys win), anything else is the highest
+    /// file's, and `null` removes a key. Nothing when some values are [unknown](ValuesSet::unknown).
+    pub fn lookup(&self, chart: &str, path: &[PathSegment]) -> Option<Value> {
         if self.unknown {
             return None;
         }
-        if let Some(value) = self.set_value(chart, path) {
-            return Some(value);
-        }
-        self.sources(chart).into_iter().find_map(|(file, prefix)| {
-            let mut value = &file.value;
-            for segment in prefix.iter().chain(path) {
-                value = step(value, segment)?;
+        let prefix = subchart_prefix(chart);
+        let sets = self.sets.iter().rev().map(|set| (set, prefix.clone()));
+        let files = self.sources(chart).into_iter().map(|(file, prefix)| (&file.value, prefix));
+        let mut found: Vec<&Value> = Vec::new();
+        for (root, prefix) in sets.chain(files) {
+            match at(root, prefix.iter().chain(path)) {
+                At::Found(Value::Null) | At::Removed if found.is_empty() => return None,
+                At::Found(value) => found.push(value),
+                At::Removed | At::Missing => {}
             }
-            Some(value)
-        })
+            if found.first().is_some_and(|v| !v.is_object()) {
+                break;
+            }
+        }
+        let (first, lower) = found.split_first()?;
+        let merged = lower.iter().fold((*first).clone(), |high, low| coalesce(high, low, 0));
+        Some(without_nulls(merged))
     }
+}
+
+/// Where a path leads in one values file.
+enum At<'a> {
+    Found(&'a Value),
+    /// A `null` on the way: the file removes the value.
+    Removed,
+    Missing,
+}
+
+fn at<'a, 'p>(root: &'a Value, path: impl Iterator<Item = &'p PathSegment>) -> At<'a> {
+    let mut value = root;
+    for segment in path {
+        if value.is_null() {
+            return At::Removed;
+        }
+        match step(value, segment) {
+            Some(next) => value = next,
+            None => return At::Missing,
+        }
+    }
+    At::Found(value)
+}
+
+/// `high` with the keys of `low` it lacks, mappings merged all the way down (helm's coalescing).
+fn coalesce(high: Value, low: &Value, depth: usize) -> Value {
+    match (high, low) {
+        (Value::Object(mut high), Value::Object(low)) if depth < 64 => {
+            for (key, low_value) in low {
+                match high.remove(key) {
+                    Some(high_value) => {
+                        high.insert(key.clone(), coalesce(high_value, low_value, depth + 1));
+                    }
+                    None => {
+                        high.insert(key.clone(), low_value.clone());
+                    }
+                }
+            }
+            Value::Object(high)
+        }
+        (high, _) => high,
+    }
+}
+
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// The keys leading from the top chart's values to a subchart's (`web/charts/db` → `db`).
+fn subchart_prefix(chart: &str) -> Vec<PathSegment> {
+    chart.split("/charts/").skip(1).map(|p| PathSegment::Key(p.to_string())).collect()
 }
 
 impl ValuesSet {
     /// The value a `--set` assignment gives `path`, the last assignment first.
     fn set_value(&self, chart: &str, path: &[PathSegment]) -> Option<&Value> {
-        let prefix = chart.split("/charts/").skip(1).map(|p| PathSegment::Key(p.to_string())).collect::<Vec<_>>();
+        let prefix = subchart_prefix(chart);
         self.sets.iter().rev().find_map(|set| {
             let mut value = set;
             for segment in prefix.iter().chain(path) {

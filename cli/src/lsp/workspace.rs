@@ -1,0 +1,264 @@
+//! Workspace folders and the linter each one lints with, configured as `plimsoll lint` run from
+//! the folder would be: the nearest `.plimsoll.yaml` (found as the CLI finds it), the user
+//! policies, data and CRDs it names, and the paths the editor adds through `initializationOptions`
+//! ([`Options`]). Building goes through the CLI's own loading code
+//! ([`crate::commands::build_linter`]).
+//!
+//! A configuration that cannot be read or built is not fatal: its problems become diagnostics on
+//! the configuration file ([`ConfigProblem`]) and the folder is linted as if there were no
+//! configuration file (and, if the editor's extra paths fail too, with the defaults).
+
+use crate::args::{Cli, Command, LintArgs};
+use crate::commands;
+use crate::config_file::{self, LoadError, Loaded};
+use crate::error::CliError;
+use clap::Parser;
+use plimsoll_core::{Linter, RuleMeta, Worker};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// What the editor may set in `initializationOptions` (every key optional).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Options {
+    /// The rule page linked from each diagnostic (`codeDescription`): `{rule}` is replaced by the
+    /// rule ID (`security-context/privileged`), `{category}` and `{name}` by its two halves.
+    pub rule_docs_url: String,
+    /// How long after the last change a document is linted again, in milliseconds.
+    pub debounce_ms: u64,
+    /// More policy files or folders (as `--policy`), relative to the workspace folder.
+    pub policies: Vec<PathBuf>,
+    /// More data files for user policies (as `--data`).
+    pub data: Vec<PathBuf>,
+    /// More CRD files or schema folders (as `--crd`).
+    pub crds: Vec<PathBuf>,
+    /// Rules to turn on or off on top of the configuration file (as `--enable` / `--disable`).
+    pub enable: Vec<String>,
+    pub disable: Vec<String>,
+}
+
+/// The rule pages in the repository's documentation.
+pub const DEFAULT_RULE_DOCS_URL: &str = "https://github.com/plimsoll-lint/plimsoll/blob/main/docs/rules/{rule}.md";
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            rule_docs_url: DEFAULT_RULE_DOCS_URL.to_string(),
+            debounce_ms: 150,
+            policies: Vec::new(),
+            data: Vec::new(),
+            crds: Vec::new(),
+            enable: Vec::new(),
+            disable: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// The options the editor sent; unreadable options are the defaults, and the reason.
+    pub fn read(value: Option<serde_json::Value>) -> (Options, Option<String>) {
+        match value {
+            None | Some(serde_json::Value::Null) => (Options::default(), None),
+            Some(value) => match serde_json::from_value(value) {
+                Ok(options) => (options, None),
+                Err(error) => (Options::default(), Some(format!("initializationOptions ignored: {error}"))),
+            },
+        }
+    }
+
+    /// The command line `plimsoll lint` would get for these options, paths resolved from `root`.
+    fn lint_args(&self, root: &Path) -> Result<LintArgs, String> {
+        let mut args = default_lint_args()?;
+        let resolve = |paths: &[PathBuf]| paths.iter().map(|p| root.join(p)).collect::<Vec<_>>();
+        args.policy = resolve(&self.policies);
+        args.data = resolve(&self.data);
+        args.crd = resolve(&self.crds);
+        args.enable = self.enable.clone();
+        args.disable = self.disable.clone();
+        args.quiet = true;
+        Ok(args)
+    }
+}
+
+/// `plimsoll lint` without options.
+fn default_lint_args() -> Result<LintArgs, String> {
+    match Cli::try_parse_from(["plimsoll", "lint"]) {
+        Ok(Cli { command: Command::Lint(args) }) => Ok(*args),
+        Ok(_) => Err("`plimsoll lint` parsed as another command".to_string()),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// A mistake in a configuration: where (1-based line and character column; 1:1 when it is about
+/// the file as a whole) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// A folder's linter, and the configuration file it came from.
+pub struct Folder {
+    pub root: PathBuf,
+    /// The configuration file in use, or the one that failed.
+    pub config_path: Option<PathBuf>,
+    pub loaded: Option<Loaded>,
+    pub linter: Linter,
+    pub worker: Worker,
+    pub problems: Vec<ConfigProblem>,
+    /// A workspace folder (kept while the workspace has it), not one made for a loose document.
+    pub in_workspace: bool,
+}
+
+impl Folder {
+    /// Finds and reads the folder's configuration and builds its linter.
+    pub fn load(root: PathBuf, options: &Options) -> Result<Folder, String> {
+        let args = options.lint_args(&root)?;
+        let config_path = config_file::discover(&root).map(|(path, _)| path);
+        let mut problems = Vec::new();
+        let loaded = config_path.as_deref().and_then(|path| match config_file::load_file(path, &display(path)) {
+            Ok(loaded) => Some(loaded),
+            Err(error) => {
+                problems.extend(load_problems(error));
+                None
+            }
+        });
+        let linter = match commands::build_linter(&args, loaded.as_ref()) {
+            Ok(linter) => linter,
+            Err(error) => {
+                problems.push(ConfigProblem { line: 1, column: 1, message: plain_text(&error) });
+                fallback_linter(&args)?
+            }
+        };
+        let worker = linter.worker();
+        Ok(Folder { root, config_path, loaded, linter, worker, problems, in_workspace: false })
+    }
+
+    /// Whether the configuration's `ignore_paths` covers `path`.
+    pub fn ignores(&self, path: &Path) -> bool {
+        self.loaded.as_ref().is_some_and(|loaded| loaded.ignores(path))
+    }
+
+    /// A source's name in findings: relative to the folder, as `plimsoll lint` run there names it.
+    pub fn source_name(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.linter.catalog().iter().find(|rule| rule.id == id)
+    }
+}
+
+/// The linter without the configuration file; without the editor's extra paths too if those fail.
+fn fallback_linter(args: &LintArgs) -> Result<Linter, String> {
+    match commands::build_linter(args, None) {
+        Ok(linter) => Ok(linter),
+        Err(_) => commands::build_linter(&default_lint_args()?, None).map_err(|error| plain_text(&error)),
+    }
+}
+
+fn load_problems(error: LoadError) -> Vec<ConfigProblem> {
+    match error {
+        LoadError::Read { message, .. } => vec![ConfigProblem { line: 1, column: 1, message }],
+        LoadError::Invalid(errors) => errors
+            .0
+            .into_iter()
+            .map(|e| {
+                let message = match &e.help {
+                    Some(help) => format!("{}\n{help}", e.message),
+                    None => e.message.clone(),
+                };
+                ConfigProblem { line: e.line.max(1), column: e.column.max(1), message }
+            })
+            .collect(),
+    }
+}
+
+/// A CLI error as plain lines (no terminal styling): the message, and the help where there is one.
+pub fn plain_text(error: &CliError) -> String {
+    match error {
+        CliError::Message(message) => message.clone(),
+        CliError::Paths(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n")
+        }
+        CliError::Diagnostics(reports) => reports
+            .iter()
+            .map(|report| match report.help() {
+                Some(help) => format!("{report}\n{help}"),
+                None => report.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Whether a file is a Helm chart's template (`templates/` beside a `Chart.yaml`) or holds
+/// template actions where YAML has structure: such text is not YAML until rendered, so it is not
+/// linted. Actions inside quoted or block strings (alert descriptions of a PrometheusRule) do
+/// not count: those manifests are linted.
+pub fn is_template(path: Option<&Path>, text: &str) -> bool {
+    let structural = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("{{") || line.contains(": {{") || line.starts_with("- {{")
+    };
+    if text.contains("{{") && text.lines().any(structural) {
+        return true;
+    }
+    let Some(path) = path else { return false };
+    path.ancestors()
+        .skip(1)
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "templates"))
+        .any(|templates| templates.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file()))
+}
+
+/// Whether a text may hold Kubernetes objects: some line names an `apiVersion` or a `kind`. Other
+/// YAML and JSON (CI workflows, compose files, package manifests) is not the linter's business,
+/// so not even its syntax errors are reported.
+pub fn may_hold_objects(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches(['-', ' ', '{', '"']);
+        line.starts_with("apiVersion") || line.starts_with("kind")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_templates_and_template_text_are_recognized() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = dir.path().join("chart");
+        std::fs::create_dir_all(chart.join("templates/sub")).unwrap();
+        std::fs::write(chart.join("Chart.yaml"), "name: c\n").unwrap();
+        assert!(is_template(Some(&chart.join("templates/sub/deploy.yaml")), "kind: Pod\n"));
+        assert!(!is_template(Some(&chart.join("values.yaml")), "replicas: 1\n"));
+        assert!(!is_template(Some(&dir.path().join("templates/pod.yaml")), "kind: Pod\n"));
+        assert!(is_template(None, "image: {{ .Values.image }}\n"));
+        assert!(is_template(None, "metadata:\n{{- include \"labels\" . | nindent 2 }}\n"));
+        assert!(!is_template(None, "description: \"{{ $labels.pod }} is down\"\nsummary: |\n  value {{ $value }}\n"));
+    }
+
+    #[test]
+    fn only_texts_naming_an_api_version_or_kind_may_hold_objects() {
+        assert!(may_hold_objects("apiVersion: v1\nkind: Pod\n"));
+        assert!(may_hold_objects("items:\n  - kind: Pod\n"));
+        assert!(may_hold_objects("{\"kind\": \"Pod\""));
+        assert!(!may_hold_objects("services:\n  web: [\n"));
+        assert!(!may_hold_objects("on: push\njobs: {}\n"));
+    }
+
+    #[test]
+    fn options_read_camel_case_and_fall_back_on_mistakes() {
+        let (options, problem) = Options::read(Some(serde_json::json!({"debounceMs": 0, "policies": ["p"]})));
+        assert_eq!((options.debounce_ms, options.policies, problem), (0, vec![PathBuf::from("p")], None));
+        let (options, problem) = Options::read(Some(serde_json::json!({"debounceMs": "soon"})));
+        assert_eq!(options.debounce_ms, 150);
+        assert!(problem.is_some());
+    }
+}
