@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test plimsoll has, on a fresh machine too: installs what is missing first (the wasm32
 # target, clippy, python3 for the schema generator, Go for the k8syaml oracle (Debian's golang-go
-# when no Go is installed), pre-commit and junitparser from PyPI for the CI-integration tests,
-# pytest-lsp from PyPI for the language server's),
+# when no Go is installed), helm and kustomize for the rendering tests, pre-commit and junitparser
+# from PyPI for the CI-integration tests, pytest-lsp from PyPI for the language server's),
 # then runs the workspace tests and prints every conformance suite's score, lints core and the
 # wasm crate for panics, builds the wasm package and runs its Node and browser tests (Chromium from
 # Debian's packages).
@@ -34,6 +34,7 @@ SUITES=(
   "quantity differential"
   "image differential"
   "yaml differential"
+  "render placement (kustomize)"
   "helm template mapping"
   "lsp end-to-end"
 )
@@ -80,6 +81,33 @@ if [ "$oracle_status" -eq 2 ] && ! in_ci; then
 elif [ "$oracle_status" -ne 0 ]; then
   echo "the differential-test oracles could not be built" >&2
   exit 1
+fi
+
+step "renderers: helm 4 and 3 (Go module proxy), kustomize (kubectl's, or the Go module proxy)"
+# cli/tests/render.rs renders charts and overlays with the real tools. Pinned versions are built
+# once into target/tools/ when the machine has none; helm 3 (PLIMSOLL_HELM3) checks that helm 3
+# output maps as helm 4's does.
+tools="${CARGO_TARGET_DIR:-target}/tools"
+go_install() { # <dir> <module@version>
+  mkdir -p "$1" && GOBIN="$(cd "$1" && pwd)" GOFLAGS=-mod=mod go install "$2" >/dev/null 2>&1
+}
+if ! command -v helm >/dev/null; then
+  [ -x "$tools/helm4/helm" ] || go_install "$tools/helm4" helm.sh/helm/v4/cmd/helm@v4.3.2 \
+    || echo "helm could not be installed"
+  [ -x "$tools/helm4/helm" ] && export PATH="$(cd "$tools/helm4" && pwd):$PATH"
+fi
+[ -x "$tools/helm3/helm" ] || go_install "$tools/helm3" helm.sh/helm/v3/cmd/helm@v3.21.4 \
+  || echo "helm 3 could not be installed"
+[ -x "$tools/helm3/helm" ] && export PLIMSOLL_HELM3="$(cd "$tools/helm3" && pwd)/helm"
+if ! command -v kustomize >/dev/null && ! command -v kubectl >/dev/null; then
+  [ -x "$tools/kustomize/kustomize" ] || go_install "$tools/kustomize" sigs.k8s.io/kustomize/kustomize/v5@v5.5.0 \
+    || echo "kustomize could not be installed"
+  [ -x "$tools/kustomize/kustomize" ] && export PATH="$(cd "$tools/kustomize" && pwd):$PATH"
+fi
+if ! command -v helm >/dev/null || [ -z "${PLIMSOLL_HELM3:-}" ] \
+  || ! { command -v kustomize >/dev/null || command -v kubectl >/dev/null; }; then
+  echo "a renderer is missing: the render tests that need it cannot run"
+  all_tools=0
 fi
 
 step "CI-integration tools: pre-commit and junitparser (PyPI)"

@@ -155,6 +155,33 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub crd: Vec<PathBuf>,
 
+    // --- Helm charts and Kustomize overlays -----------------------------------------------
+    /// The helm binary that renders charts (folders holding `Chart.yaml`) [default: `helm` on
+    /// PATH, or the configuration file's `helm`].
+    #[arg(long, value_name = "PATH")]
+    pub helm: Option<PathBuf>,
+
+    /// The kustomize binary (or kubectl) that renders kustomizations (folders holding
+    /// `kustomization.yaml`) [default: `kustomize` on PATH, else `kubectl`, or the configuration
+    /// file's `kustomize`].
+    #[arg(long, value_name = "PATH")]
+    pub kustomize: Option<PathBuf>,
+
+    /// A values file for the charts rendered without a configured value set (repeatable, in
+    /// order, as `helm template --values`).
+    #[arg(long, value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// `key=value` for the charts rendered without a configured value set (repeatable, as `helm
+    /// template --set`).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Standard input (`-`) is `helm template` output of this chart: its findings point at the
+    /// chart's templates.
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+
     // --- Your own policies ----------------------------------------------------------------
     /// Also run your own Rego policies, written for conftest: a `.rego` file, or a directory
     /// searched recursively for them (repeatable). Rules `deny` and `violation` report errors,

@@ -9,6 +9,7 @@ use crate::error::CliError;
 use crate::policies;
 use crate::progress::Progress;
 use crate::render;
+use crate::renderers;
 use crate::rule_docs;
 use crate::schemas;
 use crate::stream;
@@ -31,17 +32,30 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// `plimsoll lint`: settings → inputs and linter (side by side) → report → rendering → exit code.
+/// `plimsoll lint`: settings → inputs, renders and linter (side by side) → report → rendering →
+/// exit code.
 pub fn lint(args: &LintArgs) -> Result<u8, CliError> {
     let loaded = config_file::load(args.config.as_deref(), args.no_config)?;
     let settings = load_settings(args, loaded.as_ref())?;
     let builder = configure_builder(args, loaded.as_ref(), &settings)?;
-    // Standard input alone is read as it is linted, when the report can be written as it is made.
-    let stdin_only = args.paths.len() == 1 && args.paths[0].as_os_str() == "-" && args.format != Format::Human;
-    // Compiling the policies and reading the files are independent: done side by side.
-    let (built, collected) = rayon::join(
+    let plan = renderers::discover(&args.paths);
+    let options = render_options(args, loaded.as_ref(), &settings);
+    // Standard input alone, with no chart to place it in, is read as it is linted when the report
+    // can be written as it is made.
+    let stdin_only = args.paths.len() == 1
+        && args.paths[0].as_os_str() == "-"
+        && args.format != Format::Human
+        && args.chart.is_none();
+    // Compiling the policies, reading the files and rendering charts and kustomizations are
+    // independent: done side by side.
+    let (built, (collected, mut rendered)) = rayon::join(
         || builder.build(),
-        || if stdin_only { walk::Collected::default() } else { collect_inputs(args, loaded.as_ref()) },
+        || {
+            rayon::join(
+                || if stdin_only { walk::Collected::default() } else { collect_inputs(args, loaded.as_ref(), &plan) },
+                || renderers::run::render_all(&plan, &options),
+            )
+        },
     );
     let linter = built.map_err(CliError::from_build)?;
     let streamable = stream::streamable(args, &linter);
@@ -49,21 +63,89 @@ pub fn lint(args: &LintArgs) -> Result<u8, CliError> {
         print_notes(args, &linter, &collected);
         return lint_streaming(args, &linter, None, &settings);
     }
-    let collected = if stdin_only { collect_inputs(args, loaded.as_ref()) } else { collected };
+    let mut collected = if stdin_only { collect_inputs(args, loaded.as_ref(), &plan) } else { collected };
+    take_piped_chart(args, &mut collected, &mut rendered);
     print_notes(args, &linter, &collected);
-    if collected.sources.is_empty() {
+    if collected.sources.is_empty() && rendered.sources.is_empty() && rendered.failures.is_empty() {
         return nothing_to_lint(args, &collected);
     }
-    if streamable {
+    // Findings on rendered objects are placed in the files the user edits once their source is
+    // linted whole: a run that renders keeps its report whole.
+    if streamable && rendered.sources.is_empty() && rendered.failures.is_empty() {
         return lint_streaming(args, &linter, Some(&collected), &settings);
     }
-    let report = run(args, &linter, &collected)?;
-    write_output(args, &report, &collected, &linter)?;
+    let files = renderers::FileCache::default();
+    let inline_ignores = settings.inline_ignores != Some(false);
+    let report = run(args, &linter, &collected, &rendered, &files, inline_ignores)?;
+    write_output(args, &report, &collected, &files, &linter)?;
     if !collected.errors.is_empty() {
         // The unreadable inputs were listed before the report.
         return Ok(EXIT_ERROR);
     }
     Ok(exit_code(&report, settings.fail_threshold()))
+}
+
+/// How charts and kustomizations are rendered: the command line's tools and values over the
+/// configuration file's (whose paths are relative to its directory).
+fn render_options(
+    args: &LintArgs,
+    loaded: Option<&config_file::Loaded>,
+    settings: &Settings,
+) -> renderers::run::Options {
+    let configured = |value: Option<&plimsoll_core::config::Spanned<String>>| -> Option<PathBuf> {
+        let (loaded, value) = (loaded?, value?);
+        // A bare name is looked up on PATH, as on the command line.
+        Some(if value.value.contains('/') { loaded.relative_path(&value.value) } else { PathBuf::from(&value.value) })
+    };
+    let config = loaded.map(|l| &l.config);
+    let charts = loaded
+        .map(|loaded| {
+            loaded
+                .config
+                .charts
+                .iter()
+                .map(|chart| renderers::run::ChartRender {
+                    path: loaded.relative_path(&chart.path),
+                    name: chart.name.clone(),
+                    release: chart.release.clone(),
+                    namespace: chart.namespace.clone(),
+                    values: chart.values.iter().map(|v| loaded.relative_path(v)).collect(),
+                    set: chart.set.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    renderers::run::Options {
+        helm: args.helm.clone().or_else(|| configured(config.and_then(|c| c.helm.as_ref()))),
+        kustomize: args.kustomize.clone().or_else(|| configured(config.and_then(|c| c.kustomize.as_ref()))),
+        kube_version: settings.kube_version.unwrap_or_default().to_string(),
+        charts,
+        values: args.values.clone(),
+        set: args.set.clone(),
+    }
+}
+
+/// With `--chart DIR`, standard input is that chart's `helm template` output: linted as such.
+fn take_piped_chart(args: &LintArgs, collected: &mut walk::Collected, rendered: &mut renderers::run::Outcome) {
+    let Some(chart) = &args.chart else { return };
+    if let Some(at) = collected.sources.iter().position(|s| s.name == walk::STDIN_NAME) {
+        let source = collected.sources.remove(at);
+        let root = renderers::display(chart);
+        let render = renderers::run::ChartRender {
+            path: chart.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            ..Default::default()
+        };
+        let sources = Some(renderers::run::chart_sources(&render));
+        rendered.sources.push(plimsoll_core::render::RenderedSource::helm(
+            source.name,
+            source.text,
+            root,
+            None,
+            sources,
+        ));
+    }
 }
 
 /// The linter `args` and the configuration describe, built as `plimsoll lint` builds it (the
@@ -100,11 +182,13 @@ fn configure_builder(
     Ok(builder)
 }
 
-/// The sources under the paths given, less those the configuration's `ignore_paths` covers.
-fn collect_inputs(args: &LintArgs, loaded: Option<&config_file::Loaded>) -> walk::Collected {
+/// The sources under the paths given, less those the configuration's `ignore_paths` covers and
+/// those of charts and kustomizations (linted as rendered).
+fn collect_inputs(args: &LintArgs, loaded: Option<&config_file::Loaded>, plan: &renderers::Plan) -> walk::Collected {
+    let rendered = |path: &Path| plan.owns(path);
     match loaded {
-        Some(loaded) => walk::collect_except(&args.paths, &|path| loaded.ignores(path)),
-        None => walk::collect(&args.paths),
+        Some(loaded) => walk::collect_unrendered(&args.paths, &|path| loaded.ignores(path), &rendered),
+        None => walk::collect_unrendered(&args.paths, &|_| false, &rendered),
     }
 }
 
@@ -177,11 +261,25 @@ fn lint_streaming(
     Ok(exit_code_of(outcome.worst, settings.fail_threshold()))
 }
 
-/// Lints the sources (with a progress bar on a terminal) and applies the baselines.
-fn run(args: &LintArgs, linter: &Linter, collected: &walk::Collected) -> Result<Report, CliError> {
-    let progress = Progress::new(collected.sources.len(), args.quiet);
-    let mut report = linter.lint_sources_with_progress(&collected.sources, &|| progress.tick());
+/// Lints the sources and the rendered charts and kustomizations (with a progress bar on a
+/// terminal), places the findings on rendered objects in the files the user edits, adds what
+/// could not be rendered, and applies the baselines.
+fn run(
+    args: &LintArgs,
+    linter: &Linter,
+    collected: &walk::Collected,
+    rendered: &renderers::run::Outcome,
+    files: &renderers::FileCache,
+    inline_ignores: bool,
+) -> Result<Report, CliError> {
+    let mut sources = collected.sources.clone();
+    sources.extend(rendered.sources.iter().map(|r| Source { name: r.name.clone(), text: r.text.clone() }));
+    let progress = Progress::new(sources.len(), args.quiet);
+    let mut report = linter.lint_sources_with_progress(&sources, &|| progress.tick());
     progress.finish();
+    plimsoll_core::render::relocate(&mut report, &rendered.sources, &|name| files.read(name), inline_ignores);
+    report.findings.extend(rendered.failures.iter().filter_map(|failure| failure.finding(linter)));
+    report.recount();
     apply_baselines(args, &mut report)?;
     Ok(report)
 }
@@ -191,9 +289,20 @@ fn write_output(
     args: &LintArgs,
     report: &Report,
     collected: &walk::Collected,
+    files: &renderers::FileCache,
     linter: &Linter,
 ) -> Result<(), CliError> {
-    let texts: HashMap<&str, &str> = collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())).collect();
+    if matches!(args.format, Format::Human) {
+        // Rendered findings point into templates, bases and patches the walk did not read.
+        let shown =
+            report.findings.iter().flat_map(|f| std::iter::once(&f.file).chain(f.related.iter().map(|r| &r.file)));
+        for name in shown.filter(|name| !collected.sources.iter().any(|s| s.name == ***name)) {
+            files.read(name);
+        }
+    }
+    let read = files.texts();
+    let mut texts: HashMap<&str, &str> = read.iter().map(|(name, text)| (name.as_str(), &**text)).collect();
+    texts.extend(collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
     match write_report(args, report, &texts, linter) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
             return Err(CliError::message(format!("cannot write the report: {error}")));

@@ -11,6 +11,7 @@ mod lsp;
 mod policies;
 mod progress;
 mod render;
+mod renderers;
 mod rule_docs;
 mod schemas;
 mod stream;

@@ -45,16 +45,31 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
 /// Expands and reads `paths`, leaving out the files `ignore` covers (named files too: a
 /// pre-commit hook names every changed file).
 pub fn collect_except(paths: &[PathBuf], ignore: &dyn Fn(&Path) -> bool) -> Collected {
-    collect_kind(paths, &is_manifest, ignore)
+    collect_kind(paths, &is_manifest, ignore, &|_| false)
+}
+
+/// [`collect_except`], also leaving out, without counting them as ignored, the files `rendered`
+/// claims: those of charts and kustomizations, which are linted as rendered instead.
+pub fn collect_unrendered(
+    paths: &[PathBuf],
+    ignore: &dyn Fn(&Path) -> bool,
+    rendered: &dyn Fn(&Path) -> bool,
+) -> Collected {
+    collect_kind(paths, &is_manifest, ignore, rendered)
 }
 
 /// Expands and reads `paths` as [`collect`] does, taking from directories the files `wanted`
 /// accepts (`.rego` policies, data files) instead of manifests.
 pub fn collect_files(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Collected {
-    collect_kind(paths, wanted, &|_| false)
+    collect_kind(paths, wanted, &|_| false, &|_| false)
 }
 
-fn collect_kind(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool, ignore: &dyn Fn(&Path) -> bool) -> Collected {
+fn collect_kind(
+    paths: &[PathBuf],
+    wanted: &dyn Fn(&Path) -> bool,
+    ignore: &dyn Fn(&Path) -> bool,
+    rendered: &dyn Fn(&Path) -> bool,
+) -> Collected {
     let mut errors = Vec::new();
     let mut inputs = Vec::new();
     for path in paths {
@@ -68,6 +83,7 @@ fn collect_kind(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool, ignore: &dyn 
             errors.push(PathError { path: display(path), message: "no such file or directory".into() });
         }
     }
+    inputs.retain(|input| !matches!(input, Input::File(path) if rendered(path)));
     let before = inputs.len();
     inputs.retain(|input| !matches!(input, Input::File(path) if ignore(path)));
     let ignored = before - inputs.len();

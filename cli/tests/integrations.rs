@@ -217,3 +217,61 @@ fn pre_commit_rejects_a_privileged_manifest_and_accepts_a_clean_one() {
     assert_eq!(text(&accepted).matches("Passed").count(), 2, "{}", text(&accepted));
     assert_eq!(sandbox.git(&["log", "--format=%s"], &project), "add the agent, unprivileged\n");
 }
+
+/// Copies a folder's files (hidden ones too) under `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("reads").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The platform repository example committed through the hook: the hook names every staged file,
+/// templates and overlay files included; the chart and the overlays are rendered and their
+/// findings shown in the files the commit touches, no template is read as YAML.
+#[test]
+fn pre_commit_renders_the_charts_and_overlays_of_a_platform_repository() {
+    if !available("git", &["--version"]) {
+        return skip_or_fail("git is not available");
+    }
+    if !available("helm", &["version"])
+        || !(available("kubectl", &["version", "--client"]) || available("kustomize", &["version"]))
+    {
+        return skip_or_fail("helm and kustomize (or kubectl) are needed");
+    }
+    let Some(pre_commit) = pre_commit() else {
+        return skip_or_fail("pre-commit is not available (pip install pre-commit)");
+    };
+    let sandbox = Sandbox { dir: tempfile::tempdir().expect("temporary directory"), pre_commit };
+    std::fs::write(sandbox.path("gitconfig"), "").expect("write");
+    let (hooks, rev) = hooks_repository(&sandbox);
+    let project = sandbox.path("project");
+    std::fs::create_dir(&project).expect("mkdir");
+    sandbox.git(&["init", "-q", "-b", "main"], &project);
+    copy_tree(&root().join("testdata/examples/platform-repo"), &project);
+    let config = format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: plimsoll\n", hooks.display());
+    write_files(&project, &[(".pre-commit-config.yaml", &config)]);
+    let (program, first) = sandbox.pre_commit.split_first().expect("a command");
+    let install: Vec<&str> = first.iter().map(String::as_str).chain(["install"]).collect();
+    sandbox.ok(program, &install, &project);
+    sandbox.git(&["add", "-A"], &project);
+    let refused = sandbox.run("git", &["commit", "-m", "platform"], &project);
+    let shown = text(&refused);
+    assert!(!refused.status.success(), "the commit went through:\n{shown}");
+    for expected in [
+        "kustomize/overlays/prod/debug-agent.yaml:11:25",
+        "kustomize/overlays/staging/kustomization.yaml:8:5",
+        "charts/web/templates/deployment.yaml:28:11",
+        "manifests/backup.yaml:17:29",
+    ] {
+        assert!(shown.contains(expected), "{expected} is not shown:\n{shown}");
+    }
+    assert!(!shown.contains("yaml/syntax"), "{shown}");
+    // The base is judged through its overlays only, and its probe findings are suppressed there.
+    assert!(!shown.contains("livenessProbe"), "{shown}");
+}

@@ -178,7 +178,9 @@ fn kustomization_files_are_checked_without_api_version() {
     let dir = tempfile::tempdir().expect("temporary directory");
     write(dir.path(), "overlay/kustomization.yaml", "resources: [../base]\ncommonLabels: {app: web}\nvars: []\n");
     write(dir.path(), "overlay/values.yaml", "commonLabels: {app: web}\n");
-    let run = plimsoll(dir.path(), &["lint", "--format", "json", "overlay"]);
+    // The base it names is not there: rendering the overlay fails (render/error, tested with the
+    // renderers in render.rs), the kustomization file is still checked.
+    let run = plimsoll(dir.path(), &["lint", "--format", "json", "--disable", "render", "overlay"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.findings(), ["kustomize/deprecated-field commonLabels", "kustomize/deprecated-field vars"]);
     let finding = &run.json()["findings"][0];

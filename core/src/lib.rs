@@ -58,7 +58,9 @@ pub use k8s::pss::{PssLevel, PssSettings, PssVersion};
 pub use linter::{BuildError, Linter, LinterBuilder, ObjectReport, Source, Worker};
 pub use load::position::{Path, Pos, Span};
 pub use load::{load, Document, LoadedFile, ObjectRef};
-pub use report::{EvaluationError, FileReport, Finding, LintedObject, Report, Severity, Summary};
+pub use report::{
+    EvaluationError, FileReport, Finding, LintedObject, RelatedLocation, Rendered, Report, Severity, Summary,
+};
 pub use rules::RuleMeta;
 pub use schema::KubeVersion;
 #[cfg(feature = "schema-validation")]

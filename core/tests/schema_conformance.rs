@@ -41,7 +41,15 @@ fn yaml(path: &Path) -> Value {
     parse_yaml_value(&read(path)).unwrap_or_else(|p| panic!("{}: {}", path.display(), p.message)).unwrap_or_default()
 }
 
-/// Every `.yaml`/`.yml`/`.json` file under `dir`, sorted.
+/// Whether a folder is a Helm chart or a kustomization: its files are templates, bases and
+/// patches, manifests only once rendered.
+fn is_rendered(dir: &Path) -> bool {
+    ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]
+        .iter()
+        .any(|name| dir.join(name).is_file())
+}
+
+/// Every `.yaml`/`.yml`/`.json` file under `dir`, sorted, leaving charts and kustomizations out.
 fn manifest_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -49,7 +57,9 @@ fn manifest_files(dir: &Path) -> Vec<PathBuf> {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display())) {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                pending.push(path);
+                if !is_rendered(&path) {
+                    pending.push(path);
+                }
             } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
                 files.push(path);
             }

@@ -67,13 +67,20 @@ export function cliCatalog() {
  * The files the CLI lints when given `dir`: `.yaml`, `.yml` and `.json`, hidden directories
  * skipped, in sorted order; paths relative to the repository root, with `/`.
  */
+/** Charts and kustomizations: the CLI lints them as rendered, the package lints texts. */
+function isRendered(dir) {
+  return ['Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((name) =>
+    existsSync(path.join(dir, name)),
+  );
+}
+
 export function manifestFiles(dir) {
   const files = [];
   const walk = (current) => {
     for (const name of readdirSync(current).sort()) {
       const full = path.join(current, name);
       if (statSync(full).isDirectory()) {
-        if (!name.startsWith('.')) walk(full);
+        if (!name.startsWith('.') && !isRendered(full)) walk(full);
       } else if (/\.(ya?ml|json)$/.test(name)) {
         files.push(path.relative(root, full).split(path.sep).join('/'));
       }

@@ -59,6 +59,20 @@ impl Renderer {
                 rendered = format!("{}:{}:{}: {}\n", finding.file, finding.line(), finding.column(), finding.message);
             }
             writeln!(out, "{rendered}")?;
+            self.related(finding, texts, out)?;
+        }
+        Ok(())
+    }
+
+    /// Shows the places a finding names besides its own (a rendered field's values-file key) as
+    /// snippets of their own.
+    fn related(&self, finding: &Finding, texts: &HashMap<&str, &str>, out: &mut dyn Write) -> io::Result<()> {
+        for related in &finding.related {
+            let text = texts.get(&*related.file).copied().unwrap_or("");
+            let mut shown = String::new();
+            if self.handler.render_report(&mut shown, &RelatedDiagnostic::new(related, text)).is_ok() {
+                writeln!(out, "{shown}")?;
+            }
         }
         Ok(())
     }
@@ -120,9 +134,10 @@ impl<'a> FindingDiagnostic<'a> {
         // Label one line at most: a missing field points at its whole enclosing object.
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let end = (finding.span.end.offset as usize).clamp(start, line_end);
-        let name = match &finding.template {
-            Some(template) => format!("{} (from {template})", finding.file),
-            None => finding.file.to_string(),
+        // A rendered finding's file is the one to edit; the label says which render found it.
+        let name = match (&finding.rendered, &finding.template) {
+            (None, Some(template)) => format!("{} (from {template})", finding.file),
+            _ => finding.file.to_string(),
         };
         FindingDiagnostic {
             finding,
@@ -169,10 +184,69 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = match &self.finding.path {
+        let mut label = match &self.finding.path {
             Some(path) if !path.segments().is_empty() => path.to_string(),
             _ => self.finding.severity.to_string(),
         };
+        if let Some(rendered) = &self.finding.rendered {
+            let set = rendered.value_set.as_deref().map(|set| format!(", values {set}")).unwrap_or_default();
+            let exact = if rendered.exact { "" } else { "; the object's first line, the field's own is not known" };
+            label = format!("{label} (in {} output of {}{set}{exact})", rendered.renderer, rendered.root);
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), self.span))))
+    }
+}
+
+/// A related location (a values-file key, a template line) shown as a second, labelled snippet
+/// under its finding.
+struct RelatedDiagnostic {
+    message: String,
+    source: NamedSource<String>,
+    span: SourceSpan,
+}
+
+impl RelatedDiagnostic {
+    fn new(related: &plimsoll_core::RelatedLocation, text: &str) -> Self {
+        // Related places carry lines and columns; the offset is found from them.
+        let line_start: usize =
+            text.split_inclusive('\n').take(related.span.start.line.saturating_sub(1) as usize).map(str::len).sum();
+        let line = text.get(line_start..).unwrap_or("");
+        let column: usize =
+            line.chars().take(related.span.start.column.saturating_sub(1) as usize).map(char::len_utf8).sum();
+        let start = (line_start + column).min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        RelatedDiagnostic {
+            message: format!("related: {}", related.message),
+            source: NamedSource::new(&related.file, text.to_string()),
+            span: SourceSpan::new(start.into(), end - start),
+        }
+    }
+}
+
+impl fmt::Debug for RelatedDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for RelatedDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RelatedDiagnostic {}
+
+impl Diagnostic for RelatedDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".to_string()), self.span))))
     }
 }

@@ -52,8 +52,11 @@ pub fn render(report: &Report, context: &Context<'_>, out: &mut dyn Write) -> io
     writeln!(out, "{}", xml.trim_end())
 }
 
+/// A finding's test case: its object's, in the file the object was linted in (for a finding on
+/// rendered output, the rendered stream; its description names the file to edit).
 fn key(finding: &Finding) -> CaseKey<'_> {
-    (&finding.file, finding.object.as_ref().map(|o| object_key(finding.document, o)), &finding.rule)
+    let file = finding.rendered.as_ref().map_or(&finding.file, |rendered| &rendered.stream);
+    (file, finding.object.as_ref().map(|o| object_key(finding.document, o)), &finding.rule)
 }
 
 /// The files with objects or findings: those with objects in input order, then those with only
@@ -61,7 +64,7 @@ fn key(finding: &Finding) -> CaseKey<'_> {
 fn files(report: &Report) -> Vec<&str> {
     let mut files: Vec<&str> = Vec::new();
     let with_objects = report.objects.iter().map(|o| &*o.file);
-    let with_findings = report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)).map(|f| &*f.file);
+    let with_findings = report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)).map(|f| key(f).0);
     for file in with_objects.chain(with_findings) {
         if !files.contains(&file) {
             files.push(file);
@@ -110,6 +113,8 @@ fn rules_for<'a>(
             let scope = context.rules.iter().find(|r| r.id == *id).map_or(RuleScope::AllObjects, |r| r.scope);
             scope == RuleScope::AllObjects || object.pod_spec
         })
+        // The render rules judge charts and kustomizations, not the objects linted.
+        .filter(|id| !id.starts_with("render/"))
         .collect();
     for (file, target, rule) in cases.keys() {
         let this = *file == &*object.file && *target == Some(object_key(object.document, &object.object));

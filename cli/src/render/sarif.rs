@@ -217,6 +217,12 @@ fn result(finding: &Finding, index: &BTreeMap<String, i64>, suppressed: Option<&
         .partial_fingerprints(fingerprints)
         .build();
     result.rule_index = index.get(finding.rule.as_str()).copied();
+    if !finding.related.is_empty() {
+        result.related_locations = Some(finding.related.iter().enumerate().map(related_location).collect());
+    }
+    if let Some(rendered) = &finding.rendered {
+        properties.insert("rendered".to_string(), json!(rendered));
+    }
     result.suppressions = suppressed.map(|s| vec![suppression(s)]);
     if !properties.is_empty() {
         result.properties = Some(PropertyBag::builder().additional_properties(properties).build());
@@ -251,6 +257,20 @@ fn location(finding: &Finding) -> Location {
         }
         None => builder.build(),
     }
+}
+
+/// Another place the finding concerns (a values-file key, a template line).
+fn related_location((id, related): (usize, &plimsoll_core::RelatedLocation)) -> Location {
+    let start = related.span.start;
+    let region = Region::builder().start_line(i64::from(start.line)).start_column(i64::from(start.column)).build();
+    let artifact = ArtifactLocation::builder().uri(uri(&related.file)).build();
+    let physical = PhysicalLocation::builder().artifact_location(artifact).region(region).build();
+    let mut location = Location::builder()
+        .physical_location(physical)
+        .message(Message::builder().text(related.message.clone()).build())
+        .build();
+    location.id = Some(id as i64);
+    location
 }
 
 fn suppression(suppressed: &SuppressedFinding) -> Suppression {

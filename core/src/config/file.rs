@@ -39,6 +39,9 @@
 //! policies: [policy/]           # user Rego files or folders (as --policy), relative to the file
 //! data: [policy/data.yaml]      # data documents for them (as --data)
 //! crds: [crds/]                 # CRD schemas (as --crd)
+//! helm: tools/helm              # the helm binary (as --helm); kustomize: likewise (as --kustomize)
+//! charts:                       # how to render charts: one item per render
+//!   - {path: charts/web, name: prod, release: web, namespace: shop, values: [charts/web/values-prod.yaml], set: [replicas=3]}
 //! max_document_nodes: 5000000   # most YAML nodes in one document (default 2000000)
 //! ```
 //!
@@ -85,6 +88,9 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "policies",
             "data",
             "crds",
+            "helm",
+            "kustomize",
+            "charts",
             "max_document_nodes",
         ],
     ),
@@ -92,6 +98,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("pss", &["level", "version"]),
     ("images", &["allowed_registries", "trusted_keys", "signatures"]),
     ("exemptions[]", &["rules", "namespaces", "kinds", "names", "containers", "reason"]),
+    ("charts[]", &["path", "name", "release", "namespace", "values", "set"]),
 ];
 
 /// Pod Security Standards levels the PSS rules can check against.
@@ -172,6 +179,26 @@ pub struct Config {
     pub crds: Vec<Spanned<String>>,
     /// Most YAML nodes one document may hold.
     pub max_document_nodes: Option<usize>,
+    /// The helm binary the frontend runs to render charts.
+    pub helm: Option<Spanned<String>>,
+    /// The kustomize (or kubectl) binary the frontend runs to render kustomizations.
+    pub kustomize: Option<Spanned<String>>,
+    /// How charts are rendered: one item per render (several for one chart: several value sets).
+    pub charts: Vec<ChartConfig>,
+}
+
+/// One render of a chart (`charts[]`): paths relative to the configuration file's directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartConfig {
+    pub path: String,
+    /// The value set's name, shown with the chart's findings (default: the values files' names).
+    pub name: Option<String>,
+    pub release: Option<String>,
+    pub namespace: Option<String>,
+    /// Values files (`helm template --values`), in order.
+    pub values: Vec<String>,
+    /// `key=value` settings (`helm template --set`).
+    pub set: Vec<String>,
 }
 
 /// One mistake in a configuration file, located.
@@ -430,6 +457,9 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "policies" => config.policies = strings(node, "policies", errors),
             "data" => config.data = strings(node, "data", errors),
             "crds" => config.crds = strings(node, "crds", errors),
+            "helm" => config.helm = string(node, "helm", errors),
+            "kustomize" => config.kustomize = string(node, "kustomize", errors),
+            "charts" => config.charts = read_charts(node, errors),
             "max_document_nodes" => config.max_document_nodes = positive_integer(node, "max_document_nodes", errors),
             _ => {}
         }
@@ -660,6 +690,39 @@ fn read_settings(node: Node<'_>, errors: &mut Errors) -> Map<String, Value> {
         settings.insert(key.to_string(), child.value.clone());
     }
     settings
+}
+
+fn read_charts(node: Node<'_>, errors: &mut Errors) -> Vec<ChartConfig> {
+    let (Some(items), PosChildren::Sequence(positions)) = (node.value.as_array(), &node.pos.children) else {
+        errors.push(node.pos.span, "charts must be a list of mappings".into(), None);
+        return Vec::new();
+    };
+    let mut charts = Vec::new();
+    for (index, (value, pos)) in items.iter().zip(positions).enumerate() {
+        let what = format!("charts[{index}]");
+        let mut chart = ChartConfig::default();
+        let node = Node { value, pos };
+        for (key, child) in section(node, "charts[]", &what, errors) {
+            let text = |errors: &mut Errors| string(child, &format!("{what}.{key}"), errors).map(|s| s.value);
+            let list = |errors: &mut Errors| {
+                strings(child, &format!("{what}.{key}"), errors).into_iter().map(|s| s.value).collect::<Vec<_>>()
+            };
+            match key {
+                "path" => chart.path = text(errors).unwrap_or_default(),
+                "name" => chart.name = text(errors),
+                "release" => chart.release = text(errors),
+                "namespace" => chart.namespace = text(errors),
+                "values" => chart.values = list(errors),
+                "set" => chart.set = list(errors),
+                _ => {}
+            }
+        }
+        if chart.path.is_empty() && value.is_object() {
+            errors.push(pos.span, format!("{what} needs a path: the chart's directory"), None);
+        }
+        charts.push(chart);
+    }
+    charts
 }
 
 fn read_exemptions(node: Node<'_>, errors: &mut Errors) -> Vec<ExemptionConfig> {

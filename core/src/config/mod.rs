@@ -21,7 +21,7 @@
 pub mod file;
 
 pub use crate::rules::selector::{Profile, PROFILES};
-pub use file::{known_keys, Config, ConfigError, ConfigErrors, Spanned, FILE_NAME, KEYS, PSS_LEVELS};
+pub use file::{known_keys, ChartConfig, Config, ConfigError, ConfigErrors, Spanned, FILE_NAME, KEYS, PSS_LEVELS};
 
 use crate::k8s::pss::{PssLevel, PssSettings, PssVersion};
 use crate::linter::LinterBuilder;

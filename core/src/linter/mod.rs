@@ -99,6 +99,12 @@ impl Linter {
         ids
     }
 
+    /// The severity `rule` is reported at, when it is enabled: for findings a frontend makes
+    /// itself (a chart that failed to render), after the configuration's overrides.
+    pub fn rule_severity(&self, rule: &str) -> Option<Severity> {
+        self.rules.get(rule).map(|active| active.severity)
+    }
+
     /// How policies run: `"compiled"` (an RVM program) or `"interpreted"`.
     pub fn evaluation_mode(&self) -> &'static str {
         self.prepared.mode()

@@ -71,6 +71,45 @@ pub struct Finding {
     pub template: Option<Arc<str>>,
     /// Index of the YAML document within the file.
     pub document: usize,
+    /// Other places that explain the finding (the values-file key a templated value came from,
+    /// the base a patched object was written in). Empty for findings on plain files.
+    pub related: Vec<RelatedLocation>,
+    /// For a finding on rendered output (Helm, Kustomize) that was moved to the file the user
+    /// edits: what was rendered, and where the finding was in the rendered stream.
+    pub rendered: Option<Arc<Rendered>>,
+}
+
+/// Another place a finding concerns, shown beside its location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelatedLocation {
+    pub file: Arc<str>,
+    #[serde(skip)]
+    pub span: Span,
+    /// What this place is, e.g. "value set here".
+    pub message: String,
+}
+
+/// What a finding on rendered output was found in: the renderer's output, before the finding was
+/// placed in the file the user edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rendered {
+    /// `helm` or `kustomize`.
+    pub renderer: String,
+    /// The chart's or the kustomization's directory.
+    pub root: String,
+    /// The named value set a chart was rendered with, when the configuration names several.
+    #[serde(rename = "valueSet", skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    /// The name the rendered stream was linted under (the `file` of its objects in
+    /// [`Report::objects`]); not part of the JSON report.
+    #[serde(skip)]
+    pub stream: Arc<str>,
+    /// Where the finding was in the rendered stream (1-based).
+    pub line: u32,
+    pub column: u32,
+    /// False when the field's line in the edited file could not be found with confidence: the
+    /// location is then the object's (or the nearest enclosing field's) first line.
+    pub exact: bool,
 }
 
 /// Where a finding is: the source, the document, and, for a finding about an object, the object
@@ -125,7 +164,19 @@ impl Finding {
     /// A finding of `rule` at `at`.
     pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>, at: Location) -> Finding {
         let Location { file, span, document, template, object, path } = at;
-        Finding { rule: rule.into(), severity, message: message.into(), file, span, path, object, template, document }
+        Finding {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            file,
+            span,
+            path,
+            object,
+            template,
+            document,
+            related: Vec::new(),
+            rendered: None,
+        }
     }
 
     pub fn line(&self) -> u32 {
@@ -448,6 +499,18 @@ struct JsonFinding<'a> {
     object: Option<&'a ObjectRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     template: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<&'a Rendered>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -462,6 +525,17 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             path: finding.path.as_ref(),
             object: finding.object.as_ref(),
             template: finding.template.as_deref(),
+            related: finding
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: &r.file,
+                    line: r.span.start.line,
+                    column: r.span.start.column,
+                    message: &r.message,
+                })
+                .collect(),
+            rendered: finding.rendered.as_deref(),
         }
     }
 }

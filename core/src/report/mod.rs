@@ -11,4 +11,7 @@ pub mod baseline;
 pub mod finding;
 pub mod suppress;
 
-pub use finding::{EvaluationError, FileReport, Finding, JsonReportWriter, LintedObject, Report, Severity, Summary};
+pub use finding::{
+    EvaluationError, FileReport, Finding, JsonReportWriter, LintedObject, RelatedLocation, Rendered, Report, Severity,
+    Summary,
+};

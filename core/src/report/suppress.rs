@@ -176,6 +176,15 @@ fn parse_directive(comment: &str) -> Option<Directive> {
     (!rules.is_empty()).then_some(Directive { rules, reason })
 }
 
+/// The `# plimsoll-ignore:` comment of `text` that covers `rule` at `line`, if any: for findings
+/// placed in a file after linting (rendered output pointed back at a template or a base), whose
+/// comments the linter did not see.
+pub fn comment_suppression(text: &str, line: u32, rule: &str) -> Option<Suppression> {
+    let comments = Comments::scan_from(text, 1);
+    let directive = comments.covering(line).into_iter().find(|d| d.rules.iter().any(|n| names_rule(n, rule)))?;
+    Some(Suppression { kind: SuppressionKind::Comment, reason: directive.reason.clone() })
+}
+
 /// The name of the container a finding's path points into, if any
 /// (`spec.template.spec.containers[1].image` → the second container's name).
 pub fn container_name<'v>(object: &'v Value, path: &Path) -> Option<&'v str> {

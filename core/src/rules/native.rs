@@ -7,6 +7,11 @@
 use super::{RuleEngine, RuleExamples, RuleMeta, RuleScope};
 use crate::report::finding::Severity;
 
+/// Rule ID of a chart or kustomization its renderer could not render.
+pub const RENDER_ERROR: &str = "render/error";
+/// Rule ID of a chart or kustomization whose renderer is not installed.
+pub const RENDER_UNAVAILABLE: &str = "render/unavailable";
+
 /// Rule IDs of the validation rules.
 pub const UNKNOWN_FIELD: &str = "schema/unknown-field";
 pub const TYPE: &str = "schema/type";
@@ -46,6 +51,8 @@ struct NativeRule {
 
 const SCHEMA_DOCS: &str = "https://kubernetes.io/docs/reference/kubernetes-api/";
 const FIELD_VALIDATION: &str = "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation";
+const HELM_TEMPLATE: &str = "https://helm.sh/docs/helm/helm_template/";
+const KUSTOMIZE_BUILD: &str = "https://kubectl.docs.kubernetes.io/references/kustomize/cmd/build/";
 const DEPRECATION_GUIDE: &str = "https://kubernetes.io/docs/reference/using-api/deprecation-guide/";
 
 const SCHEMA_SOURCES: &str = "Objects are checked against the JSON schemas of their kind: Kubernetes 1.33's \
@@ -415,6 +422,64 @@ labels:
   - pairs:
       app: web
     includeSelectors: true
+"#,
+    },
+    NativeRule {
+        id: "render/error",
+        title: "Charts and kustomizations that fail to render",
+        description: "plimsoll lints what a Helm chart or a kustomization would deploy, by running `helm \
+template` or `kustomize build` on it. When the renderer fails (a template error, a missing base or \
+values file, a remote base, a dependency that must be downloaded first), nothing of it can be checked: the \
+finding is placed at the chart's `Chart.yaml` or at the `kustomization.yaml`, with the renderer's message \
+and, where it names one, the template's line. Rendering never reaches the network.\n\n",
+        remediation: "Fix what the message names; run the same render by hand (`helm template <chart>`, \
+`kustomize build <dir>`) to see it. For chart dependencies, run `helm dependency build <chart>` so that \
+`charts/` holds them. A remote base cannot be rendered offline: vendor it, or lint the rendered output \
+instead (`kustomize build overlays/prod | plimsoll lint -`).",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[HELM_TEMPLATE, KUSTOMIZE_BUILD],
+        fail_example: r#"
+# kustomization.yaml: the base it names does not exist
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../base-that-is-not-there
+"#,
+        pass_example: r#"
+# kustomization.yaml
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+configMapGenerator:
+  - name: settings
+    literals: [LOG_LEVEL=info]
+"#,
+    },
+    NativeRule {
+        id: "render/unavailable",
+        title: "Charts and kustomizations left unrendered",
+        description: "A Helm chart needs `helm` and a kustomization `kustomize` (or `kubectl`, which \
+includes it) to be rendered and linted. When the tool is not found, the chart or kustomization is reported \
+once, at its `Chart.yaml` or `kustomization.yaml`, and the rest of the run goes on: its objects are not \
+checked.\n\n",
+        remediation: "Install the tool (https://helm.sh/docs/intro/install/, \
+https://kubectl.docs.kubernetes.io/installation/kustomize/) or name it with `--helm PATH` / `--kustomize \
+PATH` (`helm:` / `kustomize:` in `.plimsoll.yaml`). Without it, render elsewhere and pass the output: \
+`helm template web charts/web | plimsoll lint --chart charts/web -`.",
+        severity: Severity::Warning,
+        enabled_by_default: true,
+        related_resources: &[HELM_TEMPLATE, KUSTOMIZE_BUILD],
+        fail_example: r#"
+# charts/web/Chart.yaml, linted where helm is not installed
+apiVersion: v2
+name: web
+version: 1.0.0
+"#,
+        pass_example: r#"
+# charts/web/Chart.yaml, linted where helm is installed
+apiVersion: v2
+name: web
+version: 1.0.0
 "#,
     },
 ];
