@@ -455,3 +455,20 @@ fn a_collection_on_the_last_line_of_a_text_without_a_final_line_break_ends_after
     let item = positions.locate(&Path::parse("spec.containers[0]").unwrap()).span;
     assert_eq!((item.start.offset, item.end.offset), (text.find("image").unwrap() as u32, text.len() as u32));
 }
+
+/// Found by fuzzing (the `load` target): a lone `\r` ends a line for the YAML parser but did not
+/// for the positions, so a key after one was located before its own start.
+#[test]
+fn a_lone_carriage_return_ends_a_line_for_positions_as_for_the_parser() {
+    let loaded = load("cr.yaml", "{n \",n\r\"");
+    for problem in &loaded.problems {
+        assert!(problem.span.start.offset <= problem.span.end.offset, "{problem:?} ends before it starts");
+    }
+    let text = "a: 1\rb: 2\r\nc: 3\n";
+    let (value, positions) = document(text);
+    assert_eq!(value, json!({"a": 1, "b": 2, "c": 3}));
+    let b = positions.locate(&Path::parse("b").unwrap()).span.start;
+    assert_eq!((b.line, b.column, b.offset), (2, 4, text.find('2').unwrap() as u32));
+    let c = positions.locate(&Path::parse("c").unwrap()).span.start;
+    assert_eq!((c.line, c.column, c.offset), (3, 4, text.find('3').unwrap() as u32));
+}
