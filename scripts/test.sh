@@ -158,5 +158,10 @@ wasm/build.sh
 # The parity test compares the package with the CLI binary that `cargo test` built.
 (cd wasm && PLIMSOLL_BIN="$PWD/../target/debug/plimsoll" node --test tests/*.test.mjs)
 
+step "fuzz smoke: every libFuzzer target of fuzz/ builds and runs for a few seconds (nightly, cargo-fuzz)"
+# An unoptimised build (half the build time of an optimised one); scripts/fuzz.sh installs the
+# nightly toolchain and cargo-fuzz when missing. Long runs: scripts/fuzz.sh --time SECONDS.
+scripts/fuzz.sh --dev --time "${PLIMSOLL_FUZZ_SECONDS:-5}"
+
 echo
 echo "all checks passed"
