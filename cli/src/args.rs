@@ -168,6 +168,12 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
 
+    /// How long, in milliseconds, the policies may evaluate one object: a policy that loops or
+    /// builds values without end is stopped there, and the object gets a `plimsoll/evaluation`
+    /// error [default: 5000, or the configuration file's `evaluation_budget_ms`]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub evaluation_budget_ms: Option<u64>,
+
     /// Run the rules of this package of your policies (repeatable) [default: main].
     #[arg(long, value_name = "PACKAGE", conflicts_with = "all_namespaces")]
     pub namespace: Vec<String>,
@@ -223,6 +229,7 @@ impl LintArgs {
             exemptions: Vec::new(),
             inline_ignores: self.no_inline_ignores.then_some(false),
             settings: Default::default(),
+            evaluation_budget_ms: self.evaluation_budget_ms,
         }
     }
 }

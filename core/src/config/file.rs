@@ -39,6 +39,7 @@
 //! policies: [policy/]           # user Rego files or folders (as --policy), relative to the file
 //! data: [policy/data.yaml]      # data documents for them (as --data)
 //! crds: [crds/]                 # CRD schemas (as --crd)
+//! evaluation_budget_ms: 5000    # how long policies may evaluate one object
 //! ```
 //!
 //! Paths (`policies`, `data`, `crds`) are relative to the file's directory; reading them is the
@@ -84,6 +85,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "policies",
             "data",
             "crds",
+            "evaluation_budget_ms",
         ],
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
@@ -168,6 +170,8 @@ pub struct Config {
     pub data: Vec<Spanned<String>>,
     /// CRD files or schema folders, relative to the file's directory (read by the frontend).
     pub crds: Vec<Spanned<String>>,
+    /// Milliseconds the policies may evaluate one object.
+    pub evaluation_budget_ms: Option<u64>,
 }
 
 /// One mistake in a configuration file, located.
@@ -353,6 +357,7 @@ impl Config {
                 .collect(),
             inline_ignores: self.inline_ignores,
             settings: self.settings.clone(),
+            evaluation_budget_ms: self.evaluation_budget_ms,
         }
     }
 }
@@ -425,6 +430,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "policies" => config.policies = strings(node, "policies", errors),
             "data" => config.data = strings(node, "data", errors),
             "crds" => config.crds = strings(node, "crds", errors),
+            "evaluation_budget_ms" => config.evaluation_budget_ms = milliseconds(node, "evaluation_budget_ms", errors),
             _ => {}
         }
     }
@@ -499,6 +505,17 @@ fn boolean(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<bool> {
     let value = node.value.as_bool();
     if value.is_none() {
         errors.push(node.pos.span, format!("{what} must be true or false, not {}", describe(node.value)), None);
+    }
+    value
+}
+
+/// A whole number of milliseconds, at least 1.
+fn milliseconds(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<u64> {
+    let value = node.value.as_u64().filter(|&ms| ms >= 1);
+    if value.is_none() {
+        let message =
+            format!("{what} must be a whole number of milliseconds (1 or more), not {}", describe(node.value));
+        errors.push(node.pos.span, message, None);
     }
     value
 }

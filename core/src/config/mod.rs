@@ -94,6 +94,8 @@ pub struct Settings {
     pub inline_ignores: Option<bool>,
     /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
     pub settings: Map<String, Value>,
+    /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
+    pub evaluation_budget_ms: Option<u64>,
 }
 
 /// Which rules run, and at which severity.
@@ -189,6 +191,7 @@ impl Settings {
             exemptions: [file.exemptions, overrides.exemptions].concat(),
             inline_ignores: overrides.inline_ignores.or(file.inline_ignores),
             settings,
+            evaluation_budget_ms: overrides.evaluation_budget_ms.or(file.evaluation_budget_ms),
         }
     }
 
@@ -231,6 +234,9 @@ impl Settings {
         }
         if let Some(version) = self.kube_version {
             builder = builder.kube_version(version);
+        }
+        if let Some(budget) = self.evaluation_budget_ms {
+            builder = builder.evaluation_budget_ms(budget);
         }
         for (index, exemption) in self.exemptions.iter().enumerate() {
             let key = format!("exemptions[{index}].rules");

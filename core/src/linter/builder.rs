@@ -87,9 +87,18 @@ pub struct LinterBuilder {
     trusted_keys: Vec<(String, String)>,
     signatures: Vec<SignatureSource>,
     gatekeeper: Option<Arc<PolicySet>>,
+    /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
+    evaluation_budget_ms: Option<u64>,
 }
 
 impl LinterBuilder {
+    /// How long, in milliseconds, the policies may evaluate one object before they are stopped
+    /// with a `plimsoll/evaluation` error (default [`crate::engine::budget::DEFAULT_BUDGET_MS`]).
+    pub fn evaluation_budget_ms(mut self, milliseconds: u64) -> Self {
+        self.evaluation_budget_ms = Some(milliseconds);
+        self
+    }
+
     /// Turns on a rule that is off by default (ID or unambiguous short name).
     pub fn enable(mut self, rule: impl Into<String>) -> Self {
         self.enable.push(rule.into());
@@ -245,11 +254,13 @@ impl LinterBuilder {
         let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared =
-            Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone()).map_err(|e| match e {
+        let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms).map_err(
+            |e| match e {
                 PrepareError::Policy { path, message } => BuildError::Policy { path, message },
                 PrepareError::User(error) => BuildError::UserPolicy(error),
-            })?;
+            },
+        )?;
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -274,7 +285,11 @@ impl LinterBuilder {
             pod_specs_only,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
-            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {
+                let mut policies = Arc::unwrap_or_clone(policies);
+                policies.set_budget(budget_ms);
+                Arc::new(policies)
+            }),
             verifier,
             policy_notes: loaded.notes.into(),
         })
