@@ -312,6 +312,7 @@ fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::budget::DEFAULT_BUDGET_MS;
 
     /// Policies see only the object, the configuration and data the host hands in: the builtins
     /// that would reach the network (`http.send`) or the environment (`opa.runtime`) are not built in.
@@ -331,7 +332,7 @@ mod tests {
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let none = serde_json::Map::new();
-        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None);
+        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS);
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -380,8 +381,14 @@ mod tests {
     fn skipping_rules_by_required_fields_changes_no_result() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
-        let prepared =
-            Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new(), None);
+        let prepared = Prepared::new(
+            &catalog,
+            &serde_json::Map::new(),
+            &LoadedPolicies::default(),
+            &serde_json::Map::new(),
+            None,
+            DEFAULT_BUDGET_MS,
+        );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         let mut filtered = prepared.evaluator();
@@ -478,14 +485,21 @@ mod tests {
             }),
         );
         let user = LoadedPolicies::default();
-        let prepared =
-            Prepared::new(&catalog, &config, &user, &serde_json::Map::new(), Some(Arc::new(verifier.clone())));
+        let prepared = Prepared::new(
+            &catalog,
+            &config,
+            &user,
+            &serde_json::Map::new(),
+            Some(Arc::new(verifier.clone())),
+            DEFAULT_BUDGET_MS,
+        );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");
         let mut compiled = prepared.evaluator();
         let mut interpreted = Evaluator {
             engine: Engine::Interpreted(Box::new(prepared.engine.clone())),
+            budget_ms: DEFAULT_BUDGET_MS,
             data: to_rego(&prepared.data_json),
             filter: prepared.filter.clone(),
         };
