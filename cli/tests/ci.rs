@@ -554,7 +554,8 @@ fn configuration_mistakes_name_the_key_its_line_and_a_suggestion() {
      3 │   disable: [probes]
        ╰────
       help: known keys here: rules, fail_on, pss, images, settings, exemptions,
-            ignore_paths, inline_ignores, kube_version, policies, data, crds
+            ignore_paths, inline_ignores, kube_version, policies, data, crds,
+            evaluation_budget_ms
 
     plimsoll::config
 
