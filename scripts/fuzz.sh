@@ -9,6 +9,8 @@
 #                   [TARGET...]
 #   scripts/fuzz.sh --dev …           (unoptimised build: builds in half the time, runs slower;
 #                                      the test command's smoke run uses it)
+#   scripts/fuzz.sh --corpus DIR …    (a corpus other than fuzz/corpus: a new one starts from the
+#                                      committed seeds of fuzz/seeds/ only; the smoke run uses one)
 #   scripts/fuzz.sh --bin-dir DIR …   (runs targets built before, without building)
 #   scripts/fuzz.sh --list
 #   scripts/fuzz.sh --replay fuzz/artifacts/load/crash-…   (runs the input once through its target)
@@ -26,6 +28,7 @@ replay=""
 bin_dir=""
 profile=release
 max_len=""
+corpus=fuzz/corpus
 selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,8 +40,9 @@ while [ $# -gt 0 ]; do
     --bin-dir) bin_dir="$2"; shift 2 ;;
     --dev) profile=dev; shift ;;
     --max-len) max_len="$2"; shift 2 ;;
+    --corpus) corpus="$2"; shift 2 ;;
     --list) printf '%s\n' "${TARGETS[@]}"; exit 0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) selected+=("$1"); shift ;;
   esac
@@ -63,8 +67,16 @@ if [ -n "$replay" ]; then
   exec "$bin_dir/$target" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" "$replay"
 fi
 
-corpus=fuzz/corpus
-[ -d "$corpus" ] || python3 fuzz/build-corpus.py "$corpus" >/dev/null
+if [ ! -d "$corpus" ]; then
+  if [ "$corpus" = fuzz/corpus ]; then
+    python3 fuzz/build-corpus.py "$corpus" >/dev/null
+  else
+    for target in "${selected[@]}"; do
+      mkdir -p "$corpus/$target"
+      [ -d "fuzz/seeds/$target" ] && cp fuzz/seeds/"$target"/* "$corpus/$target/"
+    done
+  fi
+fi
 
 # Per target: the dictionary (YAML, Kubernetes keys, Rego) and the largest input libFuzzer makes.
 dict_for() {
