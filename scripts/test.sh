@@ -209,5 +209,13 @@ wasm/build.sh
 # The parity test compares the package with the CLI binary that `cargo test` built.
 (cd wasm && PLIMSOLL_BIN="$PWD/../target/debug/plimsoll" node --test tests/*.test.mjs)
 
+step "fuzz smoke: every libFuzzer target of fuzz/ builds and runs for a few seconds (nightly, cargo-fuzz)"
+# An unoptimised build (half the build time of an optimised one); scripts/fuzz.sh installs the
+# nightly toolchain and cargo-fuzz when missing. Long runs: scripts/fuzz.sh --time SECONDS.
+# A fresh corpus of the committed seeds only: the seeds from testdata would take minutes to run
+# once through unoptimised targets.
+rm -rf fuzz/target/smoke-corpus
+scripts/fuzz.sh --dev --time "${PLIMSOLL_FUZZ_SECONDS:-5}" --corpus fuzz/target/smoke-corpus
+
 echo
 echo "all checks passed"

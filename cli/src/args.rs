@@ -203,6 +203,12 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
 
+    /// How long, in milliseconds, the policies may evaluate one object: a policy that loops or
+    /// builds values without end is stopped there, and the object gets a `plimsoll/evaluation`
+    /// error [default: 5000, or the configuration file's `evaluation_budget_ms`]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub evaluation_budget_ms: Option<u64>,
+
     /// Run the rules of this package of your policies (repeatable) [default: main].
     #[arg(long, value_name = "PACKAGE", conflicts_with = "all_namespaces")]
     pub namespace: Vec<String>,
@@ -259,6 +265,7 @@ impl LintArgs {
             inline_ignores: self.no_inline_ignores.then_some(false),
             max_document_nodes: self.max_document_nodes.and_then(|n| usize::try_from(n).ok()),
             settings: Default::default(),
+            evaluation_budget_ms: self.evaluation_budget_ms,
         }
     }
 }

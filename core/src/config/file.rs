@@ -43,6 +43,7 @@
 //! charts:                       # how to render charts: one item per render
 //!   - {path: charts/web, name: prod, release: web, namespace: shop, values: [charts/web/values-prod.yaml], set: [replicas=3]}
 //! max_document_nodes: 5000000   # most YAML nodes in one document (default 2000000)
+//! evaluation_budget_ms: 5000    # how long policies may evaluate one object
 //! ```
 //!
 //! Paths (`policies`, `data`, `crds`) are relative to the file's directory; reading them is the
@@ -92,6 +93,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "kustomize",
             "charts",
             "max_document_nodes",
+            "evaluation_budget_ms",
         ],
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
@@ -177,6 +179,8 @@ pub struct Config {
     pub data: Vec<Spanned<String>>,
     /// CRD files or schema folders, relative to the file's directory (read by the frontend).
     pub crds: Vec<Spanned<String>>,
+    /// Milliseconds the policies may evaluate one object.
+    pub evaluation_budget_ms: Option<u64>,
     /// Most YAML nodes one document may hold.
     pub max_document_nodes: Option<usize>,
     /// The helm binary the frontend runs to render charts.
@@ -385,6 +389,7 @@ impl Config {
                 .collect(),
             inline_ignores: self.inline_ignores,
             settings: self.settings.clone(),
+            evaluation_budget_ms: self.evaluation_budget_ms,
         }
     }
 }
@@ -461,6 +466,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "kustomize" => config.kustomize = string(node, "kustomize", errors),
             "charts" => config.charts = read_charts(node, errors),
             "max_document_nodes" => config.max_document_nodes = positive_integer(node, "max_document_nodes", errors),
+            "evaluation_budget_ms" => config.evaluation_budget_ms = milliseconds(node, "evaluation_budget_ms", errors),
             _ => {}
         }
     }
@@ -547,6 +553,17 @@ fn positive_integer(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<u
             format!("{what} must be a positive whole number, not {}", describe(node.value)),
             None,
         );
+    }
+    value
+}
+
+/// A whole number of milliseconds, at least 1.
+fn milliseconds(node: Node<'_>, what: &str, errors: &mut Errors) -> Option<u64> {
+    let value = node.value.as_u64().filter(|&ms| ms >= 1);
+    if value.is_none() {
+        let message =
+            format!("{what} must be a whole number of milliseconds (1 or more), not {}", describe(node.value));
+        errors.push(node.pos.span, message, None);
     }
     value
 }

@@ -96,6 +96,8 @@ pub struct Settings {
     pub settings: Map<String, Value>,
     /// Most YAML nodes one document may hold (default [`crate::load::MAX_NODES`]).
     pub max_document_nodes: Option<usize>,
+    /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
+    pub evaluation_budget_ms: Option<u64>,
 }
 
 /// Which rules run, and at which severity.
@@ -192,6 +194,7 @@ impl Settings {
             inline_ignores: overrides.inline_ignores.or(file.inline_ignores),
             settings,
             max_document_nodes: overrides.max_document_nodes.or(file.max_document_nodes),
+            evaluation_budget_ms: overrides.evaluation_budget_ms.or(file.evaluation_budget_ms),
         }
     }
 
@@ -237,6 +240,9 @@ impl Settings {
         }
         if let Some(version) = self.kube_version {
             builder = builder.kube_version(version);
+        }
+        if let Some(budget) = self.evaluation_budget_ms {
+            builder = builder.evaluation_budget_ms(budget);
         }
         for (index, exemption) in self.exemptions.iter().enumerate() {
             let key = format!("exemptions[{index}].rules");

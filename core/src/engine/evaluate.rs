@@ -24,6 +24,7 @@ use crate::signature::Verifier;
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::sync::Arc;
@@ -46,7 +47,8 @@ impl From<PolicyError> for PrepareError {
 /// The rule that collects every enabled rule's violations.
 const AGGREGATE_RULE: &str = "data.plimsoll.run.findings";
 
-/// Most VM instructions one object's evaluation may take.
+/// Most VM instructions one object's evaluation may take: the deterministic bound (the clock
+/// budget of [`crate::engine::budget`] is the one users set).
 const MAX_INSTRUCTIONS: usize = 50_000_000;
 
 /// Policies loaded and compiled once; shared by all workers.
@@ -58,11 +60,15 @@ pub(crate) struct Prepared {
     /// The data every object shares, as JSON: each worker makes its own copy.
     data_json: Value,
     filter: Arc<FieldFilter>,
+    /// The wall-clock budget per object (see [`crate::engine::budget`]).
+    budget_ms: u64,
+    timer: Option<ExecutionTimerConfig>,
 }
 
 /// One worker's means of evaluation, and the data every object shares.
 pub(crate) struct Evaluator {
     engine: Engine,
+    budget_ms: u64,
     data: RegoValue,
     filter: Arc<FieldFilter>,
 }
@@ -79,7 +85,9 @@ impl Prepared {
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
         verifier: Option<Arc<Verifier>>,
+        budget_ms: u64,
     ) -> Result<Prepared, PrepareError> {
+        let timer = crate::engine::budget::timer(budget_ms);
         // Rules implemented in Rust have no policy to load.
         let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
         let selected = selected.as_slice();
@@ -88,6 +96,9 @@ impl Prepared {
         let data_json = base_data(config, user_data);
         let data = to_rego(&data_json);
         let mut engine = regorus::Engine::new();
+        if let Some(timer) = timer {
+            engine.set_execution_timer_config(timer);
+        }
         engine.set_rego_v0(false);
         crate::engine::functions::register(&mut engine, verifier).map_err(|e| policy_error("functions", &e))?;
         engine.add_data(data.clone()).map_err(|e| policy_error("data.plimsoll", &e))?;
@@ -107,7 +118,9 @@ impl Prepared {
             .map_err(|e| policy_error(run, &e))?;
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
-        engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| evaluation_error(user, &e.to_string()))?;
+        engine
+            .eval_rule(AGGREGATE_RULE.into())
+            .map_err(|e| evaluation_error(user, &crate::engine::budget::explain(e.to_string(), budget_ms)))?;
         let (program, fallback_reason) = match compile(&mut engine) {
             Ok(program) => (Some(program), None),
             Err(reason) => {
@@ -115,7 +128,8 @@ impl Prepared {
                 (None, Some(reason))
             }
         };
-        Ok(Prepared { engine, program, fallback_reason, data_json, filter: Arc::new(FieldFilter::new(selected)) })
+        let filter = Arc::new(FieldFilter::new(selected));
+        Ok(Prepared { engine, program, fallback_reason, data_json, filter, budget_ms, timer })
     }
 
     pub(crate) fn mode(&self) -> &'static str {
@@ -142,6 +156,7 @@ impl Prepared {
                 let mut vm = RegoVM::new();
                 vm.load_program(own_copy(program));
                 vm.set_max_instructions(MAX_INSTRUCTIONS);
+                vm.set_execution_timer_config(self.timer);
                 match vm.set_data(data.clone()) {
                     Ok(()) => Engine::Compiled(Box::new(vm)),
                     Err(_) => interpreted(),
@@ -149,7 +164,7 @@ impl Prepared {
             }
             None => interpreted(),
         };
-        Evaluator { engine, data, filter: self.filter.clone() }
+        Evaluator { engine, budget_ms: self.budget_ms, data, filter: self.filter.clone() }
     }
 }
 
@@ -163,7 +178,8 @@ impl Evaluator {
             }
         }
         let data = with_facts(&self.data, facts);
-        match &mut self.engine {
+        let budget_ms = self.budget_ms;
+        let result = match &mut self.engine {
             Engine::Compiled(vm) => {
                 vm.set_data(data).map_err(|e| e.to_string())?;
                 vm.set_input(input);
@@ -175,7 +191,8 @@ impl Evaluator {
                 engine.set_input(input);
                 engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| e.to_string())
             }
-        }
+        };
+        result.map_err(|reason| crate::engine::budget::explain(reason, budget_ms))
     }
 }
 
@@ -295,6 +312,7 @@ fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::budget::DEFAULT_BUDGET_MS;
 
     /// Policies see only the object, the configuration and data the host hands in: the builtins
     /// that would reach the network (`http.send`) or the environment (`opa.runtime`) are not built in.
@@ -314,7 +332,7 @@ mod tests {
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let none = serde_json::Map::new();
-        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None);
+        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS);
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -363,8 +381,14 @@ mod tests {
     fn skipping_rules_by_required_fields_changes_no_result() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
-        let prepared =
-            Prepared::new(&catalog, &serde_json::Map::new(), &LoadedPolicies::default(), &serde_json::Map::new(), None);
+        let prepared = Prepared::new(
+            &catalog,
+            &serde_json::Map::new(),
+            &LoadedPolicies::default(),
+            &serde_json::Map::new(),
+            None,
+            DEFAULT_BUDGET_MS,
+        );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         let mut filtered = prepared.evaluator();
@@ -461,14 +485,21 @@ mod tests {
             }),
         );
         let user = LoadedPolicies::default();
-        let prepared =
-            Prepared::new(&catalog, &config, &user, &serde_json::Map::new(), Some(Arc::new(verifier.clone())));
+        let prepared = Prepared::new(
+            &catalog,
+            &config,
+            &user,
+            &serde_json::Map::new(),
+            Some(Arc::new(verifier.clone())),
+            DEFAULT_BUDGET_MS,
+        );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
         assert_eq!(prepared.mode(), "compiled");
         let mut compiled = prepared.evaluator();
         let mut interpreted = Evaluator {
             engine: Engine::Interpreted(Box::new(prepared.engine.clone())),
+            budget_ms: DEFAULT_BUDGET_MS,
             data: to_rego(&prepared.data_json),
             filter: prepared.filter.clone(),
         };

@@ -13,6 +13,7 @@
 //! The linter (`crate::linter`) drives this module: it selects rules, prepares the engine once,
 //! and turns violations into located findings.
 
+pub mod budget;
 pub(crate) mod convert;
 pub(crate) mod evaluate;
 pub(crate) mod functions;

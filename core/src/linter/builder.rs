@@ -88,9 +88,18 @@ pub struct LinterBuilder {
     signatures: Vec<SignatureSource>,
     gatekeeper: Option<Arc<PolicySet>>,
     limits: crate::load::Limits,
+    /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
+    evaluation_budget_ms: Option<u64>,
 }
 
 impl LinterBuilder {
+    /// How long, in milliseconds, the policies may evaluate one object before they are stopped
+    /// with a `plimsoll/evaluation` error (default [`crate::engine::budget::DEFAULT_BUDGET_MS`]).
+    pub fn evaluation_budget_ms(mut self, milliseconds: u64) -> Self {
+        self.evaluation_budget_ms = Some(milliseconds);
+        self
+    }
+
     /// Most YAML nodes one document may hold, aliases counted in full (default
     /// [`crate::load::MAX_NODES`]): larger documents are reported as `yaml/syntax` errors.
     pub fn max_document_nodes(mut self, nodes: usize) -> Self {
@@ -253,11 +262,13 @@ impl LinterBuilder {
         let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
-        let prepared =
-            Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone()).map_err(|e| match e {
+        let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
+        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms).map_err(
+            |e| match e {
                 PrepareError::Policy { path, message } => BuildError::Policy { path, message },
                 PrepareError::User(error) => BuildError::UserPolicy(error),
-            })?;
+            },
+        )?;
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -282,7 +293,11 @@ impl LinterBuilder {
             pod_specs_only,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
-            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()),
+            gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {
+                let mut policies = Arc::unwrap_or_clone(policies);
+                policies.set_budget(budget_ms);
+                Arc::new(policies)
+            }),
             verifier,
             policy_notes: loaded.notes.into(),
             limits: self.limits,

@@ -228,8 +228,11 @@ pub(crate) struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        let line_starts =
-            std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        // A `\r` not followed by `\n` ends a line too, as for the YAML parser (and go-yaml).
+        let bytes = text.as_bytes();
+        let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
+            .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'));
+        let line_starts = std::iter::once(bom).chain(breaks.map(|i| i + 1)).collect();
         LineIndex { text, ascii: text.is_ascii(), line_starts, cursor: Cell::new((0, 0, 0)) }
     }
 

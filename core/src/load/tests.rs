@@ -471,3 +471,55 @@ fn block_scalar_at_the_end_of_the_text_keeps_no_final_line_break() {
     assert_eq!(document("a: |\n  x").0, json!({"a": "x"}));
     assert_eq!(document("a: |\n  x\n").0, json!({"a": "x\n"}));
 }
+
+/// Found by fuzzing (the `load` target): at the end of a text without a final line break, a block
+/// collection ended where its last line starts, before its own start, so a finding on a sequence
+/// item spanned backwards.
+#[test]
+fn a_collection_on_the_last_line_of_a_text_without_a_final_line_break_ends_after_its_content() {
+    for text in ["spec:\n  containers:\n  - image: nginx", "a:\n  b:\n    c: 1\n    d: [x, y]", "- - 1\n  - 2"] {
+        let (_, positions) = document(text);
+        let mut pending = vec![&positions];
+        while let Some(node) = pending.pop() {
+            let span = node.span;
+            assert!(span.start.offset <= span.end.offset, "{text:?}: {span:?} ends before it starts");
+            assert!(span.end.offset as usize <= text.len(), "{text:?}: {span:?} ends past the text");
+            match &node.children {
+                PosChildren::Scalar => {}
+                PosChildren::Sequence(items) => {
+                    for item in items {
+                        assert!(item.span.end.offset <= span.end.offset, "{text:?}: {item:?} outside {span:?}");
+                        pending.push(item);
+                    }
+                }
+                PosChildren::Mapping(entries) => {
+                    for entry in entries {
+                        assert!(entry.value.span.end.offset <= span.end.offset, "{text:?}: {entry:?} outside {span:?}");
+                        pending.push(&entry.value);
+                    }
+                }
+            }
+        }
+    }
+    let text = "spec:\n  containers:\n  - image: nginx";
+    let (_, positions) = document(text);
+    let item = positions.locate(&Path::parse("spec.containers[0]").unwrap()).span;
+    assert_eq!((item.start.offset, item.end.offset), (text.find("image").unwrap() as u32, text.len() as u32));
+}
+
+/// Found by fuzzing (the `load` target): a lone `\r` ends a line for the YAML parser but did not
+/// for the positions, so a key after one was located before its own start.
+#[test]
+fn a_lone_carriage_return_ends_a_line_for_positions_as_for_the_parser() {
+    let loaded = load("cr.yaml", "{n \",n\r\"");
+    for problem in &loaded.problems {
+        assert!(problem.span.start.offset <= problem.span.end.offset, "{problem:?} ends before it starts");
+    }
+    let text = "a: 1\rb: 2\r\nc: 3\n";
+    let (value, positions) = document(text);
+    assert_eq!(value, json!({"a": 1, "b": 2, "c": 3}));
+    let b = positions.locate(&Path::parse("b").unwrap()).span.start;
+    assert_eq!((b.line, b.column, b.offset), (2, 4, text.find('2').unwrap() as u32));
+    let c = positions.locate(&Path::parse("c").unwrap()).span.start;
+    assert_eq!((c.line, c.column, c.offset), (3, 4, text.find('3').unwrap() as u32));
+}

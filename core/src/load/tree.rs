@@ -104,6 +104,19 @@ enum Collection {
     Mapping(MappingBuilder, Option<Node>),
 }
 
+impl Collection {
+    /// Where the last-ending child read so far ends.
+    fn children_end(&self) -> Option<Pos> {
+        let ends: Box<dyn Iterator<Item = Pos> + '_> = match self {
+            Collection::Sequence(items) => Box::new(items.positions.iter().map(|p| p.span.end)),
+            Collection::Mapping(mapping, _) => {
+                Box::new(mapping.entries.iter().flat_map(|e| [e.key_span.end, e.value.span.end]))
+            }
+        };
+        ends.max_by_key(|pos| pos.offset)
+    }
+}
+
 /// Where a scalar is read: the forms of it that [`DocumentBuilder::scalar`] makes.
 #[derive(Clone, Copy)]
 enum ScalarRole {
@@ -470,6 +483,13 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
         let end = self.span(yaml_span).end;
         let frame =
             self.frames.pop().ok_or_else(|| error("unexpected end of a collection", Span { start: end, end }))?;
+        // At the end of a text without a final line break, saphyr places a block collection's end
+        // at the start of its last line, before its last child (even before its own start): a
+        // collection ends no earlier than its start and its children.
+        let end = [Some(frame.span.start), frame.collection.children_end()]
+            .into_iter()
+            .flatten()
+            .fold(end, |end, pos| if pos.offset > end.offset { pos } else { end });
         let span = Span { start: frame.span.start, end };
         let node = match frame.collection {
             Collection::Sequence(items) => items.finish(span),

@@ -125,6 +125,9 @@ pub struct PolicySet {
     /// Templates by the Constraint kind they define.
     templates: BTreeMap<String, Arc<Template>>,
     constraints: Vec<Arc<Constraint>>,
+    /// The wall-clock budget of each template's evaluation for one object.
+    timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
+    budget_ms: u64,
 }
 
 impl fmt::Debug for PolicySet {
@@ -195,11 +198,22 @@ impl PolicySet {
         (self.templates.len(), self.constraints.len())
     }
 
+    /// The evaluation budget per object, in milliseconds (see [`crate::engine::budget`]).
+    pub(crate) fn set_budget(&mut self, budget_ms: u64) {
+        self.timer = crate::engine::budget::timer(budget_ms);
+        self.budget_ms = budget_ms;
+    }
+
     /// Readies every template for a run whose objects make up `inventory`.
     pub fn prepare(&self, inventory: &Inventory) -> Run {
         let data = inventory.to_data();
-        let engines = self.templates.iter().map(|(kind, template)| (kind.clone(), template.with_data(&data))).collect();
-        Run { engines, constraints: self.constraints.clone(), namespaces: inventory.namespace_labels() }
+        let engines = self
+            .templates
+            .iter()
+            .map(|(kind, template)| (kind.clone(), template.with_data(&data, self.timer)))
+            .collect();
+        let budget_ms = self.budget_ms;
+        Run { engines, constraints: self.constraints.clone(), namespaces: inventory.namespace_labels(), budget_ms }
     }
 }
 
@@ -219,6 +233,8 @@ pub struct Run {
     constraints: Vec<Arc<Constraint>>,
     /// Labels of the run's Namespace objects, for `namespaceSelector`.
     namespaces: BTreeMap<String, BTreeMap<String, String>>,
+    /// The evaluation budget per object, for messages.
+    budget_ms: u64,
 }
 
 impl Run {
@@ -245,7 +261,10 @@ impl Run {
                 })),
                 Err(error) => violations.push(Violation {
                     constraint: constraint.clone(),
-                    message: format!("policy evaluation failed: {error}"),
+                    message: format!(
+                        "policy evaluation failed: {}",
+                        crate::engine::budget::explain(error, self.budget_ms)
+                    ),
                     failed: true,
                 }),
             }

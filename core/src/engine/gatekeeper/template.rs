@@ -12,6 +12,7 @@ use super::{compat, group_of, GatekeeperError, Origin, ADMISSION_TARGET};
 use crate::engine::convert::to_rego;
 use crate::load::Document;
 use crate::schema::parameters::ParameterSchema;
+use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::sync::Arc;
@@ -93,8 +94,11 @@ impl Template {
     }
 
     /// This template's engine with `data.inventory` set for a run.
-    pub(crate) fn with_data(&self, data: &RegoValue) -> Prepared {
+    pub(crate) fn with_data(&self, data: &RegoValue, timer: Option<ExecutionTimerConfig>) -> Prepared {
         let mut engine = self.engine.clone();
+        if let Some(timer) = timer {
+            engine.set_execution_timer_config(timer);
+        }
         // The data root is empty (templates read only data.inventory), so adding cannot clash.
         let added = engine.add_data(data.clone()).map_err(|e| e.to_string());
         // Evaluating once readies the engine for the new data, so the clones made per review
@@ -203,6 +207,10 @@ fn strings(value: Option<&Value>, path: &str) -> Result<Vec<String>, SourceProbl
 /// review: regorus reports unknown functions and some other mistakes only when a rule first runs.
 fn compile(name: &str, source: &RegoSource) -> Result<(regorus::Engine, String), String> {
     let mut engine = regorus::Engine::new();
+    // The probe below runs the template once: bounded like any evaluation.
+    if let Some(timer) = crate::engine::budget::timer(crate::engine::budget::DEFAULT_BUDGET_MS) {
+        engine.set_execution_timer_config(timer);
+    }
     engine.set_rego_v0(!source.v1);
     super::compat::register(&mut engine).map_err(|e| e.to_string())?;
     let package = engine
