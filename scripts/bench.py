@@ -16,9 +16,18 @@ exists, derives the other inputs from it under target/bench/, builds the release
    committed; each is skipped with a message when it cannot be had) on the same corpus, beside
    plimsoll running the matching rules: conftest with scripts/bench/peers/policy.rego (Rego
    equivalent to the default catalog's security-context, images, probes and resources checks),
-   kubeconform (schema validation, with the Kubernetes schemas plimsoll embeds) and kube-score.
+   kubeconform (schema validation, with the Kubernetes schemas plimsoll embeds) and kube-score;
+5. lints a monorepo of `--overlays` Kustomize overlays (each a Deployment and a Service per app,
+   `--apps` apps) and the same rendered output as plain files, and reports the CPU time per linted
+   document of each and their ratio: what rendering costs plimsoll itself (discovery, the build's
+   wrapper, reading the output, placing each finding in the overlay's files), the renderer's own
+   time left out. The overlays are rendered once beforehand with kustomize (or kubectl) as
+   plimsoll renders them; the timed run gets a stand-in renderer (`--kustomize`, a shell script
+   that prints the saved output), and the stand-in's own CPU time, measured alone for as many
+   builds, is subtracted.
 
     scripts/bench.py [--docs 10000] [--rounds 5] [--big-mb 100] [--no-peers] [--skip-big]
+                     [--overlays 200] [--apps 5] [--only render] [--plimsoll target/release/plimsoll]
 """
 
 import argparse
@@ -28,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 
@@ -198,32 +208,61 @@ def main():
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--install-timeout", type=int, default=1200,
                         help="seconds a peer's go install may take before the peer is left out")
+    parser.add_argument("--overlays", type=int, default=200, help="Kustomize overlays in the rendering case (0: none)")
+    parser.add_argument("--apps", type=int, default=5, help="apps (a Deployment and a Service each) per overlay")
+    parser.add_argument("--only", choices=["files", "big", "bomb", "peers", "render"], action="append",
+                        help="run only these parts (repeatable; default: all)")
+    parser.add_argument("--plimsoll", help="the plimsoll binary to measure (default: a release build of this tree)")
     args = parser.parse_args()
+    wanted = lambda part: args.only is None or part in args.only
     global INSTALL_TIMEOUT
     INSTALL_TIMEOUT = args.install_timeout
 
     os.makedirs(BENCH, exist_ok=True)
     corpus = os.path.join(BENCH, f"corpus-{args.docs}")
-    generate(args.docs, corpus)
-    docs = documents_of(corpus)
     stream = os.path.join(BENCH, f"stream-{args.docs}.yaml")
     listing = os.path.join(BENCH, f"list-{args.docs}.yaml")
-    write_stream(docs, stream)
-    write_list(docs, listing)
     bomb = os.path.join(BENCH, "alias-bomb.yaml")
-    write_bomb(bomb)
+    corpus_parts = [part for part in ("files", "big", "bomb", "peers") if wanted(part)]
+    if corpus_parts:
+        generate(args.docs, corpus)
+        docs = documents_of(corpus)
+        write_stream(docs, stream)
+        write_list(docs, listing)
+        write_bomb(bomb)
 
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "plimsoll", "--bin", "plimsoll",
-                    "--example", "raw_parse"], check=True, cwd=ROOT)
     release = os.path.join(ROOT, "target", "release")
-    plimsoll = os.path.join(release, "plimsoll")
     raw_parse = os.path.join(release, "examples", "raw_parse")
+    if args.plimsoll and not wanted("files"):
+        plimsoll = os.path.abspath(args.plimsoll)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "plimsoll", "--bin", "plimsoll",
+                        "--example", "raw_parse"], check=True, cwd=ROOT)
+        plimsoll = os.path.abspath(args.plimsoll) if args.plimsoll else os.path.join(release, "plimsoll")
     env = {k: v for k, v in os.environ.items() if k != "RUST_BACKTRACE"}
-    schema_off = [arg for rule in native_rules(plimsoll, env) for arg in ("--disable", rule)]
-    lint = [plimsoll, "lint", "--format", "json"]
 
-    print(f"corpus: {len(docs)} documents, {len(os.listdir(corpus))} files in {corpus}; "
-          f"{os.cpu_count()} cores; {args.rounds} rounds, medians (peak: the highest)")
+    if corpus_parts:
+        print(f"corpus: {len(docs)} documents, {len(os.listdir(corpus))} files in {corpus}; "
+              f"{os.cpu_count()} cores; {args.rounds} rounds, medians (peak: the highest)")
+    else:
+        print(f"{os.cpu_count()} cores; {args.rounds} rounds, medians (peak: the highest)")
+    if wanted("files"):
+        files_part(args, corpus, docs, stream, listing, plimsoll, raw_parse, env)
+    if wanted("big") and not args.skip_big:
+        big_part(args, docs, stream, plimsoll, env)
+    if wanted("bomb"):
+        bomb_part(args, bomb, plimsoll, env)
+    if wanted("peers") and not args.no_peers:
+        print()
+        peers(plimsoll, corpus, len(docs), args.rounds, env)
+    if wanted("render") and args.overlays > 0:
+        print()
+        render_part(args, plimsoll, env)
+
+
+def files_part(args, corpus, docs, stream, listing, plimsoll, raw_parse, env):
+    lint = [plimsoll, "lint", "--format", "json"]
+    schema_off = [arg for rule in native_rules(plimsoll, env) for arg in ("--disable", rule)]
     print()
     print("1. The same documents as many files, one file, standard input and a kind: List")
     multi = f"lint, {len(os.listdir(corpus))} files"
@@ -245,26 +284,31 @@ def main():
             wall, _, peak = figures[name]
             print(f"{name:40} {wall / base_wall:13.2f} {peak / base_peak:13.2f} {wall / raw_wall:25.2f}")
 
-    if not args.skip_big:
-        print()
-        print(f"2. Big inputs")
-        big_docs = max(1, int(args.big_mb * 2**20 * len(docs) / os.path.getsize(stream)))
-        big_dir = os.path.join(BENCH, f"big-{big_docs}")
-        generate(big_docs, big_dir, files=1)
-        big = os.path.join(big_dir, os.listdir(big_dir)[0])
-        size = os.path.getsize(big) / 2**20
-        big_commands = {f"lint, one {size:.0f} MiB file": (lint + [big], None),
-                        f"lint, {size:.0f} MiB on standard input": (lint + ["-"], big)}
-        table(alternate(big_commands, max(1, args.rounds // 2), env), big_docs)
-        configmap = os.path.join(BENCH, "configmap-1m.yaml")
-        write_configmap(configmap)
-        print(f"  1,000,000-key ConfigMap: {first_output([plimsoll, 'lint', '--format', 'compact', configmap], env)}")
-        cm = run([plimsoll, "lint", "--format", "compact", configmap], env)
-        print(f"    {cm[0]:.2f} s, peak {cm[1]:.0f} MiB")
-        raised = [plimsoll, "lint", "--format", "compact", "--max-document-nodes", "3000000", configmap]
-        cm = run(raised, env)
-        print(f"    with --max-document-nodes 3000000: read and linted in {cm[0]:.2f} s, peak {cm[1]:.0f} MiB")
 
+
+def big_part(args, docs, stream, plimsoll, env):
+    lint = [plimsoll, "lint", "--format", "json"]
+    print()
+    print(f"2. Big inputs")
+    big_docs = max(1, int(args.big_mb * 2**20 * len(docs) / os.path.getsize(stream)))
+    big_dir = os.path.join(BENCH, f"big-{big_docs}")
+    generate(big_docs, big_dir, files=1)
+    big = os.path.join(big_dir, os.listdir(big_dir)[0])
+    size = os.path.getsize(big) / 2**20
+    big_commands = {f"lint, one {size:.0f} MiB file": (lint + [big], None),
+                    f"lint, {size:.0f} MiB on standard input": (lint + ["-"], big)}
+    table(alternate(big_commands, max(1, args.rounds // 2), env), big_docs)
+    configmap = os.path.join(BENCH, "configmap-1m.yaml")
+    write_configmap(configmap)
+    print(f"  1,000,000-key ConfigMap: {first_output([plimsoll, 'lint', '--format', 'compact', configmap], env)}")
+    cm = run([plimsoll, "lint", "--format", "compact", configmap], env)
+    print(f"    {cm[0]:.2f} s, peak {cm[1]:.0f} MiB")
+    raised = [plimsoll, "lint", "--format", "compact", "--max-document-nodes", "3000000", configmap]
+    cm = run(raised, env)
+    print(f"    with --max-document-nodes 3000000: read and linted in {cm[0]:.2f} s, peak {cm[1]:.0f} MiB")
+
+
+def bomb_part(args, bomb, plimsoll, env):
     print()
     print("3. Alias bomb (625 bytes)")
     tiny = os.path.join(BENCH, "tiny.yaml")
@@ -276,9 +320,136 @@ def main():
                         max(5, args.rounds * 2), env)
     table(samples, 1)
 
-    if not args.no_peers:
-        print()
-        peers(plimsoll, corpus, len(docs), args.rounds, env)
+
+# ---------------------------------------------------------------------------------------------
+# Rendered sources.
+
+APP = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app{i}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: app{i}
+  template:
+    metadata:
+      labels:
+        app: app{i}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/app{i}:1.{i}.0
+          ports:
+            - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app{i}
+spec:
+  selector:
+    app: app{i}
+  ports:
+    - port: 80
+      targetPort: 8080
+"""
+
+# Prints the output saved for the overlay the wrapper kustomization names (its one resource).
+STAND_IN = """#!/bin/sh
+overlay=$(sed -n 's/^  - //p' "$2/kustomization.yaml")
+exec cat "{saved}/$(basename "$overlay").yaml"
+"""
+
+
+def kustomize_command():
+    """The renderer plimsoll would pick: kustomize, else kubectl's."""
+    if shutil.which("kustomize"):
+        return [shutil.which("kustomize"), "build"]
+    if shutil.which("kubectl"):
+        return [shutil.which("kubectl"), "kustomize"]
+    return None
+
+
+def wrapper_text(wrapper, overlay):
+    """The kustomization plimsoll writes around an overlay to render it with origin annotations."""
+    return (f"resources:\n  - {os.path.relpath(overlay, wrapper)}\n"
+            "buildMetadata: [originAnnotations, transformerAnnotations]\n")
+
+
+def write_monorepo(overlays, apps, build):
+    """`overlays` overlays of `apps` apps each over their own resources, each rendered once (in a
+    wrapper beside plimsoll's, so that the origin paths read the same) into saved/ and plain/."""
+    root = os.path.join(BENCH, f"monorepo-{overlays}x{apps}")
+    repo, saved, plain = (os.path.join(root, part) for part in ("repo", "saved", "plain"))
+    if os.path.isdir(plain):
+        return repo, saved, plain
+    for part in (repo, saved, plain + ".tmp"):
+        os.makedirs(part, exist_ok=True)
+    wrapper = os.path.join(tempfile.gettempdir(), f"plimsoll-kustomize-bench-{os.getpid()}")
+    os.makedirs(wrapper, exist_ok=True)
+    try:
+        for o in range(overlays):
+            name = f"team{o:04}"
+            overlay = os.path.join(repo, "overlays", name)
+            os.makedirs(overlay, exist_ok=True)
+            with open(os.path.join(overlay, "apps.yaml"), "w") as fh:
+                fh.write("---\n".join(APP.format(i=o * apps + a) for a in range(apps)))
+            with open(os.path.join(overlay, "kustomization.yaml"), "w") as fh:
+                fh.write(f"namespace: {name}\nnamePrefix: {name}-\nresources:\n  - apps.yaml\n"
+                         f"labels:\n  - pairs:\n      team: {name}\n")
+            with open(os.path.join(wrapper, "kustomization.yaml"), "w") as fh:
+                fh.write(wrapper_text(wrapper, overlay))
+            output = subprocess.run([*build, wrapper], check=True, capture_output=True).stdout
+            for folder in (saved, plain + ".tmp"):
+                with open(os.path.join(folder, name + ".yaml"), "wb") as fh:
+                    fh.write(output)
+    finally:
+        shutil.rmtree(wrapper, ignore_errors=True)
+    os.rename(plain + ".tmp", plain)
+    return repo, saved, plain
+
+
+def render_part(args, plimsoll, env):
+    print(f"5. Rendering: {args.overlays} Kustomize overlays against the same output as plain files")
+    build = kustomize_command()
+    if build is None:
+        print("  skipped (neither kustomize nor kubectl is installed)")
+        return
+    repo, saved, plain = write_monorepo(args.overlays, args.apps, build)
+    stand_in = os.path.join(BENCH, "kustomize-stand-in")
+    with open(stand_in, "w") as fh:
+        fh.write(STAND_IN.format(saved=saved))
+    os.chmod(stand_in, 0o755)
+    # The stand-in alone, once per overlay, from one shell: its CPU time is the renderer's part.
+    wrappers = os.path.join(BENCH, "stand-in-wrappers")
+    os.makedirs(wrappers, exist_ok=True)
+    overlays = sorted(os.listdir(os.path.join(repo, "overlays")))
+    for name in overlays:
+        os.makedirs(os.path.join(wrappers, name), exist_ok=True)
+        with open(os.path.join(wrappers, name, "kustomization.yaml"), "w") as fh:
+            fh.write(wrapper_text(os.path.join(wrappers, name), os.path.join(repo, "overlays", name)))
+    alone = os.path.join(BENCH, "stand-in-alone.sh")
+    with open(alone, "w") as fh:
+        fh.write("#!/bin/sh\n" + "".join(f"{stand_in} build {os.path.join(wrappers, n)} >/dev/null\n"
+                                         for n in overlays))
+    os.chmod(alone, 0o755)
+    docs = sum(text.count("\nkind: ") + text.startswith("kind: ")
+               for text in (open(os.path.join(plain, n)).read() for n in os.listdir(plain)))
+    lint = [plimsoll, "lint", "--no-config", "--format", "json"]
+    commands = {
+        f"lint, {len(overlays)} overlays rendered": (lint + ["--kustomize", stand_in, repo], None),
+        "the stand-in renderer alone": ([alone], None),
+        f"lint, the same output as {len(overlays)} files": (lint + [plain], None),
+    }
+    names = list(commands)
+    figures = table(alternate(commands, args.rounds, env), docs)
+    rendered_cpu = figures[names[0]][1] - figures[names[1]][1]
+    plain_cpu = figures[names[2]][1]
+    print(f"  {docs} documents; CPU per document, the renderer's time left out: rendered "
+          f"{rendered_cpu / docs * 1e6:.0f} µs, plain files {plain_cpu / docs * 1e6:.0f} µs; "
+          f"ratio rendered / plain {rendered_cpu / plain_cpu:.2f}")
 
 
 def native_rules(plimsoll, env):

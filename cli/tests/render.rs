@@ -360,3 +360,64 @@ fn the_platform_repository_example_reports_what_would_be_deployed() {
     assert!(junit.contains("<testsuite name=\"kustomize build kustomize/overlays/prod\""), "{junit}");
     assert!(junit.contains("kustomize/overlays/prod/debug-agent.yaml:11:25: error: container"), "{junit}");
 }
+
+/// The expectations of the packaged chart's source (`helm/packages/cache`) for one value set, as
+/// (member of the archive, line, column, rule): `# expect:` and `{{/* expect: */}}` comments, a
+/// rule limited with `@<sets>` only in those sets; the column is the start of the line's key, dash
+/// or action.
+fn packaged_expectations(value_set: &str) -> BTreeSet<(String, u64, u64, String)> {
+    let source = root().join("testdata/render/helm/packages/cache");
+    let mut found = BTreeSet::new();
+    for file in walk(&source.join("templates")) {
+        let member = format!("cache/{}", file.strip_prefix(&source).expect("under source").display());
+        let text = std::fs::read_to_string(&file).expect("template");
+        for (index, line) in text.lines().enumerate() {
+            let Some(at) = line.find("expect: ") else { continue };
+            let body = line[at + "expect: ".len()..].trim_end().trim_end_matches("*/}}").trim();
+            let column = (line.len() - line.trim_start().len() + 1) as u64;
+            for rule in body.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                let (rule, sets) = rule.split_once('@').map_or((rule, None), |(r, s)| (r, Some(s)));
+                if sets.is_none_or(|sets| sets.split('+').any(|s| s == value_set)) {
+                    found.insert((member.clone(), index as u64 + 1, column, rule.to_string()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn findings_from_a_packaged_subchart_are_placed_in_its_templates() {
+    if !helm_available() {
+        return skip_or_fail("helm is not installed");
+    }
+    let base = root().join("testdata/render");
+    let archive = "helm/web/charts/cache-0.1.0.tgz";
+    for (value_set, extra) in [("default", vec![]), ("prod", vec!["--values", "helm/web/values-prod.yaml"])] {
+        let mut args = vec!["lint", "--no-config", "--quiet", "--format", "json", "--fail-on", "never"];
+        args.extend(extra);
+        args.push("helm/web");
+        let run = plimsoll_in(&base, &args);
+        assert_eq!(run.code, Some(0), "{}", run.transcript());
+        let report = run.json();
+        let mut got = BTreeSet::new();
+        for finding in report["findings"].as_array().expect("findings") {
+            let file = finding["file"].as_str().expect("file");
+            // Before the archive was read, its findings fell back to the chart's Chart.yaml.
+            assert_ne!(finding["rendered"]["exact"], false, "a finding not placed: {finding:#}");
+            let Some(member) = file.strip_prefix(archive).and_then(|m| m.strip_prefix(':')) else { continue };
+            assert_eq!(finding["rendered"]["exact"], true, "{finding:#}");
+            let (line, column) = (finding["line"].as_u64().expect("line"), finding["column"].as_u64().expect("column"));
+            let rule = finding["rule"].as_str().expect("rule").to_string();
+            got.insert((member.to_string(), line, column, rule));
+        }
+        let expected = packaged_expectations(value_set);
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected, "value set {value_set}:\n{}", run.stdout);
+    }
+    // The human report shows the template's line, read from the archive.
+    let run = plimsoll_in(&base, &["lint", "--no-config", "--quiet", "--only", "probes/liveness", "helm/web"]);
+    let shown = format!("{archive}:cache/templates/deployment.yaml:15:9");
+    assert!(run.stdout.contains(&shown), "{}", run.transcript());
+    assert!(run.stdout.contains("- name: cache"), "{}", run.transcript());
+}

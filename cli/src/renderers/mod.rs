@@ -7,8 +7,10 @@
 //! includes). [`run::render_all`] renders each root once, in parallel, giving core
 //! [`RenderedSource`](plimsoll_core::render::RenderedSource)s to lint and `render/*` findings for
 //! what could not be rendered. After linting, core's `render::relocate` places the findings in
-//! the files the user edits, reading them through [`FileCache`].
+//! the files the user edits, reading them through [`FileCache`] (members of packaged subcharts
+//! from their archives, [`archive`]).
 
+pub mod archive;
 pub mod run;
 
 use plimsoll_core::load::parse_yaml_value;
@@ -306,7 +308,8 @@ pub struct FileCache {
 impl FileCache {
     pub fn read(&self, name: &str) -> Option<Arc<str>> {
         let mut texts = self.texts.lock().ok()?;
-        texts.entry(name.to_string()).or_insert_with(|| std::fs::read_to_string(name).ok().map(Arc::from)).clone()
+        let read = || std::fs::read_to_string(name).ok().or_else(|| archive::read_member(name)).map(Arc::from);
+        texts.entry(name.to_string()).or_insert_with(read).clone()
     }
 
     /// Every file read, for reports that show source lines.

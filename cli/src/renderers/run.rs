@@ -6,7 +6,7 @@
 //! is a `render/error` finding at the chart's `Chart.yaml` or the `kustomization.yaml`; a renderer
 //! that is not installed, a `render/unavailable` finding per chart or kustomization.
 
-use super::{absolute, display, kustomization_file, Plan};
+use super::{absolute, archive, display, kustomization_file, Plan};
 use plimsoll_core::render::helm::ChartSources;
 use plimsoll_core::render::{RenderedSource, RENDER_ERROR, RENDER_UNAVAILABLE};
 use plimsoll_core::report::finding::Location;
@@ -224,8 +224,13 @@ pub fn chart_sources(chart: &ChartRender) -> ChartSources {
     sources
 }
 
-/// Adds the templates and `values.yaml` files under `dir`, whose source name is `source`.
-/// Packaged subcharts (`.tgz`) are not unpacked: their objects are placed at their first line.
+/// Whether a file of a chart tree, by its source name, is one the placing reads.
+fn is_chart_source(name: &str) -> bool {
+    name.contains("/templates/") || name == "values.yaml" || name.ends_with("/values.yaml")
+}
+
+/// Adds the templates and `values.yaml` files under `dir`, whose source name is `source`; the
+/// packaged subcharts in a `charts/` folder are read from their archives.
 fn add_chart_files(dir: &Path, source: &str, sources: &mut ChartSources, budget: &mut usize) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
@@ -238,11 +243,52 @@ fn add_chart_files(dir: &Path, source: &str, sources: &mut ChartSources, budget:
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let name = format!("{source}/{file}");
         if path.is_dir() && !file.starts_with('.') {
+            // A subchart is named by its Chart.yaml (`charts/database` holding chart `db` prints
+            // as `web/charts/db/…`), as a packaged one is.
+            let name = match chart_yaml_name(&path) {
+                Some(chart) if source.ends_with("/charts") => format!("{source}/{chart}"),
+                _ => name,
+            };
             add_chart_files(&path, &name, sources, budget);
-        } else if name.contains("/templates/") || file == "values.yaml" {
+        } else if file.ends_with(".tgz") && source.ends_with("/charts") && path.is_file() {
+            add_packaged_chart(&path, source, sources, budget);
+        } else if is_chart_source(&name) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 sources.add_file(&name, &display(&path), &text);
             }
+        }
+    }
+}
+
+/// Adds the templates and `values.yaml` files of the packaged subchart `archive` (its top folder
+/// the chart), under `charts/<the name its Chart.yaml gives>/` of the parent's source name
+/// `charts_source` (`web/charts`), shown as members of the archive. An archive that cannot be read
+/// adds nothing: its objects are then placed at their first line.
+fn add_packaged_chart(archive: &Path, charts_source: &str, sources: &mut ChartSources, budget: &mut usize) {
+    let wanted = |member: &str| {
+        member.split_once('/').is_some_and(|(_, inside)| inside == "Chart.yaml") || is_chart_source(member)
+    };
+    let Some(members) = archive::read_members(archive, &wanted) else { return };
+    let Some(top) = members.first().and_then(|m| m.path.split_once('/')).map(|(top, _)| top.to_string()) else {
+        return;
+    };
+    let chart_yaml = format!("{top}/Chart.yaml");
+    let name = members
+        .iter()
+        .find(|m| m.path == chart_yaml)
+        .and_then(|m| plimsoll_core::load::parse_yaml_value(&m.text).ok().flatten())
+        .and_then(|value| value.get("name")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| top.clone());
+    let shown = display(archive);
+    for member in &members {
+        let Some(inside) = member.path.strip_prefix(&top).and_then(|p| p.strip_prefix('/')) else { continue };
+        if *budget == 0 {
+            return;
+        }
+        let source_name = format!("{charts_source}/{name}/{inside}");
+        if is_chart_source(&source_name) {
+            *budget -= 1;
+            sources.add_file(&source_name, &archive::member_name(&shown, &member.path), &member.text);
         }
     }
 }
