@@ -100,7 +100,7 @@ impl Loaded {
 }
 
 /// Resolves `.` and `..` without touching the filesystem (symbolic links are taken as written).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

@@ -13,10 +13,11 @@
 pub mod archive;
 pub mod run;
 
+use crate::config_file::normalize;
 use plimsoll_core::load::parse_yaml_value;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use walkdir::WalkDir;
 
@@ -273,20 +274,6 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 fn cwd() -> PathBuf {
     std::env::current_dir().unwrap_or_default()
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other.as_os_str()),
-        }
-    }
-    normal
 }
 
 /// A path as reports name files: relative to the working directory when under it.
