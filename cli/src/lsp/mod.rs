@@ -9,6 +9,9 @@
 //!   otherwise) and reads [`workspace::Options`]; each workspace folder gets its linter
 //!   ([`workspace::Folder`]), configured as the CLI configures it, rebuilt when a `.plimsoll.yaml`
 //!   or a policy file changes (`workspace/didChangeWatchedFiles`, or a save of the file).
+//! - Each workspace folder's saved manifests are read when it is added, and again when a YAML or
+//!   JSON file changes or is saved ([`workspace::Folder::read_manifests`]); an open document is
+//!   linted within them (CRD schemas, Gatekeeper inventory), its current text replacing its saved one.
 //! - Opened and saved documents are linted at once; changed ones after a quiet period
 //!   (`debounceMs`), so that typing lints once per pause, not once per key.
 //! - Diagnostics ([`diagnostics`]) are published per document; code actions ([`actions`]) and
@@ -47,6 +50,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use text::{Encoding, Text};
 use workspace::{Folder, Options};
+
+/// Whether a changed file may be a manifest of a workspace folder (its CRDs and inventory).
+fn is_manifest_path(path: &str) -> bool {
+    [".yaml", ".yml", ".json"].iter().any(|ext| path.ends_with(ext))
+}
 
 /// The most messages handled as one batch (the rest wait for the next).
 const MAX_BATCH: usize = 256;
@@ -363,6 +371,9 @@ impl Server {
             || uri.path().ends_with(&format!("/{FILE_NAME}"));
         if is_config || uri.path().ends_with(".rego") {
             self.reload_folders();
+        } else if is_manifest_path(uri.path()) {
+            self.reread_manifests(uri.to_file_path().ok().as_deref());
+            self.relint_all();
         } else if self.documents.contains_key(&uri) {
             self.lint(&uri);
         }
@@ -385,6 +396,32 @@ impl Server {
         });
         if configuration {
             self.reload_folders();
+            return;
+        }
+        let manifests: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter(|change| is_manifest_path(change.uri.path()))
+            .filter_map(|change| change.uri.to_file_path().ok())
+            .collect();
+        if !manifests.is_empty() {
+            for path in &manifests {
+                self.reread_manifests(Some(path));
+            }
+            self.relint_all();
+        }
+    }
+
+    /// Reads again the manifests of the workspace folders holding `path` (all of them without a path).
+    fn reread_manifests(&mut self, path: Option<&Path>) {
+        let mut notes = Vec::new();
+        for folder in self.folders.iter_mut().filter(|f| f.in_workspace) {
+            if path.is_none_or(|p| p.starts_with(&folder.root)) {
+                notes.extend(folder.read_manifests());
+            }
+        }
+        for note in notes {
+            self.log(MessageType::INFO, &note);
         }
     }
 
@@ -421,6 +458,11 @@ impl Server {
         match Folder::load(root.clone(), &self.options) {
             Ok(mut folder) => {
                 folder.in_workspace = in_workspace;
+                if in_workspace {
+                    if let Some(note) = folder.read_manifests() {
+                        self.log(MessageType::INFO, &note);
+                    }
+                }
                 self.folders.push(folder);
             }
             Err(message) => self.log(MessageType::ERROR, &format!("{}: cannot lint: {message}", root.display())),
@@ -496,7 +538,11 @@ impl Server {
             Vec::new()
         } else {
             let name = path.as_deref().map_or_else(|| uri.to_string(), |p| folder.source_name(p));
-            let report = folder.worker.lint(&name, document.text.as_str());
+            let report = if folder.in_workspace {
+                folder.lint_in_folder(&name, document.text.as_str())
+            } else {
+                folder.worker.lint(&name, document.text.as_str())
+            };
             Report::from_files(vec![report]).findings
         };
         let pages = RulePages { template: &self.options.rule_docs_url, documented: &self.documented };
@@ -584,7 +630,7 @@ impl Server {
 
     /// Asks the client to report changes of configuration and policy files.
     fn watch_configuration(&mut self) {
-        let watchers = [format!("**/{FILE_NAME}"), "**/*.rego".to_string()]
+        let watchers = [format!("**/{FILE_NAME}"), "**/*.rego".to_string(), "**/*.{yaml,yml,json}".to_string()]
             .into_iter()
             .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob), kind: None })
             .collect();

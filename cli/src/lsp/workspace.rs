@@ -12,6 +12,7 @@ use crate::args::{Cli, Command, LintArgs};
 use crate::commands;
 use crate::config_file::{self, LoadError, Loaded};
 use crate::error::CliError;
+use crate::walk;
 use clap::Parser;
 use plimsoll_core::{Linter, RuleMeta, Worker};
 use serde::Deserialize;
@@ -109,7 +110,16 @@ pub struct Folder {
     pub problems: Vec<ConfigProblem>,
     /// A workspace folder (kept while the workspace has it), not one made for a loose document.
     pub in_workspace: bool,
+    /// The folder's saved manifests that may hold objects, `(name, text)` as named in findings:
+    /// the rest of the run each open document is linted in (CRDs, Gatekeeper inventory).
+    /// Read for workspace folders only ([`Folder::read_manifests`]).
+    pub manifests: Vec<(String, String)>,
 }
+
+/// The most manifests of a folder kept for cross-file inputs.
+const MAX_MANIFESTS: usize = 2000;
+/// Larger manifests are left out of cross-file inputs.
+const MAX_MANIFEST_BYTES: usize = 1 << 20;
 
 impl Folder {
     /// Finds and reads the folder's configuration and builds its linter.
@@ -132,7 +142,43 @@ impl Folder {
             }
         };
         let worker = linter.worker();
-        Ok(Folder { root, config_path, loaded, linter, worker, problems, in_workspace: false })
+        Ok(Folder { root, config_path, loaded, linter, worker, problems, in_workspace: false, manifests: Vec::new() })
+    }
+
+    /// Reads the folder's manifests again, as `plimsoll lint` run there finds them (ignored paths
+    /// and chart templates left out), keeping at most `MAX_MANIFESTS` files of at most
+    /// `MAX_MANIFEST_BYTES` each. Returns a note for the log when some were left out.
+    pub fn read_manifests(&mut self) -> Option<String> {
+        let collected = walk::collect_except(std::slice::from_ref(&self.root), &|path| self.ignores(path));
+        let mut manifests = Vec::new();
+        let mut left_out = 0usize;
+        for source in collected.sources {
+            let path = PathBuf::from(&source.name);
+            if !may_hold_objects(&source.text) || is_template(Some(&path), &source.text) {
+                continue;
+            }
+            if source.text.len() > MAX_MANIFEST_BYTES || manifests.len() >= MAX_MANIFESTS {
+                left_out += 1;
+                continue;
+            }
+            manifests.push((self.source_name(&path), source.text));
+        }
+        self.manifests = manifests;
+        (left_out > 0).then(|| {
+            format!(
+                "{}: {left_out} manifests left out of CRDs and inventory (at most {MAX_MANIFESTS} files of at most {} KiB are read)",
+                self.root.display(),
+                MAX_MANIFEST_BYTES / 1024
+            )
+        })
+    }
+
+    /// Lints an open document's current text within the folder's saved manifests, its own saved
+    /// text replaced by `text`.
+    pub fn lint_in_folder(&self, name: &str, text: &str) -> plimsoll_core::FileReport {
+        let others: Vec<(&str, &str)> =
+            self.manifests.iter().filter(|(n, _)| n != name).map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        self.linter.lint_source_in_run(name, text, &others)
     }
 
     /// Whether the configuration's `ignore_paths` covers `path`.

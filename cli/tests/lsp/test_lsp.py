@@ -441,3 +441,90 @@ async def test_a_panicking_request_does_not_stop_the_server(tmp_path):
         assert starts(after) == starts(diagnostics)
     finally:
         await stop(editor)
+
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+UNIQUE_SELECTOR = REPO / "testdata/conformance/gatekeeper-library/library/general/uniqueserviceselector"
+
+
+def service(name: str) -> str:
+    return f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    app: web\n"
+
+
+def cli_findings_in_run(root: pathlib.Path, name: str, *options: str) -> list[dict]:
+    """The findings of `name` when `plimsoll lint` reads the whole folder."""
+    run = subprocess.run([BIN, "lint", "--format", "json", *options, "."], cwd=root, capture_output=True, text=True)
+    assert run.returncode in (0, 1), run.stderr
+    return [f for f in json.loads(run.stdout)["findings"] if f["file"] == name]
+
+
+@pytest.mark.asyncio
+async def test_the_inventory_holds_the_folders_unopened_files(tmp_path):
+    root = workspace(
+        tmp_path,
+        {
+            "policies/template.yaml": (UNIQUE_SELECTOR / "template.yaml").read_text(),
+            "policies/constraint.yaml": (UNIQUE_SELECTOR / "samples/unique-service-selector/constraint.yaml").read_text(),
+            "a.yaml": service("front"),
+            "b.yaml": service("back"),
+        },
+    )
+    editor = await start(root, options={"policies": ["policies"]})
+    try:
+        diagnostics = await editor.open("a.yaml")
+        expected = cli_starts(cli_findings_in_run(root, "a.yaml", "--policy", "policies"))
+        assert any("back" in d.message for d in diagnostics), diagnostics
+        assert starts(diagnostics) == expected and expected
+        # The open text replaces the saved one: another selector is unique again.
+        changed = await editor.change("a.yaml", [types.TextEdit(range=line_range(7, "    app: web"), new_text="    app: api")])
+        assert not any("back" in d.message for d in changed), changed
+        # A saved change to the unopened file reaches the open one.
+        (root / "b.yaml").write_text(service("back").replace("app: web", "app: api"))
+        waiting = editor.next_diagnostics("a.yaml", 2)
+        editor.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=editor.uri("b.yaml"), type=types.FileChangeType.Changed)]
+            )
+        )
+        assert any("back" in d.message for d in await waiting)
+    finally:
+        await stop(editor)
+
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+"""
+
+WIDGET = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: large\n"
+
+
+@pytest.mark.asyncio
+async def test_a_crd_in_the_folder_gives_its_custom_resources_a_schema(tmp_path):
+    root = workspace(tmp_path, {"crds/widget.yaml": CRD, "widget.yaml": WIDGET})
+    editor = await start(root)
+    try:
+        diagnostics = await editor.open("widget.yaml")
+        expected = cli_starts(cli_findings_in_run(root, "widget.yaml"))
+        assert any(d.code.startswith("schema/") and d.range.start.line == 5 for d in diagnostics), diagnostics
+        assert starts(diagnostics) == expected
+    finally:
+        await stop(editor)

@@ -152,6 +152,22 @@ impl Linter {
         self.with_crds_in([(name, text)]).worker().lint(name, text)
     }
 
+    /// Lints one source as part of a larger run whose other sources are `others` (`(name, text)`,
+    /// not including this one): CRDs among all of them give schemas, and Gatekeeper constraints
+    /// see every object of the run as their inventory, as [`Linter::lint_sources`] would, while
+    /// only `text` is linted. For a frontend that lints one document of a folder at a time.
+    pub fn lint_source_in_run<'a>(&self, name: &str, text: &str, others: &[(&'a str, &'a str)]) -> FileReport {
+        let linter = self.with_crds_in(others.iter().copied().chain([(name, text)]));
+        let loaded = load::load_within(name, text, self.limits);
+        let Some(policies) = &linter.gatekeeper else {
+            return linter.worker().lint_with_text(name, Some(text), loaded);
+        };
+        let others: Vec<LoadedFile> = others.iter().map(|(n, t)| load::load_within(n, t, self.limits)).collect();
+        let objects = others.iter().chain([&loaded]).flat_map(|l| l.documents.iter().map(|d| &d.value));
+        let run = Arc::new(policies.prepare(&Inventory::from_objects(objects)));
+        linter.worker_for_run(&run).lint_with_text(name, Some(text), loaded)
+    }
+
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
     pub fn lint_sources(&self, sources: &[Source]) -> Report {
         let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
