@@ -259,7 +259,7 @@ pub fn is_template(path: Option<&Path>, text: &str) -> bool {
     path.ancestors()
         .skip(1)
         .filter(|dir| dir.file_name().is_some_and(|name| name == "templates"))
-        .any(|templates| templates.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file()))
+        .any(|templates| templates.parent().is_some_and(crate::renderers::is_chart))
 }
 
 /// Whether a text may hold Kubernetes objects: some line names an `apiVersion` or a `kind`. Other

@@ -173,7 +173,8 @@ fn named_file(path: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<P
     }
 }
 
-fn is_chart(dir: &Path) -> bool {
+/// Whether `dir` is a Helm chart: it holds a `Chart.yaml`.
+pub(crate) fn is_chart(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
