@@ -119,8 +119,8 @@ impl PartLinter {
     fn lint_chunk(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ChunkOutcome {
         let raw = if load::may_be_list(chunk.text) {
             match self.lint_list(file, index, chunk, suppressor) {
-                Ok(outcome) => return outcome,
-                Err(raw) => raw,
+                ListLinted::Items(outcome) => return outcome,
+                ListLinted::Document(raw) => raw,
             }
         } else {
             load::read_chunk_within(index, chunk, self.linter.limits)
@@ -157,13 +157,7 @@ impl PartLinter {
     /// Reads a document that may be a list item by item, linting its items in slices on the pool as
     /// they are read. When it is no list read that way, gives the document as read instead (what
     /// was linted of it is dropped).
-    fn lint_list(
-        &self,
-        file: &Arc<str>,
-        index: usize,
-        chunk: Chunk<'_>,
-        suppressor: &Suppressor<'_>,
-    ) -> Result<ChunkOutcome, RawDocument> {
+    fn lint_list(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ListLinted {
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let slices = ListSlices {
             linter: self,
@@ -197,15 +191,23 @@ impl PartLinter {
             ListRead::Items { count, problems, .. } => {
                 let mut done = slices.done.into_inner().unwrap_or_else(PoisonError::into_inner);
                 done.sort_unstable_by_key(|(slice, _)| *slice);
-                Ok(ChunkOutcome {
+                ListLinted::Items(ChunkOutcome {
                     documents: count,
                     problems: problems.iter().map(|p| problem_finding(file, p)).collect(),
                     objects: done.into_iter().flat_map(|(_, outcomes)| outcomes).collect(),
                 })
             }
-            ListRead::Document(raw) => Err(raw),
+            ListRead::Document(raw) => ListLinted::Document(raw),
         }
     }
+}
+
+/// What [`PartLinter::lint_list`] made of a document.
+enum ListLinted {
+    /// A list, its items linted.
+    Items(ChunkOutcome),
+    /// No list read item by item: the document as read, to be linted as any other.
+    Document(RawDocument),
 }
 
 /// The slices of one list being read, linted on the pool, and their outcomes by slice number.

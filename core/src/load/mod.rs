@@ -6,8 +6,9 @@
 //! (`tree`, with scalars read by `scalar`, and go-yaml's syntax leniencies rewritten for saphyr
 //! by `lenient`), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
 //! `kind`. A document that cannot be read yields a problem at the error's position; the others are
-//! still returned. `testdata/loader/oracle` holds what kubectl itself reads, and the few known
-//! differences.
+//! still returned. [`read_chunk_items`] reads a document that may be a list, handing its items
+//! over one by one as they are read, for a caller that lints them as they come.
+//! `testdata/loader/oracle` holds what kubectl itself reads, and the few known differences.
 
 mod lenient;
 pub mod position;

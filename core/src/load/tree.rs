@@ -2,6 +2,8 @@
 //! single pass, with go-yaml v2's semantics for anchors, aliases, merge keys and duplicate keys.
 //!
 //! Text → [`read`] → ([`serde_json::Value`], [`PosNode`]) plus non-fatal problems (duplicate keys).
+//! [`read_streaming_items`] reads the same way but hands each item of a root `items` sequence (a
+//! `kind: List`'s) to a sink as soon as it is built, so that a long list is never held whole.
 //! Events are consumed with an explicit stack of the collections being read, not by recursion.
 //! saphyr is a YAML 1.2 parser and kubectl's go-yaml a lenient YAML 1.1 one; where they disagree
 //! on syntax, [`read`] follows go-yaml: it rejects what go-yaml rejects and saphyr accepts (control
