@@ -71,6 +71,7 @@ export async function abuse({
     for (const body of ['{', '[]', 'x'.repeat(3 * 1024 * 1024 + 1)]) await call(base, ca, agent, 'POST', '/validate', body);
     await sleep(500);
     const before = await memory(server.child.pid, get);
+    const answeredBefore = serverAnswers((await get('/metrics')).body);
 
     const stopAt = performance.now() + seconds * 1000;
     // The resident set and the memory outside V8's heap (the linter's WebAssembly memory, buffers)
@@ -89,7 +90,8 @@ export async function abuse({
     await sleep(500);
     const after = alive ? await memory(server.child.pid, get) : null;
     const metrics = alive ? (await get('/metrics')).body : '';
-    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, metrics };
+    const answeredOnServer = alive ? wrkAnswersOnServer(answeredBefore, serverAnswers(metrics), probeResult) : null;
+    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, metrics };
   } finally {
     agent.destroy();
     if (!crashed()) {
@@ -123,6 +125,32 @@ async function memory(pid, get) {
   const heap = Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(metrics)[1]);
   const external = Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(metrics)[1]);
   return { rss, heap, external };
+}
+
+/** The server's own counts of what it answered, from its metrics text. */
+function serverAnswers(metrics) {
+  const sample = (name) => Number(metrics.split('\n').find((line) => line.startsWith(`${name} `))?.slice(name.length + 1) ?? 0);
+  return {
+    allowed: sample('plimsoll_webhook_reviews_total{allowed="true"}'),
+    denied: sample('plimsoll_webhook_reviews_total{allowed="false"}'),
+    413: sample('plimsoll_webhook_http_requests_total{code="413"}'),
+    415: sample('plimsoll_webhook_http_requests_total{code="415"}'),
+  };
+}
+
+/**
+ * What the server answered wrk during the run, by its own counters (read before wrk started and
+ * after all traffic stopped): reviews allowed, less the probe's, and the 413s and 415s, which only
+ * wrk's requests get. Requests the server answered after wrk had stopped reading are counted here
+ * and not by wrk.
+ */
+function wrkAnswersOnServer(before, after, probe) {
+  return {
+    200: after.allowed - before.allowed - probe.answered,
+    denied: after.denied - before.denied,
+    413: after[413] - before[413],
+    415: after[415] - before[415],
+  };
 }
 
 /** Runs wrk with the mixed script; resolves to its throughput, latency and counts. */
@@ -233,7 +261,7 @@ export function describe(r) {
   return [
     `hostile load for ${r.seconds} s on 127.0.0.1: ${r.wrk.command.replace(/ \S+review\.json$/, ' review.json')}`,
     `wrk: ${r.wrk.requestsPerSecond} requests/s over ${r.wrkConnections} connections; latency (all kinds) p50 ${ms(r.wrk.latencyMs.p50)} p90 ${ms(r.wrk.latencyMs.p90)} p99 ${ms(r.wrk.latencyMs.p99)}; socket errors: ${r.wrk.socketErrors}`,
-    `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}`,
+    `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}; the server's counters for wrk's requests: ${JSON.stringify(r.server)}`,
     `valid-review probe, ${r.probeRate}/s: ${r.probe.answered}/${r.probe.sent} allowed; p50 ${ms(r.probe.p50)} p90 ${ms(r.probe.p90)} p99 ${ms(r.probe.p99)} max ${ms(r.probe.max)}; errors: ${JSON.stringify(r.probe.errors)}`,
     `slow clients (${r.slowClients} trickling headers, ${r.slowClients} trickling bodies): ${r.slow.cut} connections cut; longest ${ms(r.slow.longestHeadersMs)} (headers, timeout ${r.headersTimeoutMs} ms), ${ms(r.slow.longestBodyMs)} (body, timeout ${r.requestTimeoutMs} ms); answers ${JSON.stringify(r.slow.answers)}`,
     r.after
