@@ -60,15 +60,20 @@ export async function abuse({
   try {
     // Readings of the server's state: a GET, retried once on a fresh connection if a reused
     // keep-alive connection was reset (as HTTP clients do for idempotent requests).
-    const get = (pathname) => call(base, ca, agent, 'GET', pathname).catch(() => call(base, ca, false, 'GET', pathname));
+    const get = (pathname) => call(base, ca, agent, 'GET', pathname).catch(() => call(base, ca, false, 'GET', pathname)).catch((error) => {
+      throw new Error(`GET ${pathname} failed twice: ${error.message}`, { cause: error });
+    });
     for (let i = 0; (await get('/readyz').catch(() => ({}))).status !== 200; i += 1) {
       if (i > 200) throw new Error('the webhook never became ready');
       await sleep(50);
     }
     // Warm-up: every kind of request, so that the linter's memory and the JIT reach their
     // working size before the first memory reading.
-    for (let i = 0; i < 300; i += 1) await call(base, ca, agent, 'POST', '/validate', validText);
-    for (const body of ['{', '[]', 'x'.repeat(3 * 1024 * 1024 + 1)]) await call(base, ca, agent, 'POST', '/validate', body);
+    const warmUp = (body, what) => call(base, ca, agent, 'POST', '/validate', body).catch((error) => {
+      throw new Error(`warm-up request (${what}) failed: ${error.message}`, { cause: error });
+    });
+    for (let i = 0; i < 300; i += 1) await warmUp(validText, `valid review ${i + 1}`);
+    for (const [body, what] of [['{', 'malformed'], ['[]', 'not a review'], ['x'.repeat(3 * 1024 * 1024 + 1), 'over 3 MiB']]) await warmUp(body, what);
     await sleep(500);
     const before = await memory(server.child.pid, get);
     const answeredBefore = serverAnswers((await get('/metrics')).body);
@@ -91,7 +96,8 @@ export async function abuse({
     const after = alive ? await memory(server.child.pid, get) : null;
     const metrics = alive ? (await get('/metrics')).body : '';
     const answeredOnServer = alive ? wrkAnswersOnServer(answeredBefore, serverAnswers(metrics), probeResult) : null;
-    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, metrics };
+    const latencyOnServer = alive ? serverLatency(answeredBefore, serverAnswers(metrics)) : null;
+    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, serverLatency: latencyOnServer, metrics };
   } finally {
     agent.destroy();
     if (!crashed()) {
@@ -135,7 +141,22 @@ function serverAnswers(metrics) {
     denied: sample('plimsoll_webhook_reviews_total{allowed="false"}'),
     413: sample('plimsoll_webhook_http_requests_total{code="413"}'),
     415: sample('plimsoll_webhook_http_requests_total{code="415"}'),
+    within5ms: sample('plimsoll_webhook_review_duration_seconds_bucket{le="0.005"}'),
+    within100ms: sample('plimsoll_webhook_review_duration_seconds_bucket{le="0.1"}'),
+    reviews: sample('plimsoll_webhook_review_duration_seconds_count'),
   };
+}
+
+/**
+ * The server's own view of the valid reviews' latency over the run (wrk's and the probe's), from
+ * its histogram, which counts from a review's request headers to its answer: it leaves out what
+ * happens before the server reads the headers and after it writes the answer (the clients' own
+ * waits for a CPU among them), which the probe's figures include.
+ */
+function serverLatency(before, after) {
+  const reviews = after.reviews - before.reviews;
+  const share = (key) => (after[key] - before[key]) / reviews;
+  return { reviews, within5ms: share('within5ms'), within100ms: share('within100ms') };
 }
 
 /**
@@ -263,6 +284,9 @@ export function describe(r) {
     `wrk: ${r.wrk.requestsPerSecond} requests/s over ${r.wrkConnections} connections; latency (all kinds) p50 ${ms(r.wrk.latencyMs.p50)} p90 ${ms(r.wrk.latencyMs.p90)} p99 ${ms(r.wrk.latencyMs.p99)}; socket errors: ${r.wrk.socketErrors}`,
     `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}; the server's counters for wrk's requests: ${JSON.stringify(r.server)}`,
     `valid-review probe, ${r.probeRate}/s: ${r.probe.answered}/${r.probe.sent} allowed; p50 ${ms(r.probe.p50)} p90 ${ms(r.probe.p90)} p99 ${ms(r.probe.p99)} max ${ms(r.probe.max)}; errors: ${JSON.stringify(r.probe.errors)}`,
+    r.serverLatency
+      ? `valid reviews by the server's histogram (headers to answer): ${r.serverLatency.reviews} answered, ${(100 * r.serverLatency.within5ms).toFixed(1)}% within 5 ms, ${(100 * r.serverLatency.within100ms).toFixed(1)}% within 100 ms`
+      : 'valid reviews by the server\'s histogram: the server did not survive',
     `slow clients (${r.slowClients} trickling headers, ${r.slowClients} trickling bodies): ${r.slow.cut} connections cut; longest ${ms(r.slow.longestHeadersMs)} (headers, timeout ${r.headersTimeoutMs} ms), ${ms(r.slow.longestBodyMs)} (body, timeout ${r.requestTimeoutMs} ms); answers ${JSON.stringify(r.slow.answers)}`,
     r.after
       ? `server memory: resident ${mb(r.before.rss)} → ${mb(r.after.rss)}, V8 heap in use ${mb(r.before.heap)} → ${mb(r.after.heap)}, outside the heap ${mb(r.before.external)} → ${mb(r.after.external)}; resident every 5 s: ${r.series.map((m) => mb(m.rss)).join(', ')}`
