@@ -19,10 +19,11 @@ loadPackage(); // fails early, with a hint, when the package is not built
  * Valid reviews' latency under the hostile load. The target is p99 ≤ 5 ms; wrk keeps the server
  * busy all the time and shares two cores with it, the probe, the slow clients and whatever else
  * runs, so these ceilings only catch a webhook that stalls (a review stuck behind a large body, a
- * slow client or a queue that is never worked off).
+ * slow client or a queue that is never worked off). At 99 % CPU pressure this run's p99 was
+ * 69-148 ms with the linter threads (docs/webhook.md).
  */
 const P50_CEILING_MS = 25;
-const P99_CEILING_MS = 500;
+const P99_CEILING_MS = 300;
 /** Slow clients are cut off at most this long after their timeout (Node checks every second). */
 const CUT_SLACK_MS = 2_500;
 /** Growth of the resident set over the run: a leak of even 1 KB per request would exceed it. */

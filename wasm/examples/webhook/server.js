@@ -197,6 +197,7 @@ function createWebhook({
   makeLinter,
   linterModule,
 } = {}) {
+  if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a whole number, not ${workers}`);
   const failurePolicy = config.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail';
   const metrics = new Metrics();
   const linters =
