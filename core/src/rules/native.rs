@@ -328,6 +328,67 @@ spec:
 "#,
     },
     NativeRule {
+        id: "schema/rejected-value",
+        title: "Values the API server rejects though the schema allows them",
+        description: "The OpenAPI schema says only which type a field takes; the API server's validation code \
+checks more, and rejects the object when:\n\n\
+- a container port name is not an IANA service name (at most 15 characters of lowercase letters, digits and \
+`-`, at least one letter, no leading, trailing or doubled `-`), or repeats a name in the same container;\n\
+- a `containerPort`, `hostPort`, Service `port`, `targetPort` or `nodePort` is outside 1-65535 (an unset or \
+zero `hostPort`, `targetPort` or `nodePort` is fine), a `targetPort` name is not an IANA service name, or a \
+Service port name is not a DNS label or is repeated;\n\
+- a label key or value is malformed, in `metadata.labels`, pod-template labels or a selector (keys: an \
+optional DNS-subdomain prefix and `/`, then a name of at most 63 letters, digits, `-`, `_` and `.` that \
+starts and ends with a letter or digit; values: the same, or empty);\n\
+- a topology spread constraint has `maxSkew` or `minDomains` below 1, `minDomains` without \
+`whenUnsatisfiable: DoNotSchedule`, a `whenUnsatisfiable`, `nodeAffinityPolicy` or `nodeTaintsPolicy` \
+outside its values, or repeats another constraint's `topologyKey` and `whenUnsatisfiable`;\n\
+- a PodDisruptionBudget sets both `minAvailable` and `maxUnavailable`, or a budget that is negative or not a \
+percentage up to 100%;\n\
+- a HorizontalPodAutoscaler's `maxReplicas` is below its `minReplicas` (unset: 1);\n\
+- a Deployment's strategy type is not Recreate or RollingUpdate, or Recreate comes with `rollingUpdate`; a \
+StatefulSet's or DaemonSet's update strategy type is not OnDelete or RollingUpdate, or a StatefulSet's \
+OnDelete comes with `rollingUpdate`.\n\n\
+Each case follows Kubernetes' validation code (core, apps, policy and autoscaling validation, and \
+apimachinery's name and label checks), after the API's defaults. Schema validation cannot see these; the \
+checker reports them on every object, in every build, without a schema.\n\n",
+        remediation: "Change the value as the message says: shorten or rename the port or label, bring the \
+number into range, keep one of the two budgets, raise `maxReplicas`, or use one of the listed strategy types.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        related_resources: &[
+            "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
+            "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set",
+            "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/",
+        ],
+        fail_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      ports:
+        - name: http-metrics-port
+          containerPort: 9090
+"#,
+        pass_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      ports:
+        - name: metrics
+          containerPort: 9090
+"#,
+    },
+    NativeRule {
         id: "schema/removed-api",
         title: "API versions the target Kubernetes release no longer serves",
         description: "The object's apiVersion is no longer served by the Kubernetes release linted for \
@@ -492,7 +553,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
         .filter(|rule| VALIDATION_AVAILABLE || !VALIDATION_RULES.contains(&rule.id))
         .map(|rule| {
             let mut description = rule.description.trim_end().to_string();
-            if rule.id.starts_with("schema/") && !rule.id.ends_with("-api") {
+            if VALIDATION_RULES.contains(&rule.id) {
                 description = format!("{description}\n\n{SCHEMA_SOURCES}");
             }
             RuleMeta {
