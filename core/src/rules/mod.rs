@@ -9,6 +9,7 @@
 //! names users give rules (IDs, categories, short names, profiles) against a catalog.
 
 pub(crate) mod native;
+pub mod parameters;
 pub mod selector;
 
 use crate::load::parse_yaml_value;
@@ -38,6 +39,10 @@ pub struct RuleMeta {
     pub enabled_by: Option<String>,
     /// Links for further reading.
     pub related_resources: Vec<String>,
+    /// The parameters the rule reads from `settings.<rule-id>` (`custom.parameters`), which the
+    /// configuration is checked against; none declared: its settings go unchecked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<parameters::Parameter>,
     /// Pod Security Admission check ID and level, for security-context rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pss_check: Option<String>,
@@ -207,6 +212,7 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         enabled_by_default,
         related_resources,
         enabled_by: custom.get("enabled_by").and_then(Value::as_str).map(str::to_string),
+        parameters: custom.get("parameters").map(parameters::parse).transpose()?.unwrap_or_default(),
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),
