@@ -406,7 +406,8 @@ fn dns_subdomain_problem(text: &str) -> Option<String> {
     if text.len() > 253 {
         return Some("is longer than 253 characters".into());
     }
-    (!text.split('.').all(is_dns_label)).then(|| {
+    // apimachinery's subdomain syntax limits only the whole, not each dot-separated part.
+    (!text.split('.').all(is_dns_label_syntax)).then(|| {
         "is not a DNS subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)"
             .to_string()
     })
@@ -414,10 +415,14 @@ fn dns_subdomain_problem(text: &str) -> Option<String> {
 
 /// A DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
 fn is_dns_label(text: &str) -> bool {
+    text.len() <= 63 && is_dns_label_syntax(text)
+}
+
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, of any length.
+fn is_dns_label_syntax(text: &str) -> bool {
     let bytes = text.as_bytes();
     let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    text.len() <= 63
-        && edge(bytes.first())
+    edge(bytes.first())
         && edge(bytes.last())
         && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
@@ -488,6 +493,9 @@ mod tests {
         for invalid in ["", "/app", "Example.com/app", "a/b/c", "app-", "-app", "exa_mple.com/app", long.as_str()] {
             assert!(label_key_problem(invalid).is_some(), "{invalid:?}");
         }
+        // A prefix's dot-separated parts are not limited to 63 characters, only the whole to 253.
+        assert_eq!(label_key_problem(&format!("{long}.example.com/app")), None);
+        assert!(label_key_problem(&format!("{}/app", "a.".repeat(127))).is_some());
         assert_eq!(label_value_problem(""), None);
         assert_eq!(label_value_problem("v1.2_3-x"), None);
         for invalid in ["v1 ", "a/b", "-x", long.as_str()] {
