@@ -289,6 +289,20 @@ mod tests {
     }
 
     #[test]
+    fn declared_parameters_are_read_and_checked() {
+        let header = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: false\n#   remediation: R\n";
+        let package = "package plimsoll.rules.images.latest_tag\n";
+        let declared = "#   parameters:\n#     min:\n#       type: integer\n#       minimum: 1\n#       default: 2\n#       description: fewest replicas\n";
+        let rule = parse_rule_file("images/latest-tag.rego", &format!("{header}{declared}{package}")).unwrap();
+        assert_eq!(rule.parameters.len(), 1);
+        let problems = parameters::check(&rule.id, &rule.parameters, &serde_json::json!({"min": 0, "max": 3}));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let untyped = "#   parameters:\n#     min: {description: fewest}\n";
+        let error = parse_rule_file("images/latest-tag.rego", &format!("{header}{untyped}{package}"));
+        assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("unknown type")), "{error:?}");
+    }
+
+    #[test]
     fn missing_metadata_fields_are_named() {
         let source =
             "# METADATA\n# title: T\n# custom:\n#   id: images/latest-tag\npackage plimsoll.rules.images.latest_tag\n";
