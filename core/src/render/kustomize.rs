@@ -186,50 +186,83 @@ fn strip_annotations(output: &str) -> String {
     text
 }
 
-/// Where the finding on `document` (an object of the rendered stream) is edited.
-pub(crate) fn place(
-    origin: &DocumentOrigin,
-    document: &Document,
-    finding: &Finding,
-    files: &Files<'_>,
-) -> Option<Placement> {
-    let path = finding.path.clone().unwrap_or_else(|| Path::new(vec![PathSegment::Key("metadata".into())]));
-    if let Some((kustomization, kind)) = &origin.generator {
-        return generator_entry(kustomization, kind, document, files);
+/// A rendered object whose findings are to be placed: what all of them need is looked up once.
+pub(crate) struct Object<'a> {
+    origin: &'a DocumentOrigin,
+    document: &'a Document,
+    /// The resource file's document it came from, unless it was generated (or is not found).
+    source: Option<SourceObject>,
+}
+
+struct SourceObject {
+    name: Arc<str>,
+    file: Arc<SourceFile>,
+    documents: Documents,
+    index: usize,
+    /// The name the resource file gives the object.
+    object_name: String,
+    /// The kustomizations with patches that ran on the object, the last to run first.
+    patch_files: Vec<String>,
+}
+
+impl<'a> Object<'a> {
+    /// `document`, an object of the rendered stream, which `origin` says where it came from.
+    pub(crate) fn new(origin: &'a DocumentOrigin, document: &'a Document, files: &Files<'_>) -> Object<'a> {
+        let source = if origin.generator.is_some() { None } else { SourceObject::find(origin, document, files) };
+        Object { origin, document, source }
     }
-    let file = origin.file.as_deref()?;
-    let source_file = files.file(file)?;
-    let documents = files.documents(file, &source_file.text);
-    let source = source_document(&documents, &source_file.text, document)?;
-    let source_name = name_of(&source.0).unwrap_or_default().to_string();
-    let object = Target { rendered: document, source_name: &source_name };
-    let patch_files = kustomizations_with(origin, &["PatchTransformer", "PatchStrategicMergeTransformer"]);
-    if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, files)) {
-        return Some(placement);
-    }
-    let (translated, complete) = translate(&path, &document.value, &source.0);
-    if complete && ends_with_key(&path, "image") {
-        let written = value_at(&source.0, &translated);
-        if written != value_at(&document.value, &path) {
-            let images = kustomizations_with(origin, &["ImageTagTransformer"]);
-            if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, files)) {
+
+    /// Where `finding`, on this object, is edited.
+    pub(crate) fn place(&self, finding: &Finding, files: &Files<'_>) -> Option<Placement> {
+        let document = self.document;
+        let path = finding.path.clone().unwrap_or_else(|| Path::new(vec![PathSegment::Key("metadata".into())]));
+        if let Some((kustomization, kind)) = &self.origin.generator {
+            return generator_entry(kustomization, kind, document, files);
+        }
+        let source = self.source.as_ref()?;
+        let (value, positions) = source.documents.get(source.index)?;
+        let object = Target { rendered: document, source_name: &source.object_name };
+        let patch_files = &source.patch_files;
+        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, files)) {
+            return Some(placement);
+        }
+        let (translated, complete) = translate(&path, &document.value, value);
+        if complete && ends_with_key(&path, "image") {
+            let written = value_at(value, &translated);
+            if written != value_at(&document.value, &path) {
+                let images = kustomizations_with(self.origin, &["ImageTagTransformer"]);
+                if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, files)) {
+                    return Some(placement);
+                }
+            }
+        }
+        if !complete {
+            // A field the resource file does not write: a patch that adds the whole node, if any.
+            if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, files)) {
                 return Some(placement);
             }
         }
+        let located = positions.locate(&translated);
+        Some(Placement {
+            file: source.name.clone(),
+            span: source.file.with_offsets(located.span),
+            exact: complete && located.exact,
+            related: Vec::new(),
+        })
     }
-    if !complete {
-        // A field the resource file does not write: a patch that adds the whole node, if any.
-        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, files)) {
-            return Some(placement);
-        }
+}
+
+impl SourceObject {
+    fn find(origin: &DocumentOrigin, document: &Document, files: &Files<'_>) -> Option<SourceObject> {
+        let name = origin.file.as_deref()?;
+        let file = files.file(name)?;
+        let documents = files.documents(name, &file.text);
+        let found = source_document(&documents, &file.text, document)?;
+        let index = documents.iter().position(|candidate| std::ptr::eq(candidate, found))?;
+        let object_name = name_of(&found.0).unwrap_or_default().to_string();
+        let patch_files = kustomizations_with(origin, &["PatchTransformer", "PatchStrategicMergeTransformer"]);
+        Some(SourceObject { name: Arc::from(name), file, documents, index, object_name, patch_files })
     }
-    let located = source.1.locate(&translated);
-    Some(Placement {
-        file: Arc::from(file),
-        span: source_file.with_offsets(located.span),
-        exact: complete && located.exact,
-        related: Vec::new(),
-    })
 }
 
 /// The rendered object and the name its resource file gives it (before prefixes and suffixes).

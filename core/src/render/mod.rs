@@ -217,15 +217,28 @@ impl<'a> Placing<'a> {
     /// objects are counted over the whole stream, and are placed by [`Placing::finish`]).
     pub fn place_object(&self, document: &Document, findings: &mut [Finding], suppressed: &mut [SuppressedFinding]) {
         let Some(placer) = self.by_name.get(&*document.file) else { return };
+        let Mapping::Kustomize(origins) = &placer.source.mapping else { return };
         // The first object of a document stands for it (as `finish` finds it), a list's item 0.
-        if !matches!(placer.source.mapping, Mapping::Kustomize(_)) || document.item.is_some_and(|item| item > 0) {
+        if document.item.is_some_and(|item| item > 0) {
             return;
         }
+        // Looked up with the first finding on the object, for all of them.
+        let mut object = None;
         let suppressed = suppressed.iter_mut().map(|s| &mut s.finding);
         for finding in findings.iter_mut().chain(suppressed) {
             if finding.file == document.file && finding.document == document.index && finding.rendered.is_none() {
-                let on = finding.object.is_some().then_some(document);
-                placer.place_on(finding, on, &self.files);
+                let placement = match finding.object {
+                    Some(_) => object
+                        .get_or_insert_with(|| {
+                            origins
+                                .get(document.index)
+                                .map(|origin| kustomize::Object::new(origin, document, &self.files))
+                        })
+                        .as_ref()
+                        .and_then(|object| object.place(finding, &self.files)),
+                    None => None,
+                };
+                placer.apply(finding, placement);
             }
         }
     }
@@ -303,12 +316,18 @@ impl<'a> Placer<'a> {
     /// Places a finding on `document` (`None`: a finding about no object).
     fn place_on(&self, finding: &mut Finding, document: Option<&Document>, files: &Files<'_>) {
         let placement = match (&self.source.mapping, document) {
-            (Mapping::Kustomize(origins), Some(document)) => {
-                origins.get(document.index).and_then(|origin| kustomize::place(origin, document, finding, files))
-            }
+            (Mapping::Kustomize(origins), Some(document)) => origins
+                .get(document.index)
+                .and_then(|origin| kustomize::Object::new(origin, document, files).place(finding, files)),
             (Mapping::Helm(chart), _) => self.place_in_template(chart.as_deref(), finding, document, files),
             _ => None,
         };
+        self.apply(finding, placement);
+    }
+
+    /// Moves `finding` to `placement` (or, without one, to where findings go when nothing better
+    /// is known), keeping its rendered place.
+    fn apply(&self, finding: &mut Finding, placement: Option<Placement>) {
         let placement = placement.unwrap_or_else(|| self.fallback());
         let rendered = Rendered {
             renderer: self.source.renderer.as_str().to_string(),
