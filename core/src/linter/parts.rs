@@ -10,7 +10,7 @@
 //! document is dropped as soon as its findings are made.
 
 use super::worker::{problem_finding, DocumentOutcome};
-use super::{Linter, ThreadWorkers, Worker};
+use super::{AfterObject, Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
 use crate::load::{self, Chunk, Document};
 use crate::report::finding::{FileReport, Finding};
@@ -72,6 +72,12 @@ impl PartLinter {
     /// with its documents linted in parallel. Gatekeeper constraints see the part's objects as
     /// their inventory.
     pub fn lint_part(&self, part: Part<'_>) -> FileReport {
+        self.lint_part_then(part, None)
+    }
+
+    /// [`PartLinter::lint_part`], calling `after` on each object once it is linted (not with
+    /// Gatekeeper policies, whose objects are linted all together).
+    pub fn lint_part_then(&self, part: Part<'_>, after: Option<&AfterObject<'_>>) -> FileReport {
         if self.linter.gatekeeper.is_some() {
             // The inventory is every object of the part: read them all first.
             return self.workers.with(|worker| worker.lint(part.name, part.text));
@@ -82,7 +88,7 @@ impl PartLinter {
         let mut outcomes: Vec<ChunkOutcome> = chunks
             .into_par_iter()
             .enumerate()
-            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor))
+            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, after))
             .collect();
         let mut report = FileReport { file: file.clone(), ..FileReport::default() };
         let mut findings = Vec::new();
@@ -109,7 +115,14 @@ impl PartLinter {
     }
 
     /// Reads one document and lints its objects (a list's items in slices across the pool).
-    fn lint_chunk(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ChunkOutcome {
+    fn lint_chunk(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        chunk: Chunk<'_>,
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> ChunkOutcome {
         let raw = load::read_chunk_within(index, chunk, self.linter.limits);
         let mut outcome = ChunkOutcome {
             problems: raw.problems.iter().map(|p| problem_finding(file, p)).collect(),
@@ -128,9 +141,15 @@ impl PartLinter {
         let (objects, count) = load::into_objects(document);
         outcome.documents = count;
         let lint = |objects: &[Document]| {
-            self.workers.with(|worker| {
+            let mut outcomes = self.workers.with(|worker| {
                 objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect::<Vec<_>>()
-            })
+            });
+            if let Some(after) = after {
+                for (document, outcome) in objects.iter().zip(&mut outcomes) {
+                    after(document, &mut outcome.findings, &mut outcome.suppressed);
+                }
+            }
+            outcomes
         };
         outcome.objects = if objects.len() > ITEMS_PER_TASK {
             objects.par_chunks(ITEMS_PER_TASK).flat_map_iter(lint).collect()
