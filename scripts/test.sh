@@ -34,6 +34,7 @@ SUITES=(
   "quantity differential"
   "image differential"
   "yaml differential"
+  "names differential"
   "render placement (kustomize)"
   "helm template mapping"
   "lsp end-to-end"
@@ -72,7 +73,7 @@ fi
 
 step "differential-test oracles (Go programs on Kubernetes' own modules, via the Go module proxy)"
 # core/tests/differential_*.rs compare plimsoll with k8s.io/pod-security-admission, apimachinery's
-# quantities and distribution/reference; without Go they skip, except under CI=true.
+# quantities and names, and distribution/reference; without Go they skip, except under CI=true.
 oracle_status=0
 scripts/build-oracles.sh >/dev/null || oracle_status=$?
 if [ "$oracle_status" -eq 2 ] && ! in_ci; then

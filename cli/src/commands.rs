@@ -275,9 +275,14 @@ fn run(
     let mut sources = collected.sources.clone();
     sources.extend(rendered.sources.iter().map(|r| Source { name: r.name.clone(), text: r.text.clone() }));
     let progress = Progress::new(sources.len(), args.quiet);
-    let mut report = linter.lint_sources_with_progress(&sources, &|| progress.tick());
+    // Findings on rendered objects are placed as each object is linted, the rest after.
+    let read = |name: &str| files.read(name);
+    let placing = plimsoll_core::render::Placing::new(&rendered.sources, &read, inline_ignores);
+    let place =
+        |document: &_, findings: &mut _, suppressed: &mut _| placing.place_object(document, findings, suppressed);
+    let mut report = linter.lint_sources_then(&sources, &place, &|| progress.tick());
     progress.finish();
-    plimsoll_core::render::relocate(&mut report, &rendered.sources, &|name| files.read(name), inline_ignores);
+    placing.finish(&mut report);
     report.findings.extend(rendered.failures.iter().filter_map(|failure| failure.finding(linter)));
     report.recount();
     apply_baselines(args, &mut report)?;

@@ -4,6 +4,7 @@
 //! command writes all at once. Everything a page says comes from the catalog, so the pages are
 //! regenerated, never edited (a test compares the committed pages with this output).
 
+use plimsoll_core::rules::parameters::{Parameter, ParameterType};
 use plimsoll_core::rules::selector::{Profile, PROFILES};
 use plimsoll_core::rules::{RuleEngine, RuleMeta};
 use plimsoll_core::Severity;
@@ -18,13 +19,19 @@ pub fn explain_text(rule: &RuleMeta) -> String {
     let default = if rule.enabled_by_default { "on by default" } else { "off by default" };
     let mut text = format!("{} — {}\nseverity: {}, {}\n", rule.id, rule.title, rule.severity, default);
     if let Some(setting) = &rule.enabled_by {
-        text.push_str(&format!("runs when {setting} is set\n"));
+        text.push_str(&format!("runs when {} is set\n", setting_name(setting)));
     }
     if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
         let since = rule.since.as_deref().map(|v| format!(", since {v}")).unwrap_or_default();
         text.push_str(&format!("Pod Security Standards: check {check}, level {level}{since}\n"));
     }
     text.push_str(&format!("\n{}\n\nHow to fix:\n{}\n", rule.description, rule.remediation));
+    if !rule.parameters.is_empty() {
+        text.push_str(&format!("\nParameters (settings.{}):\n", rule.id));
+        for line in parameter_lines(&rule.parameters, 1) {
+            text.push_str(&format!("{}\n", line.replace('`', "")));
+        }
+    }
     if let Some(examples) = &rule.examples {
         text.push_str(&format!("\nReported:\n{}", indent(&examples.fail)));
         text.push_str(&format!("\nNot reported:\n{}", indent(&examples.pass)));
@@ -69,6 +76,17 @@ pub fn rule_page(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
     for line in settings(rule) {
         let _ = writeln!(page, "- {line}");
     }
+    if !rule.parameters.is_empty() {
+        let _ = write!(
+            page,
+            "\nParameters, under `settings: {{{}: ...}}` in `.plimsoll.yaml`; they are checked when the \
+configuration is read:\n\n",
+            rule.id
+        );
+        for line in parameter_lines(&rule.parameters, 0) {
+            let _ = writeln!(page, "{line}");
+        }
+    }
     if !rule.related_resources.is_empty() {
         page.push_str("\n## See also\n\n");
         for link in &rule.related_resources {
@@ -96,7 +114,7 @@ fn facts_table(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
         .collect();
     let _ = writeln!(table, "| Profiles | {} |", profiles.join(", "));
     if let Some(setting) = &rule.enabled_by {
-        let _ = writeln!(table, "| Runs when | `{setting}` is set |");
+        let _ = writeln!(table, "| Runs when | `{}` is set |", setting_name(setting));
     }
     if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
         let since = rule.since.as_deref().map(|v| format!(", since policy version {v}")).unwrap_or_default();
@@ -119,7 +137,60 @@ fn examples_setting(rule: &RuleMeta) -> &'static str {
             "With the key and signatures of the supply-chain walkthrough (`testdata/examples/supply-chain`: \
 `images.trusted_keys: [cosign.pub]`, `images.signatures: [signatures/]`), which signed this digest:\n\n"
         }
+        Some(setting) if setting.starts_with("metadata/required-") => {
+            "With the settings in the example's first line (`.plimsoll.yaml`):\n\n"
+        }
         _ => "",
+    }
+}
+
+/// A rule's parameters as a Markdown list: name, type, default and meaning; an object's fields
+/// nested under it.
+fn parameter_lines(parameters: &[Parameter], depth: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for parameter in parameters {
+        let mut facts = vec![type_name(&parameter.kind)];
+        if parameter.required {
+            facts.push("required".to_string());
+        }
+        if let Some(default) = &parameter.default {
+            facts.push(format!("default `{default}`"));
+        }
+        if let ParameterType::Integer { minimum: Some(minimum) } = parameter.kind {
+            facts.push(format!("at least {minimum}"));
+        }
+        let indent = "  ".repeat(depth);
+        lines.push(format!("{indent}- `{}` ({}): {}", parameter.name, facts.join(", "), parameter.description));
+        let mut kind = &parameter.kind;
+        while let ParameterType::List { items } = kind {
+            kind = items;
+        }
+        if let ParameterType::Object { fields } = kind {
+            lines.extend(parameter_lines(fields, depth + 1));
+        }
+    }
+    lines
+}
+
+fn type_name(kind: &ParameterType) -> String {
+    match kind {
+        ParameterType::Integer { .. } => "integer".into(),
+        ParameterType::String => "string".into(),
+        ParameterType::Boolean => "true or false".into(),
+        ParameterType::Regex => "regular expression".into(),
+        ParameterType::List { items } => format!("list of {}", plural(items)),
+        ParameterType::Object { .. } => "mapping".into(),
+    }
+}
+
+fn plural(kind: &ParameterType) -> String {
+    match kind {
+        ParameterType::Integer { .. } => "integers".into(),
+        ParameterType::String => "strings".into(),
+        ParameterType::Boolean => "booleans".into(),
+        ParameterType::Regex => "regular expressions".into(),
+        ParameterType::List { items } => format!("lists of {}", plural(items)),
+        ParameterType::Object { .. } => "mappings".into(),
     }
 }
 
@@ -129,8 +200,9 @@ fn settings(rule: &RuleMeta) -> Vec<String> {
     let mut lines = Vec::new();
     let on_off = match (&rule.enabled_by, rule.enabled_by_default) {
         (Some(setting), _) => format!(
-            "It runs once `{setting}` is set (below); turn it off again with `--disable {id}` or \
-`rules: {{disable: [{id}]}}`"
+            "It runs once `{}` is set (below); turn it off again with `--disable {id}` or \
+`rules: {{disable: [{id}]}}`",
+            setting_name(setting)
         ),
         (None, true) => format!("Turn it off with `--disable {id}` or `rules: {{disable: [{id}]}}`"),
         (None, false) => format!("Turn it on with `--enable {id}` or `rules: {{enable: [{id}]}}`"),
@@ -169,13 +241,23 @@ short name (`privileged`) works too when no other rule shares it.\n",
             let _ = write!(page, "\n## {category}\n\n| rule | severity | default | title |\n|---|---|---|---|\n");
         }
         let default = match (&rule.enabled_by, rule.enabled_by_default) {
-            (Some(setting), _) => format!("with `{setting}`"),
+            (Some(setting), _) => format!("with `{}`", setting_name(setting)),
             (None, true) => "on".to_string(),
             (None, false) => "off".to_string(),
         };
         let _ = writeln!(page, "| [`{0}`]({0}.md) | {1} | {default} | {2} |", rule.id, rule.severity, rule.title);
     }
     page
+}
+
+/// An `enabled_by` path as the configuration file spells it: rules' own parameters live under
+/// `settings:`, the sections with their own key (`images`, `pss`) at the top level.
+fn setting_name(path: &str) -> String {
+    if path.starts_with("images.") || path.starts_with("pss.") {
+        path.to_string()
+    } else {
+        format!("settings.{path}")
+    }
 }
 
 /// The setting without which the rule has nothing to check (`enabled_by`).
@@ -187,7 +269,7 @@ registries and repository prefixes images may come from ([supply chain](../../su
         "images.trusted_keys" => "`images.trusted_keys` (or `--trusted-key`) and `images.signatures` (or \
 `--signatures`): the public keys to trust and the downloaded signatures ([supply chain](../../supply-chain.md))."
             .to_string(),
-        other => format!("`{other}`: the rule has nothing to check without it."),
+        other => format!("`{}`: the rule has nothing to check without it.", setting_name(other)),
     };
     Some(line)
 }

@@ -106,7 +106,27 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // values the API server rejects; metadata the configuration requires
+    ("kube-linter", "invalid-target-ports", &["schema/rejected-value"], None),
+    ("kube-score", "Container Ports Check", &["schema/rejected-value", "schema/type"], None),
+    ("kube-score", "Pod Topology Spread Constraints", &["schema/rejected-value", "schema/required"], None),
+    ("kube-linter", "required-label-owner", &["metadata/required-labels"], None),
+    ("kube-linter", "required-annotation-email", &["metadata/required-annotations"], None),
 ];
+
+/// The settings a configured rule runs with: the peer check's own parameters (kube-linter's
+/// built-in `required-label-owner` and `required-annotation-email` definitions).
+const RULE_SETTINGS: &[(&str, &str)] = &[
+    ("metadata/required-labels", r#"{"labels": [{"key": "owner"}]}"#),
+    (
+        "metadata/required-annotations",
+        r#"{"annotations": [{"key": "email", "value": "[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9-.]+"}]}"#,
+    ),
+];
+
+/// kube-linter checks that report every offending value, not every offending object: our
+/// findings count one by one there.
+const COUNTS_FINDINGS: &[&str] = &["invalid-target-ports"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -243,7 +263,11 @@ fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
     if present.is_empty() {
         return None;
     }
-    Some(Linter::builder().only(present).build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
+    let mut builder = Linter::builder().only(present.clone());
+    for (rule, settings) in RULE_SETTINGS.iter().filter(|(rule, _)| present.contains(rule)) {
+        builder = builder.config(*rule, serde_json::from_str(settings).expect("settings are JSON"));
+    }
+    Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,10 +328,13 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // A check whose messages name no container judges the pod (hostIPC, sysctls, ...): its cases
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
-    let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for hit in our_hits(linter, &input, probe) {
+    // Objects reported per unit, or findings for checks that report every offending value.
+    let mut ours: BTreeMap<(String, String), BTreeSet<(String, usize)>> = BTreeMap::new();
+    let each_finding = COUNTS_FINDINGS.contains(&check);
+    for (index, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
-        ours.entry((hit.kind.clone(), container)).or_default().insert(hit.object.clone());
+        let counted = (hit.object.clone(), if each_finding { index } else { 0 });
+        ours.entry((hit.kind.clone(), container)).or_default().insert(counted);
     }
     let mut units: BTreeSet<(String, String)> = workload_containers(&input)
         .into_iter()

@@ -188,6 +188,33 @@ fn rendering_leaves_the_users_files_as_they_are() {
 }
 
 #[test]
+fn findings_in_a_base_with_lone_carriage_returns_and_a_byte_order_mark_are_shown_at_their_line() {
+    if !kustomize_available() {
+        return skip_or_fail("neither kustomize nor kubectl is installed");
+    }
+    let dir = work_tree();
+    let pod = "\u{feff}apiVersion: v1\rkind: Pod\rmetadata:\r  name: web\rspec:\r  containers:\r    - name: web\r      image: nginx:1.27\r      securityContext:\r        privileged: true\r";
+    write_files(
+        dir.path(),
+        &[
+            ("base/kustomization.yaml", "resources: [pod.yaml]\n"),
+            ("base/pod.yaml", pod),
+            ("prod/kustomization.yaml", "resources: [../base]\nnamePrefix: prod-\n"),
+        ],
+    );
+    let json = plimsoll_in(dir.path(), &["lint", "--format", "json", "--only", "privileged", "prod"]);
+    assert_eq!(json.code, Some(1), "{}", json.transcript());
+    let finding = &json.json()["findings"][0];
+    assert_eq!(
+        (&finding["file"], &finding["line"], &finding["column"]),
+        (&"base/pod.yaml".into(), &10.into(), &21.into())
+    );
+    // The excerpt shown is the finding's own line: its byte offset counts lines as the loader does.
+    let human = plimsoll_in(dir.path(), &["lint", "--color", "never", "--only", "privileged", "prod"]);
+    assert!(human.stdout.contains("[base/pod.yaml:10:21]"), "{}", human.stdout);
+}
+
+#[test]
 fn a_missing_renderer_is_a_warning_and_the_rest_is_still_linted() {
     let dir = work_tree();
     write_files(

@@ -29,6 +29,10 @@ fn settings_for(rule: &str) -> Vec<String> {
             "--signatures".into(),
             walkthrough.join("signatures").display().to_string(),
         ],
+        // The settings each example states in its first line.
+        "metadata/required-labels" | "metadata/required-annotations" => {
+            vec!["--config".into(), root().join("testdata/settings/rule-examples.yaml").display().to_string()]
+        }
         _ => Vec::new(),
     };
     args
@@ -37,7 +41,9 @@ fn settings_for(rule: &str) -> Vec<String> {
 fn plimsoll(dir: &Path, args: &[String]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
         .current_dir(dir)
-        .args(["lint", "--no-config", "--quiet", "--format", "json", "--fail-on", "never"])
+        .args(["lint", "--quiet", "--format", "json", "--fail-on", "never"])
+        // Settings come from the arguments: a configuration file named there, or none at all.
+        .args(if args.iter().any(|a| a == "--config") { None } else { Some("--no-config") })
         .args(args)
         .env_remove("RUST_BACKTRACE")
         .output()

@@ -5,8 +5,13 @@
 //   bodies over 3 MiB;
 // - slow clients that open connections and trickle their headers or their body a byte at a time,
 //   reconnecting whenever the server cuts them off;
-// - a probe that sends valid reviews at a steady rate over its own keep-alive connection and times
-//   each from send to answer (open loop: a stall shows up in its figures), checking every verdict.
+// - a probe that sends valid reviews at a steady rate over keep-alive connections of its own and
+//   times each from send to answer (open loop: a stall shows up in its figures), checking every
+//   verdict. As an API server does, it holds its connections open from before the load; and it
+//   starts once the load has settled (after a tenth of the run, at most a second): the load
+//   generators run in the probe's own process, and the burst of their start (a dozen TLS
+//   handshakes, wrk's launch) held that process's event loop for up to half a second on a busy
+//   machine, which the probe's first requests counted as the server's latency.
 // It prints wrk's throughput and latency, the probe's latency percentiles (the valid-review figures
 // that matter), what the slow clients saw, and the server's memory before and after (resident set
 // and V8 heap, read after the run's traffic has stopped).
@@ -28,6 +33,8 @@ import { deployment, review } from '../tests/reviews.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MIX_SCRIPT = path.join(here, 'webhook-mix.lua');
+/** Keep-alive connections the valid-review probe sends over. */
+const PROBE_CONNECTIONS = 8;
 
 /**
  * Runs the hostile load; resolves to the figures (see the end of this function). Options:
@@ -56,21 +63,29 @@ export async function abuse({
   const base = new URL(server.url);
   if (base.hostname !== '127.0.0.1') throw new Error(`refusing to load anything but loopback: ${base}`);
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const probeAgent = new https.Agent({ keepAlive: true, maxSockets: PROBE_CONNECTIONS });
   const crashed = () => server.child.exitCode !== null || server.child.signalCode !== null;
   try {
     // Readings of the server's state: a GET, retried once on a fresh connection if a reused
     // keep-alive connection was reset (as HTTP clients do for idempotent requests).
-    const get = (pathname) => call(base, ca, agent, 'GET', pathname).catch(() => call(base, ca, false, 'GET', pathname));
+    const get = (pathname) => call(base, ca, agent, 'GET', pathname).catch(() => call(base, ca, false, 'GET', pathname)).catch((error) => {
+      throw new Error(`GET ${pathname} failed twice: ${error.message}`, { cause: error });
+    });
     for (let i = 0; (await get('/readyz').catch(() => ({}))).status !== 200; i += 1) {
       if (i > 200) throw new Error('the webhook never became ready');
       await sleep(50);
     }
     // Warm-up: every kind of request, so that the linter's memory and the JIT reach their
     // working size before the first memory reading.
-    for (let i = 0; i < 300; i += 1) await call(base, ca, agent, 'POST', '/validate', validText);
-    for (const body of ['{', '[]', 'x'.repeat(3 * 1024 * 1024 + 1)]) await call(base, ca, agent, 'POST', '/validate', body);
+    const warmUp = (body, what) => call(base, ca, agent, 'POST', '/validate', body).catch((error) => {
+      throw new Error(`warm-up request (${what}) failed: ${error.message}`, { cause: error });
+    });
+    for (let i = 0; i < 300; i += 1) await warmUp(validText, `valid review ${i + 1}`);
+    for (const [body, what] of [['{', 'malformed'], ['[]', 'not a review'], ['x'.repeat(3 * 1024 * 1024 + 1), 'over 3 MiB']]) await warmUp(body, what);
     await sleep(500);
     const before = await memory(server.child.pid, get);
+    const answeredBefore = serverAnswers((await get('/metrics')).body);
+    await Promise.all(Array.from({ length: PROBE_CONNECTIONS }, () => call(base, ca, probeAgent, 'GET', '/healthz')));
 
     const stopAt = performance.now() + seconds * 1000;
     // The resident set and the memory outside V8's heap (the linter's WebAssembly memory, buffers)
@@ -81,7 +96,7 @@ export async function abuse({
     }, 5_000);
     const wrk = runWrk(base, seconds, wrkConnections, reviewFile);
     const slow = slowClientsRun(base, ca, slowClients, stopAt);
-    const probe = probeRun(base, ca, validText, probeRate, stopAt);
+    const probe = sleep(Math.min(1_000, seconds * 100)).then(() => probeRun(base, ca, probeAgent, validText, probeRate, stopAt));
     const [wrkResult, slowResult, probeResult] = await Promise.all([wrk, slow, probe]);
     clearInterval(sampler);
 
@@ -89,9 +104,12 @@ export async function abuse({
     await sleep(500);
     const after = alive ? await memory(server.child.pid, get) : null;
     const metrics = alive ? (await get('/metrics')).body : '';
-    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, metrics };
+    const answeredOnServer = alive ? wrkAnswersOnServer(answeredBefore, serverAnswers(metrics), probeResult) : null;
+    const latencyOnServer = alive ? serverLatency(answeredBefore, serverAnswers(metrics)) : null;
+    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, serverLatency: latencyOnServer, metrics };
   } finally {
     agent.destroy();
+    probeAgent.destroy();
     if (!crashed()) {
       server.child.kill('SIGTERM');
       await once(server.child, 'exit');
@@ -123,6 +141,47 @@ async function memory(pid, get) {
   const heap = Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(metrics)[1]);
   const external = Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(metrics)[1]);
   return { rss, heap, external };
+}
+
+/** The server's own counts of what it answered, from its metrics text. */
+function serverAnswers(metrics) {
+  const sample = (name) => Number(metrics.split('\n').find((line) => line.startsWith(`${name} `))?.slice(name.length + 1) ?? 0);
+  return {
+    allowed: sample('plimsoll_webhook_reviews_total{allowed="true"}'),
+    denied: sample('plimsoll_webhook_reviews_total{allowed="false"}'),
+    413: sample('plimsoll_webhook_http_requests_total{code="413"}'),
+    415: sample('plimsoll_webhook_http_requests_total{code="415"}'),
+    within5ms: sample('plimsoll_webhook_review_duration_seconds_bucket{le="0.005"}'),
+    within100ms: sample('plimsoll_webhook_review_duration_seconds_bucket{le="0.1"}'),
+    reviews: sample('plimsoll_webhook_review_duration_seconds_count'),
+  };
+}
+
+/**
+ * The server's own view of the valid reviews' latency over the run (wrk's and the probe's), from
+ * its histogram, which counts from a review's request headers to its answer: it leaves out what
+ * happens before the server reads the headers and after it writes the answer (the clients' own
+ * waits for a CPU among them), which the probe's figures include.
+ */
+function serverLatency(before, after) {
+  const reviews = after.reviews - before.reviews;
+  const share = (key) => (after[key] - before[key]) / reviews;
+  return { reviews, within5ms: share('within5ms'), within100ms: share('within100ms') };
+}
+
+/**
+ * What the server answered wrk during the run, by its own counters (read before wrk started and
+ * after all traffic stopped): reviews allowed, less the probe's, and the 413s and 415s, which only
+ * wrk's requests get. Requests the server answered after wrk had stopped reading are counted here
+ * and not by wrk.
+ */
+function wrkAnswersOnServer(before, after, probe) {
+  return {
+    200: after.allowed - before.allowed - probe.answered,
+    denied: after.denied - before.denied,
+    413: after[413] - before[413],
+    415: after[415] - before[415],
+  };
 }
 
 /** Runs wrk with the mixed script; resolves to its throughput, latency and counts. */
@@ -197,9 +256,11 @@ async function slowClientsRun(base, ca, perKind, stopAt) {
   return result;
 }
 
-/** Valid reviews at `rate` per second until `stopAt`; resolves to latencies (ms) and errors. */
-async function probeRun(base, ca, text, rate, stopAt) {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+/**
+ * Valid reviews at `rate` per second until `stopAt`, over `agent`'s connections; resolves to
+ * latencies (ms) and errors.
+ */
+async function probeRun(base, ca, agent, text, rate, stopAt) {
   const latencies = [];
   const errors = {};
   const pending = [];
@@ -220,7 +281,6 @@ async function probeRun(base, ca, text, rate, stopAt) {
     }));
   }
   await Promise.all(pending);
-  agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { sent: pending.length, answered: latencies.length, errors, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] };
@@ -233,8 +293,11 @@ export function describe(r) {
   return [
     `hostile load for ${r.seconds} s on 127.0.0.1: ${r.wrk.command.replace(/ \S+review\.json$/, ' review.json')}`,
     `wrk: ${r.wrk.requestsPerSecond} requests/s over ${r.wrkConnections} connections; latency (all kinds) p50 ${ms(r.wrk.latencyMs.p50)} p90 ${ms(r.wrk.latencyMs.p90)} p99 ${ms(r.wrk.latencyMs.p99)}; socket errors: ${r.wrk.socketErrors}`,
-    `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}`,
+    `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}; the server's counters for wrk's requests: ${JSON.stringify(r.server)}`,
     `valid-review probe, ${r.probeRate}/s: ${r.probe.answered}/${r.probe.sent} allowed; p50 ${ms(r.probe.p50)} p90 ${ms(r.probe.p90)} p99 ${ms(r.probe.p99)} max ${ms(r.probe.max)}; errors: ${JSON.stringify(r.probe.errors)}`,
+    r.serverLatency
+      ? `valid reviews by the server's histogram (headers to answer): ${r.serverLatency.reviews} answered, ${(100 * r.serverLatency.within5ms).toFixed(1)}% within 5 ms, ${(100 * r.serverLatency.within100ms).toFixed(1)}% within 100 ms`
+      : 'valid reviews by the server\'s histogram: the server did not survive',
     `slow clients (${r.slowClients} trickling headers, ${r.slowClients} trickling bodies): ${r.slow.cut} connections cut; longest ${ms(r.slow.longestHeadersMs)} (headers, timeout ${r.headersTimeoutMs} ms), ${ms(r.slow.longestBodyMs)} (body, timeout ${r.requestTimeoutMs} ms); answers ${JSON.stringify(r.slow.answers)}`,
     r.after
       ? `server memory: resident ${mb(r.before.rss)} → ${mb(r.after.rss)}, V8 heap in use ${mb(r.before.heap)} → ${mb(r.after.heap)}, outside the heap ${mb(r.before.external)} → ${mb(r.after.external)}; resident every 5 s: ${r.series.map((m) => mb(m.rss)).join(', ')}`

@@ -149,6 +149,8 @@ export interface RuleInfo {
   default: boolean;
   /** A setting that turns the rule on when given (`images.allowed_registries`). */
   enabled_by?: string;
+  /** The parameters the rule reads from `settings["<rule-id>"]`, checked when the linter is built. */
+  parameters?: RuleParameter[];
   related_resources: string[];
   /** Pod Security Admission check ID, for Pod Security Standards rules. */
   pss_check?: string;
@@ -163,6 +165,22 @@ export interface RuleInfo {
   examples?: { fail: string; pass: string };
   /** This linter runs the rule. */
   enabled: boolean;
+}
+
+/** One parameter of a rule (or field of an object parameter). */
+export interface RuleParameter {
+  name: string;
+  type: "integer" | "string" | "boolean" | "regex" | "list" | "object";
+  description: string;
+  default?: unknown;
+  /** Integers: the smallest value accepted. */
+  minimum?: number;
+  /** Object fields: must be given. */
+  required?: boolean;
+  /** Lists: the items' type (`{type, ...}` without name or description). */
+  items?: object;
+  /** Objects: their fields. */
+  fields?: RuleParameter[];
 }
 
 /** An `admission.k8s.io/v1` AdmissionReview request (only the members `admit()` reads are typed). */

@@ -19,10 +19,11 @@ loadPackage(); // fails early, with a hint, when the package is not built
  * Valid reviews' latency under the hostile load. The target is p99 ≤ 5 ms; wrk keeps the server
  * busy all the time and shares two cores with it, the probe, the slow clients and whatever else
  * runs, so these ceilings only catch a webhook that stalls (a review stuck behind a large body, a
- * slow client or a queue that is never worked off).
+ * slow client or a queue that is never worked off). At 99 % CPU pressure this run's p99 was
+ * 69-148 ms with the linter threads (docs/webhook.md).
  */
 const P50_CEILING_MS = 25;
-const P99_CEILING_MS = 500;
+const P99_CEILING_MS = 300;
 /** Slow clients are cut off at most this long after their timeout (Node checks every second). */
 const CUT_SLACK_MS = 2_500;
 /** Growth of the resident set over the run: a leak of even 1 KB per request would exceed it. */
@@ -40,20 +41,35 @@ test('the webhook survives hostile load from wrk and slow clients, valid reviews
   // wrk: every kind sent and answered as it should be, nothing else.
   for (const kind of ['valid', 'malformed', 'not_review', 'wrong_type', 'oversized']) assert.ok(r.wrk.sent[kind] > 0, `wrk sent no ${kind}`);
   assert.deepEqual(Object.keys(r.wrk.statuses).sort(), ['200', '400', '413', '415'], `statuses ${JSON.stringify(r.wrk.statuses)}`);
-  // Each status counts the kinds that ask for it; requests cut by the end of the run are not answered.
-  const slack = r.wrkConnections;
-  const near = (actual, expected, what) => assert.ok(actual <= expected && actual >= expected - slack, `${what}: ${actual} answered, ${expected} sent`);
-  near(r.wrk.statuses['200'], r.wrk.sent.valid, '200 for valid reviews');
-  near(r.wrk.statuses['400'], r.wrk.sent.malformed + r.wrk.sent.not_review, '400 for malformed and non-reviews');
-  near(r.wrk.statuses['415'], r.wrk.sent.wrong_type, '415 for text/plain');
-  near(r.wrk.statuses['413'], r.wrk.sent.oversized, '413 for bodies over 3 MiB');
+  // Every request wrk sent is answered with the status its kind asks for, by wrk's count and by the
+  // server's own counters. wrk stops with up to one request per connection under way (unanswered,
+  // or answered after it stopped reading), and a connection the server closed under a request
+  // would lose that request silently (wrk reconnects without counting an error): so at most one
+  // unanswered request per connection, over all kinds together.
+  const expected = {
+    200: r.wrk.sent.valid,
+    400: r.wrk.sent.malformed + r.wrk.sent.not_review,
+    413: r.wrk.sent.oversized,
+    415: r.wrk.sent.wrong_type,
+  };
+  const counts = JSON.stringify({ sent: expected, answered: r.wrk.statuses, server: r.server });
+  let unanswered = 0;
+  for (const [status, sent] of Object.entries(expected)) {
+    const answered = r.wrk.statuses[status];
+    assert.ok(answered <= sent, `${status}: wrk got ${answered} answers to ${sent} requests: ${counts}`);
+    unanswered += sent - answered;
+    if (status === '400') continue; // the server also answers 400 to slow clients that hang up mid-request
+    assert.ok(r.server[status] >= answered && r.server[status] <= sent, `${status}: the server counted ${r.server[status]}: ${counts}`);
+  }
+  assert.ok(unanswered <= r.wrkConnections, `${unanswered} of wrk's requests unanswered, over ${r.wrkConnections} connections: ${counts}`);
+  assert.equal(r.server.denied, 0, 'a valid review was denied');
   assert.equal(r.wrk.socketErrors, 'none');
   assert.ok(r.wrk.requestsPerSecond > 100, `wrk managed ${r.wrk.requestsPerSecond} requests/s`);
 
   // The probe: every valid review allowed, and fast.
   assert.deepEqual(r.probe.errors, {});
   assert.equal(r.probe.answered, r.probe.sent);
-  assert.ok(r.probe.sent >= 900, `probe sent ${r.probe.sent}`);
+  assert.ok(r.probe.sent >= 800, `probe sent ${r.probe.sent}`); // for 9 of the 10 s, at 100/s
   assert.ok(r.probe.p50 <= P50_CEILING_MS, `valid-review p50 ${r.probe.p50.toFixed(2)} ms under hostile load (ceiling ${P50_CEILING_MS} ms)`);
   assert.ok(r.probe.p99 <= P99_CEILING_MS, `valid-review p99 ${r.probe.p99.toFixed(2)} ms under hostile load (ceiling ${P99_CEILING_MS} ms)`);
 

@@ -313,7 +313,7 @@ test('slow clients are cut off: TLS handshake, headers and body each within thei
 
 test('a full queue answers 503 with Retry-After at once, then serves again', async () => {
   const { server: local, url } = await inProcess({ maxQueue: 1 });
-  local.webhook.load();
+  await local.webhook.load();
   // An object with many containers takes the linter some milliseconds: while it checks one,
   // the other requests arrive and find the queue full.
   const heavy = deployment();
@@ -351,7 +351,7 @@ test('internal failures answer per the failure policy, then the linter is rebuil
   for (const [failurePolicy, allowed] of [['Fail', false], ['Ignore', true]]) {
     const { server: local, url } = await inProcess({ config: { failurePolicy }, makeLinter: failing });
     try {
-      local.webhook.load();
+      await local.webhook.load();
       const answer = await post(text, { to: url, via: false });
       assert.equal(answer.status, 200);
       assert.equal(answer.body.response.uid, 'uid-internal');
@@ -367,6 +367,111 @@ test('internal failures answer per the failure policy, then the linter is rebuil
   assert.equal(built, 6, 'each failure rebuilds the linter');
 });
 
+test('in worker threads: a failing linter is answered per the failure policy and rebuilt, a dead worker replaced', async () => {
+  const linterModule = path.join(packageDir, 'tests/fixtures/webhook-linters.cjs');
+  const via = false;
+  const failing = await inProcess({ workers: 1, linterModule, config: { failurePolicy: 'Fail', misbehave: 'throw' } });
+  try {
+    await failing.server.webhook.load();
+    const text = JSON.stringify(review(deployment(), { uid: 'uid-internal' }));
+    // The thread's first linter fails, and so does the one built after it: each failure rebuilds.
+    for (const number of [1, 2]) {
+      const answer = await post(text, { to: failing.url, via });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.response.uid, 'uid-internal');
+      assert.equal(answer.body.response.allowed, false);
+      assert.equal(answer.body.response.status.message, `plimsoll could not check this object: unreachable (linter ${number} of its thread)`);
+    }
+    assert.match((await request('GET', '/metrics', { to: failing.url, via })).body, /^plimsoll_webhook_evaluation_errors_total 2$/m);
+  } finally {
+    await closeServer(failing.server);
+  }
+  const exiting = await inProcess({ workers: 1, linterModule, config: { misbehave: 'exit' } });
+  try {
+    await exiting.server.webhook.load();
+    // The worker dies under this review: its uid went with the body, so the answer is a 500, which
+    // the API server handles per its own failurePolicy.
+    const died = await post(JSON.stringify(review(deployment(), { uid: 'exit' })), { to: exiting.url, via });
+    assert.equal(died.status, 500);
+    const next = await post(JSON.stringify(review(deployment(), { uid: 'after' })), { to: exiting.url, via });
+    assert.equal(next.status, 200, 'a new worker answers');
+    assert.deepEqual(next.body.response, { uid: 'after', allowed: true });
+    const metrics = (await request('GET', '/metrics', { to: exiting.url, via })).body;
+    assert.match(metrics, /^plimsoll_webhook_evaluation_errors_total 1$/m);
+    assert.match(metrics, /^plimsoll_webhook_linter_threads 1$/m);
+  } finally {
+    await closeServer(exiting.server);
+  }
+});
+
+test('reviews from a connection that had a request refused wait behind the others', async () => {
+  // One linter thread that holds the first review for half a second while the others arrive, and
+  // tells in which order it checked each.
+  const linterModule = path.join(packageDir, 'tests/fixtures/webhook-linters.cjs');
+  // Waiting behind the others is bounded (250 ms by default); here not, so that a busy machine
+  // cannot turn the order around.
+  const options = { workers: 1, linterModule, config: { misbehave: 'order' }, deprioritizedMaxWaitMs: 60_000 };
+  const { server: local, url } = await inProcess(options);
+  await local.webhook.load();
+  const hostile = new https.Agent({ keepAlive: true, maxSockets: 3 });
+  const polite = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const reviewText = (uid) => JSON.stringify(review(deployment(), { uid }));
+  try {
+    // Three connections that have sent a review as text/plain, and one that has not; all open before.
+    const refused = await Promise.all([1, 2, 3].map(() =>
+      request('POST', '/validate', { body: reviewText('wrong-type'), headers: { 'content-type': 'text/plain' }, to: url, via: hostile })));
+    assert.deepEqual(refused.map((a) => a.status), [415, 415, 415]);
+    assert.equal((await request('GET', '/healthz', { to: url, via: polite })).status, 200);
+    const first = post(reviewText('first'), { to: url, via: false });
+    await sleep(200);
+    const suspects = [1, 2, 3].map((i) => post(reviewText(`after-refusal-${i}`), { to: url, via: hostile }));
+    await sleep(100);
+    const good = post(reviewText('good'), { to: url, via: polite });
+    const answers = await Promise.all([first, ...suspects, good]);
+    const order = Object.fromEntries(answers.map((a) => [a.body.response.uid, Number(a.body.response.warnings[0])]));
+    assert.equal(order.first, 1, JSON.stringify(order));
+    assert.equal(order.good, 2, JSON.stringify(order));
+  } finally {
+    hostile.destroy();
+    polite.destroy();
+    await closeServer(local);
+  }
+});
+
+test('a keep-alive connection busy past the request timeout is never cut, every request on it answered', async () => {
+  const agent1 = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const text = JSON.stringify(review(deployment()));
+  let sockets = 0;
+  let answered = 0;
+  try {
+    // Node checks the request and headers timeouts every second on connections with a request
+    // arriving; this one always has a review under way, one after another, for longer than both.
+    for (const until = performance.now() + REQUEST_TIMEOUT_MS + 1_500; performance.now() < until;) {
+      const answer = await new Promise((resolve, reject) => {
+        const req = https.request(new URL('/validate', base), {
+          method: 'POST', agent: agent1, ca, servername: 'localhost',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        });
+        req.on('socket', (socket) => {
+          if (!req.reusedSocket) sockets += 1;
+          socket.setNoDelay(true);
+        });
+        req.on('error', reject);
+        req.end(text);
+      });
+      assert.equal(answer, 200);
+      answered += 1;
+    }
+  } finally {
+    agent1.destroy();
+  }
+  assert.ok(answered > 20, `only ${answered} reviews answered`);
+  assert.equal(sockets, 1, 'the server closed the connection');
+});
+
 test('readiness waits for the linter; liveness does not', async () => {
   const { server: local, url } = await inProcess({});
   try {
@@ -377,7 +482,7 @@ test('readiness waits for the linter; liveness does not', async () => {
     const early = await post(JSON.stringify(review(deployment())), { to: url, via: false });
     assert.equal(early.status, 503);
     assert.equal(early.headers['retry-after'], '1');
-    local.webhook.load();
+    await local.webhook.load();
     assert.equal((await request('GET', '/readyz', { to: url, via: false })).status, 200);
     assert.equal((await post(JSON.stringify(review(deployment())), { to: url, via: false })).status, 200);
   } finally {
@@ -387,7 +492,7 @@ test('readiness waits for the linter; liveness does not', async () => {
 
 test('metrics: requests by code, verdicts, a latency histogram and the queue, in Prometheus text format', async () => {
   const { server: local, url } = await inProcess({});
-  local.webhook.load();
+  await local.webhook.load();
   const via = false;
   try {
     await post(JSON.stringify(review(deployment())), { to: url, via });

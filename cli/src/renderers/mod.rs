@@ -6,9 +6,9 @@
 //! files the walk must leave out (everything under a chart; the files a rendered kustomization
 //! includes). [`run::render_all`] renders each root once, in parallel, giving core
 //! [`RenderedSource`](plimsoll_core::render::RenderedSource)s to lint and `render/*` findings for
-//! what could not be rendered. After linting, core's `render::relocate` places the findings in
-//! the files the user edits, reading them through [`FileCache`] (members of packaged subcharts
-//! from their archives, [`archive`]).
+//! what could not be rendered. While linting and after, core's `render::Placing` places the
+//! findings in the files the user edits, reading them through [`FileCache`] (members of packaged
+//! subcharts from their archives, [`archive`]).
 
 pub mod archive;
 pub mod run;
@@ -35,6 +35,8 @@ pub struct Plan {
     chart_roots: Vec<PathBuf>,
     /// Files a rendered kustomization includes (absolute, normalized).
     included: HashSet<PathBuf>,
+    /// The working directory, which relative paths are under.
+    cwd: PathBuf,
 }
 
 impl Plan {
@@ -43,63 +45,74 @@ impl Plan {
         if self.chart_roots.is_empty() && self.included.is_empty() {
             return false;
         }
-        let absolute = absolute(path);
+        let absolute = if path.is_absolute() { normalize(path) } else { normalize(&self.cwd.join(path)) };
         self.chart_roots.iter().any(|root| absolute.starts_with(root)) || self.included.contains(&absolute)
     }
 }
 
 /// Finds the charts and kustomizations of `paths` (see the module documentation).
 pub fn discover(paths: &[PathBuf]) -> Plan {
-    let mut charts: Vec<PathBuf> = Vec::new();
-    let mut kustomizations: Vec<PathBuf> = Vec::new();
-    let mut named_kustomizations: Vec<PathBuf> = Vec::new();
-    let mut touched: Vec<PathBuf> = Vec::new();
+    let mut charts = Found::default();
+    let mut kustomizations = Found::default();
+    let mut named_kustomizations = Found::default();
+    let mut touched = Found::default();
     for path in paths {
         if path.as_os_str() == "-" {
             continue;
         }
         if path.is_dir() {
             if is_chart(path) || chart_root_above(path).is_some() {
-                push_new(&mut charts, chart_root_above(path).unwrap_or_else(|| path.clone()));
+                charts.push(chart_root_above(path).unwrap_or_else(|| path.clone()));
                 continue;
             }
             if kustomization_file(path).is_some() {
-                push_new(&mut named_kustomizations, path.clone());
+                named_kustomizations.push(path.clone());
             }
             walk_roots(path, &mut charts, &mut kustomizations);
         } else if path.is_file() {
             named_file(path, &mut charts, &mut touched);
         }
     }
-    for user in users_of(&touched) {
-        push_new(&mut kustomizations, user);
+    for user in users_of(&touched.paths) {
+        kustomizations.push(user);
     }
-    let mut plan = Plan::default();
-    let all: Vec<PathBuf> = kustomizations.iter().chain(&named_kustomizations).cloned().collect();
+    let mut plan = Plan { cwd: cwd(), ..Plan::default() };
+    let all: Vec<PathBuf> = kustomizations.paths.iter().chain(&named_kustomizations.paths).cloned().collect();
     let graph = Graph::read(&all);
-    for dir in &kustomizations {
+    let mut rendered = Found::default();
+    for dir in &kustomizations.paths {
         if !graph.used.contains(&absolute(dir)) {
-            push_new(&mut plan.kustomizations, dir.clone());
+            rendered.push(dir.clone());
         }
     }
-    for dir in named_kustomizations {
-        push_new(&mut plan.kustomizations, dir);
+    for dir in named_kustomizations.paths {
+        rendered.push(dir);
     }
+    plan.kustomizations = rendered.paths;
     plan.included = graph.included;
-    plan.chart_roots = charts.iter().map(|c| absolute(c)).collect();
-    plan.charts = charts;
+    plan.chart_roots = charts.paths.iter().map(|c| absolute(c)).collect();
+    plan.charts = charts.paths;
     plan
 }
 
-fn push_new(list: &mut Vec<PathBuf>, path: PathBuf) {
-    if !list.iter().any(|p| absolute(p) == absolute(&path)) {
-        list.push(path);
+/// Directories in the order found, each once however it is written.
+#[derive(Default)]
+struct Found {
+    paths: Vec<PathBuf>,
+    absolute: HashSet<PathBuf>,
+}
+
+impl Found {
+    fn push(&mut self, path: PathBuf) {
+        if self.absolute.insert(absolute(&path)) {
+            self.paths.push(path);
+        }
     }
 }
 
 /// Charts and kustomizations under a directory, in walk order; nothing below a chart is searched
 /// (its `charts/` holds its subcharts).
-fn walk_roots(root: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<PathBuf>) {
+fn walk_roots(root: &Path, charts: &mut Found, kustomizations: &mut Found) {
     let mut walker = WalkDir::new(root).sort_by_file_name().into_iter();
     while let Some(Ok(entry)) = walker.next() {
         if !entry.file_type().is_dir() {
@@ -112,10 +125,10 @@ fn walk_roots(root: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<P
         }
         let dir = entry.path();
         if is_chart(dir) {
-            push_new(charts, dir.to_path_buf());
+            charts.push(dir.to_path_buf());
             walker.skip_current_dir();
         } else if kustomization_file(dir).is_some() {
-            push_new(kustomizations, dir.to_path_buf());
+            kustomizations.push(dir.to_path_buf());
         }
     }
 }
@@ -127,13 +140,13 @@ fn users_of(touched: &[PathBuf]) -> Vec<PathBuf> {
     if touched.is_empty() {
         return Vec::new();
     }
-    let (mut charts, mut all) = (Vec::new(), Vec::new());
+    let (mut charts, mut all) = (Found::default(), Found::default());
     walk_roots(Path::new("."), &mut charts, &mut all);
-    let used = Graph::read(&all).used;
+    let used = Graph::read(&all.paths).used;
     let touched_absolute: HashSet<PathBuf> = touched.iter().map(|t| absolute(t)).collect();
     let mut users = Vec::new();
     let mut reached: HashSet<PathBuf> = HashSet::new();
-    for top in all.iter().filter(|k| !used.contains(&absolute(k))) {
+    for top in all.paths.iter().filter(|k| !used.contains(&absolute(k))) {
         let mut reach = Graph::read(std::slice::from_ref(top)).used;
         reach.insert(absolute(top));
         if reach.iter().any(|k| touched_absolute.contains(k)) {
@@ -148,16 +161,16 @@ fn users_of(touched: &[PathBuf]) -> Vec<PathBuf> {
 /// A file named on the command line (as a pre-commit hook names changed files): a chart's file
 /// renders its chart; a kustomization file, or a file a kustomization beside or above it includes,
 /// makes that kustomization touched ([`users_of`] picks what to render).
-fn named_file(path: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<PathBuf>) {
+fn named_file(path: &Path, charts: &mut Found, kustomizations: &mut Found) {
     if let Some(chart) = chart_root_above(path) {
-        push_new(charts, chart);
+        charts.push(chart);
         return;
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let is_kustomization_file =
         path.file_name().and_then(|n| n.to_str()).is_some_and(|n| KUSTOMIZATION_FILES.contains(&n));
     if is_kustomization_file {
-        push_new(kustomizations, if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir });
+        kustomizations.push(if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir });
         return;
     }
     let target = absolute(path);
@@ -166,7 +179,7 @@ fn named_file(path: &Path, charts: &mut Vec<PathBuf>, kustomizations: &mut Vec<P
         if kustomization_file(ancestor).is_some() {
             let graph = Graph::read(&[ancestor.to_path_buf()]);
             if graph.included.contains(&target) {
-                push_new(kustomizations, ancestor.to_path_buf());
+                kustomizations.push(ancestor.to_path_buf());
             }
             return;
         }
@@ -279,8 +292,12 @@ fn cwd() -> PathBuf {
 
 /// A path as reports name files: relative to the working directory when under it.
 pub fn display(path: &Path) -> String {
-    let absolute = absolute(path);
-    match absolute.strip_prefix(normalize(&cwd())) {
+    display_under(&absolute(path), &normalize(&cwd()))
+}
+
+/// [`display`] for an absolute, normalized path, the working directory given (normalized).
+pub fn display_under(absolute: &Path, cwd: &Path) -> String {
+    match absolute.strip_prefix(cwd) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative.to_string_lossy().into_owned(),
         Ok(_) => ".".to_string(),
         Err(_) => absolute.to_string_lossy().into_owned(),

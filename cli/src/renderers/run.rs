@@ -12,6 +12,8 @@ use plimsoll_core::render::{RenderedSource, RENDER_ERROR, RENDER_UNAVAILABLE};
 use plimsoll_core::report::finding::Location;
 use plimsoll_core::report::RelatedLocation;
 use plimsoll_core::{Finding, Linter, Pos, Severity, Span};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -369,7 +371,14 @@ fn render_kustomization(dir: &Path, options: &Options) -> Result<RenderedSource,
             [(wrapper.display().to_string(), String::new()), (relative.clone(), root.clone()), (cwd, String::new())];
         failure(kustomize_message(&clean_message(&message, &replacements)))
     })?;
-    let resolve = |written: &str| display(&absolute(&wrapper.join(written)));
+    // Every object names its files: each name is made once.
+    let cwd = absolute(Path::new("."));
+    let resolved: RefCell<HashMap<String, String>> = RefCell::default();
+    let resolve = |written: &str| {
+        let mut resolved = resolved.borrow_mut();
+        let name = resolved.entry(written.to_string());
+        name.or_insert_with(|| super::display_under(&absolute(&wrapper.join(written)), &cwd)).clone()
+    };
     Ok(RenderedSource::kustomize(format!("kustomize build {root}"), &output, root.clone(), &resolve))
 }
 

@@ -167,6 +167,8 @@ pub struct Config {
     pub signatures: Vec<Spanned<String>>,
     /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
     pub settings: Map<String, Value>,
+    /// Where each `settings` entry is written: its key and its value's positions.
+    settings_positions: Vec<SettingPosition>,
     pub exemptions: Vec<ExemptionConfig>,
     /// Gitignore-style patterns, relative to the file's directory.
     pub ignore_paths: Vec<String>,
@@ -190,6 +192,9 @@ pub struct Config {
     /// How charts are rendered: one item per render (several for one chart: several value sets).
     pub charts: Vec<ChartConfig>,
 }
+
+/// Where a `settings` entry is written: its key, the key's span, and its value's positions.
+type SettingPosition = (String, Span, PosNode);
 
 /// One render of a chart (`charts[]`): paths relative to the configuration file's directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -327,7 +332,41 @@ impl Config {
         };
         let mut resolver = Resolver { catalog: &catalog, errors: &mut errors };
         self.check_rule_names(&mut resolver);
+        self.check_rule_parameters(&catalog, &mut errors);
         errors.finish(self.to_settings())
+    }
+
+    /// Checks the settings of every rule that declares parameters (`custom.parameters`) against
+    /// them, and catches a misspelt rule ID or a short name where the ID is expected. Other keys
+    /// are users' policies' settings and stay free-form.
+    fn check_rule_parameters(&self, catalog: &[RuleMeta], errors: &mut Errors) {
+        let with_parameters = || catalog.iter().filter(|rule| !rule.parameters.is_empty());
+        for (key, key_span, position) in &self.settings_positions {
+            let Some(value) = self.settings.get(key) else { continue };
+            if let Some(rule) = catalog.iter().find(|rule| rule.id == *key) {
+                // A rule that declares no parameters takes its settings unchecked.
+                let problems = match rule.parameters.is_empty() {
+                    true => Vec::new(),
+                    false => rules::parameters::check(&rule.id, &rule.parameters, value),
+                };
+                for problem in problems {
+                    let at = problem.path.to_string();
+                    let name = if at.is_empty() { format!("settings.{key}") } else { format!("settings.{key}.{at}") };
+                    let span = if problem.about_key { key_span_at(position, &problem.path) } else { None };
+                    let span = span.unwrap_or_else(|| position.locate(&problem.path).span);
+                    errors.push(span, format!("{name}: {}", problem.message), None);
+                }
+            } else if let Some(rule) = with_parameters().find(|rule| rule.id.rsplit('/').next() == Some(key.as_str())) {
+                let message = format!("settings.{key}: a rule's settings are keyed by its ID: write {}", rule.id);
+                errors.push(*key_span, message, None);
+            } else if key.contains('/') && !selector::is_user_rule_id(catalog, key) {
+                let ids = catalog.iter().map(|rule| rule.id.as_str());
+                let message =
+                    format!("settings.{key}: no built-in rule has this ID{}", did_you_mean(suggest(key, ids)));
+                let help = "a rule's settings go under its ID (`plimsoll rules` lists them); keys without a '/' are free for your own policies";
+                errors.push(*key_span, message, Some(help.into()));
+            }
+        }
     }
 
     fn check_rule_names(&self, resolver: &mut Resolver<'_, '_>) {
@@ -394,6 +433,20 @@ impl Config {
     }
 }
 
+/// Where the last key of `path` is written under `node`.
+fn key_span_at(node: &PosNode, path: &crate::load::position::Path) -> Option<Span> {
+    use crate::load::position::PathSegment;
+    let (last, parents) = path.segments().split_last()?;
+    let parent = parents.iter().try_fold(node, |node, segment| match segment {
+        PathSegment::Key(key) => node.entry(key).map(|entry| &entry.value),
+        PathSegment::Index(index) => node.item(*index),
+    })?;
+    match last {
+        PathSegment::Key(key) => parent.entry(key).map(|entry| entry.key_span),
+        PathSegment::Index(_) => None,
+    }
+}
+
 /// Checks rule names as written (ID, short name, category, `category/*`) with the one resolver.
 struct Resolver<'c, 'e> {
     catalog: &'c [RuleMeta],
@@ -452,7 +505,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
             "fail_on" => config.fail_on = choice(node, "fail_on", FAIL_ON, errors).and_then(|s| s.parse().ok()),
             "pss" => config.pss = read_pss(node, errors),
             "images" => config.images = read_images(node, config, errors),
-            "settings" => config.settings = read_settings(node, errors),
+            "settings" => (config.settings, config.settings_positions) = read_settings(node, errors),
             "exemptions" => config.exemptions = read_exemptions(node, errors),
             "ignore_paths" => {
                 config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect()
@@ -695,9 +748,12 @@ fn read_images(node: Node<'_>, config: &mut Config, errors: &mut Errors) -> Opti
     Some(Value::Object(images))
 }
 
-/// Free-form settings; the sections with their own key (`pss`, `images`) may not be set here too.
-fn read_settings(node: Node<'_>, errors: &mut Errors) -> Map<String, Value> {
+/// Free-form settings, with where each is written; the sections with their own key (`pss`,
+/// `images`) may not be set here too. Rules' parameters are checked against the catalog later
+/// ([`Config::settings`]).
+fn read_settings(node: Node<'_>, errors: &mut Errors) -> (Map<String, Value>, Vec<SettingPosition>) {
     let mut settings = Map::new();
+    let mut positions = Vec::new();
     for (key, key_span, child) in entries(node, "settings", errors) {
         if key == "pss" || key == "images" {
             let message = format!("settings.{key}: set this with the top-level `{key}` key, which is checked");
@@ -705,8 +761,9 @@ fn read_settings(node: Node<'_>, errors: &mut Errors) -> Map<String, Value> {
             continue;
         }
         settings.insert(key.to_string(), child.value.clone());
+        positions.push((key.to_string(), key_span, child.pos.clone()));
     }
-    settings
+    (settings, positions)
 }
 
 fn read_charts(node: Node<'_>, errors: &mut Errors) -> Vec<ChartConfig> {

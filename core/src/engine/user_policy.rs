@@ -360,6 +360,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         severity: definition.severity,
         enabled_by_default: true,
         enabled_by: None,
+        parameters: Vec::new(),
         related_resources: Vec::new(),
         pss_check: None,
         level: None,

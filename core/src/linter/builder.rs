@@ -11,6 +11,7 @@ use crate::report::finding::Severity;
 use crate::report::suppress::{Exemption, SuppressionSettings};
 use crate::rules::selector::{self, did_you_mean, SelectorError};
 use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
+use crate::schema::required_metadata::RequiredMetadata;
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use serde_json::Value;
@@ -261,6 +262,7 @@ impl LinterBuilder {
         let loaded = user.load(&reserved)?;
         let catalog = self.catalog(builtin, &loaded.rules);
         let selected = self.select(&catalog)?;
+        check_rule_parameters(&catalog, &self.config)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
         let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms).map_err(
@@ -274,7 +276,14 @@ impl LinterBuilder {
             self.kube_version,
             self.crd_sources.iter().map(|s| (s.name.as_str(), s.text.as_str())),
             self.json_schemas.iter().map(|s| (s.name.as_str(), s.text.as_str())),
-        )?;
+        )?
+        .map(|mut checker| {
+            checker.required_metadata = selected
+                .iter()
+                .filter_map(|rule| RequiredMetadata::from_settings(&rule.id, config.get(&rule.id)))
+                .collect();
+            checker
+        });
         // Rules implemented in Rust run on every object without the Rego evaluation.
         let pod_specs_only =
             selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
@@ -393,6 +402,22 @@ impl LinterBuilder {
             .collect::<Result<Vec<_>, BuildError>>()
             .map(|overrides| overrides.into_iter().flatten().collect())
     }
+}
+
+/// Checks every rule's settings (`settings.<rule-id>`) against the parameters the rule declares;
+/// the configuration file does the same with lines and columns, so this catches what other
+/// frontends (the wasm package, the builder's callers) hand over.
+fn check_rule_parameters(catalog: &[RuleMeta], config: &serde_json::Map<String, Value>) -> Result<(), BuildError> {
+    for rule in catalog.iter().filter(|rule| !rule.parameters.is_empty()) {
+        let Some(settings) = config.get(&rule.id) else { continue };
+        if let Some(problem) = rules::parameters::check(&rule.id, &rule.parameters, settings).into_iter().next() {
+            let at = problem.path.to_string();
+            let key =
+                if at.is_empty() { format!("settings.{}", rule.id) } else { format!("settings.{}.{at}", rule.id) };
+            return Err(BuildError::Setting { key, message: problem.message });
+        }
+    }
+    Ok(())
 }
 
 /// Checks `images.allowed_registries` (a list of strings) and adds `images.allowed_prefixes`, the

@@ -30,11 +30,15 @@ pub use builder::{BuildError, LinterBuilder};
 pub use parts::{Part, PartLinter};
 pub use worker::{ObjectReport, Worker};
 
+/// Called on an object once it is linted, with its findings and suppressed findings, which it may
+/// change (see [`Linter::lint_sources_then`]).
+pub type AfterObject<'a> = dyn Fn(&Document, &mut [Finding], &mut [SuppressedFinding]) + Sync + 'a;
+
 use crate::engine::evaluate::Prepared;
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
 use crate::engine::user_policy::PolicyError;
-use crate::load::{self, LoadedFile};
-use crate::report::finding::{FileReport, Report, Severity};
+use crate::load::{self, Document, LoadedFile};
+use crate::report::finding::{FileReport, Finding, Report, Severity, SuppressedFinding};
 use crate::report::suppress::SuppressionSettings;
 use crate::rules::RuleMeta;
 use crate::schema::SchemaChecker;
@@ -200,15 +204,30 @@ impl Linter {
     /// for progress display.
     pub fn lint_sources_with_progress(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Report {
         let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
-        Report::from_files(self.with_crds_in(texts).lint_each_with(sources, done))
+        Report::from_files(self.with_crds_in(texts).lint_each_with(sources, None, done))
+    }
+
+    /// Like [`Linter::lint_sources_with_progress`], calling `after` on each object once it is
+    /// linted, on the thread that linted it, with its findings and suppressed findings: to move
+    /// them while the object is at hand ([`crate::render::Placing::place_object`]). Objects linted
+    /// otherwise (with Gatekeeper policies, or without the `parallel` feature) are not passed to
+    /// `after`.
+    pub fn lint_sources_then(&self, sources: &[Source], after: &AfterObject<'_>, done: &(dyn Fn() + Sync)) -> Report {
+        let texts = sources.iter().map(|s| (s.name.as_str(), s.text.as_str()));
+        Report::from_files(self.with_crds_in(texts).lint_each_with(sources, Some(after), done))
     }
 
     fn lint_each(&self, sources: &[Source]) -> Vec<FileReport> {
-        self.lint_each_with(sources, &|| {})
+        self.lint_each_with(sources, None, &|| {})
     }
 
     #[cfg(feature = "parallel")]
-    fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+    fn lint_each_with(
+        &self,
+        sources: &[Source],
+        after: Option<&AfterObject<'_>>,
+        done: &(dyn Fn() + Sync),
+    ) -> Vec<FileReport> {
         use rayon::prelude::*;
         if let Some(policies) = &self.gatekeeper {
             let loaded: Vec<LoadedFile> =
@@ -226,7 +245,7 @@ impl Linter {
         // than many short ones.
         let parts = self.part_linter();
         let lint = |s: &Source| {
-            let report = parts.lint_part(Part::whole(&s.name, &s.text));
+            let report = parts.lint_part_then(Part::whole(&s.name, &s.text), after);
             done();
             report
         };
@@ -234,7 +253,12 @@ impl Linter {
     }
 
     #[cfg(not(feature = "parallel"))]
-    fn lint_each_with(&self, sources: &[Source], done: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+    fn lint_each_with(
+        &self,
+        sources: &[Source],
+        _after: Option<&AfterObject<'_>>,
+        done: &(dyn Fn() + Sync),
+    ) -> Vec<FileReport> {
         if let Some(policies) = &self.gatekeeper {
             let loaded: Vec<LoadedFile> =
                 sources.iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();

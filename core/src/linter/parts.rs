@@ -12,7 +12,7 @@
 //! same text, and every document is dropped as soon as its findings are made.
 
 use super::worker::{problem_finding, DocumentOutcome};
-use super::{Linter, ThreadWorkers, Worker};
+use super::{AfterObject, Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
 use crate::load::{self, Chunk, Document, ListRead, RawDocument};
 use crate::report::finding::{FileReport, Finding};
@@ -79,6 +79,12 @@ impl PartLinter {
     /// with its documents linted in parallel. Gatekeeper constraints see the part's objects as
     /// their inventory.
     pub fn lint_part(&self, part: Part<'_>) -> FileReport {
+        self.lint_part_then(part, None)
+    }
+
+    /// [`PartLinter::lint_part`], calling `after` on each object once it is linted (not with
+    /// Gatekeeper policies, whose objects are linted all together).
+    pub fn lint_part_then(&self, part: Part<'_>, after: Option<&AfterObject<'_>>) -> FileReport {
         if self.linter.gatekeeper.is_some() {
             // The inventory is every object of the part: read them all first.
             return self.workers.with(|worker| worker.lint(part.name, part.text));
@@ -89,7 +95,7 @@ impl PartLinter {
         let mut outcomes: Vec<ChunkOutcome> = chunks
             .into_par_iter()
             .enumerate()
-            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor))
+            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, after))
             .collect();
         let mut report = FileReport { file: file.clone(), ..FileReport::default() };
         let mut findings = Vec::new();
@@ -116,9 +122,16 @@ impl PartLinter {
     }
 
     /// Reads one document and lints its objects (a list's items in slices across the pool).
-    fn lint_chunk(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ChunkOutcome {
+    fn lint_chunk(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        chunk: Chunk<'_>,
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> ChunkOutcome {
         let raw = if load::may_be_list(chunk.text) {
-            match self.lint_list(file, index, chunk, suppressor) {
+            match self.lint_list(file, index, chunk, suppressor, after) {
                 ListLinted::Items(outcome) => return outcome,
                 ListLinted::Document(raw) => raw,
             }
@@ -141,7 +154,7 @@ impl PartLinter {
         let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
         let (objects, count) = load::into_objects(document);
         outcome.documents = count;
-        let lint = |objects: &[Document]| self.lint_objects(file, objects, suppressor);
+        let lint = |objects: &[Document]| self.lint_objects(file, objects, suppressor, after);
         outcome.objects = if objects.len() > ITEMS_PER_TASK {
             objects.par_chunks(ITEMS_PER_TASK).flat_map_iter(lint).collect()
         } else {
@@ -150,19 +163,42 @@ impl PartLinter {
         outcome
     }
 
-    fn lint_objects(&self, file: &Arc<str>, objects: &[Document], suppressor: &Suppressor<'_>) -> Vec<DocumentOutcome> {
-        self.workers.with(|worker| objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect())
+    /// Lints `objects` on this thread, calling `after` on each.
+    fn lint_objects(
+        &self,
+        file: &Arc<str>,
+        objects: &[Document],
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> Vec<DocumentOutcome> {
+        let mut outcomes: Vec<DocumentOutcome> = self
+            .workers
+            .with(|worker| objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect());
+        if let Some(after) = after {
+            for (document, outcome) in objects.iter().zip(&mut outcomes) {
+                after(document, &mut outcome.findings, &mut outcome.suppressed);
+            }
+        }
+        outcomes
     }
 
     /// Reads a document that may be a list item by item, linting its items in slices on the pool as
     /// they are read. When it is no list read that way, gives the document as read instead (what
     /// was linted of it is dropped).
-    fn lint_list(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ListLinted {
+    fn lint_list(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        chunk: Chunk<'_>,
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> ListLinted {
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let slices = ListSlices {
             linter: self,
             file,
             suppressor,
+            after,
             waiting: AtomicUsize::new(0),
             most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
             done: Mutex::new(Vec::new()),
@@ -215,6 +251,7 @@ struct ListSlices<'a, 's> {
     linter: &'a PartLinter,
     file: &'a Arc<str>,
     suppressor: &'a Suppressor<'s>,
+    after: Option<&'a AfterObject<'a>>,
     /// Slices handed to the pool and not yet linted.
     waiting: AtomicUsize,
     most_waiting: usize,
@@ -237,7 +274,7 @@ impl<'a, 's> ListSlices<'a, 's> {
     }
 
     fn lint_now(&self, number: usize, slice: &[Document]) {
-        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor);
+        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor, self.after);
         self.done.lock().unwrap_or_else(PoisonError::into_inner).push((number, outcomes));
     }
 }

@@ -227,13 +227,7 @@ pub(crate) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        // A `\r` not followed by `\n` ends a line too, as for the YAML parser (and go-yaml).
-        let bytes = text.as_bytes();
-        let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
-            .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'));
-        let line_starts = std::iter::once(bom).chain(breaks.map(|i| i + 1)).collect();
-        LineIndex { text, ascii: text.is_ascii(), line_starts, cursor: Cell::new((0, 0, 0)) }
+        LineIndex { text, ascii: text.is_ascii(), line_starts: line_starts(text), cursor: Cell::new((0, 0, 0)) }
     }
 
     /// Where `line` (1-based) and `column` (0-based, characters) of this text are, shifted by `base`
@@ -256,6 +250,18 @@ impl<'a> LineIndex<'a> {
         self.cursor.set((line, column, offset));
         offset
     }
+}
+
+/// The byte offset of the start of each line of `text` (line 1 at index 0, after any byte order
+/// mark), lines ending as the YAML parser ends them: a `\r` not followed by `\n` ends a line too,
+/// as for go-yaml. Positions of a text's nodes are made from these; placing findings in files after
+/// linting turns them back into offsets with the same lines.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let bytes = text.as_bytes();
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'));
+    std::iter::once(bom).chain(breaks.map(|i| i + 1)).collect()
 }
 
 #[cfg(test)]

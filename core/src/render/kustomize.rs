@@ -10,11 +10,12 @@
 //! first), at an `images:` entry that changed the image, in the resource file (the same field,
 //! list items matched by name), or at the generator entry of a generated object.
 
-use super::{join, translate, with_offsets, Files, Placement};
+use super::{join, translate, Documents, Files, Placement, SourceFile};
 use crate::load::position::{Located, Path, PathSegment, PosNode, Span};
-use crate::load::{read_documents, Document};
+use crate::load::{read_documents, split_documents_at, Document, FILE_START};
 use crate::report::Finding;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 const ORIGIN: &str = "config.kubernetes.io/origin";
@@ -35,22 +36,93 @@ pub struct DocumentOrigin {
 }
 
 /// Reads the origin annotations of each document of `output` and returns the output without them.
+/// The annotations are found in the text, as they are removed, and only their own
+/// values are parsed, once for each text (objects from one file share theirs): the output itself
+/// is parsed once, when it is linted.
 pub fn prepare(output: &str, resolve: &dyn Fn(&str) -> String) -> (String, Vec<DocumentOrigin>) {
-    let origins = read_documents(output)
+    let mut known: HashMap<[Option<&str>; 2], DocumentOrigin> = HashMap::new();
+    let origins = split_documents_at(output, FILE_START)
         .into_iter()
-        .map(|raw| match raw.result {
-            Ok(Some((value, _))) => origin_of(&value, resolve),
-            _ => DocumentOrigin::default(),
+        .map(|chunk| {
+            let entries = annotation_entries(chunk.text);
+            let origin = known.entry(entries).or_insert_with(|| {
+                let [origin, transformations] = entries;
+                let value = |entry: Option<&str>, key: &str| entry.and_then(|e| entry_value(e, key));
+                origin_of(value(origin, ORIGIN), value(transformations, TRANSFORMATIONS), resolve)
+            });
+            origin.clone()
         })
         .collect();
     (strip_annotations(output), origins)
 }
 
-fn origin_of(value: &Value, resolve: &dyn Fn(&str) -> String) -> DocumentOrigin {
-    let annotations = value.get("metadata").and_then(|m| m.get("annotations"));
-    let text = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str).and_then(yaml_value);
+/// The entries of the origin and transformation annotations of the object a document of
+/// kustomize's output writes (`metadata.annotations`, in kustomize's block style: keys indented
+/// by two), each its key's line and the deeper lines below it.
+fn annotation_entries(document: &str) -> [Option<&str>; 2] {
+    let mut found = [None, None];
+    let (mut in_metadata, mut in_annotations) = (false, false);
+    let mut entry: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in document.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if body.trim().is_empty() {
+            continue;
+        }
+        if let Some((slot, start)) = entry {
+            if indent > 4 {
+                continue;
+            }
+            if let Some(found) = found.get_mut(slot) {
+                *found = document.get(start..at);
+            }
+            entry = None;
+        }
+        if body.starts_with('#') {
+            continue;
+        }
+        match indent {
+            0 => (in_metadata, in_annotations) = (body.trim_end() == "metadata:", false),
+            2 => in_annotations = in_metadata && body.trim_end() == "annotations:",
+            4 if in_annotations => {
+                let is = |key: &str| body.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'));
+                entry = [ORIGIN, TRANSFORMATIONS].iter().position(|key| is(key)).map(|slot| (slot, at + indent));
+            }
+            _ => {}
+        }
+    }
+    if let Some((slot, start)) = entry {
+        if let Some(found) = found.get_mut(slot) {
+            *found = document.get(start..);
+        }
+    }
+    found
+}
+
+/// The annotation's value, read as YAML: an entry from [`annotation_entries`], its deeper lines
+/// taken back by the key's indentation.
+fn entry_value(entry: &str, key: &str) -> Option<Value> {
+    let mut lines = entry.split_inclusive('\n');
+    let mut text = lines.next()?.to_string();
+    for line in lines {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        text.push_str(line.get(indent.min(4)..).unwrap_or_default());
+    }
+    let value = yaml_value(&text)?.get(key)?.as_str().and_then(yaml_value);
+    value
+}
+
+/// Where an object came from, by the values of its origin and transformation annotations.
+fn origin_of(
+    origin_value: Option<Value>,
+    transformations: Option<Value>,
+    resolve: &dyn Fn(&str) -> String,
+) -> DocumentOrigin {
     let mut origin = DocumentOrigin::default();
-    if let Some(read) = text(ORIGIN) {
+    if let Some(read) = origin_value {
         origin.file = read.get("path").and_then(Value::as_str).map(resolve);
         let configured_in = read.get("configuredIn").and_then(Value::as_str);
         let kind = read.get("configuredBy").and_then(|b| b.get("kind")).and_then(Value::as_str);
@@ -58,7 +130,7 @@ fn origin_of(value: &Value, resolve: &dyn Fn(&str) -> String) -> DocumentOrigin 
             origin.generator = Some((resolve(configured_in), kind.to_string()));
         }
     }
-    if let Some(Value::Array(entries)) = text(TRANSFORMATIONS) {
+    if let Some(Value::Array(entries)) = transformations {
         for entry in entries {
             let configured_in = entry.get("configuredIn").and_then(Value::as_str);
             let kind = entry.get("configuredBy").and_then(|b| b.get("kind")).and_then(Value::as_str);
@@ -82,6 +154,7 @@ fn strip_annotations(output: &str) -> String {
     let lines: Vec<&str> = output.split_inclusive('\n').collect();
     let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
     let mut skipping_deeper_than: Option<usize> = None;
+    let (origin, transformations) = (format!("{ORIGIN}:"), format!("{TRANSFORMATIONS}:"));
     for line in &lines {
         let indent = line.len() - line.trim_start_matches(' ').len();
         if let Some(limit) = skipping_deeper_than {
@@ -91,7 +164,7 @@ fn strip_annotations(output: &str) -> String {
             skipping_deeper_than = None;
         }
         let body = line.trim_start_matches(' ');
-        if body.starts_with(&format!("{ORIGIN}:")) || body.starts_with(&format!("{TRANSFORMATIONS}:")) {
+        if body.starts_with(&origin) || body.starts_with(&transformations) {
             skipping_deeper_than = Some(indent);
             continue;
         }
@@ -113,49 +186,83 @@ fn strip_annotations(output: &str) -> String {
     text
 }
 
-/// Where the finding on `document` (an object of the rendered stream) is edited.
-pub(crate) fn place(
-    origin: &DocumentOrigin,
-    document: &Document,
-    finding: &Finding,
-    files: &Files<'_>,
-) -> Option<Placement> {
-    let path = finding.path.clone().unwrap_or_else(|| Path::new(vec![PathSegment::Key("metadata".into())]));
-    if let Some((kustomization, kind)) = &origin.generator {
-        return generator_entry(kustomization, kind, document, files);
+/// A rendered object whose findings are to be placed: what all of them need is looked up once.
+pub(crate) struct Object<'a> {
+    origin: &'a DocumentOrigin,
+    document: &'a Document,
+    /// The resource file's document it came from, unless it was generated (or is not found).
+    source: Option<SourceObject>,
+}
+
+struct SourceObject {
+    name: Arc<str>,
+    file: Arc<SourceFile>,
+    documents: Documents,
+    index: usize,
+    /// The name the resource file gives the object.
+    object_name: String,
+    /// The kustomizations with patches that ran on the object, the last to run first.
+    patch_files: Vec<String>,
+}
+
+impl<'a> Object<'a> {
+    /// `document`, an object of the rendered stream, which `origin` says where it came from.
+    pub(crate) fn new(origin: &'a DocumentOrigin, document: &'a Document, files: &Files<'_>) -> Object<'a> {
+        let source = if origin.generator.is_some() { None } else { SourceObject::find(origin, document, files) };
+        Object { origin, document, source }
     }
-    let file = origin.file.as_deref()?;
-    let text = files.text(file)?;
-    let source = source_document(files, file, &text, document)?;
-    let source_name = name_of(&source.0).unwrap_or_default().to_string();
-    let object = Target { rendered: document, source_name: &source_name };
-    let patch_files = kustomizations_with(origin, &["PatchTransformer", "PatchStrategicMergeTransformer"]);
-    if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, files)) {
-        return Some(placement);
-    }
-    let (translated, complete) = translate(&path, &document.value, &source.0);
-    if complete && ends_with_key(&path, "image") {
-        let written = value_at(&source.0, &translated);
-        if written != value_at(&document.value, &path) {
-            let images = kustomizations_with(origin, &["ImageTagTransformer"]);
-            if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, files)) {
+
+    /// Where `finding`, on this object, is edited.
+    pub(crate) fn place(&self, finding: &Finding, files: &Files<'_>) -> Option<Placement> {
+        let document = self.document;
+        let path = finding.path.clone().unwrap_or_else(|| Path::new(vec![PathSegment::Key("metadata".into())]));
+        if let Some((kustomization, kind)) = &self.origin.generator {
+            return generator_entry(kustomization, kind, document, files);
+        }
+        let source = self.source.as_ref()?;
+        let (value, positions) = source.documents.get(source.index)?;
+        let object = Target { rendered: document, source_name: &source.object_name };
+        let patch_files = &source.patch_files;
+        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, true, files)) {
+            return Some(placement);
+        }
+        let (translated, complete) = translate(&path, &document.value, value);
+        if complete && ends_with_key(&path, "image") {
+            let written = value_at(value, &translated);
+            if written != value_at(&document.value, &path) {
+                let images = kustomizations_with(self.origin, &["ImageTagTransformer"]);
+                if let Some(placement) = images.iter().find_map(|k| images_entry(k, written?, files)) {
+                    return Some(placement);
+                }
+            }
+        }
+        if !complete {
+            // A field the resource file does not write: a patch that adds the whole node, if any.
+            if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, files)) {
                 return Some(placement);
             }
         }
+        let located = positions.locate(&translated);
+        Some(Placement {
+            file: source.name.clone(),
+            span: source.file.with_offsets(located.span),
+            exact: complete && located.exact,
+            related: Vec::new(),
+        })
     }
-    if !complete {
-        // A field the resource file does not write: a patch that adds the whole node, if any.
-        if let Some(placement) = patch_files.iter().find_map(|k| patch_placement(k, &object, &path, false, files)) {
-            return Some(placement);
-        }
+}
+
+impl SourceObject {
+    fn find(origin: &DocumentOrigin, document: &Document, files: &Files<'_>) -> Option<SourceObject> {
+        let name = origin.file.as_deref()?;
+        let file = files.file(name)?;
+        let documents = files.documents(name, &file.text);
+        let found = source_document(&documents, &file.text, document)?;
+        let index = documents.iter().position(|candidate| std::ptr::eq(candidate, found))?;
+        let object_name = name_of(&found.0).unwrap_or_default().to_string();
+        let patch_files = kustomizations_with(origin, &["PatchTransformer", "PatchStrategicMergeTransformer"]);
+        Some(SourceObject { name: Arc::from(name), file, documents, index, object_name, patch_files })
     }
-    let located = source.1.locate(&translated);
-    Some(Placement {
-        file: Arc::from(file),
-        span: with_offsets(&text, located.span),
-        exact: complete && located.exact,
-        related: Vec::new(),
-    })
 }
 
 /// The rendered object and the name its resource file gives it (before prefixes and suffixes).
@@ -189,22 +296,24 @@ fn kustomizations_with(origin: &DocumentOrigin, kinds: &[&str]) -> Vec<String> {
 
 /// The document of a resource file that `rendered` came from: the only one of its kind, or the
 /// one whose name the rendered name contains (prefixes and suffixes are added around it).
-fn source_document(files: &Files<'_>, file: &str, text: &str, rendered: &Document) -> Option<(Value, PosNode)> {
+fn source_document<'d>(
+    documents: &'d [(Value, PosNode)],
+    text: &str,
+    rendered: &Document,
+) -> Option<&'d (Value, PosNode)> {
     if text.len() > MAX_FILE {
         return None;
     }
     let kind = rendered.value.get("kind");
     let rendered_name = name_of(&rendered.value).unwrap_or_default();
-    let documents = files.documents(file, text);
     let candidates: Vec<&(Value, PosNode)> = documents.iter().filter(|(value, _)| value.get("kind") == kind).collect();
     if candidates.len() == 1 {
-        return candidates.into_iter().next().cloned();
+        return candidates.into_iter().next();
     }
     candidates
         .into_iter()
         .filter(|(value, _)| name_of(value).is_some_and(|name| rendered_name.contains(name)))
         .max_by_key(|(value, _)| name_of(value).map_or(0, str::len))
-        .cloned()
 }
 
 fn name_of(value: &Value) -> Option<&str> {
@@ -229,16 +338,30 @@ fn value_at<'v>(value: &'v Value, path: &Path) -> Option<&'v str> {
 /// A kustomization file, read: its value and positions.
 struct Kustomization {
     name: String,
-    text: Arc<str>,
-    value: Value,
-    positions: PosNode,
+    file: Arc<SourceFile>,
+    /// The file's documents: the first is the kustomization.
+    documents: Documents,
 }
 
 impl Kustomization {
     fn read(name: &str, files: &Files<'_>) -> Option<Kustomization> {
-        let text = files.text(name).filter(|t| t.len() <= MAX_FILE)?;
-        let (value, positions) = files.documents(name, &text).first()?.clone();
-        Some(Kustomization { name: name.to_string(), text, value, positions })
+        let file = files.file(name).filter(|f| f.text.len() <= MAX_FILE)?;
+        let documents = files.documents(name, &file.text);
+        documents.first()?;
+        Some(Kustomization { name: name.to_string(), file, documents })
+    }
+
+    fn value(&self) -> &Value {
+        self.documents.first().map_or(&Value::Null, |(value, _)| value)
+    }
+
+    fn positions(&self) -> Option<&PosNode> {
+        self.documents.first().map(|(_, positions)| positions)
+    }
+
+    /// Where the whole kustomization is written.
+    fn span(&self) -> Span {
+        self.positions().map(|p| p.span).unwrap_or_default()
     }
 
     fn dir(&self) -> &str {
@@ -247,7 +370,9 @@ impl Kustomization {
 
     /// The items of the list `key`, with their positions.
     fn items(&self, key: &str) -> Vec<(&Value, &PosNode)> {
-        let (Some(Value::Array(values)), Some(entry)) = (self.value.get(key), self.positions.entry(key)) else {
+        let (Some(Value::Array(values)), Some(entry)) =
+            (self.value().get(key), self.positions().and_then(|p| p.entry(key)))
+        else {
             return Vec::new();
         };
         values.iter().enumerate().filter_map(|(i, v)| entry.value.item(i).map(|p| (v, p))).collect()
@@ -257,7 +382,7 @@ impl Kustomization {
     fn at(&self, span: Span, exact: bool) -> Placement {
         Placement {
             file: Arc::from(self.name.as_str()),
-            span: with_offsets(&self.text, span),
+            span: self.file.with_offsets(span),
             exact,
             related: Vec::new(),
         }
@@ -274,7 +399,7 @@ struct PatchText {
     /// Names the text for the parse cache: the patch file, or the kustomization and the offset.
     key: String,
     file: Arc<str>,
-    file_text: Arc<str>,
+    file_text: Arc<SourceFile>,
     text: String,
     /// Added to a line (and a column) of `text` to give its place in `file`.
     line_shift: u32,
@@ -295,7 +420,7 @@ impl PatchText {
             pos.column += self.column_shift;
             pos.line += self.line_shift;
         }
-        with_offsets(&self.file_text, moved)
+        self.file_text.with_offsets(moved)
     }
 
     fn placement(&self, located: Located) -> Placement {
@@ -359,12 +484,12 @@ fn patch_text(
 ) -> Option<PatchText> {
     let from_file = |relative: &str| -> Option<PatchText> {
         let file = normalize(&join(kustomization.dir(), relative));
-        let text = files.text(&file).filter(|t| t.len() <= MAX_FILE)?;
+        let source = files.file(&file).filter(|f| f.text.len() <= MAX_FILE)?;
         Some(PatchText {
             key: file.clone(),
             file: Arc::from(file.as_str()),
-            text: text.to_string(),
-            file_text: text,
+            text: source.text.to_string(),
+            file_text: source,
             line_shift: 0,
             column_shift: 0,
             mappable: true,
@@ -373,13 +498,14 @@ fn patch_text(
     };
     let inline = |text: &str, node: &PosNode| -> PatchText {
         let start = node.span.start;
-        let block = kustomization.text.get(start.offset as usize..).is_some_and(|rest| rest.starts_with(['|', '>']));
-        let first_line = kustomization.text.lines().nth(start.line as usize).unwrap_or_default();
+        let written = &kustomization.file.text;
+        let block = written.get(start.offset as usize..).is_some_and(|rest| rest.starts_with(['|', '>']));
+        let first_line = written.lines().nth(start.line as usize).unwrap_or_default();
         let indent = (first_line.len() - first_line.trim_start_matches(' ').len()) as u32;
         PatchText {
             key: format!("{}#{}", kustomization.name, start.offset),
             file: Arc::from(kustomization.name.as_str()),
-            file_text: kustomization.text.clone(),
+            file_text: kustomization.file.clone(),
             text: text.to_string(),
             line_shift: start.line,
             column_shift: indent,
@@ -518,7 +644,7 @@ fn generator_entry(name: &str, kind: &str, document: &Document, files: &Files<'_
         "ConfigMapGenerator" => "configMapGenerator",
         "SecretGenerator" => "secretGenerator",
         "HelmChartInflationGenerator" => "helmCharts",
-        _ => return Some(kustomization.at(kustomization.positions.span, false)),
+        _ => return Some(kustomization.at(kustomization.span(), false)),
     };
     let rendered_name = name_of(&document.value).unwrap_or_default();
     let found = kustomization
@@ -528,7 +654,7 @@ fn generator_entry(name: &str, kind: &str, document: &Document, files: &Files<'_
         .max_by_key(|(value, _)| value.get("name").and_then(Value::as_str).map_or(0, str::len));
     match found {
         Some((_, positions)) => Some(kustomization.at(Kustomization::item_span(positions), true)),
-        None => Some(kustomization.at(kustomization.positions.span, false)),
+        None => Some(kustomization.at(kustomization.span(), false)),
     }
 }
 

@@ -187,9 +187,14 @@ impl Finding {
         self.span.start.column
     }
 
-    /// Sort key: file order is kept by the caller; within a file by position, then rule.
+    /// Sort key: file order is kept by the caller; within a file by position, then rule. A finding
+    /// already placed in the file the user edits keeps its rendered stream's order.
     fn sort_key(&self) -> (u32, u32, &str, &str) {
-        (self.span.start.line, self.span.start.column, self.rule.as_str(), self.message.as_str())
+        let (line, column) = match &self.rendered {
+            Some(rendered) => (rendered.line, rendered.column),
+            None => (self.span.start.line, self.span.start.column),
+        };
+        (line, column, self.rule.as_str(), self.message.as_str())
     }
 }
 

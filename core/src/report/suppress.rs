@@ -180,7 +180,12 @@ fn parse_directive(comment: &str) -> Option<Directive> {
 /// placed in a file after linting (rendered output pointed back at a template or a base), whose
 /// comments the linter did not see.
 pub fn comment_suppression(text: &str, line: u32, rule: &str) -> Option<Suppression> {
-    let comments = Comments::scan_from(text, 1);
+    comment_suppression_in(&Comments::scan_from(text, 1), line, rule)
+}
+
+/// [`comment_suppression`] with the file's comments scanned once ([`Comments::scan_from`] line 1),
+/// for the many findings placed in one file.
+pub(crate) fn comment_suppression_in(comments: &Comments, line: u32, rule: &str) -> Option<Suppression> {
     let directive = comments.covering(line).into_iter().find(|d| d.rules.iter().any(|n| names_rule(n, rule)))?;
     Some(Suppression { kind: SuppressionKind::Comment, reason: directive.reason.clone() })
 }

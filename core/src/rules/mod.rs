@@ -9,6 +9,7 @@
 //! names users give rules (IDs, categories, short names, profiles) against a catalog.
 
 pub(crate) mod native;
+pub mod parameters;
 pub mod selector;
 
 use crate::load::parse_yaml_value;
@@ -38,6 +39,10 @@ pub struct RuleMeta {
     pub enabled_by: Option<String>,
     /// Links for further reading.
     pub related_resources: Vec<String>,
+    /// The parameters the rule reads from `settings.<rule-id>` (`custom.parameters`), which the
+    /// configuration is checked against; none declared: its settings go unchecked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<parameters::Parameter>,
     /// Pod Security Admission check ID and level, for security-context rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pss_check: Option<String>,
@@ -207,6 +212,7 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         enabled_by_default,
         related_resources,
         enabled_by: custom.get("enabled_by").and_then(Value::as_str).map(str::to_string),
+        parameters: custom.get("parameters").map(parameters::parse).transpose()?.unwrap_or_default(),
         pss_check: custom.get("pss_check").and_then(Value::as_str).map(str::to_string),
         level: custom.get("level").and_then(Value::as_str).map(str::to_string),
         since: custom.get("since").and_then(Value::as_str).map(str::to_string),
@@ -280,6 +286,20 @@ mod tests {
         let source = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/other\n#   severity: warning\n#   default: true\n#   remediation: R\npackage plimsoll.rules.images.latest_tag\n";
         let error = parse_rule_file("images/latest-tag.rego", source);
         assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("custom.id")), "{error:?}");
+    }
+
+    #[test]
+    fn declared_parameters_are_read_and_checked() {
+        let header = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: false\n#   remediation: R\n";
+        let package = "package plimsoll.rules.images.latest_tag\n";
+        let declared = "#   parameters:\n#     min:\n#       type: integer\n#       minimum: 1\n#       default: 2\n#       description: fewest replicas\n";
+        let rule = parse_rule_file("images/latest-tag.rego", &format!("{header}{declared}{package}")).unwrap();
+        assert_eq!(rule.parameters.len(), 1);
+        let problems = parameters::check(&rule.id, &rule.parameters, &serde_json::json!({"min": 0, "max": 3}));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let untyped = "#   parameters:\n#     min: {description: fewest}\n";
+        let error = parse_rule_file("images/latest-tag.rego", &format!("{header}{untyped}{package}"));
+        assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("unknown type")), "{error:?}");
     }
 
     #[test]

@@ -43,6 +43,10 @@ struct NativeRule {
     remediation: &'static str,
     severity: Severity,
     enabled_by_default: bool,
+    /// The setting that turns the rule on when given (see [`RuleMeta::enabled_by`]).
+    enabled_by: Option<&'static str>,
+    /// The rule's parameters, declared as a Rego rule's `custom.parameters` are (YAML); `""`: none.
+    parameters: &'static str,
     related_resources: &'static [&'static str],
     /// A manifest the rule reports and one it accepts (see [`crate::rules::RuleExamples`]).
     fail_example: &'static str,
@@ -71,6 +75,8 @@ API server silently drops the field, so the setting never takes effect.\n\n",
 remove it. For a CRD whose schema is newer than the bundled one, pass the CRD with `--crd`.",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[FIELD_VALIDATION, SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: v1
@@ -106,6 +112,8 @@ list where an object is expected) is rejected by the API server when the object 
 look like numbers only where a string is expected, and check the field's indentation.",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: apps/v1
@@ -150,6 +158,8 @@ API server rejects the object without it.\n\n",
         remediation: "Add the field. The finding points at the object that should hold it.",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: v1
@@ -180,6 +190,8 @@ serves); any other value is rejected.\n\n",
 closest one).",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: monitoring.coreos.com/v1
@@ -218,6 +230,8 @@ The API server cannot decode such values.\n\n",
 instead of `data`.",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: v1
@@ -239,6 +253,142 @@ stringData:
 "#,
     },
     NativeRule {
+        id: "metadata/required-labels",
+        title: "Labels the configuration requires",
+        description: "An organisation that relies on labels (an owner to page, a cost centre to bill, a \
+team for a tool to read) can require them: each object of the configured kinds must carry every \
+configured label, and, where a pattern is given, a value the pattern matches (a regular expression \
+searched in the value: anchor it with `^` and `$` to match the whole value).\n\n\
+The rule runs once labels are configured, under its ID in the configuration file's `settings:`:\n\n\
+```yaml\nsettings:\n  metadata/required-labels:\n    labels:\n      - key: team\n        value: \"^[a-z-]+$\"\n    kinds: [Deployment, StatefulSet]\n```\n\n\
+Without `kinds`, the pod-bearing kinds (Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, \
+DaemonSet, ReplicaSet, Job, CronJob, Argo Rollout) and Service are checked; `kinds: [\"*\"]` checks every \
+object. The settings are checked when the configuration is read: a misspelt parameter, a value of the wrong \
+type or a pattern that does not compile is an error at its line.\n\n",
+        remediation: "Add the label with a value that matches the pattern, in the object's \
+`metadata.labels` (for a workload, the object's own metadata, not its pod template's).",
+        severity: Severity::Warning,
+        enabled_by_default: false,
+        enabled_by: Some("metadata/required-labels.labels"),
+        parameters: r#"
+labels:
+  type: list
+  description: the labels each object must carry
+  items:
+    type: object
+    fields:
+      key:
+        type: string
+        required: true
+        description: the label's key
+      value:
+        type: regex
+        description: a regular expression the value must match (searched; anchor it with ^ and $)
+kinds:
+  type: list
+  description: the kinds checked (`*` for every kind); by default the pod-bearing kinds and Service
+  items:
+    type: string
+"#,
+        related_resources: &[
+            "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/",
+        ],
+        fail_example: r#"
+# settings: {metadata/required-labels: {labels: [{key: team, value: "^[a-z-]+$"}]}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels:
+    team: PAYMENTS
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+"#,
+        pass_example: r#"
+# settings: {metadata/required-labels: {labels: [{key: team, value: "^[a-z-]+$"}]}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels:
+    team: payments
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+"#,
+    },
+    NativeRule {
+        id: "metadata/required-annotations",
+        title: "Annotations the configuration requires",
+        description: "An organisation that relies on annotations (an owner to page, a cost centre to bill, a \
+team for a tool to read) can require them: each object of the configured kinds must carry every \
+configured annotation, and, where a pattern is given, a value the pattern matches (a regular expression \
+searched in the value: anchor it with `^` and `$` to match the whole value).\n\n\
+The rule runs once annotations are configured, under its ID in the configuration file's `settings:`:\n\n\
+```yaml\nsettings:\n  metadata/required-annotations:\n    annotations:\n      - key: owner\n        value: \"^[a-z-]+$\"\n    kinds: [Deployment, StatefulSet]\n```\n\n\
+Without `kinds`, the pod-bearing kinds (Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, \
+DaemonSet, ReplicaSet, Job, CronJob, Argo Rollout) and Service are checked; `kinds: [\"*\"]` checks every \
+object. The settings are checked when the configuration is read: a misspelt parameter, a value of the wrong \
+type or a pattern that does not compile is an error at its line.\n\n",
+        remediation: "Add the annotation with a value that matches the pattern, in the object's \
+`metadata.annotations` (for a workload, the object's own metadata, not its pod template's).",
+        severity: Severity::Warning,
+        enabled_by_default: false,
+        enabled_by: Some("metadata/required-annotations.annotations"),
+        parameters: r#"
+annotations:
+  type: list
+  description: the annotations each object must carry
+  items:
+    type: object
+    fields:
+      key:
+        type: string
+        required: true
+        description: the annotation's key
+      value:
+        type: regex
+        description: a regular expression the value must match (searched; anchor it with ^ and $)
+kinds:
+  type: list
+  description: the kinds checked (`*` for every kind); by default the pod-bearing kinds and Service
+  items:
+    type: string
+"#,
+        related_resources: &[
+            "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/",
+        ],
+        fail_example: r#"
+# settings: {metadata/required-annotations: {annotations: [{key: owner, value: "^[a-z-]+$"}]}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    owner: PAYMENTS-ONCALL
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+"#,
+        pass_example: r#"
+# settings: {metadata/required-annotations: {annotations: [{key: owner, value: "^[a-z-]+$"}]}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    owner: payments-oncall
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+"#,
+    },
+    NativeRule {
         id: "schema/constraint",
         title: "Values that break a schema constraint",
         description: "The value breaks another constraint of its schema: a pattern, a minimum or maximum, a \
@@ -247,6 +397,8 @@ mostly from CRD schemas; the API server enforces them.\n\n",
         remediation: "Change the value to satisfy the constraint the message names.",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[SCHEMA_DOCS],
         fail_example: r#"
 apiVersion: monitoring.coreos.com/v1
@@ -286,6 +438,8 @@ kind (the message names the apiVersions that serve a kind of that name).\n\n",
 together with the CRD. Disable this rule if unchecked kinds are expected.",
         severity: Severity::Info,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[
             "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/",
         ],
@@ -328,6 +482,69 @@ spec:
 "#,
     },
     NativeRule {
+        id: "schema/rejected-value",
+        title: "Values the API server rejects though the schema allows them",
+        description: "The OpenAPI schema says only which type a field takes; the API server's validation code \
+checks more, and rejects the object when:\n\n\
+- a container port name is not an IANA service name (at most 15 characters of lowercase letters, digits and \
+`-`, at least one letter, no leading, trailing or doubled `-`), or repeats a name in the same container;\n\
+- a `containerPort`, `hostPort`, Service `port`, `targetPort` or `nodePort` is outside 1-65535 (an unset or \
+zero `hostPort`, `targetPort` or `nodePort` is fine), a `targetPort` name is not an IANA service name, or a \
+Service port name is not a DNS label or is repeated;\n\
+- a label key or value is malformed, in `metadata.labels`, pod-template labels or a selector (keys: an \
+optional DNS-subdomain prefix and `/`, then a name of at most 63 letters, digits, `-`, `_` and `.` that \
+starts and ends with a letter or digit; values: the same, or empty);\n\
+- a topology spread constraint has `maxSkew` or `minDomains` below 1, `minDomains` without \
+`whenUnsatisfiable: DoNotSchedule`, a `whenUnsatisfiable`, `nodeAffinityPolicy` or `nodeTaintsPolicy` \
+outside its values, or repeats another constraint's `topologyKey` and `whenUnsatisfiable`;\n\
+- a PodDisruptionBudget sets both `minAvailable` and `maxUnavailable`, or a budget that is negative or not a \
+percentage up to 100%;\n\
+- a HorizontalPodAutoscaler's `maxReplicas` is below its `minReplicas` (unset: 1);\n\
+- a Deployment's strategy type is not Recreate or RollingUpdate, or Recreate comes with `rollingUpdate`; a \
+StatefulSet's or DaemonSet's update strategy type is not OnDelete or RollingUpdate, or a StatefulSet's \
+OnDelete comes with `rollingUpdate`.\n\n\
+Each case follows Kubernetes' validation code (core, apps, policy and autoscaling validation, and \
+apimachinery's name and label checks), after the API's defaults. Schema validation cannot see these; the \
+checker reports them on every object, in every build, without a schema.\n\n",
+        remediation: "Change the value as the message says: shorten or rename the port or label, bring the \
+number into range, keep one of the two budgets, raise `maxReplicas`, or use one of the listed strategy types.",
+        severity: Severity::Error,
+        enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
+        related_resources: &[
+            "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
+            "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set",
+            "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/",
+        ],
+        fail_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      ports:
+        - name: http-metrics-port
+          containerPort: 9090
+"#,
+        pass_example: r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/shop/web:2.4.1
+      ports:
+        - name: metrics
+          containerPort: 9090
+"#,
+    },
+    NativeRule {
         id: "schema/removed-api",
         title: "API versions the target Kubernetes release no longer serves",
         description: "The object's apiVersion is no longer served by the Kubernetes release linted for \
@@ -337,6 +554,8 @@ deployments.\n\n",
 the migration notes of the deprecation guide).",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[DEPRECATION_GUIDE],
         fail_example: r#"
 apiVersion: policy/v1beta1
@@ -368,6 +587,8 @@ spec:
 that removes the old one.",
         severity: Severity::Warning,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[DEPRECATION_GUIDE],
         fail_example: r#"
 apiVersion: v1
@@ -404,6 +625,8 @@ files (kind Kustomization, or files named kustomization.yaml) are checked.\n\n",
 kustomization's directory.",
         severity: Severity::Warning,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &["https://github.com/kubernetes-sigs/kustomize/releases/tag/kustomize%2Fv5.0.0"],
         fail_example: r#"
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -438,6 +661,8 @@ and, where it names one, the template's line. Rendering never reaches the networ
 instead (`kustomize build overlays/prod | plimsoll lint -`).",
         severity: Severity::Error,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[HELM_TEMPLATE, KUSTOMIZE_BUILD],
         fail_example: r#"
 # kustomization.yaml: the base it names does not exist
@@ -468,6 +693,8 @@ PATH` (`helm:` / `kustomize:` in `.plimsoll.yaml`). Without it, render elsewhere
 `helm template web charts/web | plimsoll lint --chart charts/web -`.",
         severity: Severity::Warning,
         enabled_by_default: true,
+        enabled_by: None,
+        parameters: "",
         related_resources: &[HELM_TEMPLATE, KUSTOMIZE_BUILD],
         fail_example: r#"
 # charts/web/Chart.yaml, linted where helm is not installed
@@ -484,6 +711,18 @@ version: 1.0.0
     },
 ];
 
+/// A rule's parameter declaration; the table is checked by a test, so a mistake cannot ship.
+fn native_parameters(rule: &NativeRule) -> Vec<super::parameters::Parameter> {
+    if rule.parameters.is_empty() {
+        return Vec::new();
+    }
+    crate::load::parse_yaml_value(rule.parameters)
+        .ok()
+        .flatten()
+        .and_then(|value| super::parameters::parse(&value).ok())
+        .unwrap_or_default()
+}
+
 /// The catalog entries of the rules implemented here.
 pub fn native_rules() -> Vec<RuleMeta> {
     RULES
@@ -492,7 +731,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
         .filter(|rule| VALIDATION_AVAILABLE || !VALIDATION_RULES.contains(&rule.id))
         .map(|rule| {
             let mut description = rule.description.trim_end().to_string();
-            if rule.id.starts_with("schema/") && !rule.id.ends_with("-api") {
+            if VALIDATION_RULES.contains(&rule.id) {
                 description = format!("{description}\n\n{SCHEMA_SOURCES}");
             }
             RuleMeta {
@@ -503,7 +742,8 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 severity: rule.severity,
                 enabled_by_default: rule.enabled_by_default,
                 related_resources: rule.related_resources.iter().map(|s| s.to_string()).collect(),
-                enabled_by: None,
+                enabled_by: rule.enabled_by.map(str::to_string),
+                parameters: native_parameters(rule),
                 pss_check: None,
                 level: None,
                 since: None,
@@ -519,4 +759,20 @@ pub fn native_rules() -> Vec<RuleMeta> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn declared_parameters_parse() {
+        for rule in RULES.iter().filter(|rule| !rule.parameters.is_empty()) {
+            let value = crate::load::parse_yaml_value(rule.parameters).unwrap().unwrap();
+            let parsed = super::super::parameters::parse(&value);
+            assert!(parsed.as_ref().is_ok_and(|p| !p.is_empty()), "{}: {parsed:?}", rule.id);
+        }
+    }
 }

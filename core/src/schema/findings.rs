@@ -33,6 +33,7 @@ impl SchemaChecker {
             #[cfg(feature = "schema-validation")]
             schemas,
             enabled,
+            required_metadata: Vec::new(),
         }))
     }
 

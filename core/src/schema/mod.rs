@@ -10,6 +10,10 @@
 //!    gives `schema/unknown-kind`.
 //! 4. The validator's errors become findings with a rule, a message and a field path (`report`),
 //!    which the linter locates in the source like any rule's path.
+//! 5. Values the schema allows but the API server's validation code rejects (port names and
+//!    numbers, label syntax, budgets, strategies) give `schema/rejected-value` (`rejected`); this
+//!    step needs no schema and runs in every build.
+//! 6. The labels and annotations the configuration requires (`required_metadata`) are looked up.
 //!
 //! Rule metadata lives in `crate::rules::native`; which of these rules run is the linter's selection, and
 //! `findings` turns the checker's results into located report findings for the linter.
@@ -31,8 +35,10 @@ mod findings;
 pub(crate) mod formats;
 pub(crate) mod kustomize;
 pub(crate) mod parameters;
+pub(crate) mod rejected;
 #[cfg(feature = "schema-validation")]
 pub(crate) mod report;
+pub mod required_metadata;
 #[cfg(feature = "schema-validation")]
 mod suggest;
 #[cfg(feature = "schema-validation")]
@@ -78,6 +84,11 @@ pub struct Enabled {
     /// `schema/deprecated-api`.
     pub deprecated_api: bool,
     pub kustomize: bool,
+    /// `schema/rejected-value`, which needs no schema and runs in every build.
+    pub rejected_value: bool,
+    /// `metadata/required-labels` or `metadata/required-annotations` (their settings are
+    /// [`SchemaChecker::required_metadata`]).
+    pub required_metadata: bool,
 }
 
 impl Enabled {
@@ -89,12 +100,20 @@ impl Enabled {
             enabled.removed_api |= rule == apis::REMOVED;
             enabled.deprecated_api |= rule == apis::DEPRECATED;
             enabled.kustomize |= rule == kustomize::DEPRECATED_FIELD;
+            enabled.rejected_value |= rule == rejected::REJECTED_VALUE;
+            enabled.required_metadata |=
+                rule == required_metadata::REQUIRED_LABELS || rule == required_metadata::REQUIRED_ANNOTATIONS;
         }
         enabled
     }
 
     pub fn any(self) -> bool {
-        self.validation || self.removed_api || self.deprecated_api || self.kustomize
+        self.validation
+            || self.removed_api
+            || self.deprecated_api
+            || self.kustomize
+            || self.rejected_value
+            || self.required_metadata
     }
 }
 
@@ -106,6 +125,8 @@ pub struct SchemaChecker {
     #[cfg(feature = "schema-validation")]
     pub schemas: SchemaSet,
     pub enabled: Enabled,
+    /// The configured requirements of the enabled `metadata/required-*` rules.
+    pub required_metadata: Vec<required_metadata::RequiredMetadata>,
 }
 
 impl SchemaChecker {
@@ -132,6 +153,12 @@ impl SchemaChecker {
             // A removed API version reported as such needs no "no schema" finding as well.
             let removed_reported = reported && status == Some(apis::Status::Removed);
             self.validate(object, api_version, kind, removed_reported, &mut out);
+        }
+        if self.enabled.rejected_value {
+            out.extend(rejected::check(object, api_version, kind));
+        }
+        for required in &self.required_metadata {
+            out.extend(required.check(object));
         }
         out
     }

@@ -245,3 +245,57 @@ fn kube_version_and_paths_are_read() {
         (vec!["policy/".to_string()], vec!["policy/data.yaml".to_string()], vec!["crds/".to_string()])
     );
 }
+
+#[test]
+fn rule_parameters_are_checked_at_their_line() {
+    let text = "\
+settings:
+  metadata/required-labels:
+    labels:
+      - key: team
+        value: \"^[a-z-+$\"
+      - {kee: tier}
+    kind: [Deployment]
+  required-annotations: {annotations: [{key: owner}]}
+  metadata/required-label: {}
+  my-policy: {anything: 1}
+  acme/thing: {x: 1}
+";
+    assert_eq!(
+        errors(text),
+        [
+            "5:16: settings.metadata/required-labels.labels[0].value: \"^[a-z-+$\" is not a valid regular expression: unclosed character class",
+            "6:9: settings.metadata/required-labels.labels[1]: key is required here",
+            "6:10: settings.metadata/required-labels.labels[1].kee: metadata/required-labels has no field \"kee\"; did you mean \"key\"?",
+            "7:5: settings.metadata/required-labels.kind: metadata/required-labels has no parameter \"kind\"; did you mean \"kinds\"?",
+            "8:3: settings.required-annotations: a rule's settings are keyed by its ID: write metadata/required-annotations",
+            "9:3: settings.metadata/required-label: no built-in rule has this ID (did you mean \"metadata/required-labels\"?)",
+        ]
+    );
+}
+
+#[test]
+fn rule_parameters_turn_their_rule_on_and_reach_it() {
+    let config = parse("settings:\n  metadata/required-labels: {labels: [{key: team}]}\n");
+    let linter: Linter = builder(&config).unwrap().build().unwrap();
+    let found = linter.lint_source("web.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
+    let rules: Vec<&str> = found.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"metadata/required-labels"), "{rules:?}");
+    // Without the setting the rule stays off.
+    let linter: Linter = builder(&parse("fail_on: error\n")).unwrap().build().unwrap();
+    let found = linter.lint_source("web.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
+    assert!(found.findings.iter().all(|f| f.rule != "metadata/required-labels"));
+}
+
+#[test]
+fn the_builder_checks_parameters_from_any_frontend() {
+    let error = LinterBuilder::default()
+        .config("metadata/required-labels", json!({"labels": [{"key": 3}]}))
+        .build()
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some("setting settings.metadata/required-labels.labels[0].key: expected a string, found 3")
+    );
+}
