@@ -29,6 +29,11 @@ exists, derives the other inputs from it under target/bench/, builds the release
 
     scripts/bench.py [--docs 10000] [--rounds 5] [--big-mb 100] [--no-peers] [--skip-big]
                      [--overlays 200] [--apps 5] [--only render] [--plimsoll target/release/plimsoll]
+                     [--compare path/to/another/plimsoll]
+
+`--compare` adds another binary's runs of part 1 (its files, one file, standard input and the
+`kind: List`) to the same alternation, with their ratios to its own 1,000-file run: a before and
+after measured side by side.
 """
 
 import argparse
@@ -214,6 +219,7 @@ def main():
     parser.add_argument("--only", choices=["files", "big", "bomb", "peers", "render"], action="append",
                         help="run only these parts (repeatable; default: all)")
     parser.add_argument("--plimsoll", help="the plimsoll binary to measure (default: a release build of this tree)")
+    parser.add_argument("--compare", help="another plimsoll binary whose part 1 runs alternate with this one's")
     args = parser.parse_args()
     wanted = lambda part: args.only is None or part in args.only
     global INSTALL_TIMEOUT
@@ -267,24 +273,33 @@ def files_part(args, corpus, docs, stream, listing, plimsoll, raw_parse, env):
     print()
     print("1. The same documents as many files, one file, standard input and a kind: List")
     multi = f"lint, {len(os.listdir(corpus))} files"
+    def lints(binary, prefix=""):
+        lint = [binary, "lint", "--format", "json"]
+        return {
+            f"{prefix}{multi}": (lint + [corpus], None),
+            f"{prefix}lint, one file": (lint + [stream], None),
+            f"{prefix}lint, standard input": (lint + ["-"], stream),
+            f"{prefix}lint, kind: List of {len(docs)} items": (lint + [listing], None),
+        }
     commands = {
         "raw parse, 1 thread": ([raw_parse, "--threads", "1", corpus], None),
         "raw parse, 2 threads": ([raw_parse, "--threads", "2", corpus], None),
-        multi: (lint + [corpus], None),
-        "lint, one file": (lint + [stream], None),
-        "lint, standard input": (lint + ["-"], stream),
-        f"lint, kind: List of {len(docs)} items": (lint + [listing], None),
+        **lints(plimsoll),
         "lint, files, schema rules off": (lint + schema_off + [corpus], None),
     }
+    compared = lints(os.path.abspath(args.compare), "compared ") if args.compare else {}
+    commands.update(compared)
     figures = table(alternate(commands, args.rounds, env), len(docs))
-    base_wall, base_cpu, base_peak = figures[multi]
     raw_wall = figures["raw parse, 2 threads"][0]
+    if compared:
+        print(f"(compared: {args.compare})")
     print(f"{'':40} {'wall / files':>13} {'peak / files':>13} {'wall / raw parse (2 thr)':>25}")
     for name in commands:
-        if name.startswith("lint"):
+        prefix = "compared " if name.startswith("compared ") else ""
+        if name.startswith("lint") or prefix:
+            base_wall, _, base_peak = figures[prefix + multi]
             wall, _, peak = figures[name]
             print(f"{name:40} {wall / base_wall:13.2f} {peak / base_peak:13.2f} {wall / raw_wall:25.2f}")
-
 
 
 def big_part(args, docs, stream, plimsoll, env):

@@ -30,17 +30,18 @@ fn lint_stdin(dir: &Path, args: &[&str], input: String) -> Run {
 
 /// A finding as a stream shows it: `line` (and a line its message names) moved by `offset` lines,
 /// the file name left out.
-fn moved(finding: &Value, offset: u64) -> Value {
+fn moved(finding: &Value, offset: i64) -> Value {
     let mut finding = finding.clone();
     let line = finding["line"].as_u64().expect("a line");
-    finding["line"] = Value::from(line + offset);
+    finding["line"] = Value::from(line.saturating_add_signed(offset));
     let message = finding["message"].as_str().expect("a message").to_string();
     const FIRST: &str = "(first on line ";
     if let Some(at) = message.find(FIRST) {
         let (before, rest) = message.split_at(at + FIRST.len());
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let first: u64 = digits.parse().expect("a line number");
-        finding["message"] = Value::from(format!("{before}{}{}", first + offset, &rest[digits.len()..]));
+        finding["message"] =
+            Value::from(format!("{before}{}{}", first.saturating_add_signed(offset), &rest[digits.len()..]));
     }
     finding.as_object_mut().expect("an object").remove("file");
     finding
@@ -87,7 +88,7 @@ fn check_stream_matches_files(files: &[(String, String)]) {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| moved(f, offset_of(f["file"].as_str().expect("a file"))))
+        .map(|f| moved(f, offset_of(f["file"].as_str().expect("a file")) as i64))
         .collect();
     assert!(!expected.is_empty(), "the inputs have findings to compare");
     for (report, file) in [(&one_file, "stream.yaml"), (&stdin, "<stdin>")] {
@@ -238,4 +239,176 @@ fn a_document_over_the_node_limit_is_reported_for_its_size_and_the_limit_can_be_
     let invalid = plimsoll_in(dir.path(), &["lint", "big.yaml"]);
     assert_eq!(invalid.code, Some(2), "{}", invalid.transcript());
     assert!(invalid.stderr.contains("max_document_nodes must be a positive whole number"), "{}", invalid.transcript());
+}
+
+/// `documents` as the items of one `kind: List` (`- ` before each item's first line, two spaces
+/// before the others), and for each item the line it starts on less one.
+fn as_list(documents: &[String]) -> (String, Vec<u64>) {
+    let mut list = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    let mut offsets = Vec::new();
+    for document in documents {
+        offsets.push(list.matches('\n').count() as u64);
+        for (n, line) in document.lines().enumerate() {
+            list.push_str(if n == 0 { "- " } else { "  " });
+            list.push_str(line);
+            list.push('\n');
+        }
+    }
+    (list, offsets)
+}
+
+/// The findings of a report as a stream shows them (see [`moved`]), each item's document moved from
+/// the stream's lines to the list's, two columns to the right.
+fn findings_in_list(report: &Value, stream_offsets: &[u64], list_offsets: &[u64]) -> Vec<Value> {
+    let findings = report["findings"].as_array().expect("findings");
+    findings
+        .iter()
+        .map(|f| {
+            let line = f["line"].as_u64().expect("a line");
+            let document = stream_offsets.iter().rposition(|&offset| offset < line).expect("a document");
+            let mut f = moved(f, list_offsets[document] as i64 - stream_offsets[document] as i64);
+            f["column"] = Value::from(f["column"].as_u64().expect("a column") + 2);
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_list_reports_its_items_as_separate_documents_report_them_at_the_same_places() {
+    // 3,000 items: pods with findings (one suppressed by a comment on its line), a key set twice,
+    // config maps.
+    let documents: Vec<String> = many_documents(4200, 10)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !matches!(i % 7, 3 | 4))
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(documents.len(), 3000);
+    let named: Vec<(String, String)> = documents.iter().map(|d| (String::new(), d.clone())).collect();
+    let (stream, stream_offsets) = join(&named);
+    let (list, list_offsets) = as_list(&documents);
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list), ("stream.yaml", &stream)]);
+    let separate = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
+    let expected = findings_in_list(&separate, &stream_offsets, &list_offsets);
+    assert!(expected.iter().any(|f| f["rule"] == "yaml/duplicate-key"), "a key set twice is among them");
+    let from_file = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    let from_stdin = lint_stdin(dir.path(), &["lint", "--format", "json", "-"], list).json();
+    for report in [&from_file, &from_stdin] {
+        let got: Vec<Value> = report["findings"].as_array().expect("findings").iter().map(|f| moved(f, 0)).collect();
+        assert_eq!(got.len(), expected.len());
+        for (i, (got, expected)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(got, expected, "finding {i}");
+        }
+        for key in ["documents", "findings", "errors", "warnings", "infos"] {
+            assert_eq!(report["summary"][key], separate["summary"][key], "{key}");
+        }
+    }
+}
+
+/// Each finding's rule, severity, message, path and object, in order.
+fn what_is_found(report: &Value) -> Vec<Value> {
+    let findings = report["findings"].as_array().expect("findings");
+    let keep = ["rule", "severity", "message", "path", "object"];
+    findings.iter().map(|f| keep.iter().map(|k| (k.to_string(), f[*k].clone())).collect()).collect()
+}
+
+#[test]
+fn a_json_list_reports_what_the_same_yaml_list_reports() {
+    let pod = |i: usize| {
+        serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("p{i}")},
+            "spec": {"hostNetwork": true, "containers": [{"name": "a", "image": "a:latest"}]}})
+    };
+    let items: Vec<Value> = (0..500).map(pod).collect();
+    let json = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string();
+    let yaml: Vec<String> = items.iter().map(|item| serde_yaml_text(item)).collect();
+    let (yaml, _) = as_list(&yaml);
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.json", &json), ("list.yaml", &yaml)]);
+    let from_json = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.json"]).json();
+    let from_yaml = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    assert_eq!(from_json["summary"]["documents"], 500);
+    assert!(what_is_found(&from_json).len() >= 500);
+    assert_eq!(what_is_found(&from_json), what_is_found(&from_yaml));
+    // On the JSON text's one line, each item's findings come after the previous item's.
+    let columns: Vec<u64> =
+        from_json["findings"].as_array().unwrap().iter().map(|f| f["column"].as_u64().unwrap()).collect();
+    assert!(columns.windows(2).all(|w| w[0] <= w[1]), "in the list's order");
+}
+
+/// A JSON value as a block YAML document (JSON is YAML; one key per line keeps the items readable).
+fn serde_yaml_text(value: &Value) -> String {
+    fn write(value: &Value, indent: usize, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    out.push_str(&format!("{:indent$}{key}:", ""));
+                    match value {
+                        Value::Object(_) => {
+                            out.push('\n');
+                            write(value, indent + 2, out);
+                        }
+                        other => out.push_str(&format!(" {other}\n")),
+                    }
+                }
+            }
+            other => out.push_str(&format!("{:indent$}{other}\n", "")),
+        }
+    }
+    let mut out = String::new();
+    write(value, 0, &mut out);
+    out
+}
+
+#[test]
+fn a_list_with_a_broken_item_is_one_syntax_error_and_the_documents_around_it_are_linted() {
+    // As kubectl reads it: the list is one YAML document, and a document that does not parse is
+    // refused whole.
+    let pod = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: a\n    image: a:latest\n")
+    };
+    let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [broken\n".to_string();
+    let (list, offsets) = as_list(&[pod("in-list-1"), broken, pod("in-list-2")]);
+    let stream = format!("{}---\n{list}---\n{}", pod("before"), pod("after"));
+    let list_start = pod("before").lines().count() as u64 + 1;
+    let dir = work_tree();
+    write_files(dir.path(), &[("stream.yaml", &stream)]);
+    let report = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
+    let findings = report["findings"].as_array().expect("findings");
+    let syntax: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "yaml/syntax").collect();
+    assert_eq!(syntax.len(), 1, "{syntax:?}");
+    let line = syntax[0]["line"].as_u64().unwrap();
+    let (broken_from, broken_to) = (list_start + offsets[1] + 1, list_start + offsets[2]);
+    assert!(
+        (broken_from..=broken_to + 1).contains(&line),
+        "at the broken item (lines {broken_from}-{broken_to}): {line}"
+    );
+    let names: std::collections::BTreeSet<&str> =
+        findings.iter().filter_map(|f| f["object"]["name"].as_str()).collect();
+    assert_eq!(names.into_iter().collect::<Vec<_>>(), ["after", "before"], "the list's items are not linted");
+    assert_eq!(report["summary"]["documents"], 3);
+}
+
+#[test]
+fn an_anchor_in_one_item_used_in_another_reads_as_written_out() {
+    let first = "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers: &containers\n  - name: a\n    image: a:latest\n    securityContext: {privileged: true}\n";
+    let second = "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers: *containers\n";
+    let written_out = "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers:\n  - name: a\n    image: a:latest\n    securityContext: {privileged: true}\n";
+    let (list, _) = as_list(&[first.to_string(), second.to_string()]);
+    let stream = format!("{first}---\n{written_out}");
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list), ("stream.yaml", &stream)]);
+    let listed = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    let separate = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
+    // The alias's findings point where its anchor is written (in the first item), so they come in
+    // another order than the written-out document's: compare them sorted.
+    let sorted = |report: &Value| {
+        let mut found: Vec<String> = what_is_found(report).iter().map(Value::to_string).collect();
+        found.sort();
+        found
+    };
+    let found = what_is_found(&listed);
+    assert!(found.iter().any(|f| f["object"]["name"] == "two" && f["rule"] == "security-context/privileged"));
+    assert_eq!(sorted(&listed), sorted(&separate));
+    assert_eq!(listed["summary"]["documents"], 2);
 }

@@ -4,23 +4,30 @@
 //! A [`Part`] is a whole source, or a block of one cut at document separators
 //! ([`crate::load::blocks`]; a frontend reading a stream cuts it the same way as it reads).
 //! [`PartLinter::lint_part`] splits the part into documents (kubectl's `---` rule), then reads,
-//! evaluates and suppresses each document on whichever pool thread is free; the items of a long
-//! `kind: List` are spread over the pool in slices. Results are gathered in document order, so the
-//! part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the same text, and every
-//! document is dropped as soon as its findings are made.
+//! evaluates and suppresses each document on whichever pool thread is free. A `kind: List` is read
+//! item by item ([`load::read_chunk_items`]): while one thread reads it, its items go to the pool in
+//! slices as they are read, and at most a few slices wait at a time (the reading thread lints the
+//! next slice itself when they do), so a long list never sits whole in memory. Results are gathered
+//! in document order, so the part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the
+//! same text, and every document is dropped as soon as its findings are made.
 
 use super::worker::{problem_finding, DocumentOutcome};
 use super::{AfterObject, Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
-use crate::load::{self, Chunk, Document};
+use crate::load::{self, Chunk, Document, ListRead, RawDocument};
 use crate::report::finding::{FileReport, Finding};
 use crate::report::suppress::Suppressor;
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Items of one list linted as one task: enough to outweigh the cost of a task, few enough that a
 /// long list keeps every thread busy.
 const ITEMS_PER_TASK: usize = 32;
+
+/// Slices of a list being read that may wait for a thread, per pool thread: enough to keep every
+/// thread busy, few enough that memory does not follow the list.
+const WAITING_SLICES_PER_THREAD: usize = 2;
 
 /// A source, or a block of one that starts at its beginning or at a document separator line.
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +130,14 @@ impl PartLinter {
         suppressor: &Suppressor<'_>,
         after: Option<&AfterObject<'_>>,
     ) -> ChunkOutcome {
-        let raw = load::read_chunk_within(index, chunk, self.linter.limits);
+        let raw = if load::may_be_list(chunk.text) {
+            match self.lint_list(file, index, chunk, suppressor, after) {
+                ListLinted::Items(outcome) => return outcome,
+                ListLinted::Document(raw) => raw,
+            }
+        } else {
+            load::read_chunk_within(index, chunk, self.linter.limits)
+        };
         let mut outcome = ChunkOutcome {
             problems: raw.problems.iter().map(|p| problem_finding(file, p)).collect(),
             ..ChunkOutcome::default()
@@ -140,22 +154,127 @@ impl PartLinter {
         let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
         let (objects, count) = load::into_objects(document);
         outcome.documents = count;
-        let lint = |objects: &[Document]| {
-            let mut outcomes = self.workers.with(|worker| {
-                objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect::<Vec<_>>()
-            });
-            if let Some(after) = after {
-                for (document, outcome) in objects.iter().zip(&mut outcomes) {
-                    after(document, &mut outcome.findings, &mut outcome.suppressed);
-                }
-            }
-            outcomes
-        };
+        let lint = |objects: &[Document]| self.lint_objects(file, objects, suppressor, after);
         outcome.objects = if objects.len() > ITEMS_PER_TASK {
             objects.par_chunks(ITEMS_PER_TASK).flat_map_iter(lint).collect()
         } else {
             lint(&objects)
         };
         outcome
+    }
+
+    /// Lints `objects` on this thread, calling `after` on each.
+    fn lint_objects(
+        &self,
+        file: &Arc<str>,
+        objects: &[Document],
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> Vec<DocumentOutcome> {
+        let mut outcomes: Vec<DocumentOutcome> = self
+            .workers
+            .with(|worker| objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect());
+        if let Some(after) = after {
+            for (document, outcome) in objects.iter().zip(&mut outcomes) {
+                after(document, &mut outcome.findings, &mut outcome.suppressed);
+            }
+        }
+        outcomes
+    }
+
+    /// Reads a document that may be a list item by item, linting its items in slices on the pool as
+    /// they are read. When it is no list read that way, gives the document as read instead (what
+    /// was linted of it is dropped).
+    fn lint_list(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        chunk: Chunk<'_>,
+        suppressor: &Suppressor<'_>,
+        after: Option<&AfterObject<'_>>,
+    ) -> ListLinted {
+        let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+        let slices = ListSlices {
+            linter: self,
+            file,
+            suppressor,
+            after,
+            waiting: AtomicUsize::new(0),
+            most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
+            done: Mutex::new(Vec::new()),
+        };
+        let read = rayon::in_place_scope(|scope| {
+            let mut slice = Vec::new();
+            let mut next_slice = 0usize;
+            let mut sink = |item: usize, value, positions| {
+                if !load::is_kubernetes_object(&value) {
+                    return;
+                }
+                let template = template.clone();
+                slice.push(Document { file: file.clone(), index, item: Some(item), template, value, positions });
+                if slice.len() == ITEMS_PER_TASK {
+                    slices.lint(scope, next_slice, std::mem::take(&mut slice));
+                    next_slice += 1;
+                }
+            };
+            let read = load::read_chunk_items(index, chunk, self.linter.limits, &mut sink);
+            if matches!(read, ListRead::Items { .. }) && !slice.is_empty() {
+                slices.lint(scope, next_slice, slice);
+            }
+            read
+        });
+        match read {
+            ListRead::Items { count, problems, .. } => {
+                let mut done = slices.done.into_inner().unwrap_or_else(PoisonError::into_inner);
+                done.sort_unstable_by_key(|(slice, _)| *slice);
+                ListLinted::Items(ChunkOutcome {
+                    documents: count,
+                    problems: problems.iter().map(|p| problem_finding(file, p)).collect(),
+                    objects: done.into_iter().flat_map(|(_, outcomes)| outcomes).collect(),
+                })
+            }
+            ListRead::Document(raw) => ListLinted::Document(raw),
+        }
+    }
+}
+
+/// What [`PartLinter::lint_list`] made of a document.
+enum ListLinted {
+    /// A list, its items linted.
+    Items(ChunkOutcome),
+    /// No list read item by item: the document as read, to be linted as any other.
+    Document(RawDocument),
+}
+
+/// The slices of one list being read, linted on the pool, and their outcomes by slice number.
+struct ListSlices<'a, 's> {
+    linter: &'a PartLinter,
+    file: &'a Arc<str>,
+    suppressor: &'a Suppressor<'s>,
+    after: Option<&'a AfterObject<'a>>,
+    /// Slices handed to the pool and not yet linted.
+    waiting: AtomicUsize,
+    most_waiting: usize,
+    done: Mutex<Vec<(usize, Vec<DocumentOutcome>)>>,
+}
+
+impl<'a, 's> ListSlices<'a, 's> {
+    /// Lints slice `number` on the pool, or on this thread when enough slices wait already.
+    fn lint<'scope>(&'scope self, scope: &rayon::Scope<'scope>, number: usize, slice: Vec<Document>) {
+        if self.waiting.load(Ordering::Acquire) >= self.most_waiting {
+            self.lint_now(number, &slice);
+            return;
+        }
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        scope.spawn(move |_| {
+            self.lint_now(number, &slice);
+            drop(slice);
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        });
+    }
+
+    fn lint_now(&self, number: usize, slice: &[Document]) {
+        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor, self.after);
+        self.done.lock().unwrap_or_else(PoisonError::into_inner).push((number, outcomes));
     }
 }

@@ -6,8 +6,9 @@
 //! (`tree`, with scalars read by `scalar`, and go-yaml's syntax leniencies rewritten for saphyr
 //! by `lenient`), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
 //! `kind`. A document that cannot be read yields a problem at the error's position; the others are
-//! still returned. `testdata/loader/oracle` holds what kubectl itself reads, and the few known
-//! differences.
+//! still returned. [`read_chunk_items`] reads a document that may be a list, handing its items
+//! over one by one as they are read, for a caller that lints them as they come.
+//! `testdata/loader/oracle` holds what kubectl itself reads, and the few known differences.
 
 mod lenient;
 pub mod position;
@@ -133,10 +134,44 @@ pub fn read_chunk(index: usize, chunk: Chunk<'_>) -> RawDocument {
 
 /// [`read_chunk`] within `limits`.
 pub fn read_chunk_within(index: usize, chunk: Chunk<'_>, limits: Limits) -> RawDocument {
+    let read = tree::read_within(chunk.text, chunk.start, limits);
+    raw_document(index, chunk, read)
+}
+
+/// The document [`read_chunk_within`] makes of what the tree builder read.
+fn raw_document(
+    index: usize,
+    chunk: Chunk<'_>,
+    (result, duplicates): (Result<tree::Built, tree::BuildError>, Vec<tree::DuplicateKey>),
+) -> RawDocument {
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+    let problems = chunk_problems(index, &chunk, &template, duplicates);
+    let result = match result {
+        // Only markers, directives or a byte order mark: kubectl still reads the chunk (as `null`).
+        Ok(tree::Built::Empty) if chunk.has_content => tree::empty_document(chunk.text, chunk.start).map(Some),
+        Ok(tree::Built::Empty) => Ok(None),
+        Ok(tree::Built::Document(value, positions)) => Ok(Some((value, positions))),
+        Err(error) => Err(error),
+    };
+    let result = result.map_err(|error| Problem {
+        kind: ProblemKind::Syntax,
+        message: error.message,
+        span: error.span,
+        document: index,
+        template: template.clone(),
+    });
+    RawDocument { index, template, result, problems }
+}
+
+/// A readable document's non-fatal problems: content on its separator line, keys set twice.
+fn chunk_problems(
+    index: usize,
+    chunk: &Chunk<'_>,
+    template: &Option<Arc<str>>,
+    duplicates: Vec<tree::DuplicateKey>,
+) -> Vec<Problem> {
     let problem =
         |kind, message: String, span| Problem { kind, message, span, document: index, template: template.clone() };
-    let (result, duplicates) = tree::read_within(chunk.text, chunk.start, limits);
     let mut problems: Vec<Problem> = chunk
         .ignored_separator_content
         .into_iter()
@@ -153,15 +188,67 @@ pub fn read_chunk_within(index: usize, chunk: Chunk<'_>, limits: Limits) -> RawD
         );
         problem(ProblemKind::DuplicateKey, message, duplicate.span)
     }));
-    let result = match result {
-        // Only markers, directives or a byte order mark: kubectl still reads the chunk (as `null`).
-        Ok(tree::Built::Empty) if chunk.has_content => tree::empty_document(chunk.text, chunk.start).map(Some),
-        Ok(tree::Built::Empty) => Ok(None),
-        Ok(tree::Built::Document(value, positions)) => Ok(Some((value, positions))),
-        Err(error) => Err(error),
+    problems
+}
+
+/// What [`read_chunk_items`] made of a document.
+pub enum ListRead {
+    /// A list whose items all went to the sink, in order.
+    Items {
+        /// How many items the list holds (as [`into_objects`] counts them).
+        count: usize,
+        template: Option<Arc<str>>,
+        /// Non-fatal problems, as [`RawDocument::problems`].
+        problems: Vec<Problem>,
+    },
+    /// Not a list read item by item: the document as [`read_chunk_within`] reads it. Whatever the
+    /// sink got is to be dropped.
+    Document(RawDocument),
+}
+
+/// Whether `text` may be a list document worth reading with [`read_chunk_items`]: it has a root
+/// `items` key in block style (a line that starts with it), or in flow style (JSON).
+pub fn may_be_list(text: &str) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    text.starts_with("items:") || has(b"\nitems:") || (text.trim_start().starts_with('{') && has(b"\"items\""))
+}
+
+/// Reads one document like [`read_chunk_within`], but when it is a list (`kind: *List` with an
+/// `items` sequence, as [`into_objects`] unpacks it) hands each item to `sink` with its index as
+/// soon as it is read, rather than building the whole list: memory then follows the items in
+/// flight, not the list. Items, positions, problems and counts are those [`read_chunk_within`] and
+/// [`into_objects`] give.
+pub fn read_chunk_items(
+    index: usize,
+    chunk: Chunk<'_>,
+    limits: Limits,
+    sink: &mut dyn FnMut(usize, Value, PosNode),
+) -> ListRead {
+    let mut items = 0usize;
+    let mut numbered = |value: Value, positions: PosNode| {
+        sink(items, value, positions);
+        items += 1;
     };
-    let result = result.map_err(|error| problem(ProblemKind::Syntax, error.message, error.span));
-    RawDocument { index, template, result, problems }
+    let read = tree::read_streaming_items(chunk.text, chunk.start, limits, &mut numbered);
+    match (read.result, read.streamed.as_slice()) {
+        (Ok(tree::Built::Document(value, positions)), [start]) if streamed_list(&value, &positions, *start, items) => {
+            let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+            let problems = chunk_problems(index, &chunk, &template, read.duplicates);
+            ListRead::Items { count: items, template, problems }
+        }
+        (Ok(built), []) => ListRead::Document(raw_document(index, chunk, (Ok(built), read.duplicates))),
+        // An error (maybe one of go-yaml's leniencies), or items streamed from what is no list.
+        _ => ListRead::Document(read_chunk_within(index, chunk, limits)),
+    }
+}
+
+/// Whether a document whose `items` sequence starting at `start` was streamed (`items` of them) is
+/// a list [`into_objects`] unpacks, the streamed sequence being its `items`.
+fn streamed_list(value: &Value, positions: &PosNode, start: Pos, items: usize) -> bool {
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    kind.ends_with("List")
+        && value.get("items").and_then(Value::as_array).is_some_and(|all| all.len() == items)
+        && positions.entry("items").is_some_and(|entry| entry.value.span.start == start)
 }
 
 /// Reads `text` (YAML stream or JSON) named `name`: its Kubernetes objects and the loader's findings.

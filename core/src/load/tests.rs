@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::split::split_documents;
 use super::*;
 use crate::load::position::{PathSegment, PosChildren};
 use serde_json::json;
@@ -522,4 +523,106 @@ fn a_lone_carriage_return_ends_a_line_for_positions_as_for_the_parser() {
     assert_eq!((b.line, b.column, b.offset), (2, 4, text.find('2').unwrap() as u32));
     let c = positions.locate(&Path::parse("c").unwrap()).span.start;
     assert_eq!((c.line, c.column, c.offset), (3, 4, text.find('3').unwrap() as u32));
+}
+
+/// What [`read_chunk_items`] makes of a one-document `text`: the items it streamed (objects only,
+/// with their index), and whether the document was read item by item.
+fn streamed(text: &str, limits: Limits) -> (Vec<(usize, Value, PosNode)>, Result<(usize, Vec<Problem>), RawDocument>) {
+    let chunk = split_documents(text).remove(0);
+    let mut items = Vec::new();
+    let mut sink = |i: usize, value: Value, positions: PosNode| {
+        if is_kubernetes_object(&value) {
+            items.push((i, value, positions));
+        }
+    };
+    match read_chunk_items(0, chunk, limits, &mut sink) {
+        ListRead::Items { count, problems, .. } => (items, Ok((count, problems))),
+        ListRead::Document(raw) => (items, Err(raw)),
+    }
+}
+
+/// Checks that reading `text` item by item gives what reading it whole gives (items, positions,
+/// problems, counts); returns whether it was read item by item.
+fn streams_as_read_whole(text: &str, limits: Limits) -> bool {
+    let whole = read_chunk_within(0, split_documents(text).remove(0), limits);
+    let (items, read) = streamed(text, limits);
+    match read {
+        Ok((count, problems)) => {
+            assert_eq!(problems, whole.problems, "problems of {text:?}");
+            let Ok(Some((value, positions))) = whole.result else { panic!("{text:?} reads whole") };
+            let document = Document { file: Arc::from("f"), index: 0, item: None, template: None, value, positions };
+            let (objects, whole_count) = into_objects(document);
+            assert_eq!(count, whole_count, "items of {text:?}");
+            let whole: Vec<(usize, Value, PosNode)> =
+                objects.into_iter().map(|d| (d.item.unwrap(), d.value, d.positions)).collect();
+            assert_eq!(items, whole, "items of {text:?}");
+            true
+        }
+        Err(raw) => {
+            assert_eq!(format!("{raw:?}"), format!("{whole:?}"), "{text:?} read as a document");
+            false
+        }
+    }
+}
+
+#[test]
+fn list_items_read_one_by_one_are_those_of_the_whole_list() {
+    let block = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: b\n- not: an object\n- plain scalar\n-\n";
+    let streamed_cases = [
+        block.to_string(),
+        // As `kubectl get -o yaml` writes it: `kind` after the items, items indented or not.
+        "apiVersion: v1\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: p\nkind: List\nmetadata:\n  resourceVersion: \"\"\n".into(),
+        "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}},{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"}}]}".into(),
+        "{\n  \"kind\": \"List\",\n  \"items\": [\n    {\n      \"apiVersion\": \"v1\",\n      \"kind\": \"Pod\"\n    }\n  ]\n}\n".into(),
+        // An anchor in one item used by the next, a merge, a key set twice inside an item.
+        "kind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    labels: &labels {app: a}\n- apiVersion: v1\n  kind: Service\n  metadata:\n    labels: *labels\n    <<: {name: s}\n    name: t\n    name: u\n".into(),
+        // Keep-chomped block scalars at an item's end, CRLF, non-ASCII, no final line break.
+        "kind: PodList\r\nitems:\r\n- apiVersion: v1\r\n  kind: ConfigMap\r\n  data:\r\n    a: |+\r\n      é ü\r\n\r\n- apiVersion: v1\r\n  kind: ConfigMap\r\n  data: {b: \"ß\"}".into(),
+        "# Source: chart/templates/list.yaml\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod}\n- apiVersion: v1\n  kind: List\n  items: [{apiVersion: v1, kind: Pod}]\n".into(),
+    ];
+    for text in &streamed_cases {
+        assert!(streams_as_read_whole(text, Limits::default()), "{text:?} is read item by item");
+    }
+    let whole_cases = [
+        // No list: the items are read and given back whole.
+        "apiVersion: v1\nkind: ConfigMap\nitems:\n- a\n- b\n",
+        "apiVersion: v1\nkind: List\nitems: []\n",
+        "apiVersion: v1\nkind: List\nitems:\n",
+        "apiVersion: v1\nkind: List\nitems:\n- a\nitems:\n- b\n",
+        // An anchored list of items may be copied by an alias: read whole.
+        "apiVersion: v1\nkind: List\nitems: &all\n- {apiVersion: v1, kind: Pod}\ncopy: *all\n",
+        // Errors, and what only go-yaml's leniencies read.
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: [\n- apiVersion: v1\n  kind: Pod\n",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: \"it\\'s\"\n",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: \"a\\/b\"}\n",
+    ];
+    for text in whole_cases {
+        assert!(!streams_as_read_whole(text, Limits::default()), "{text:?} is read whole");
+    }
+    // The node limit counts the whole list, as when it is read whole.
+    assert!(!streams_as_read_whole(block, Limits { max_nodes: 12 }));
+    assert!(streams_as_read_whole(block, Limits { max_nodes: 200 }));
+}
+
+#[test]
+fn list_items_are_handed_over_while_the_list_is_read() {
+    // A syntax error at the end of a long list: every item before it has been handed over by the
+    // time the error is met (so none waits for the list's end), and the list then reads as
+    // the error, as when it is read whole.
+    let item = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n";
+    let text = format!("apiVersion: v1\nkind: List\nitems:\n{}- {{broken\n", item.repeat(1000));
+    let mut handed = 0usize;
+    let mut sink = |i: usize, value: Value, _: PosNode| {
+        assert_eq!((i, &value["kind"]), (handed, &json!("ConfigMap")), "in order");
+        handed += 1;
+    };
+    let read = read_chunk_items(0, split_documents(&text).remove(0), Limits::default(), &mut sink);
+    assert_eq!(handed, 1000);
+    let ListRead::Document(raw) = read else { panic!("a broken list is no list") };
+    let problem = raw.result.unwrap_err();
+    assert_eq!(
+        (problem.kind, problem.span.start.line),
+        (ProblemKind::Syntax, 3005),
+        "where the mapping should close: {problem:?}"
+    );
 }

@@ -2,6 +2,8 @@
 //! single pass, with go-yaml v2's semantics for anchors, aliases, merge keys and duplicate keys.
 //!
 //! Text → [`read`] → ([`serde_json::Value`], [`PosNode`]) plus non-fatal problems (duplicate keys).
+//! [`read_streaming_items`] reads the same way but hands each item of a root `items` sequence (a
+//! `kind: List`'s) to a sink as soon as it is built, so that a long list is never held whole.
 //! Events are consumed with an explicit stack of the collections being read, not by recursion.
 //! saphyr is a YAML 1.2 parser and kubectl's go-yaml a lenient YAML 1.1 one; where they disagree
 //! on syntax, [`read`] follows go-yaml: it rejects what go-yaml rejects and saphyr accepts (control
@@ -178,6 +180,37 @@ pub(crate) fn read_within(text: &str, base: Pos, limits: Limits) -> (Result<Buil
     }
 }
 
+/// Where [`read_streaming_items`] hands each item of a list document's `items` as it is read.
+pub(crate) type ItemSink<'s> = dyn FnMut(Value, PosNode) + 's;
+
+/// A document read by [`read_streaming_items`]: what [`read_within`] gives, and where the
+/// sequences whose items went to the sink start.
+pub(crate) struct StreamedRead {
+    pub result: Result<Built, BuildError>,
+    pub duplicates: Vec<DuplicateKey>,
+    /// One entry per sequence streamed (a root mapping that sets `items` twice streams two).
+    pub streamed: Vec<Pos>,
+}
+
+/// [`read_within`] that hands every item of the root mapping's `items` sequence to `sink` as soon as
+/// it is read, and keeps a `null` in its place, so that a long `kind: List` is never held whole.
+/// Items are built by the same builder as the rest of the document, so they come out as
+/// [`read_within`] makes them (anchors defined in one item and used in another included). An
+/// anchored `items` sequence is kept whole (an alias may copy it). go-yaml's leniencies are not
+/// applied: a text that needs one reads as an error, and the caller reads it again with
+/// [`read_within`], dropping what the sink got.
+pub(crate) fn read_streaming_items(text: &str, base: Pos, limits: Limits, sink: &mut ItemSink<'_>) -> StreamedRead {
+    let lines = LineIndex::new(text);
+    if let Some(error) = control_character(text, &lines, base) {
+        return StreamedRead { result: Err(error), duplicates: Vec::new(), streamed: Vec::new() };
+    }
+    let rewrite = Rewrite::default();
+    let mut builder = DocumentBuilder::new(text, text, &lines, &rewrite, base, limits);
+    builder.items = Some(sink);
+    let result = builder.build();
+    StreamedRead { result, duplicates: builder.duplicates, streamed: builder.streamed }
+}
+
 /// What a text with content but no document reads as: go-yaml reads an empty stream as `null`, but
 /// rejects a `...` end marker that comes before any document.
 pub(crate) fn empty_document(text: &str, base: Pos) -> Result<(Value, PosNode), BuildError> {
@@ -235,6 +268,10 @@ struct DocumentBuilder<'t, 'r> {
     /// saphyr's `(line, column)` of the end of the last event read, and of the one before it.
     read_to: (usize, usize),
     read_from: (usize, usize),
+    /// Where the items of the root mapping's `items` sequence go, when they are streamed.
+    items: Option<&'r mut ItemSink<'r>>,
+    /// Where each sequence whose items were streamed starts.
+    streamed: Vec<Pos>,
 }
 
 impl<'t, 'r> DocumentBuilder<'t, 'r> {
@@ -260,6 +297,8 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             frames: Vec::new(),
             read_to: (1, 0),
             read_from: (1, 0),
+            items: None,
+            streamed: Vec::new(),
         }
     }
 
@@ -515,6 +554,9 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
                 return Err(error("did not find expected ',' or '}' (a key must be on one line)", node.pos.span));
             }
         }
+        if self.items.is_some() && self.in_streamed_sequence() {
+            return self.stream_item(valid(node)?).map(|()| None);
+        }
         let Some(frame) = self.frames.last_mut() else { return valid(node).map(Some) };
         match &mut frame.collection {
             Collection::Sequence(items) => items.push(valid(node)?),
@@ -528,6 +570,40 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             },
         }
         Ok(None)
+    }
+
+    /// Whether the node being added is an item of the root mapping's un-anchored `items` sequence.
+    fn in_streamed_sequence(&self) -> bool {
+        match self.frames.as_slice() {
+            [Frame { collection: Collection::Mapping(_, Some(key)), .. }, Frame { collection: Collection::Sequence(_), anchor: 0, .. }] =>
+            {
+                matches!(&key.scalar, Some(Scalar::Str(name)) if name == "items")
+            }
+            _ => false,
+        }
+    }
+
+    /// Hands an item to the sink; the sequence keeps a `null` of the same size and span (its own
+    /// span and size come out as when it holds the item).
+    fn stream_item(&mut self, item: Node) -> Result<(), BuildError> {
+        let (Some(sink), Some(frame)) = (self.items.as_mut(), self.frames.last_mut()) else {
+            return Err(error("unexpected list item", item.pos.span));
+        };
+        if self.streamed.last() != Some(&frame.span.start) {
+            self.streamed.push(frame.span.start);
+        }
+        let placeholder = Node {
+            value: Value::Null,
+            pos: PosNode::scalar(item.pos.span),
+            scalar: None,
+            size: item.size,
+            invalid: None,
+        };
+        sink(item.value, item.pos);
+        if let Collection::Sequence(items) = &mut frame.collection {
+            items.push(placeholder);
+        }
+        Ok(())
     }
 
     /// An implicit key spanning lines in a flow mapping, which saphyr accepts and go-yaml does not
