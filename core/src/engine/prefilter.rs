@@ -9,10 +9,47 @@
 //! rules whose every named field is absent; the generated aggregate rule does not evaluate those
 //! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
 //! every fixture (which includes failing cases for every rule) with and without the filter.
+//!
+//! Before that, [`ObjectScope`] skips the evaluation of objects that no selected rule looks at,
+//! from the rules' `custom.scope`: most rules judge pod specs, a few name the kinds they judge
+//! (`scope: kinds` with `custom.kinds`), and a Service or ConfigMap then needs no evaluation at all.
 
-use crate::rules::RuleMeta;
+use crate::k8s::kinds;
+use crate::rules::{RuleEngine, RuleMeta, RuleScope};
 use regorus::Value as RegoValue;
+use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// Which objects the Rego evaluation must see, given the selected rules' scopes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ObjectScope {
+    /// A selected rule looks at every object.
+    all: bool,
+    /// The kinds named by the selected rules scoped to kinds.
+    kinds: BTreeSet<String>,
+}
+
+impl ObjectScope {
+    pub(crate) fn new(selected: &[RuleMeta]) -> ObjectScope {
+        let mut scope = ObjectScope::default();
+        for rule in selected.iter().filter(|rule| rule.engine == RuleEngine::Rego) {
+            match rule.scope {
+                RuleScope::AllObjects => scope.all = true,
+                RuleScope::Kinds => scope.kinds.extend(rule.kinds.iter().cloned()),
+                RuleScope::PodSpec => {}
+            }
+        }
+        scope
+    }
+
+    /// Whether some selected rule may report `object`. Objects with a pod spec are always
+    /// evaluated (most rules judge them).
+    pub(crate) fn includes(&self, object: &Value) -> bool {
+        self.all
+            || kinds::carries_pod_spec(object)
+            || object.get("kind").and_then(Value::as_str).is_some_and(|kind| self.kinds.contains(kind))
+    }
+}
 
 /// The rules that name required fields, and the names to look for.
 ///
