@@ -155,3 +155,28 @@ impl FieldFilter {
 /// Deeper than any Kubernetes object; the bound keeps the walk's stack finite, and an object
 /// deeper than this skips no rule.
 const MAX_DEPTH: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::builtin_rules;
+    use serde_json::json;
+
+    fn scope_of(ids: &[&str]) -> ObjectScope {
+        let rules = builtin_rules().unwrap_or_default();
+        ObjectScope::new(&rules.into_iter().filter(|r| ids.contains(&r.id.as_str())).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn objects_are_evaluated_only_for_rules_that_look_at_them() {
+        let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "spec": {}});
+        let service = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}});
+        let pod_rules = scope_of(&["images/latest-tag"]);
+        assert!(pod_rules.includes(&pod) && !pod_rules.includes(&pdb) && !pod_rules.includes(&service));
+        let with_pdb = scope_of(&["images/latest-tag", "availability/pdb-no-budget"]);
+        assert!(with_pdb.includes(&pod) && with_pdb.includes(&pdb) && !with_pdb.includes(&service));
+        let everything = scope_of(&["metadata/default-namespace"]);
+        assert!(everything.includes(&service) && everything.includes(&pdb));
+    }
+}

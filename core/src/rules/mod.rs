@@ -310,6 +310,26 @@ mod tests {
     }
 
     #[test]
+    fn kinds_scope_names_its_kinds() {
+        let head = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: true\n#   remediation: R\n";
+        let package = "package plimsoll.rules.images.latest_tag\n";
+        let scoped = format!("{head}#   scope: kinds\n#   kinds: [PodDisruptionBudget]\n{package}");
+        let rule = parse_rule_file("images/latest-tag.rego", &scoped).unwrap();
+        assert_eq!((rule.scope, rule.kinds.clone()), (RuleScope::Kinds, vec!["PodDisruptionBudget".to_string()]));
+        assert!(rule.applies_to("PodDisruptionBudget", false));
+        assert!(!rule.applies_to("Deployment", true));
+        for broken in
+            ["#   scope: kinds\n", "#   scope: pod-spec\n#   kinds: [Pod]\n", "#   scope: kinds\n#   kinds: []\n"]
+        {
+            let error = parse_rule_file("images/latest-tag.rego", &format!("{head}{broken}{package}"));
+            assert!(
+                matches!(error, Err(RuleError { ref message, .. }) if message.contains("custom.kinds")),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
     fn missing_metadata_fields_are_named() {
         let source =
             "# METADATA\n# title: T\n# custom:\n#   id: images/latest-tag\npackage plimsoll.rules.images.latest_tag\n";
