@@ -6,9 +6,11 @@
 //! - Polaris: one case per `failure*`/`success*` fixture file (fail = some finding in the file);
 //! - kube-linter: one case per (object kind, container name) of the check's fixture, compared by
 //!   count — its reports name the kind and the container but not the object; per object kind for
-//!   checks whose reports name no container (host namespaces, sysctls);
-//! - kube-score: one case per graded test, decided by the first object that carries a pod spec,
-//!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass).
+//!   checks whose reports name no container (host namespaces, sysctls); per object for checks
+//!   whose reports name it (`kind name: message`);
+//! - kube-score: one case per graded test, decided by the first object a mapped rule looks at,
+//!   as kube-score's test helper decides by the first object the check runs on (Critical and
+//!   Warning = fail, AllOK = pass).
 //!
 //! testdata/peer-linters/AGREEMENT.md holds the expected numbers and every divergence with the
 //! reason. Every row is `checked`: the test fails when a row's numbers or divergences differ from
@@ -109,20 +111,76 @@ const CHECKS: &[Mapping] = &[
     // values the API server rejects; metadata the configuration requires
     ("kube-linter", "invalid-target-ports", &["schema/rejected-value"], None),
     ("kube-score", "Container Ports Check", &["schema/rejected-value", "schema/type"], None),
-    ("kube-score", "Pod Topology Spread Constraints", &["schema/rejected-value", "schema/required"], None),
+    (
+        "kube-score",
+        "Pod Topology Spread Constraints",
+        &["schema/rejected-value", "schema/required", "availability/spread-constraint-no-selector"],
+        None,
+    ),
     ("kube-linter", "required-label-owner", &["metadata/required-labels"], None),
     ("kube-linter", "required-annotation-email", &["metadata/required-annotations"], None),
+    // workloads
+    ("kube-linter", "mismatching-selector", &["workloads/selector-mismatch"], None),
+    (
+        "kube-score",
+        "StatefulSet Pod Selector labels match template metadata labels",
+        &["workloads/selector-mismatch"],
+        None,
+    ),
+    ("kube-linter", "restart-policy", &["workloads/restart-policy"], None),
+    ("kube-score", "CronJob RestartPolicy", &["workloads/restart-policy"], None),
+    ("kube-linter", "duplicate-env-var", &["workloads/duplicate-env"], None),
+    ("kube-score", "Environment Variable Key Duplication", &["workloads/duplicate-env"], None),
+    ("kube-linter", "job-ttl-seconds-after-finished", &["workloads/job-ttl"], None),
+    ("kube-score", "CronJob has deadline", &["workloads/cronjob-deadline"], None),
+    // images, resources, metadata
+    ("kube-score", "Container Image Pull Policy", &["images/pull-policy"], None),
+    ("polaris", "pullPolicyNotAlways", &["images/pull-policy"], None),
+    (
+        "kube-score",
+        "Container Ephemeral Storage Request and Limit",
+        &["resources/ephemeral-storage-requests", "resources/ephemeral-storage-limits"],
+        None,
+    ),
+    ("kube-score", "Container Memory Requests Equal Limits", &["resources/memory-overcommit"], None),
+    ("kube-linter", "use-namespace", &["metadata/default-namespace"], None),
+    // availability
+    ("kube-linter", "hpa-minimum-three-replicas", &["availability/hpa-min-replicas"], None),
+    ("kube-score", "HorizontalPodAutoscaler Replicas", &["availability/hpa-min-replicas"], None),
+    ("polaris", "hpaMinAvailability", &["availability/hpa-min-replicas"], None),
+    ("polaris", "hpaMaxAvailability", &["availability/hpa-fixed-replicas"], None),
+    ("kube-linter", "no-anti-affinity", &["availability/no-spread"], None),
+    ("kube-score", "Deployment has host PodAntiAffinity", &["availability/no-spread"], None),
+    ("kube-score", "StatefulSet has host PodAntiAffinity", &["availability/no-spread"], None),
+    ("polaris", "topologySpreadConstraint", &["availability/no-spread"], None),
+    ("kube-linter", "no-rolling-update-strategy", &["availability/recreate-strategy", "schema/rejected-value"], None),
+    ("kube-score", "Deployment Strategy", &["availability/recreate-strategy"], None),
+    ("kube-score", "PodDisruptionBudget has policy", &["availability/pdb-no-budget"], None),
+    ("kube-linter", "pdb-unhealthy-pod-eviction-policy", &["availability/pdb-unhealthy-eviction"], None),
 ];
 
-/// The settings a configured rule runs with: the peer check's own parameters (kube-linter's
-/// built-in `required-label-owner` and `required-annotation-email` definitions).
-const RULE_SETTINGS: &[(&str, &str)] = &[
-    ("metadata/required-labels", r#"{"labels": [{"key": "owner"}]}"#),
+/// Rule settings a peer check implies: (peer, check, rule, setting). kube-linter's check asks for
+/// three replicas where our rule's default minimum is two; its built-in `required-label-owner` and
+/// `required-annotation-email` definitions name the label and annotation the configured rules need.
+const CHECK_SETTINGS: &[(&str, &str, &str, &str)] = &[
+    ("kube-linter", "hpa-minimum-three-replicas", "availability/hpa-min-replicas", r#"{"min": 3}"#),
+    ("kube-linter", "required-label-owner", "metadata/required-labels", r#"{"labels": [{"key": "owner"}]}"#),
     (
+        "kube-linter",
+        "required-annotation-email",
         "metadata/required-annotations",
         r#"{"annotations": [{"key": "email", "value": "[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9-.]+"}]}"#,
     ),
 ];
+
+/// The settings [`CHECK_SETTINGS`] gives a peer check, as (rule, value).
+fn settings_of(peer: &str, check: &str) -> Vec<(String, Value)> {
+    CHECK_SETTINGS
+        .iter()
+        .filter(|(p, c, _, _)| *p == peer && *c == check)
+        .map(|(_, _, rule, value)| (rule.to_string(), serde_json::from_str(value).expect("a JSON setting")))
+        .collect()
+}
 
 /// kube-linter checks that report every offending value, not every offending object: our
 /// findings count one by one there.
@@ -258,15 +316,13 @@ fn container_name(document: &Document, segments: &[PathSegment]) -> Option<Strin
     None
 }
 
-fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
+fn linter_for(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(String, Value)]) -> Option<Linter> {
     let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
     if present.is_empty() {
         return None;
     }
-    let mut builder = Linter::builder().only(present.clone());
-    for (rule, settings) in RULE_SETTINGS.iter().filter(|(rule, _)| present.contains(rule)) {
-        builder = builder.config(*rule, serde_json::from_str(settings).expect("settings are JSON"));
-    }
+    let builder =
+        settings.iter().fold(Linter::builder().only(present), |b, (rule, value)| b.config(rule, value.clone()));
     Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
@@ -318,6 +374,10 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
         return Vec::new();
     }
 
+    let file = text_of(test, "input").trim_start_matches("tests/checks/").to_string();
+    if !reports.is_empty() && reports.iter().all(|r| text_of(r, "field") == "kind name: message") {
+        return kube_linter_object_cases(&file, &input, &reports, linter, probe);
+    }
     let mut peer: BTreeMap<(String, String), usize> = BTreeMap::new();
     for report in &reports {
         let text = text_of(report, "expected");
@@ -342,7 +402,6 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
         .collect();
     units.extend(peer.keys().cloned());
     units.extend(ours.keys().cloned());
-    let file = text_of(test, "input").trim_start_matches("tests/checks/").to_string();
     units
         .into_iter()
         .map(|unit| {
@@ -350,6 +409,45 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
             let peer_count = peer.get(&unit).copied().unwrap_or(0);
             let our_count = ours.get(&unit).map_or(0, BTreeSet::len);
             Case { id: format!("{file} {}/{}", unit.0, unit.1), peer: count(peer_count), ours: count(our_count) }
+        })
+        .collect()
+}
+
+/// kube-linter tests whose reports name the object (`kind name: message`): one case per object
+/// of the fixture, fail when reported.
+fn kube_linter_object_cases(
+    file: &str,
+    input: &Path,
+    reports: &[Yaml],
+    linter: &Linter,
+    probe: Option<&str>,
+) -> Vec<Case> {
+    let peer: BTreeSet<(String, String)> = reports
+        .iter()
+        .filter_map(|report| {
+            let (object, _) = text_of(report, "expected").split_once(": ")?;
+            let (kind, name) = object.split_once(' ')?;
+            Some((kind.to_string(), name.to_string()))
+        })
+        .collect();
+    let ours: BTreeSet<(String, String)> =
+        our_hits(linter, input, probe).into_iter().map(|hit| (hit.kind, hit.object)).collect();
+    let text = std::fs::read_to_string(input).unwrap_or_default();
+    let mut objects: BTreeSet<(String, String)> = load(&input.to_string_lossy(), &text)
+        .documents
+        .iter()
+        .map(|document| document.object_ref())
+        .map(|object| (object.kind, object.name.unwrap_or_default()))
+        .collect();
+    objects.extend(peer.iter().cloned());
+    objects.extend(ours.iter().cloned());
+    let word = |fails: bool| Verdict::of(fails).word().to_string();
+    objects
+        .into_iter()
+        .map(|unit| Case {
+            id: format!("{file} {}/{}", unit.0, unit.1),
+            peer: word(peer.contains(&unit)),
+            ours: word(ours.contains(&unit)),
         })
         .collect()
 }
@@ -418,7 +516,12 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .filter(|r| !(ignored("IgnoreContainerCpuLimitRequirement") && *r == "resources/cpu-limits"))
             .filter(|r| !(ignored("IgnoreContainerMemoryLimitRequirement") && *r == "resources/memory-limits"))
             .collect();
-        let Some(linter) = linter_for(&rules, catalog) else { continue };
+        // kube-score's minimum for autoscalers is our rule's `min`.
+        let settings: Vec<(String, Value)> = match options.get("MinReplicasHPA").and_then(Yaml::as_u64) {
+            Some(min) => vec![("availability/hpa-min-replicas".to_string(), serde_json::json!({"min": min}))],
+            None => Vec::new(),
+        };
+        let Some(linter) = linter_for(&rules, catalog, &settings) else { continue };
         let files: Vec<String> = case
             .get("files")
             .and_then(Yaml::as_sequence)
@@ -426,25 +529,34 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
-        let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
+        let ours = first_object_fails(&linter, &rules, &root.join("score/testdata"), &files);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
             if ignored(flag) {
                 id.push_str(&format!(" ({flag})"));
             }
         }
+        if let Some(min) = options.get("MinReplicasHPA").and_then(Yaml::as_u64) {
+            id.push_str(&format!(" (MinReplicasHPA {min})"));
+        }
         out.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
     }
     out
 }
 
-/// Whether our rules find something on the first object that carries a pod spec.
-fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
+/// Whether our rules find something on the first object they look at (one that carries a pod
+/// spec, for most; a PodDisruptionBudget or an autoscaler for others), as kube-score's first
+/// object that runs the check decides.
+fn first_object_fails(linter: &Linter, rules: &[&str], dir: &Path, files: &[String]) -> Verdict {
+    let catalog = plimsoll_core::rules::builtin_rules().expect("catalog");
+    let metas: Vec<_> = catalog.iter().filter(|meta| rules.contains(&meta.id.as_str())).collect();
     let mut worker = linter.worker();
     for file in files {
         let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         for document in load(file, &text).documents {
-            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
+            let pod_spec = plimsoll_core::k8s::kinds::carries_pod_spec(&document.value);
+            let kind = document.object_ref().kind;
+            if metas.iter().any(|meta| meta.applies_to(&kind, pod_spec)) {
                 let result = worker.lint_document(&document);
                 return Verdict::of(!result.findings.is_empty() || result.error.is_some());
             }
@@ -560,7 +672,7 @@ fn agreement_with_peer_linters() {
         for rule in rules.iter().filter(|r| !catalog.contains(**r)) {
             problems.push(format!("{peer} {check}: rule {rule} is not in the catalog"));
         }
-        let cases = match (*peer, linter_for(rules, &catalog)) {
+        let cases = match (*peer, linter_for(rules, &catalog, &settings_of(peer, check))) {
             (_, None) => Vec::new(),
             ("kube-score", Some(_)) => kube_score_cases(check, rules, &catalog),
             ("kube-linter", Some(linter)) => kube_linter_cases(check, &linter, *probe),

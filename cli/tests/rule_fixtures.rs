@@ -309,6 +309,13 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
         "resources/cpu-requests" => (".resources.requests.cpu", &["initContainers", "containers"]),
         "resources/memory-requests" => (".resources.requests.memory", &["initContainers", "containers"]),
         "resources/cpu-limits" => (".resources.limits.cpu", &["initContainers", "containers"]),
+        "resources/ephemeral-storage-requests" => {
+            (".resources.requests.ephemeral-storage", &["initContainers", "containers"])
+        }
+        "resources/ephemeral-storage-limits" => {
+            (".resources.limits.ephemeral-storage", &["initContainers", "containers"])
+        }
+        "resources/memory-overcommit" => (".resources.requests.memory", &["initContainers", "containers"]),
         // Any resource name: the path is checked in check_finding.
         "resources/requests-exceed-limits" | "resources/invalid-quantity" => ("", &["initContainers", "containers"]),
         other => panic!("no location expectations for rule {other}: add them to rule_scope()"),
@@ -375,6 +382,58 @@ fn pod_security_shapes(rule: &str) -> Option<&'static [&'static str]> {
         "security-context/read-only-root-filesystem" => &["spec:{rc}.securityContext.readOnlyRootFilesystem"],
         _ => return None,
     })
+}
+
+/// The paths a rule that judges more than one container field reports, as shapes of the whole
+/// path (indexes written `[*]`): `{pod}` stands for the kind's pod spec (`{pod}.x` for a field
+/// in it), `{c}` and `{rc}` as in [`pod_security_shapes`]. Objects without a pod spec are
+/// allowed only for shapes without `{pod}`.
+fn object_shapes(rule: &str) -> Option<&'static [&'static str]> {
+    Some(match rule {
+        "workloads/selector-mismatch" => &["spec.selector"],
+        "workloads/restart-policy" => &["{pod}.restartPolicy", "{pod}"],
+        "workloads/duplicate-env" => &["{pod}.{c}.env[*].name"],
+        "workloads/job-ttl" | "workloads/cronjob-deadline" => &["spec"],
+        "workloads/zero-grace-period" => &["{pod}.terminationGracePeriodSeconds"],
+        "images/pull-policy" => &["{pod}.{rc}.imagePullPolicy", "{pod}.{rc}"],
+        "metadata/default-namespace" => &["metadata.namespace"],
+        "availability/pdb-no-budget" | "availability/pdb-unhealthy-eviction" => &["spec"],
+        "availability/hpa-min-replicas" => &["spec.minReplicas", "spec"],
+        "availability/hpa-fixed-replicas" => &["spec.maxReplicas"],
+        "availability/recreate-strategy" => &["spec.strategy.type", "spec.updateStrategy.type"],
+        "availability/spread-constraint-no-selector" => &["{pod}.topologySpreadConstraints[*]"],
+        "availability/no-spread" => &["{pod}.affinity", "{pod}"],
+        _ => return None,
+    })
+}
+
+/// Checks a finding's path against the rule's [`object_shapes`].
+fn check_object_path(rule: &str, shapes: &[&str], at: &str, path: &str, api_version: &str, kind: &str) {
+    let mut shape = String::new();
+    let mut in_brackets = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_brackets = true;
+                shape.push_str("[*]");
+            }
+            ']' if in_brackets => in_brackets = false,
+            _ if in_brackets => {}
+            _ => shape.push(c),
+        }
+    }
+    let expected: Vec<String> = shapes
+        .iter()
+        .flat_map(|s| expand_shape(s))
+        .map(|s| match s.contains("{pod}") {
+            true => s.replace("{pod}", pod_spec_prefix(api_version, kind).trim_end_matches('.')),
+            false => s,
+        })
+        .collect();
+    assert!(
+        expected.contains(&shape),
+        "{at}: {rule} does not report {shape} on a {kind} (expected one of {expected:?})"
+    );
 }
 
 /// The shapes a pattern of [`pod_security_shapes`] stands for.
@@ -482,9 +541,12 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
     let api_version = object["apiVersion"].as_str().unwrap_or_else(|| panic!("{at}: no object.apiVersion"));
     let kind = object["kind"].as_str().unwrap_or_else(|| panic!("{at}: no object.kind"));
 
-    // Rules about pod specs: the path is under the kind's pod spec. Other rules (schema,
-    // kustomize, metadata) report any field of any object; only their location is checked below.
-    if judges_pod_specs(&fixture.rule) {
+    // Rules about containers: the path is under the kind's pod spec. Other rules (schema,
+    // kustomize, metadata, rules about other kinds) report any field of any object; only their
+    // location is checked below, and the object-level shapes where a rule declares them.
+    if let Some(shapes) = object_shapes(&fixture.rule) {
+        check_object_path(&fixture.rule, shapes, &at, path, api_version, kind);
+    } else if judges_pod_specs(&fixture.rule) {
         check_container_path(fixture, &at, path, api_version, kind);
     }
     let resource_under = match fixture.rule.as_str() {
@@ -573,8 +635,9 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
         (Some(Segment::Key(key)), _, collection) if collection.is_object() || collection.is_array() => {
             assert!(key_written_here(key), "{context}: expected the key `{key}:` at the location");
         }
-        // The nearest written node is a sequence item (the container): the finding points at the item.
-        (Some(Segment::Index(_)), false, item) => {
+        // The nearest written node is a sequence item (the container), or the finding is about a
+        // whole item (a topology spread constraint): the finding points at the item.
+        (Some(Segment::Index(_)), complete, item) if !complete || item.is_object() => {
             let opened =
                 before_trimmed.ends_with('-') || before_trimmed.ends_with('[') || before_trimmed.ends_with(',');
             assert!(opened, "{context}: expected the start of a sequence item at the location");

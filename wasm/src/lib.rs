@@ -158,7 +158,9 @@ export interface RuleInfo {
   level?: string;
   /** The first Pod Security Standards version with the check (`v1.0`, `v1.22`, …). */
   since?: string;
-  scope: "all-objects" | "pod-spec";
+  scope: "all-objects" | "pod-spec" | "kinds";
+  /** The object kinds a `kinds`-scoped rule looks at. */
+  kinds?: string[];
   /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
   engine: "rego" | "native";
   /** A manifest the rule reports and one it accepts. */

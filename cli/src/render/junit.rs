@@ -11,7 +11,6 @@
 
 use super::{location, suppression_note, Context};
 use plimsoll_core::report::suppress::SuppressedFinding;
-use plimsoll_core::rules::RuleScope;
 use plimsoll_core::{Finding, LintedObject, ObjectRef, Report};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::HashMap;
@@ -110,8 +109,8 @@ fn rules_for<'a>(
         .iter()
         .copied()
         .filter(|id| {
-            let scope = context.rules.iter().find(|r| r.id == *id).map_or(RuleScope::AllObjects, |r| r.scope);
-            scope == RuleScope::AllObjects || object.pod_spec
+            let rule = context.rules.iter().find(|r| r.id == *id);
+            rule.is_none_or(|r| r.applies_to(&object.object.kind, object.pod_spec))
         })
         // The render rules judge charts and kustomizations, not the objects linted.
         .filter(|id| !id.starts_with("render/"))

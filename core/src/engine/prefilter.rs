@@ -9,10 +9,47 @@
 //! rules whose every named field is absent; the generated aggregate rule does not evaluate those
 //! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
 //! every fixture (which includes failing cases for every rule) with and without the filter.
+//!
+//! Before that, [`ObjectScope`] skips the evaluation of objects that no selected rule looks at,
+//! from the rules' `custom.scope`: most rules judge pod specs, a few name the kinds they judge
+//! (`scope: kinds` with `custom.kinds`), and a Service or ConfigMap then needs no evaluation at all.
 
-use crate::rules::RuleMeta;
+use crate::k8s::kinds;
+use crate::rules::{RuleEngine, RuleMeta, RuleScope};
 use regorus::Value as RegoValue;
+use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// Which objects the Rego evaluation must see, given the selected rules' scopes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ObjectScope {
+    /// A selected rule looks at every object.
+    all: bool,
+    /// The kinds named by the selected rules scoped to kinds.
+    kinds: BTreeSet<String>,
+}
+
+impl ObjectScope {
+    pub(crate) fn new(selected: &[RuleMeta]) -> ObjectScope {
+        let mut scope = ObjectScope::default();
+        for rule in selected.iter().filter(|rule| rule.engine == RuleEngine::Rego) {
+            match rule.scope {
+                RuleScope::AllObjects => scope.all = true,
+                RuleScope::Kinds => scope.kinds.extend(rule.kinds.iter().cloned()),
+                RuleScope::PodSpec => {}
+            }
+        }
+        scope
+    }
+
+    /// Whether some selected rule may report `object`. Objects with a pod spec are always
+    /// evaluated (most rules judge them).
+    pub(crate) fn includes(&self, object: &Value) -> bool {
+        self.all
+            || kinds::carries_pod_spec(object)
+            || object.get("kind").and_then(Value::as_str).is_some_and(|kind| self.kinds.contains(kind))
+    }
+}
 
 /// The rules that name required fields, and the names to look for.
 ///
@@ -118,3 +155,28 @@ impl FieldFilter {
 /// Deeper than any Kubernetes object; the bound keeps the walk's stack finite, and an object
 /// deeper than this skips no rule.
 const MAX_DEPTH: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::builtin_rules;
+    use serde_json::json;
+
+    fn scope_of(ids: &[&str]) -> ObjectScope {
+        let rules = builtin_rules().unwrap_or_default();
+        ObjectScope::new(&rules.into_iter().filter(|r| ids.contains(&r.id.as_str())).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn objects_are_evaluated_only_for_rules_that_look_at_them() {
+        let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "spec": {}});
+        let service = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}});
+        let pod_rules = scope_of(&["images/latest-tag"]);
+        assert!(pod_rules.includes(&pod) && !pod_rules.includes(&pdb) && !pod_rules.includes(&service));
+        let with_pdb = scope_of(&["images/latest-tag", "availability/pdb-no-budget"]);
+        assert!(with_pdb.includes(&pod) && with_pdb.includes(&pdb) && !with_pdb.includes(&service));
+        let everything = scope_of(&["metadata/default-namespace"]);
+        assert!(everything.includes(&service) && everything.includes(&pdb));
+    }
+}

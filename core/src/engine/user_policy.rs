@@ -367,6 +367,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         since: None,
         examples: None,
         scope: RuleScope::AllObjects,
+        kinds: Vec::new(),
         requires_fields: Vec::new(),
         engine: RuleEngine::Rego,
         package: definition.package.clone(),

@@ -36,6 +36,7 @@ pub type AfterObject<'a> = dyn Fn(&Document, &mut [Finding], &mut [SuppressedFin
 
 use crate::engine::evaluate::Prepared;
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
+use crate::engine::prefilter::ObjectScope;
 use crate::engine::user_policy::PolicyError;
 use crate::load::{self, Document, LoadedFile};
 use crate::report::finding::{FileReport, Finding, Report, Severity, SuppressedFinding};
@@ -65,8 +66,8 @@ pub struct Linter {
     prepared: Arc<Prepared>,
     rules: Arc<HashMap<String, ActiveRule>>,
     catalog: Arc<Vec<RuleMeta>>,
-    /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
-    pod_specs_only: bool,
+    /// The objects some enabled Rego rule looks at: others need no evaluation.
+    evaluated: Arc<ObjectScope>,
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
@@ -125,7 +126,7 @@ impl Linter {
         Worker {
             evaluator: self.prepared.evaluator(),
             rules: self.rules.clone(),
-            pod_specs_only: self.pod_specs_only,
+            evaluated: self.evaluated.clone(),
             suppression: self.suppression.clone(),
             schema: self.schema.clone(),
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),

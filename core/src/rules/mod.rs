@@ -53,6 +53,9 @@ pub struct RuleMeta {
     pub since: Option<String>,
     /// Which objects the rule looks at: evaluation skips objects no enabled rule can apply to.
     pub scope: RuleScope,
+    /// The object kinds a [`RuleScope::Kinds`] rule looks at (`custom.kinds`); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<String>,
     /// Field names of which an object must write at least one (anywhere, as a mapping key) for
     /// the rule to be able to report it (`custom.requires_fields`); a name ending in `/` stands
     /// for every key with that prefix (annotations). Empty: no such promise. Evaluation skips
@@ -89,6 +92,19 @@ pub enum RuleScope {
     AllObjects,
     /// Only objects that carry a pod spec (see [`crate::k8s::kinds`]).
     PodSpec,
+    /// Only objects whose `kind` is one of [`RuleMeta::kinds`] (PodDisruptionBudget, Role, ...).
+    Kinds,
+}
+
+impl RuleMeta {
+    /// Whether the rule looks at an object of `kind`, which carries a pod spec or not.
+    pub fn applies_to(&self, kind: &str, carries_pod_spec: bool) -> bool {
+        match self.scope {
+            RuleScope::AllObjects => true,
+            RuleScope::PodSpec => carries_pod_spec,
+            RuleScope::Kinds => self.kinds.iter().any(|k| k == kind),
+        }
+    }
 }
 
 /// How a rule is implemented.
@@ -190,20 +206,18 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
     let scope = match custom.get("scope").and_then(Value::as_str) {
         None | Some("all-objects") => RuleScope::AllObjects,
         Some("pod-spec") => RuleScope::PodSpec,
-        Some(other) => return Err(format!("custom.scope {other:?} is not all-objects or pod-spec")),
+        Some("kinds") => RuleScope::Kinds,
+        Some(other) => return Err(format!("custom.scope {other:?} is not all-objects, pod-spec or kinds")),
     };
-    let requires_fields = match custom.get("requires_fields") {
-        None => Vec::new(),
-        Some(Value::Array(names)) if !names.is_empty() => names
-            .iter()
-            .map(|name| name.as_str().filter(|n| !n.is_empty()).map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .ok_or("custom.requires_fields must list field names")?,
-        Some(_) => return Err("custom.requires_fields must list field names".into()),
-    };
+    let kinds = field_names(custom.get("kinds"), "custom.kinds must list object kinds")?;
+    if (scope == RuleScope::Kinds) == kinds.is_empty() {
+        return Err("custom.kinds lists the object kinds of a rule with scope kinds (and only of those)".into());
+    }
+    let requires_fields = field_names(custom.get("requires_fields"), "custom.requires_fields must list field names")?;
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
         scope,
+        kinds,
         requires_fields,
         title: text(value.get("title"), "title")?,
         description: text(value.get("description"), "description")?,
@@ -221,6 +235,19 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         engine: RuleEngine::Rego,
         package,
     })
+}
+
+/// A metadata list of non-empty names: absent is empty, anything else but such a list is `error`.
+fn field_names(value: Option<&Value>, error: &str) -> Result<Vec<String>, String> {
+    match value {
+        None => Ok(Vec::new()),
+        Some(Value::Array(names)) if !names.is_empty() => names
+            .iter()
+            .map(|name| name.as_str().filter(|n| !n.is_empty()).map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| error.to_string()),
+        Some(_) => Err(error.to_string()),
+    }
 }
 
 /// Reads `custom.examples`: absent, or both a `fail` and a `pass` manifest.
@@ -300,6 +327,26 @@ mod tests {
         let untyped = "#   parameters:\n#     min: {description: fewest}\n";
         let error = parse_rule_file("images/latest-tag.rego", &format!("{header}{untyped}{package}"));
         assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("unknown type")), "{error:?}");
+    }
+
+    #[test]
+    fn kinds_scope_names_its_kinds() {
+        let head = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: true\n#   remediation: R\n";
+        let package = "package plimsoll.rules.images.latest_tag\n";
+        let scoped = format!("{head}#   scope: kinds\n#   kinds: [PodDisruptionBudget]\n{package}");
+        let rule = parse_rule_file("images/latest-tag.rego", &scoped).unwrap();
+        assert_eq!((rule.scope, rule.kinds.clone()), (RuleScope::Kinds, vec!["PodDisruptionBudget".to_string()]));
+        assert!(rule.applies_to("PodDisruptionBudget", false));
+        assert!(!rule.applies_to("Deployment", true));
+        for broken in
+            ["#   scope: kinds\n", "#   scope: pod-spec\n#   kinds: [Pod]\n", "#   scope: kinds\n#   kinds: []\n"]
+        {
+            let error = parse_rule_file("images/latest-tag.rego", &format!("{head}{broken}{package}"));
+            assert!(
+                matches!(error, Err(RuleError { ref message, .. }) if message.contains("custom.kinds")),
+                "{error:?}"
+            );
+        }
     }
 
     #[test]

@@ -752,6 +752,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                     pass: rule.pass_example.trim_start().to_string(),
                 }),
                 scope: RuleScope::AllObjects,
+                kinds: Vec::new(),
                 requires_fields: Vec::new(),
                 engine: RuleEngine::Native,
                 package: String::new(),
