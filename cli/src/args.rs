@@ -116,6 +116,12 @@ pub struct LintArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Declare that the files linted are the whole deployment: rules that report a missing
+    /// object (a Service whose selector matches no pod, a ServiceAccount or ConfigMap that is not
+    /// among the files) report only with it [default: the configuration file's `complete_input`]
+    #[arg(long)]
+    pub complete_input: bool,
+
     /// Do not let `plimsoll.io/ignore` annotations and `# plimsoll-ignore:` comments suppress
     /// findings (configuration exemptions still apply).
     #[arg(long)]
@@ -263,6 +269,7 @@ impl LintArgs {
             crds: names(&self.crd),
             exemptions: Vec::new(),
             inline_ignores: self.no_inline_ignores.then_some(false),
+            complete_input: self.complete_input.then_some(true),
             max_document_nodes: self.max_document_nodes.and_then(|n| usize::try_from(n).ok()),
             settings: Default::default(),
             evaluation_budget_ms: self.evaluation_budget_ms,

@@ -235,7 +235,9 @@ fn lint_streaming(
     match collected {
         Some(collected) => {
             let progress = Progress::new(collected.sources.len(), args.quiet);
-            let parts = linter.part_linter();
+            // Rules that relate objects see every file of the run: summarised first.
+            let inventory = linter.run_inventory(collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
+            let parts = linter.part_linter_in_run(inventory);
             stream::lint_sources(&parts, &collected.sources, &mut report, &mut *out, &|| progress.tick());
             progress.finish();
         }

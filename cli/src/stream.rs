@@ -8,7 +8,8 @@
 //! of the report needs is kept: the counts, the worst severity, and the suppressed findings when
 //! they are shown. The formats that must see the whole report before writing (JUnit), and the
 //! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
-//! whole-report path in `commands` instead.
+//! whole-report path in `commands` instead. When an enabled rule relates objects, the run is
+//! summarised before its first part is linted (standard input is then read whole first).
 
 use crate::args::{Format, LintArgs};
 use crate::render;
@@ -207,6 +208,9 @@ pub fn lint_stdin(
     out: &mut dyn Write,
 ) -> Result<(), PathError> {
     let mut reader = BlockReader::new(input);
+    if linter.uses_inventory() {
+        return lint_stdin_whole(linter, &mut reader, stream, out);
+    }
     let mut definitions: Vec<String> = Vec::new();
     let mut parts = linter.part_linter();
     let mut first_document = 0;
@@ -222,6 +226,25 @@ pub fn lint_stdin(
         stream.part(report, first, &text, out);
         first = false;
     }
+    Ok(())
+}
+
+/// Reads all of standard input, then lints it block by block as one run: rules that relate
+/// objects need every object's summary before the first block is linted.
+fn lint_stdin_whole(
+    linter: &Linter,
+    reader: &mut BlockReader<'_>,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) -> Result<(), PathError> {
+    let mut text = String::new();
+    while let Some((_, block)) = reader.next_block()? {
+        text.push_str(&block);
+    }
+    let linter = linter.with_crds_from([(STDIN_NAME, text.as_str())]);
+    let parts = linter.part_linter_in_run(linter.run_inventory([(STDIN_NAME, text.as_str())]));
+    let source = Source { name: STDIN_NAME.to_string(), text };
+    lint_long_source(&parts, &source, stream, out);
     Ok(())
 }
 

@@ -367,6 +367,8 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         examples: None,
         scope: RuleScope::AllObjects,
         requires_fields: Vec::new(),
+        uses_inventory: false,
+        complete_input: None,
         engine: RuleEngine::Rego,
         package: definition.package.clone(),
         violation_sets: vec![definition.set_ref()],

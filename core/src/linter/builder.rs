@@ -90,6 +90,8 @@ pub struct LinterBuilder {
     limits: crate::load::Limits,
     /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
     evaluation_budget_ms: Option<u64>,
+    /// The user's declaration that the sources are the whole deployment.
+    complete_input: bool,
 }
 
 impl LinterBuilder {
@@ -97,6 +99,15 @@ impl LinterBuilder {
     /// with a `plimsoll/evaluation` error (default [`crate::engine::budget::DEFAULT_BUDGET_MS`]).
     pub fn evaluation_budget_ms(mut self, milliseconds: u64) -> Self {
         self.evaluation_budget_ms = Some(milliseconds);
+        self
+    }
+
+    /// Declares that the sources linted together are the whole deployment (`--complete-input`):
+    /// rules that report a missing object (a Service whose selector matches no pod, a
+    /// ServiceAccount that is not in the run) report only then. Policies read it as
+    /// `data.plimsoll.complete_input`.
+    pub fn complete_input(mut self, complete: bool) -> Self {
+        self.complete_input = complete;
         self
     }
 
@@ -263,12 +274,13 @@ impl LinterBuilder {
         let selected = self.select(&catalog)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
-        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms).map_err(
-            |e| match e {
-                PrepareError::Policy { path, message } => BuildError::Policy { path, message },
-                PrepareError::User(error) => BuildError::UserPolicy(error),
-            },
-        )?;
+        let prepared =
+            Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms, self.complete_input)
+                .map_err(|e| match e {
+                    PrepareError::Policy { path, message } => BuildError::Policy { path, message },
+                    PrepareError::User(error) => BuildError::UserPolicy(error),
+                })?;
+        let uses_inventory = selected.iter().any(|rule| rule.uses_inventory);
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -291,6 +303,7 @@ impl LinterBuilder {
             rules: Arc::new(rules),
             catalog: Arc::new(catalog),
             pod_specs_only,
+            uses_inventory,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {

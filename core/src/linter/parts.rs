@@ -8,7 +8,12 @@
 //! `kind: List` are spread over the pool in slices. Results are gathered in document order, so the
 //! part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the same text, and every
 //! document is dropped as soon as its findings are made.
+//!
+//! When an enabled rule reads the run's inventory, the parts of a run share the inventory made
+//! beforehand ([`Linter::part_linter_in_run`]); a part linted without one is summarised first, as
+//! its own run.
 
+use super::run::RunInventory;
 use super::worker::{problem_finding, DocumentOutcome};
 use super::{Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
@@ -48,6 +53,8 @@ impl<'t> Part<'t> {
 pub struct PartLinter {
     linter: Linter,
     workers: ThreadWorkers<Box<dyn Fn() -> Worker + Send + Sync>>,
+    /// The run's inventory, when the parts belong to a run summarised beforehand.
+    inventory: Option<Arc<RunInventory>>,
 }
 
 /// What one document (or list) gives.
@@ -61,9 +68,15 @@ struct ChunkOutcome {
 impl Linter {
     /// A linter for sources read part by part (see [`PartLinter`]).
     pub fn part_linter(&self) -> PartLinter {
+        self.part_linter_in_run(None)
+    }
+
+    /// A linter for the parts of a run whose inventory is `inventory` ([`Linter::run_inventory`]).
+    /// Without one, when an enabled rule reads the inventory, each part is its own run.
+    pub fn part_linter_in_run(&self, inventory: Option<Arc<RunInventory>>) -> PartLinter {
         let linter = self.clone();
         let make: Box<dyn Fn() -> Worker + Send + Sync> = Box::new(move || linter.worker());
-        PartLinter { linter: self.clone(), workers: ThreadWorkers::new(make) }
+        PartLinter { linter: self.clone(), workers: ThreadWorkers::new(make), inventory }
     }
 }
 
@@ -74,15 +87,25 @@ impl PartLinter {
     pub fn lint_part(&self, part: Part<'_>) -> FileReport {
         if self.linter.gatekeeper.is_some() {
             // The inventory is every object of the part: read them all first.
-            return self.workers.with(|worker| worker.lint(part.name, part.text));
+            let inventory = self.inventory.clone();
+            return self.workers.with(|worker| {
+                let whole_run = std::mem::replace(&mut worker.run_inventory, inventory);
+                let report = worker.lint(part.name, part.text);
+                worker.run_inventory = whole_run;
+                report
+            });
         }
         let file: Arc<str> = Arc::from(part.name);
         let suppressor = Suppressor::for_part(&self.linter.suppression, Some(part.text), part.start.line);
+        let inventory = match &self.inventory {
+            Some(inventory) => Some(inventory.clone()),
+            None => self.linter.run_inventory([(part.name, part.text)]),
+        };
         let chunks = load::split_documents_at(part.text, part.start);
         let mut outcomes: Vec<ChunkOutcome> = chunks
             .into_par_iter()
             .enumerate()
-            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor))
+            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, inventory.as_ref()))
             .collect();
         let mut report = FileReport { file: file.clone(), ..FileReport::default() };
         let mut findings = Vec::new();
@@ -109,7 +132,14 @@ impl PartLinter {
     }
 
     /// Reads one document and lints its objects (a list's items in slices across the pool).
-    fn lint_chunk(&self, file: &Arc<str>, index: usize, chunk: Chunk<'_>, suppressor: &Suppressor<'_>) -> ChunkOutcome {
+    fn lint_chunk(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        chunk: Chunk<'_>,
+        suppressor: &Suppressor<'_>,
+        inventory: Option<&Arc<RunInventory>>,
+    ) -> ChunkOutcome {
         let raw = load::read_chunk_within(index, chunk, self.linter.limits);
         let mut outcome = ChunkOutcome {
             problems: raw.problems.iter().map(|p| problem_finding(file, p)).collect(),
@@ -129,6 +159,7 @@ impl PartLinter {
         outcome.documents = count;
         let lint = |objects: &[Document]| {
             self.workers.with(|worker| {
+                worker.enter_inventory(inventory);
                 objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect::<Vec<_>>()
             })
         };

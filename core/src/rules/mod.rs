@@ -54,6 +54,14 @@ pub struct RuleMeta {
     /// the rule for objects without any of them (see `crate::engine::evaluate`).
     #[serde(skip)]
     pub requires_fields: Vec<String>,
+    /// Whether the rule reads the run's inventory (`custom.inventory: true`): the linter then
+    /// summarises every object of a run before linting it (see [`crate::k8s::inventory`]).
+    #[serde(skip)]
+    pub uses_inventory: bool,
+    /// Whether some of the rule's findings are about a missing object, and so appear only when
+    /// the input is declared complete (`custom.complete_input`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete_input: Option<CompleteInput>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
     pub engine: RuleEngine,
     /// A manifest the rule reports and one it accepts (`custom.examples.fail` and `.pass`),
@@ -84,6 +92,16 @@ pub enum RuleScope {
     AllObjects,
     /// Only objects that carry a pod spec (see [`crate::k8s::kinds`]).
     PodSpec,
+}
+
+/// How much of a rule needs the input declared complete (`--complete-input`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompleteInput {
+    /// Every finding is about a missing object: without complete input the rule says nothing.
+    Required,
+    /// Some findings are (an object referenced but not in the run); the others are always made.
+    Partly,
 }
 
 /// How a rule is implemented.
@@ -196,8 +214,21 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
             .ok_or("custom.requires_fields must list field names")?,
         Some(_) => return Err("custom.requires_fields must list field names".into()),
     };
+    let complete_input = match custom.get("complete_input").and_then(Value::as_str) {
+        None => None,
+        Some("required") => Some(CompleteInput::Required),
+        Some("partly") => Some(CompleteInput::Partly),
+        Some(other) => return Err(format!("custom.complete_input {other:?} is not required or partly")),
+    };
+    let uses_inventory = match custom.get("inventory") {
+        None => complete_input.is_some(),
+        Some(Value::Bool(on)) => *on,
+        Some(_) => return Err("custom.inventory must be true or false".into()),
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
+        uses_inventory,
+        complete_input,
         scope,
         requires_fields,
         title: text(value.get("title"), "title")?,

@@ -513,6 +513,8 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 }),
                 scope: RuleScope::AllObjects,
                 requires_fields: Vec::new(),
+                uses_inventory: false,
+                complete_input: None,
                 engine: RuleEngine::Native,
                 package: String::new(),
                 violation_sets: Vec::new(),
