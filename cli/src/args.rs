@@ -80,9 +80,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub signatures: Vec<PathBuf>,
 
-    /// Start from a named set of rules: `default`, `all`, or `supply-chain` (the default rules
+    /// Start from a named set of rules: `default`, `all`, `supply-chain` (the default rules
     /// and every images/ rule; images/registry and images/signature still need their allow-list
-    /// or keys). Replaces the configuration's `rules.profile`; not with `--only`.
+    /// or keys), `availability` (the default rules and every availability/ rule) or `hardening`
+    /// (the default rules and the service-account, networking, secret-reference and RBAC
+    /// hardening rules). Replaces the configuration's `rules.profile`; not with `--only`.
     #[arg(long, value_name = "PROFILE", conflicts_with = "only", value_parser = profile_parser())]
     pub profile: Option<Profile>,
 
@@ -289,6 +291,11 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
         PossibleValue::new("all").help("Every built-in rule"),
         PossibleValue::new("supply-chain")
             .help("The default rules and every images/ rule (digest pinning, registries, signatures)"),
+        PossibleValue::new("availability")
+            .help("The default rules and every availability/ rule (replicas, spreading, disruption budgets)"),
+        PossibleValue::new("hardening").help(
+            "The default rules and service-account/*, networking/*, secrets/env-secret-ref, rbac/secret-access, rbac/workload-create",
+        ),
     ])
     .map(|name| name.parse().unwrap_or_default())
 }

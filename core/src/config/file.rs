@@ -15,7 +15,7 @@
 //!
 //! ```yaml
 //! rules:
-//!   profile: default            # default | all | supply-chain
+//!   profile: default            # default | all | supply-chain | availability | hardening
 //!   enable: [images]            # IDs, short names or categories
 //!   disable: [probes]
 //!   severity: {images/latest-tag: error}
