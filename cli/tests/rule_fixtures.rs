@@ -497,6 +497,33 @@ fn object_paths(rule: &str) -> Option<&'static [&'static str]> {
             &["spec.ingress[*].from[*].podSelector", "spec.egress[*].to[*].podSelector"]
         }
         "references/service-account" => &["pod:serviceAccountName", "pod:serviceAccount"],
+        "availability/pdb-blocks-eviction" => &["spec.maxUnavailable", "spec.minAvailable"],
+        "availability/hpa-replicas-conflict" => &["spec.replicas"],
+        "availability/single-replica" => &["spec.replicas", "spec"],
+        "availability/missing-pdb" => &["spec.template.metadata.labels"],
+        // A pod template's labels (a Pod's own).
+        "networking/unisolated-pod" => &[
+            "metadata.labels",
+            "template.metadata.labels",
+            "spec.template.metadata.labels",
+            "spec.jobTemplate.spec.template.metadata.labels",
+        ],
+        // The field, or the pod spec itself when it is unset.
+        "service-account/automount-token" => &[
+            "pod:automountServiceAccountToken",
+            "spec",
+            "template.spec",
+            "spec.template.spec",
+            "spec.jobTemplate.spec.template.spec",
+        ],
+        "service-account/default" => &[
+            "pod:serviceAccountName",
+            "pod:serviceAccount",
+            "spec",
+            "template.spec",
+            "spec.template.spec",
+            "spec.jobTemplate.spec.template.spec",
+        ],
         _ => return None,
     })
 }
