@@ -10,6 +10,10 @@
 //! - kube-score: one case per graded test, decided by the first object that carries a pod spec,
 //!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass).
 //!
+//! A fixture file (a kube-score case's files) is one run declared complete, as the peers see it:
+//! rules that relate objects (a PodDisruptionBudget to its pods, a workload to its autoscaler)
+//! read the run's inventory, and those about missing objects report.
+//!
 //! testdata/peer-linters/AGREEMENT.md holds the expected numbers and every divergence with the
 //! reason. Every row is `checked`: the test fails when a row's numbers or divergences differ from
 //! the document, when a check yields no case, or when a mapped rule is missing from the catalog
@@ -106,7 +110,45 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // availability: replicas, autoscalers and PodDisruptionBudgets, judged across each fixture's objects
+    ("kube-linter", "minimum-three-replicas", &["availability/single-replica"], None),
+    ("kube-linter", "pdb-max-unavailable", &["availability/pdb-blocks-eviction"], None),
+    ("kube-linter", "pdb-min-available", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "deploymentMissingReplicas", &["availability/single-replica"], None),
+    ("polaris", "pdbDisruptionsIsZero", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "pdbMinAvailableGreaterThanHPAMinReplicas", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "missingPodDisruptionBudget", &["availability/missing-pdb"], None),
+    ("kube-score", "Deployment Replicas", &["availability/single-replica"], None),
+    (
+        "kube-score",
+        "Deployment targeted by HPA does not have replicas configured",
+        &["availability/hpa-replicas-conflict"],
+        None,
+    ),
+    ("kube-score", "Deployment has PodDisruptionBudget", &["availability/missing-pdb"], None),
+    ("kube-score", "StatefulSet has PodDisruptionBudget", &["availability/missing-pdb"], None),
+    // network isolation
+    ("kube-linter", "non-isolated-pod", &["networking/unisolated-pod"], None),
+    ("polaris", "missingNetworkPolicy", &["networking/unisolated-pod"], None),
+    ("kube-score", "Pod NetworkPolicy", &["networking/unisolated-pod"], None),
+    // service accounts
+    ("kube-linter", "default-service-account", &["service-account/default"], None),
+    ("polaris", "automountServiceAccountToken", &["service-account/automount-token"], None),
 ];
+
+/// Peer checks whose threshold is a setting of our rule: the rule runs with the peer's value
+/// (peer, check, rule, setting as JSON). kube-score's thresholds come from each case's run
+/// options instead (see [`kube_score_cases`]).
+const CHECK_SETTINGS: &[(&str, &str, &str, &str)] =
+    &[("kube-linter", "minimum-three-replicas", "availability/single-replica", r#"{"min": 3}"#)];
+
+fn check_settings(peer: &str, check: &str) -> Vec<(&'static str, Value)> {
+    CHECK_SETTINGS
+        .iter()
+        .filter(|(p, c, _, _)| *p == peer && *c == check)
+        .map(|(_, _, rule, json)| (*rule, serde_json::from_str(json).expect("a setting is JSON")))
+        .collect()
+}
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -161,13 +203,15 @@ struct Hit {
 // Running our rules.
 
 /// Our findings for a file, with only the given rules (those the catalog has), filtered by probe.
+/// The file is one run: rules that relate objects see all of its objects.
 fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let loaded = load(&file.to_string_lossy(), &text);
-    let mut worker = linter.worker();
+    let name = file.to_string_lossy();
+    let loaded = load(&name, &text);
+    let mut worker = linter.worker_in_run(linter.run_inventory([(name.as_ref(), text.as_str())]));
     let mut hits = Vec::new();
     for document in &loaded.documents {
-        for finding in worker.lint_document(document).findings {
+        for finding in worker.lint_object(document).findings {
             let Some(path) = &finding.path else { continue };
             let text = path.to_string();
             if probe.is_some_and(|p| !text.contains(p)) {
@@ -239,11 +283,21 @@ fn container_name(document: &Document, segments: &[PathSegment]) -> Option<Strin
 }
 
 fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
+    linter_with(rules, catalog, &[])
+}
+
+/// A linter running the given rules (those the catalog has) with rule settings. Every fixture is
+/// the peer's whole world, so the input is declared complete: the rules about missing objects
+/// (a PodDisruptionBudget, a NetworkPolicy) judge it as the peers do.
+fn linter_with(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(&str, Value)]) -> Option<Linter> {
     let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
     if present.is_empty() {
         return None;
     }
-    Some(Linter::builder().only(present).build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
+    let builder = settings
+        .iter()
+        .fold(Linter::builder().only(present).complete_input(true), |b, (key, value)| b.config(*key, value.clone()));
+    Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,7 +341,8 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     let Some(test) = tests.iter().find(|t| text_of(t, "test") == check) else { return Vec::new() };
     let input = root.join(text_of(test, "input"));
     let reports = test.get("reports").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
-    let report_count = test.get("report_count").and_then(Yaml::as_u64).unwrap_or(0) as usize;
+    // A test that asserts no count (pdb-max-unavailable) lists the reports the fixture gets.
+    let report_count = test.get("report_count").and_then(Yaml::as_u64).map_or(reports.len(), |n| n as usize);
     if report_count != reports.len() && !pairs_of_reports(check, &reports, report_count) {
         // The expectations count reports without listing them all: nothing to compare case by case.
         eprintln!("kube-linter {check}: not every report is listed; not compared");
@@ -391,7 +446,13 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .filter(|r| !(ignored("IgnoreContainerCpuLimitRequirement") && *r == "resources/cpu-limits"))
             .filter(|r| !(ignored("IgnoreContainerMemoryLimitRequirement") && *r == "resources/memory-limits"))
             .collect();
-        let Some(linter) = linter_for(&rules, catalog) else { continue };
+        // kube-score's minimum replica count for a Deployment is our single-replica rule's `min`.
+        let min_replicas = options.get("MinReplicasDeployment").and_then(Yaml::as_u64);
+        let settings: Vec<(&str, Value)> = min_replicas
+            .map(|min| ("availability/single-replica", serde_json::json!({ "min": min })))
+            .into_iter()
+            .collect();
+        let Some(linter) = linter_with(&rules, catalog, &settings) else { continue };
         let files: Vec<String> = case
             .get("files")
             .and_then(Yaml::as_sequence)
@@ -406,19 +467,24 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
                 id.push_str(&format!(" ({flag})"));
             }
         }
+        if let Some(min) = min_replicas {
+            id.push_str(&format!(" (MinReplicasDeployment {min})"));
+        }
         out.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
     }
     out
 }
 
-/// Whether our rules find something on the first object that carries a pod spec.
+/// Whether our rules find something on the first object that carries a pod spec. The case's
+/// files are one run, as kube-score parses them together.
 fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
-    let mut worker = linter.worker();
-    for file in files {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-        for document in load(file, &text).documents {
+    let texts: Vec<(&str, String)> =
+        files.iter().map(|f| (f.as_str(), std::fs::read_to_string(dir.join(f)).unwrap_or_default())).collect();
+    let mut worker = linter.worker_in_run(linter.run_inventory(texts.iter().map(|(f, t)| (*f, t.as_str()))));
+    for (file, text) in &texts {
+        for document in load(file, text).documents {
             if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
-                let result = worker.lint_document(&document);
+                let result = worker.lint_object(&document);
                 return Verdict::of(!result.findings.is_empty() || result.error.is_some());
             }
         }
@@ -533,7 +599,7 @@ fn agreement_with_peer_linters() {
         for rule in rules.iter().filter(|r| !catalog.contains(**r)) {
             problems.push(format!("{peer} {check}: rule {rule} is not in the catalog"));
         }
-        let cases = match (*peer, linter_for(rules, &catalog)) {
+        let cases = match (*peer, linter_with(rules, &catalog, &check_settings(peer, check))) {
             (_, None) => Vec::new(),
             ("kube-score", Some(_)) => kube_score_cases(check, rules, &catalog),
             ("kube-linter", Some(linter)) => kube_linter_cases(check, &linter, *probe),
