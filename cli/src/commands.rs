@@ -231,6 +231,9 @@ fn lint_streaming(
         summary: !args.quiet,
     };
     let mut report = stream::ReportStream::begin(args, &context, style, &mut *out);
+    if let Some(collected) = collected {
+        report = report.with_sources(&collected.sources);
+    }
     let mut unreadable = None;
     match collected {
         Some(collected) => {

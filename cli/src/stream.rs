@@ -55,6 +55,9 @@ pub struct ReportStream<'a> {
     worst: Option<Severity>,
     /// The first write that failed; nothing more is written after it.
     error: Option<io::Error>,
+    /// Every source's text by name, for the human format's snippets of related locations in other
+    /// files (the object a cross-object finding relates to).
+    sources: HashMap<&'a str, &'a str>,
 }
 
 enum Writer {
@@ -93,7 +96,14 @@ impl<'a> ReportStream<'a> {
             Format::Github => Writer::Github,
             Format::Compact | Format::Junit => Writer::Compact,
         };
-        ReportStream { args, writer, summary: Summary::default(), suppressed: Vec::new(), worst: None, error }
+        let sources = HashMap::new();
+        ReportStream { args, writer, summary: Summary::default(), suppressed: Vec::new(), worst: None, error, sources }
+    }
+
+    /// The run's sources, whose texts related locations in other files are shown from.
+    pub fn with_sources(mut self, sources: &'a [Source]) -> Self {
+        self.sources = sources.iter().map(|s| (s.name.as_str(), s.text.as_str())).collect();
+        self
     }
 
     /// Writes the findings of one part of a source; `first_part` counts the source.
@@ -119,7 +129,15 @@ impl<'a> ReportStream<'a> {
             Writer::Json(writer) => writer.findings(findings, out),
             Writer::Compact => render::compact::render(&report, out),
             Writer::Github => render::github::render_findings(findings, out),
-            Writer::Human(renderer, _) => renderer.findings(findings, &HashMap::from([(&*name, text)]), out),
+            Writer::Human(renderer, _) => {
+                let mut texts = HashMap::from([(&*name, text)]);
+                for related in findings.iter().flat_map(|f| &f.related) {
+                    if let Some(other) = self.sources.get(&*related.file) {
+                        texts.insert(&*related.file, other);
+                    }
+                }
+                renderer.findings(findings, &texts, out)
+            }
             Writer::Sarif(stream) => stream.results(findings, out),
         };
         self.error = written.err();

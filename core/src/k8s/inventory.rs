@@ -384,7 +384,9 @@ impl Inventory {
                 }
             }
             "ServiceMonitor" => {
-                let selector = Selector::from_label_selector(spec.and_then(|s| s.get("selector")));
+                // The operator's selector is a value, not a pointer: absent is the empty selector.
+                let written = spec.and_then(|s| s.get("selector"));
+                let selector = Selector::from_label_selector(Some(written.unwrap_or(&json!({}))));
                 let namespaces = spec.and_then(|s| s.get("namespaceSelector"));
                 let services = |selector: &Selector| self.services_selected(selector, namespaces, &entry.namespace);
                 add("spec.selector".into(), &selector, &services);
