@@ -13,6 +13,7 @@ run_with_autoscaler := {
 		"target": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": 2,
 	}],
 	"objects": {"Deployment": {"web": [0]}, "HorizontalPodAutoscaler": {"web": [1]}},
+	"scale_targets": {"Deployment": {"web": [1]}},
 }
 
 test_the_minimum_comes_from_the_settings if {

@@ -25,14 +25,9 @@ api_group_of(api_version) := "" if {
 # the object of `kind` and `name` in API group `group`, in a namespace shared with `namespace`.
 # A scaleTargetRef without apiVersion names the kind in any group.
 autoscalers(group, kind, name, namespace) := {hpa |
-	some refs in object.get(data.plimsoll.inventory, ["objects", "HorizontalPodAutoscaler"], {})
-	some ref in refs
+	some ref in object.get(data.plimsoll.inventory, ["scale_targets", kind, name], [])
 	hpa := data.plimsoll.inventory.entries[ref]
-	target := hpa.target
-	is_object(target)
-	target.kind == kind
-	target.name == name
-	target_group_matches(target, group)
+	target_group_matches(hpa.target, group)
 	same_namespace(hpa.namespace, namespace)
 }
 

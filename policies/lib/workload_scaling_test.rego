@@ -16,7 +16,16 @@ autoscaler(ref, namespace, target, min_replicas) := {
 inventory_of(autoscalers) := {
 	"entries": autoscalers,
 	"objects": {"HorizontalPodAutoscaler": {a.name: [a.ref] | some a in autoscalers}},
+	"scale_targets": {kind: {name: refs_to(autoscalers, kind, name) |
+		some a in autoscalers
+		name := a.target.name
+	} |
+		some b in autoscalers
+		kind := b.target.kind
+	},
 }
+
+refs_to(autoscalers, kind, name) := [a.ref | some a in autoscalers; a.target.kind == kind; a.target.name == name]
 
 run := inventory_of([
 	autoscaler(0, "shop", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, 3),

@@ -215,6 +215,17 @@ pub fn summarize(document: &Document) -> Entry {
     entry
 }
 
+/// Adds `reference` to `index[kind][name]`.
+fn add_ref(index: &mut Map<String, Value>, kind: &str, name: &str, reference: usize) {
+    let names = index.entry(kind.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(names) = names {
+        let same = names.entry(name.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(same) = same {
+            same.push(Value::from(reference));
+        }
+    }
+}
+
 /// Where a pod-bearing kind keeps its pod template's labels: beside the pod spec (`metadata.labels`
 /// for a Pod).
 fn labels_path_of(pod_spec_path: &[&str]) -> String {
@@ -303,20 +314,22 @@ impl Inventory {
     /// an entry's `ref` is its index in `entries`.
     pub fn to_json(&self) -> Value {
         let mut objects: Map<String, Value> = Map::new();
+        let mut scale_targets: Map<String, Value> = Map::new();
         let mut summaries = Vec::with_capacity(self.entries.len());
         for (i, entry) in self.entries.iter().enumerate() {
             let mut summary = entry.summary.clone();
             summary.insert("ref".into(), Value::from(i));
             summaries.push(Value::Object(summary));
-            let names = objects.entry(entry.kind.clone()).or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(names) = names {
-                let same = names.entry(entry.name.clone()).or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(same) = same {
-                    same.push(Value::from(i));
-                }
+            add_ref(&mut objects, &entry.kind, &entry.name, i);
+            // An autoscaler under the kind and name its scaleTargetRef names, so that a rule finds
+            // the autoscalers of a workload without reading every autoscaler of the run.
+            let target = entry.summary.get("target");
+            let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+            if let (Some(kind), Some(name)) = (field("kind"), field("name")) {
+                add_ref(&mut scale_targets, kind, name, i);
             }
         }
-        json!({ "entries": summaries, "objects": objects })
+        json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
     }
 
     /// The entry of the object being linted: the one read from the same place.
@@ -518,6 +531,15 @@ metadata: {name: settings, namespace: shop}
 data: {mode: fast}
 binaryData: {blob: AA==}
 "#;
+
+    #[test]
+    fn autoscalers_are_indexed_by_their_target() {
+        let (inventory, _) = inventory(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: b}\nspec: {scaleTargetRef: {kind: Deployment}}\n",
+        );
+        let json = inventory.to_json();
+        assert_eq!(json["scale_targets"], json!({"Deployment": {"web": [0]}}));
+    }
 
     #[test]
     fn summaries_hold_what_rules_read() {
