@@ -106,7 +106,33 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // references between objects: each fixture file is linted as one run, declared complete
+    ("kube-linter", "dangling-service", &["references/service-selector"], None),
+    ("kube-linter", "dangling-ingress", &["references/ingress-service"], None),
+    ("kube-linter", "dangling-horizontalpodautoscaler", &["references/hpa-target"], None),
+    ("kube-linter", "dangling-networkpolicy", &["references/network-policy-selector"], None),
+    ("kube-linter", "dangling-networkpolicypeer-podselector", &["references/network-policy-peer"], None),
+    ("kube-linter", "dangling-servicemonitor", &["references/service-monitor-selector"], None),
+    ("kube-linter", "non-existent-service-account", &["references/service-account"], None),
+    ("kube-score", "Service Targets Pod", &["references/service-selector"], None),
+    ("kube-score", "Ingress targets Service", &["references/ingress-service"], None),
+    ("kube-score", "HorizontalPodAutoscaler has target", &["references/hpa-target"], None),
+    ("kube-score", "NetworkPolicy targets Pod", &["references/network-policy-selector"], None),
+    ("kube-score", "StatefulSet has ServiceName", &["references/statefulset-service"], None),
 ];
+
+/// kube-score checks of one object that is not a workload: the first object of this kind decides
+/// the case (as kube-score's test helper takes the first object graded by the check).
+const DECIDED_BY_KIND: &[(&str, &str)] = &[
+    ("Service Targets Pod", "Service"),
+    ("Ingress targets Service", "Ingress"),
+    ("HorizontalPodAutoscaler has target", "HorizontalPodAutoscaler"),
+    ("NetworkPolicy targets Pod", "NetworkPolicy"),
+];
+
+/// kube-linter checks whose reports are counted one per finding rather than one per object: an
+/// Ingress reports each dangling backend, a NetworkPolicy each dangling peer.
+const COUNT_FINDINGS: &[&str] = &["dangling-ingress", "dangling-networkpolicypeer-podselector"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -161,13 +187,19 @@ struct Hit {
 // Running our rules.
 
 /// Our findings for a file, with only the given rules (those the catalog has), filtered by probe.
+/// The file is linted as one run, declared complete (rules that relate objects see its objects).
 fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let loaded = load(&file.to_string_lossy(), &text);
-    let mut worker = linter.worker();
+    let name = file.to_string_lossy();
+    let loaded = load(&name, &text);
+    let report = linter.lint_source(&name, &text);
     let mut hits = Vec::new();
     for document in &loaded.documents {
-        for finding in worker.lint_document(document).findings {
+        let findings = report
+            .findings
+            .iter()
+            .filter(|f| f.document == document.index && f.object.as_ref() == Some(&document.object_ref()));
+        for finding in findings.cloned() {
             let Some(path) = &finding.path else { continue };
             let text = path.to_string();
             if probe.is_some_and(|p| !text.contains(p)) {
@@ -243,7 +275,8 @@ fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
     if present.is_empty() {
         return None;
     }
-    Some(Linter::builder().only(present).build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
+    let builder = Linter::builder().only(present).complete_input(true).inline_ignores(false);
+    Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,9 +338,10 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
     let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for hit in our_hits(linter, &input, probe) {
+    for (i, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
-        ours.entry((hit.kind.clone(), container)).or_default().insert(hit.object.clone());
+        let counted = if COUNT_FINDINGS.contains(&check) { format!("{}#{i}", hit.object) } else { hit.object.clone() };
+        ours.entry((hit.kind.clone(), container)).or_default().insert(counted);
     }
     let mut units: BTreeSet<(String, String)> = workload_containers(&input)
         .into_iter()
@@ -399,7 +433,8 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
-        let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
+        let decided_by = DECIDED_BY_KIND.iter().find(|(c, _)| *c == check).map(|(_, kind)| *kind);
+        let ours = first_object_fails(&linter, &root.join("score/testdata"), &files, decided_by);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
             if ignored(flag) {
@@ -411,15 +446,30 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
     out
 }
 
-/// Whether our rules find something on the first object that carries a pod spec.
-fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
-    let mut worker = linter.worker();
-    for file in files {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-        for document in load(file, &text).documents {
-            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
-                let result = worker.lint_document(&document);
-                return Verdict::of(!result.findings.is_empty() || result.error.is_some());
+/// Whether our rules find something on the first object that carries a pod spec (or, for a
+/// check of another kind, the first object of that kind). The case's files are one run, declared
+/// complete.
+fn first_object_fails(linter: &Linter, dir: &Path, files: &[String], kind: Option<&str>) -> Verdict {
+    let sources: Vec<plimsoll_core::Source> = files
+        .iter()
+        .map(|file| plimsoll_core::Source {
+            name: file.clone(),
+            text: std::fs::read_to_string(dir.join(file)).unwrap_or_default(),
+        })
+        .collect();
+    let report = linter.lint_sources(&sources);
+    for source in &sources {
+        for document in load(&source.name, &source.text).documents {
+            let decides = match kind {
+                Some(kind) => document.object_ref().kind == kind,
+                None => plimsoll_core::k8s::kinds::carries_pod_spec(&document.value),
+            };
+            if decides {
+                let on_it = |file: &str, index: usize, object: Option<&plimsoll_core::ObjectRef>| {
+                    file == source.name && index == document.index && object == Some(&document.object_ref())
+                };
+                // Evaluation errors are among the report's findings.
+                return Verdict::of(report.findings.iter().any(|f| on_it(&f.file, f.document, f.object.as_ref())));
             }
         }
     }
