@@ -10,10 +10,6 @@
 //! - kube-score: one case per graded test, decided by the first object that carries a pod spec,
 //!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass).
 //!
-//! A fixture file (a kube-score case's files) is one run declared complete, as the peers see it:
-//! rules that relate objects (a PodDisruptionBudget to its pods, a workload to its autoscaler)
-//! read the run's inventory, and those about missing objects report.
-//!
 //! testdata/peer-linters/AGREEMENT.md holds the expected numbers and every divergence with the
 //! reason. Every row is `checked`: the test fails when a row's numbers or divergences differ from
 //! the document, when a check yields no case, or when a mapped rule is missing from the catalog
@@ -110,6 +106,19 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // references between objects: each fixture file is linted as one run, declared complete
+    ("kube-linter", "dangling-service", &["references/service-selector"], None),
+    ("kube-linter", "dangling-ingress", &["references/ingress-service"], None),
+    ("kube-linter", "dangling-horizontalpodautoscaler", &["references/hpa-target"], None),
+    ("kube-linter", "dangling-networkpolicy", &["references/network-policy-selector"], None),
+    ("kube-linter", "dangling-networkpolicypeer-podselector", &["references/network-policy-peer"], None),
+    ("kube-linter", "dangling-servicemonitor", &["references/service-monitor-selector"], None),
+    ("kube-linter", "non-existent-service-account", &["references/service-account"], None),
+    ("kube-score", "Service Targets Pod", &["references/service-selector"], None),
+    ("kube-score", "Ingress targets Service", &["references/ingress-service"], None),
+    ("kube-score", "HorizontalPodAutoscaler has target", &["references/hpa-target"], None),
+    ("kube-score", "NetworkPolicy targets Pod", &["references/network-policy-selector"], None),
+    ("kube-score", "StatefulSet has ServiceName", &["references/statefulset-service"], None),
     // availability: replicas, autoscalers and PodDisruptionBudgets, judged across each fixture's objects
     ("kube-linter", "minimum-three-replicas", &["availability/single-replica"], None),
     ("kube-linter", "pdb-max-unavailable", &["availability/pdb-blocks-eviction"], None),
@@ -149,6 +158,19 @@ fn check_settings(peer: &str, check: &str) -> Vec<(&'static str, Value)> {
         .map(|(_, _, rule, json)| (*rule, serde_json::from_str(json).expect("a setting is JSON")))
         .collect()
 }
+
+/// kube-score checks of one object that is not a workload: the first object of this kind decides
+/// the case (as kube-score's test helper takes the first object graded by the check).
+const DECIDED_BY_KIND: &[(&str, &str)] = &[
+    ("Service Targets Pod", "Service"),
+    ("Ingress targets Service", "Ingress"),
+    ("HorizontalPodAutoscaler has target", "HorizontalPodAutoscaler"),
+    ("NetworkPolicy targets Pod", "NetworkPolicy"),
+];
+
+/// kube-linter checks whose reports are counted one per finding rather than one per object: an
+/// Ingress reports each dangling backend, a NetworkPolicy each dangling peer.
+const COUNT_FINDINGS: &[&str] = &["dangling-ingress", "dangling-networkpolicypeer-podselector"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -203,15 +225,19 @@ struct Hit {
 // Running our rules.
 
 /// Our findings for a file, with only the given rules (those the catalog has), filtered by probe.
-/// The file is one run: rules that relate objects see all of its objects.
+/// The file is linted as one run, declared complete (rules that relate objects see its objects).
 fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let name = file.to_string_lossy();
     let loaded = load(&name, &text);
-    let mut worker = linter.worker_in_run(linter.run_inventory([(name.as_ref(), text.as_str())]));
+    let report = linter.lint_source(&name, &text);
     let mut hits = Vec::new();
     for document in &loaded.documents {
-        for finding in worker.lint_object(document).findings {
+        let findings = report
+            .findings
+            .iter()
+            .filter(|f| f.document == document.index && f.object.as_ref() == Some(&document.object_ref()));
+        for finding in findings.cloned() {
             let Some(path) = &finding.path else { continue };
             let text = path.to_string();
             if probe.is_some_and(|p| !text.contains(p)) {
@@ -286,17 +312,14 @@ fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
     linter_with(rules, catalog, &[])
 }
 
-/// A linter running the given rules (those the catalog has) with rule settings. Every fixture is
-/// the peer's whole world, so the input is declared complete: the rules about missing objects
-/// (a PodDisruptionBudget, a NetworkPolicy) judge it as the peers do.
+/// The linter of [`linter_for`] with rule settings (rule ID, value).
 fn linter_with(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(&str, Value)]) -> Option<Linter> {
     let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
     if present.is_empty() {
         return None;
     }
-    let builder = settings
-        .iter()
-        .fold(Linter::builder().only(present).complete_input(true), |b, (key, value)| b.config(*key, value.clone()));
+    let builder = Linter::builder().only(present).complete_input(true).inline_ignores(false);
+    let builder = settings.iter().fold(builder, |b, (key, value)| b.config(*key, value.clone()));
     Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
@@ -360,9 +383,10 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
     let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for hit in our_hits(linter, &input, probe) {
+    for (i, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
-        ours.entry((hit.kind.clone(), container)).or_default().insert(hit.object.clone());
+        let counted = if COUNT_FINDINGS.contains(&check) { format!("{}#{i}", hit.object) } else { hit.object.clone() };
+        ours.entry((hit.kind.clone(), container)).or_default().insert(counted);
     }
     let mut units: BTreeSet<(String, String)> = workload_containers(&input)
         .into_iter()
@@ -460,7 +484,8 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
-        let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
+        let decided_by = DECIDED_BY_KIND.iter().find(|(c, _)| *c == check).map(|(_, kind)| *kind);
+        let ours = first_object_fails(&linter, &root.join("score/testdata"), &files, decided_by);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
             if ignored(flag) {
@@ -475,17 +500,30 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
     out
 }
 
-/// Whether our rules find something on the first object that carries a pod spec. The case's
-/// files are one run, as kube-score parses them together.
-fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
-    let texts: Vec<(&str, String)> =
-        files.iter().map(|f| (f.as_str(), std::fs::read_to_string(dir.join(f)).unwrap_or_default())).collect();
-    let mut worker = linter.worker_in_run(linter.run_inventory(texts.iter().map(|(f, t)| (*f, t.as_str()))));
-    for (file, text) in &texts {
-        for document in load(file, text).documents {
-            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
-                let result = worker.lint_object(&document);
-                return Verdict::of(!result.findings.is_empty() || result.error.is_some());
+/// Whether our rules find something on the first object that carries a pod spec (or, for a
+/// check of another kind, the first object of that kind). The case's files are one run, declared
+/// complete.
+fn first_object_fails(linter: &Linter, dir: &Path, files: &[String], kind: Option<&str>) -> Verdict {
+    let sources: Vec<plimsoll_core::Source> = files
+        .iter()
+        .map(|file| plimsoll_core::Source {
+            name: file.clone(),
+            text: std::fs::read_to_string(dir.join(file)).unwrap_or_default(),
+        })
+        .collect();
+    let report = linter.lint_sources(&sources);
+    for source in &sources {
+        for document in load(&source.name, &source.text).documents {
+            let decides = match kind {
+                Some(kind) => document.object_ref().kind == kind,
+                None => plimsoll_core::k8s::kinds::carries_pod_spec(&document.value),
+            };
+            if decides {
+                let on_it = |file: &str, index: usize, object: Option<&plimsoll_core::ObjectRef>| {
+                    file == source.name && index == document.index && object == Some(&document.object_ref())
+                };
+                // Evaluation errors are among the report's findings.
+                return Verdict::of(report.findings.iter().any(|f| on_it(&f.file, f.document, f.object.as_ref())));
             }
         }
     }

@@ -18,7 +18,7 @@
 #   severity: error
 #   default: true
 #   scope: pod-spec
-#   inventory: true
+#   inventory: [ConfigMap, Secret]
 #   complete_input: partly
 #   requires_fields: [configMapKeyRef, secretKeyRef]
 #   remediation: |

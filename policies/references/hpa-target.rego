@@ -13,7 +13,7 @@
 #   id: references/hpa-target
 #   severity: warning
 #   default: true
-#   inventory: true
+#   inventory: [DaemonSet, Job, CronJob, Pod, PodTemplate]
 #   complete_input: partly
 #   requires_fields: [scaleTargetRef]
 #   remediation: |

@@ -13,7 +13,7 @@
 #   id: references/ingress-service
 #   severity: error
 #   default: true
-#   inventory: true
+#   inventory: [Service]
 #   complete_input: partly
 #   requires_fields: [defaultBackend, paths]
 #   remediation: |

@@ -14,7 +14,7 @@
 #   id: references/statefulset-service
 #   severity: warning
 #   default: true
-#   inventory: true
+#   inventory: [Service]
 #   complete_input: partly
 #   requires_fields: [serviceName]
 #   remediation: |

@@ -368,6 +368,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         scope: RuleScope::AllObjects,
         requires_fields: Vec::new(),
         uses_inventory: false,
+        inventory_kinds: None,
         complete_input: None,
         engine: RuleEngine::Rego,
         package: definition.package.clone(),

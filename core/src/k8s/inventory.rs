@@ -332,17 +332,6 @@ impl Inventory {
         json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
     }
 
-    /// The entry of the object being linted: the one read from the same place.
-    fn own_entry(&self, document: &Document) -> Option<usize> {
-        let name = document.value.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str)?;
-        let kind = document.value.get("kind").and_then(Value::as_str)?;
-        let candidates = self.by_kind_name.get(&(kind.to_string(), name.to_string()))?;
-        candidates
-            .iter()
-            .copied()
-            .find(|&i| self.entries.get(i).is_some_and(|e| e.document == document.index && e.file == document.file))
-    }
-
     /// What the inventory knows about the object being linted, as `data.plimsoll.facts.relations`:
     /// - `selects`: for each of its selectors, by path (`spec.selector`, `spec.podSelector`, a
     ///   NetworkPolicy peer's `spec.ingress[0].from[1].podSelector`), the refs of the pod templates
@@ -351,38 +340,50 @@ impl Inventory {
     /// - `selected_by`: for an object with a pod template, the refs of the Services,
     ///   PodDisruptionBudgets and NetworkPolicies whose selector matches its pod labels, by kind.
     pub fn relations(&self, document: &Document) -> Value {
-        let entry = self.own_entry(document).and_then(|i| self.entries.get(i)).cloned();
-        let entry = entry.unwrap_or_else(|| summarize(document));
+        let object = &document.value;
+        let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        let pod_spec_path = kinds::pod_spec_path(api_version, kind);
         let mut relations = Map::new();
-        let selects = self.selects(&entry, &document.value);
+        if pod_spec_path.is_none()
+            && !matches!(kind, "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "ServiceMonitor")
+        {
+            // Nothing selects it and it selects nothing: no work for the other objects.
+            return Value::Object(relations);
+        }
+        let namespace = object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str);
+        let namespace = namespace.map(str::to_string);
+        let selects = self.selects(kind, &namespace, object);
         if !selects.is_empty() {
             relations.insert("selects".into(), Value::Object(selects));
         }
-        if let Some(labels) = &entry.pod_labels {
-            relations.insert("selected_by".into(), self.selected_by(&entry, labels));
+        if let Some(path) = pod_spec_path {
+            let labels_path = labels_path_of(path);
+            let found = labels_path.split('.').try_fold(object, |node, key| node.get(key));
+            let labels = found.and_then(read_set).unwrap_or_default();
+            relations.insert("selected_by".into(), self.selected_by(&namespace, &labels));
         }
         Value::Object(relations)
     }
 
-    fn selects(&self, entry: &Entry, object: &Value) -> Map<String, Value> {
+    fn selects(&self, kind: &str, namespace: &Option<String>, object: &Value) -> Map<String, Value> {
         let mut selects = Map::new();
         let mut add = |path: String, selector: &Selector, pool: &dyn Fn(&Selector) -> Vec<usize>| {
             if *selector != Selector::Invalid {
                 selects.insert(path, Value::from(pool(selector)));
             }
         };
-        let pods = |selector: &Selector| self.pods_selected(selector, &entry.namespace);
+        let pods = |selector: &Selector| self.pods_selected(selector, namespace);
         let spec = object.get("spec");
-        match entry.kind.as_str() {
-            "Service" | "PodDisruptionBudget" => {
-                if let Some(selector) = &entry.pod_selector {
-                    add("spec.selector".into(), selector, &pods);
-                }
+        match kind {
+            "Service" => add("spec.selector".into(), &Selector::from_map(spec.and_then(|s| s.get("selector"))), &pods),
+            "PodDisruptionBudget" => {
+                let selector = Selector::from_label_selector(spec.and_then(|s| s.get("selector")));
+                add("spec.selector".into(), &selector, &pods);
             }
             "NetworkPolicy" => {
-                if let Some(selector) = &entry.pod_selector {
-                    add("spec.podSelector".into(), selector, &pods);
-                }
+                let selector = Selector::from_label_selector(spec.and_then(|s| s.get("podSelector")));
+                add("spec.podSelector".into(), &selector, &pods);
                 for (direction, peers_key) in [("ingress", "from"), ("egress", "to")] {
                     let rules = spec.and_then(|s| s.get(direction)).and_then(Value::as_array);
                     for (i, rule) in rules.into_iter().flatten().enumerate() {
@@ -401,7 +402,7 @@ impl Inventory {
                 let written = spec.and_then(|s| s.get("selector"));
                 let selector = Selector::from_label_selector(Some(written.unwrap_or(&json!({}))));
                 let namespaces = spec.and_then(|s| s.get("namespaceSelector"));
-                let services = |selector: &Selector| self.services_selected(selector, namespaces, &entry.namespace);
+                let services = |selector: &Selector| self.services_selected(selector, namespaces, namespace);
                 add("spec.selector".into(), &selector, &services);
             }
             _ => {}
@@ -455,7 +456,7 @@ impl Inventory {
 
     /// `{kind: [ref...]}` of the Services, PodDisruptionBudgets and NetworkPolicies whose selector
     /// picks these pod labels in the entry's namespace.
-    fn selected_by(&self, entry: &Entry, labels: &Labels) -> Value {
+    fn selected_by(&self, namespace: &Option<String>, labels: &Labels) -> Value {
         let mut candidates: BTreeSet<usize> = self.open_selectors.iter().copied().collect();
         for (key, value) in labels {
             if let Some(indexed) = self.selectors_by_label.get(&(key.clone(), value.clone())) {
@@ -467,7 +468,7 @@ impl Inventory {
         for i in candidates {
             let Some(other) = self.entries.get(i) else { continue };
             let selects = other.pod_selector.as_ref().is_some_and(|s| s.matches(labels));
-            if selects && same_namespace(&other.namespace, &entry.namespace) {
+            if selects && same_namespace(&other.namespace, namespace) {
                 if let Some(Value::Array(refs)) = by_kind.get_mut(&other.kind) {
                     refs.push(Value::from(i));
                 }

@@ -280,7 +280,7 @@ impl LinterBuilder {
                     PrepareError::Policy { path, message } => BuildError::Policy { path, message },
                     PrepareError::User(error) => BuildError::UserPolicy(error),
                 })?;
-        let uses_inventory = selected.iter().any(|rule| rule.uses_inventory);
+        let inventory = InventoryNeeds::of(&selected, self.complete_input);
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -303,7 +303,7 @@ impl LinterBuilder {
             rules: Arc::new(rules),
             catalog: Arc::new(catalog),
             pod_specs_only,
-            uses_inventory,
+            inventory,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {
@@ -405,6 +405,50 @@ impl LinterBuilder {
             .map(|(name, severity)| Ok(selector::resolve(catalog, name)?.into_iter().map(|id| (id, *severity))))
             .collect::<Result<Vec<_>, BuildError>>()
             .map(|overrides| overrides.into_iter().flatten().collect())
+    }
+}
+
+/// Which objects a run's inventory must summarise, given the enabled rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum InventoryNeeds {
+    /// No enabled rule reads the inventory: no summary pass.
+    #[default]
+    Nothing,
+    /// Objects of these kinds (and lists, whose items may be).
+    Kinds(std::collections::BTreeSet<String>),
+    Everything,
+}
+
+impl InventoryNeeds {
+    /// With complete input every object may be the missing one; without it, a rule whose every
+    /// finding needs complete input reads nothing, and the others read the kinds they list.
+    fn of(selected: &[RuleMeta], complete_input: bool) -> InventoryNeeds {
+        let readers = selected.iter().filter(|rule| rule.uses_inventory);
+        let readers: Vec<&RuleMeta> = match complete_input {
+            true => return if readers.count() > 0 { InventoryNeeds::Everything } else { InventoryNeeds::Nothing },
+            false => readers.filter(|rule| rule.complete_input != Some(rules::CompleteInput::Required)).collect(),
+        };
+        if readers.is_empty() {
+            return InventoryNeeds::Nothing;
+        }
+        let mut kinds = std::collections::BTreeSet::new();
+        for rule in readers {
+            match &rule.inventory_kinds {
+                Some(listed) => kinds.extend(listed.iter().cloned()),
+                None => return InventoryNeeds::Everything,
+            }
+        }
+        InventoryNeeds::Kinds(kinds)
+    }
+
+    /// Whether a document whose top-level `kind` reads `kind` (when it could be read from the
+    /// text) must be summarised.
+    pub(crate) fn wants(&self, kind: Option<&str>) -> bool {
+        match (self, kind) {
+            (InventoryNeeds::Nothing, _) => false,
+            (InventoryNeeds::Everything, _) | (_, None) => true,
+            (InventoryNeeds::Kinds(kinds), Some(kind)) => kinds.contains(kind) || kind.ends_with("List"),
+        }
     }
 }
 

@@ -31,6 +31,7 @@ mod parts;
 mod run;
 mod worker;
 
+use builder::InventoryNeeds;
 pub use builder::{BuildError, LinterBuilder};
 #[cfg(feature = "parallel")]
 pub use parts::{Part, PartLinter};
@@ -71,8 +72,9 @@ pub struct Linter {
     catalog: Arc<Vec<RuleMeta>>,
     /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
     pod_specs_only: bool,
-    /// An enabled rule reads the run's inventory: a run is summarised before it is linted.
-    uses_inventory: bool,
+    /// What the enabled rules read of a run's inventory: a run is summarised before it is linted
+    /// unless nothing.
+    inventory: InventoryNeeds,
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
@@ -138,7 +140,7 @@ impl Linter {
             verifier: self.verifier.clone(),
             facts_cache: Default::default(),
             limits: self.limits,
-            uses_inventory: self.uses_inventory,
+            uses_inventory: self.uses_inventory(),
             run_inventory: None,
             inventory: None,
         }
@@ -147,7 +149,7 @@ impl Linter {
     /// Whether an enabled rule reads the run's inventory, so that a run must be summarised
     /// ([`Linter::run_inventory`]) before it is linted.
     pub fn uses_inventory(&self) -> bool {
-        self.uses_inventory
+        self.inventory != InventoryNeeds::Nothing
     }
 
     /// The inventory of a run made of the `(name, text)` sources, when an enabled rule reads one:
@@ -157,11 +159,12 @@ impl Linter {
         &self,
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Option<Arc<RunInventory>> {
-        if !self.uses_inventory {
+        if !self.uses_inventory() {
             return None;
         }
         let sources: Vec<(&str, &str)> = sources.into_iter().collect();
-        Some(Arc::new(RunInventory::new(inventory::Inventory::new(run::summaries(&sources, self.limits)))))
+        let summaries = run::summaries(&sources, self.limits, &self.inventory);
+        Some(Arc::new(RunInventory::new(inventory::Inventory::new(summaries))))
     }
 
     /// A worker whose cross-object rules see `inventory` as the run's.

@@ -58,6 +58,11 @@ pub struct RuleMeta {
     /// summarises every object of a run before linting it (see [`crate::k8s::inventory`]).
     #[serde(skip)]
     pub uses_inventory: bool,
+    /// The kinds of object whose summaries the rule reads without complete input
+    /// (`custom.inventory: [Service, ConfigMap]`); `None`: every kind (`custom.inventory: true`).
+    /// With complete input every object is summarised.
+    #[serde(skip)]
+    pub inventory_kinds: Option<Vec<String>>,
     /// Whether some of the rule's findings are about a missing object, and so appear only when
     /// the input is declared complete (`custom.complete_input`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,14 +225,19 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         Some("partly") => Some(CompleteInput::Partly),
         Some(other) => return Err(format!("custom.complete_input {other:?} is not required or partly")),
     };
-    let uses_inventory = match custom.get("inventory") {
-        None => complete_input.is_some(),
-        Some(Value::Bool(on)) => *on,
-        Some(_) => return Err("custom.inventory must be true or false".into()),
+    let (uses_inventory, inventory_kinds) = match custom.get("inventory") {
+        None => (complete_input.is_some(), None),
+        Some(Value::Bool(on)) => (*on, None),
+        Some(Value::Array(kinds)) => {
+            let kinds = kinds.iter().map(|k| k.as_str().map(str::to_string)).collect::<Option<Vec<_>>>();
+            (true, Some(kinds.ok_or("custom.inventory must be true, false or a list of kinds")?))
+        }
+        Some(_) => return Err("custom.inventory must be true, false or a list of kinds".into()),
     };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
         uses_inventory,
+        inventory_kinds,
         complete_input,
         scope,
         requires_fields,

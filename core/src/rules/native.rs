@@ -514,6 +514,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 scope: RuleScope::AllObjects,
                 requires_fields: Vec::new(),
                 uses_inventory: false,
+                inventory_kinds: None,
                 complete_input: None,
                 engine: RuleEngine::Native,
                 package: String::new(),
