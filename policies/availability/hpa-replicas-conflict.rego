@@ -16,7 +16,7 @@
 #   default: true
 #   scope: pod-spec
 #   requires_fields: [replicas]
-#   inventory: true
+#   inventory: [HorizontalPodAutoscaler]
 #   remediation: |
 #     Remove `spec.replicas` from the workload's manifest and let the autoscaler's `minReplicas`
 #     and `maxReplicas` decide. (When migrating a live workload, apply the manifest without

@@ -19,7 +19,7 @@
 #   severity: warning
 #   default: true
 #   requires_fields: [minAvailable, maxUnavailable]
-#   inventory: true
+#   inventory: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout, HorizontalPodAutoscaler]
 #   remediation: |
 #     Leave room for at least one eviction: `maxUnavailable: 1` (or a percentage above 0), or a
 #     `minAvailable` below the workload's smallest replica count. Raise the replicas or the

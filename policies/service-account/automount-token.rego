@@ -17,7 +17,7 @@
 #   severity: warning
 #   default: false
 #   scope: pod-spec
-#   inventory: true
+#   inventory: [ServiceAccount]
 #   remediation: |
 #     Set `automountServiceAccountToken: false` on the pod spec (or on the ServiceAccount) when
 #     the application does not call the Kubernetes API; where it does, mount a projected token

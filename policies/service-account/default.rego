@@ -15,7 +15,7 @@
 #   severity: info
 #   default: false
 #   scope: pod-spec
-#   inventory: true
+#   inventory: [ServiceAccount]
 #   remediation: |
 #     Create a ServiceAccount for the application and name it in `serviceAccountName`, or set
 #     `automountServiceAccountToken: false` if the pod needs no API access.
