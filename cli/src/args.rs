@@ -80,9 +80,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub signatures: Vec<PathBuf>,
 
-    /// Start from a named set of rules: `default`, `all`, or `supply-chain` (the default rules
+    /// Start from a named set of rules: `default`, `all`, `supply-chain` (the default rules
     /// and every images/ rule; images/registry and images/signature still need their allow-list
-    /// or keys). Replaces the configuration's `rules.profile`; not with `--only`.
+    /// or keys), `availability` (the default rules and every availability/ rule) or `hardening`
+    /// (the default rules and the service-account, networking, secret-reference and RBAC
+    /// hardening rules). Replaces the configuration's `rules.profile`; not with `--only`.
     #[arg(long, value_name = "PROFILE", conflicts_with = "only", value_parser = profile_parser())]
     pub profile: Option<Profile>,
 
@@ -115,6 +117,12 @@ pub struct LintArgs {
     /// Ignore any `.plimsoll.yaml`.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Declare that the files linted are the whole deployment: rules that report a missing
+    /// object (a Service whose selector matches no pod, a ServiceAccount or ConfigMap that is not
+    /// among the files) report only with it [default: the configuration file's `complete_input`]
+    #[arg(long)]
+    pub complete_input: bool,
 
     /// Do not let `plimsoll.io/ignore` annotations and `# plimsoll-ignore:` comments suppress
     /// findings (configuration exemptions still apply).
@@ -263,6 +271,7 @@ impl LintArgs {
             crds: names(&self.crd),
             exemptions: Vec::new(),
             inline_ignores: self.no_inline_ignores.then_some(false),
+            complete_input: self.complete_input.then_some(true),
             max_document_nodes: self.max_document_nodes.and_then(|n| usize::try_from(n).ok()),
             settings: Default::default(),
             evaluation_budget_ms: self.evaluation_budget_ms,
@@ -282,6 +291,11 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
         PossibleValue::new("all").help("Every built-in rule"),
         PossibleValue::new("supply-chain")
             .help("The default rules and every images/ rule (digest pinning, registries, signatures)"),
+        PossibleValue::new("availability")
+            .help("The default rules and every availability/ rule (replicas, spreading, disruption budgets)"),
+        PossibleValue::new("hardening").help(
+            "The default rules and service-account/*, networking/*, secrets/env-secret-ref, rbac/secret-access, rbac/workload-create",
+        ),
     ])
     .map(|name| name.parse().unwrap_or_default())
 }

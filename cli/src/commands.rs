@@ -231,11 +231,16 @@ fn lint_streaming(
         summary: !args.quiet,
     };
     let mut report = stream::ReportStream::begin(args, &context, style, &mut *out);
+    if let Some(collected) = collected {
+        report = report.with_sources(&collected.sources);
+    }
     let mut unreadable = None;
     match collected {
         Some(collected) => {
             let progress = Progress::new(collected.sources.len(), args.quiet);
-            let parts = linter.part_linter();
+            // Rules that relate objects see every file of the run: summarised first.
+            let inventory = linter.run_inventory(collected.sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
+            let parts = linter.part_linter_in_run(inventory);
             stream::lint_sources(&parts, &collected.sources, &mut report, &mut *out, &|| progress.tick());
             progress.finish();
         }

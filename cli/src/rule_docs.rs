@@ -6,7 +6,7 @@
 
 use plimsoll_core::rules::parameters::{Parameter, ParameterType};
 use plimsoll_core::rules::selector::{Profile, PROFILES};
-use plimsoll_core::rules::{RuleEngine, RuleMeta};
+use plimsoll_core::rules::{CompleteInput, RuleEngine, RuleMeta};
 use plimsoll_core::Severity;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +24,9 @@ pub fn explain_text(rule: &RuleMeta) -> String {
     if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
         let since = rule.since.as_deref().map(|v| format!(", since {v}")).unwrap_or_default();
         text.push_str(&format!("Pod Security Standards: check {check}, level {level}{since}\n"));
+    }
+    if let Some(needs) = rule.complete_input {
+        text.push_str(&format!("{}\n", complete_input_note(needs)));
     }
     text.push_str(&format!("\n{}\n\nHow to fix:\n{}\n", rule.description, rule.remediation));
     if !rule.parameters.is_empty() {
@@ -43,6 +46,20 @@ pub fn explain_text(rule: &RuleMeta) -> String {
         }
     }
     text
+}
+
+/// What a rule that reports missing objects says without `--complete-input`.
+fn complete_input_note(needs: CompleteInput) -> &'static str {
+    match needs {
+        CompleteInput::Required => {
+            "needs complete input: it reports a missing object, so it says nothing unless the files are declared \
+the whole deployment (--complete-input, or complete_input: true in .plimsoll.yaml)"
+        }
+        CompleteInput::Partly => {
+            "partly needs complete input: a reference to an object that is not among the files is reported only \
+when they are declared the whole deployment (--complete-input, or complete_input: true in .plimsoll.yaml)"
+        }
+    }
 }
 
 fn indent(text: &str) -> String {
@@ -116,6 +133,18 @@ fn facts_table(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
     if let Some(setting) = &rule.enabled_by {
         let _ = writeln!(table, "| Runs when | `{}` is set |", setting_name(setting));
     }
+    match rule.complete_input {
+        Some(CompleteInput::Required) => {
+            let _ = writeln!(table, "| Needs | `--complete-input` ([why](../../cross-object-rules.md)) |");
+        }
+        Some(CompleteInput::Partly) => {
+            let _ = writeln!(
+                table,
+                "| Needs | `--complete-input` for missing objects ([why](../../cross-object-rules.md)) |"
+            );
+        }
+        None => {}
+    }
     if let (Some(check), Some(level)) = (&rule.pss_check, &rule.level) {
         let since = rule.since.as_deref().map(|v| format!(", since policy version {v}")).unwrap_or_default();
         let _ = writeln!(table, "| Pod Security Standards | check `{check}`, level {level}{since} |");
@@ -131,6 +160,9 @@ fn facts_table(rule: &RuleMeta, catalog: &[RuleMeta]) -> String {
 /// What the examples of a rule that needs a setting are checked with (the rule examples test uses
 /// the same).
 fn examples_setting(rule: &RuleMeta) -> &'static str {
+    if rule.complete_input == Some(CompleteInput::Required) {
+        return "With `--complete-input` (each example is the whole deployment):\n\n";
+    }
     match rule.enabled_by.as_deref() {
         Some("images.allowed_registries") => "With `images.allowed_registries: [ghcr.io/acme]`:\n\n",
         Some("images.trusted_keys") => {
@@ -213,6 +245,16 @@ fn settings(rule: &RuleMeta) -> Vec<String> {
         "Change its severity with `rules: {{severity: {{{id}: {other}}}}}` (`error`, `warning` or `info`)."
     ));
     lines.extend(enabling_setting(rule));
+    if let Some(needs) = rule.complete_input {
+        let what = match needs {
+            CompleteInput::Required => "It reports only",
+            CompleteInput::Partly => "It reports references to objects missing from the files only",
+        };
+        lines.push(format!(
+            "{what} when the input is declared complete: `--complete-input` or `complete_input: true` \
+([rules that relate objects](../../cross-object-rules.md))."
+        ));
+    }
     lines.extend(pss_setting(rule));
     lines.extend(schema_setting(&rule.id));
     lines.push(
@@ -242,6 +284,7 @@ short name (`privileged`) works too when no other rule shares it.\n",
         }
         let default = match (&rule.enabled_by, rule.enabled_by_default) {
             (Some(setting), _) => format!("with `{}`", setting_name(setting)),
+            (None, true) if rule.complete_input == Some(CompleteInput::Required) => "with `--complete-input`".into(),
             (None, true) => "on".to_string(),
             (None, false) => "off".to_string(),
         };

@@ -8,7 +8,8 @@
 //! of the report needs is kept: the counts, the worst severity, and the suppressed findings when
 //! they are shown. The formats that must see the whole report before writing (JUnit), and the
 //! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
-//! whole-report path in `commands` instead.
+//! whole-report path in `commands` instead. When an enabled rule relates objects, the run is
+//! summarised before its first part is linted (standard input is then read whole first).
 
 use crate::args::{Format, LintArgs};
 use crate::render;
@@ -54,6 +55,9 @@ pub struct ReportStream<'a> {
     worst: Option<Severity>,
     /// The first write that failed; nothing more is written after it.
     error: Option<io::Error>,
+    /// Every source's text by name, for the human format's snippets of related locations in other
+    /// files (the object a cross-object finding relates to).
+    sources: HashMap<&'a str, &'a str>,
 }
 
 enum Writer {
@@ -92,7 +96,14 @@ impl<'a> ReportStream<'a> {
             Format::Github => Writer::Github,
             Format::Compact | Format::Junit => Writer::Compact,
         };
-        ReportStream { args, writer, summary: Summary::default(), suppressed: Vec::new(), worst: None, error }
+        let sources = HashMap::new();
+        ReportStream { args, writer, summary: Summary::default(), suppressed: Vec::new(), worst: None, error, sources }
+    }
+
+    /// The run's sources, whose texts related locations in other files are shown from.
+    pub fn with_sources(mut self, sources: &'a [Source]) -> Self {
+        self.sources = sources.iter().map(|s| (s.name.as_str(), s.text.as_str())).collect();
+        self
     }
 
     /// Writes the findings of one part of a source; `first_part` counts the source.
@@ -118,7 +129,15 @@ impl<'a> ReportStream<'a> {
             Writer::Json(writer) => writer.findings(findings, out),
             Writer::Compact => render::compact::render(&report, out),
             Writer::Github => render::github::render_findings(findings, out),
-            Writer::Human(renderer, _) => renderer.findings(findings, &HashMap::from([(&*name, text)]), out),
+            Writer::Human(renderer, _) => {
+                let mut texts = HashMap::from([(&*name, text)]);
+                for related in findings.iter().flat_map(|f| &f.related) {
+                    if let Some(other) = self.sources.get(&*related.file) {
+                        texts.insert(&*related.file, other);
+                    }
+                }
+                renderer.findings(findings, &texts, out)
+            }
             Writer::Sarif(stream) => stream.results(findings, out),
         };
         self.error = written.err();
@@ -207,6 +226,9 @@ pub fn lint_stdin(
     out: &mut dyn Write,
 ) -> Result<(), PathError> {
     let mut reader = BlockReader::new(input);
+    if linter.uses_inventory() {
+        return lint_stdin_whole(linter, &mut reader, stream, out);
+    }
     let mut definitions: Vec<String> = Vec::new();
     let mut parts = linter.part_linter();
     let mut first_document = 0;
@@ -222,6 +244,25 @@ pub fn lint_stdin(
         stream.part(report, first, &text, out);
         first = false;
     }
+    Ok(())
+}
+
+/// Reads all of standard input, then lints it block by block as one run: rules that relate
+/// objects need every object's summary before the first block is linted.
+fn lint_stdin_whole(
+    linter: &Linter,
+    reader: &mut BlockReader<'_>,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) -> Result<(), PathError> {
+    let mut text = String::new();
+    while let Some((_, block)) = reader.next_block()? {
+        text.push_str(&block);
+    }
+    let linter = linter.with_crds_from([(STDIN_NAME, text.as_str())]);
+    let parts = linter.part_linter_in_run(linter.run_inventory([(STDIN_NAME, text.as_str())]));
+    let source = Source { name: STDIN_NAME.to_string(), text };
+    lint_long_source(&parts, &source, stream, out);
     Ok(())
 }
 

@@ -555,7 +555,8 @@ fn configuration_mistakes_name_the_key_its_line_and_a_suggestion() {
        ╰────
       help: known keys here: rules, fail_on, pss, images, settings, exemptions,
             ignore_paths, inline_ignores, kube_version, policies, data, crds,
-            helm, kustomize, charts, max_document_nodes, evaluation_budget_ms
+            helm, kustomize, charts, max_document_nodes, evaluation_budget_ms,
+            complete_input
 
     plimsoll::config
 

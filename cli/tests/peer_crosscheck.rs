@@ -157,13 +157,54 @@ const CHECKS: &[Mapping] = &[
     ("kube-score", "Deployment Strategy", &["availability/recreate-strategy"], None),
     ("kube-score", "PodDisruptionBudget has policy", &["availability/pdb-no-budget"], None),
     ("kube-linter", "pdb-unhealthy-pod-eviction-policy", &["availability/pdb-unhealthy-eviction"], None),
+    // references between objects: each fixture file is linted as one run, declared complete
+    ("kube-linter", "dangling-service", &["references/service-selector"], None),
+    ("kube-linter", "dangling-ingress", &["references/ingress-service"], None),
+    ("kube-linter", "dangling-horizontalpodautoscaler", &["references/hpa-target"], None),
+    ("kube-linter", "dangling-networkpolicy", &["references/network-policy-selector"], None),
+    ("kube-linter", "dangling-networkpolicypeer-podselector", &["references/network-policy-peer"], None),
+    ("kube-linter", "dangling-servicemonitor", &["references/service-monitor-selector"], None),
+    ("kube-linter", "non-existent-service-account", &["references/service-account"], None),
+    ("kube-score", "Service Targets Pod", &["references/service-selector"], None),
+    ("kube-score", "Ingress targets Service", &["references/ingress-service"], None),
+    ("kube-score", "HorizontalPodAutoscaler has target", &["references/hpa-target"], None),
+    ("kube-score", "NetworkPolicy targets Pod", &["references/network-policy-selector"], None),
+    ("kube-score", "StatefulSet has ServiceName", &["references/statefulset-service"], None),
+    // availability: replicas, autoscalers and PodDisruptionBudgets, judged across each fixture's objects
+    ("kube-linter", "minimum-three-replicas", &["availability/single-replica"], None),
+    ("kube-linter", "pdb-max-unavailable", &["availability/pdb-blocks-eviction"], None),
+    ("kube-linter", "pdb-min-available", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "deploymentMissingReplicas", &["availability/single-replica"], None),
+    ("polaris", "pdbDisruptionsIsZero", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "pdbMinAvailableGreaterThanHPAMinReplicas", &["availability/pdb-blocks-eviction"], None),
+    ("polaris", "missingPodDisruptionBudget", &["availability/missing-pdb"], None),
+    ("kube-score", "Deployment Replicas", &["availability/single-replica"], None),
+    (
+        "kube-score",
+        "Deployment targeted by HPA does not have replicas configured",
+        &["availability/hpa-replicas-conflict"],
+        None,
+    ),
+    ("kube-score", "Deployment has PodDisruptionBudget", &["availability/missing-pdb"], None),
+    ("kube-score", "StatefulSet has PodDisruptionBudget", &["availability/missing-pdb"], None),
+    // network isolation
+    ("kube-linter", "non-isolated-pod", &["networking/unisolated-pod"], None),
+    ("polaris", "missingNetworkPolicy", &["networking/unisolated-pod"], None),
+    ("kube-score", "Pod NetworkPolicy", &["networking/unisolated-pod"], None),
+    // service accounts
+    ("kube-linter", "default-service-account", &["service-account/default"], None),
+    ("polaris", "automountServiceAccountToken", &["service-account/automount-token"], None),
 ];
 
-/// Rule settings a peer check implies: (peer, check, rule, setting). kube-linter's check asks for
-/// three replicas where our rule's default minimum is two; its built-in `required-label-owner` and
-/// `required-annotation-email` definitions name the label and annotation the configured rules need.
+/// Peer checks whose threshold or parameters are settings of our rule: the rule runs with the
+/// peer's values (peer, check, rule, setting as JSON). kube-linter's replica checks ask for three
+/// where our rules' default minimum is two; its built-in `required-label-owner` and
+/// `required-annotation-email` definitions name the label and annotation the configured rules
+/// need. kube-score's thresholds come from each case's run options instead (see
+/// [`kube_score_cases`]).
 const CHECK_SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("kube-linter", "hpa-minimum-three-replicas", "availability/hpa-min-replicas", r#"{"min": 3}"#),
+    ("kube-linter", "minimum-three-replicas", "availability/single-replica", r#"{"min": 3}"#),
     ("kube-linter", "required-label-owner", "metadata/required-labels", r#"{"labels": [{"key": "owner"}]}"#),
     (
         "kube-linter",
@@ -173,18 +214,26 @@ const CHECK_SETTINGS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// The settings [`CHECK_SETTINGS`] gives a peer check, as (rule, value).
-fn settings_of(peer: &str, check: &str) -> Vec<(String, Value)> {
+fn check_settings(peer: &str, check: &str) -> Vec<(&'static str, Value)> {
     CHECK_SETTINGS
         .iter()
         .filter(|(p, c, _, _)| *p == peer && *c == check)
-        .map(|(_, _, rule, value)| (rule.to_string(), serde_json::from_str(value).expect("a JSON setting")))
+        .map(|(_, _, rule, json)| (*rule, serde_json::from_str(json).expect("a setting is JSON")))
         .collect()
 }
 
-/// kube-linter checks that report every offending value, not every offending object: our
-/// findings count one by one there.
-const COUNTS_FINDINGS: &[&str] = &["invalid-target-ports"];
+/// kube-score checks of one object that is not a workload: the first object of this kind decides
+/// the case (as kube-score's test helper takes the first object graded by the check).
+const DECIDED_BY_KIND: &[(&str, &str)] = &[
+    ("Service Targets Pod", "Service"),
+    ("Ingress targets Service", "Ingress"),
+    ("HorizontalPodAutoscaler has target", "HorizontalPodAutoscaler"),
+    ("NetworkPolicy targets Pod", "NetworkPolicy"),
+];
+
+/// kube-linter checks whose reports are counted one per finding rather than one per object: every
+/// offending port value, each dangling Ingress backend, each dangling NetworkPolicy peer.
+const COUNT_FINDINGS: &[&str] = &["invalid-target-ports", "dangling-ingress", "dangling-networkpolicypeer-podselector"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -239,13 +288,19 @@ struct Hit {
 // Running our rules.
 
 /// Our findings for a file, with only the given rules (those the catalog has), filtered by probe.
+/// The file is linted as one run, declared complete (rules that relate objects see its objects).
 fn our_hits(linter: &Linter, file: &Path, probe: Option<&str>) -> Vec<Hit> {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let loaded = load(&file.to_string_lossy(), &text);
-    let mut worker = linter.worker();
+    let name = file.to_string_lossy();
+    let loaded = load(&name, &text);
+    let report = linter.lint_source(&name, &text);
     let mut hits = Vec::new();
     for document in &loaded.documents {
-        for finding in worker.lint_document(document).findings {
+        let findings = report
+            .findings
+            .iter()
+            .filter(|f| f.document == document.index && f.object.as_ref() == Some(&document.object_ref()));
+        for finding in findings.cloned() {
             let Some(path) = &finding.path else { continue };
             let text = path.to_string();
             if probe.is_some_and(|p| !text.contains(p)) {
@@ -316,13 +371,18 @@ fn container_name(document: &Document, segments: &[PathSegment]) -> Option<Strin
     None
 }
 
-fn linter_for(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(String, Value)]) -> Option<Linter> {
+fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
+    linter_with(rules, catalog, &[])
+}
+
+/// The linter of [`linter_for`] with rule settings (rule ID, value).
+fn linter_with(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(&str, Value)]) -> Option<Linter> {
     let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
     if present.is_empty() {
         return None;
     }
-    let builder =
-        settings.iter().fold(Linter::builder().only(present), |b, (rule, value)| b.config(rule, value.clone()));
+    let builder = Linter::builder().only(present).complete_input(true).inline_ignores(false);
+    let builder = settings.iter().fold(builder, |b, (key, value)| b.config(*key, value.clone()));
     Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
@@ -367,7 +427,8 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     let Some(test) = tests.iter().find(|t| text_of(t, "test") == check) else { return Vec::new() };
     let input = root.join(text_of(test, "input"));
     let reports = test.get("reports").and_then(Yaml::as_sequence).cloned().unwrap_or_default();
-    let report_count = test.get("report_count").and_then(Yaml::as_u64).unwrap_or(0) as usize;
+    // A test that asserts no count (pdb-max-unavailable) lists the reports the fixture gets.
+    let report_count = test.get("report_count").and_then(Yaml::as_u64).map_or(reports.len(), |n| n as usize);
     if report_count != reports.len() && !pairs_of_reports(check, &reports, report_count) {
         // The expectations count reports without listing them all: nothing to compare case by case.
         eprintln!("kube-linter {check}: not every report is listed; not compared");
@@ -388,12 +449,10 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // A check whose messages name no container judges the pod (hostIPC, sysctls, ...): its cases
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
-    // Objects reported per unit, or findings for checks that report every offending value.
-    let mut ours: BTreeMap<(String, String), BTreeSet<(String, usize)>> = BTreeMap::new();
-    let each_finding = COUNTS_FINDINGS.contains(&check);
-    for (index, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
+    let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for (i, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
-        let counted = (hit.object.clone(), if each_finding { index } else { 0 });
+        let counted = if COUNT_FINDINGS.contains(&check) { format!("{}#{i}", hit.object) } else { hit.object.clone() };
         ours.entry((hit.kind.clone(), container)).or_default().insert(counted);
     }
     let mut units: BTreeSet<(String, String)> = workload_containers(&input)
@@ -516,12 +575,17 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .filter(|r| !(ignored("IgnoreContainerCpuLimitRequirement") && *r == "resources/cpu-limits"))
             .filter(|r| !(ignored("IgnoreContainerMemoryLimitRequirement") && *r == "resources/memory-limits"))
             .collect();
-        // kube-score's minimum for autoscalers is our rule's `min`.
-        let settings: Vec<(String, Value)> = match options.get("MinReplicasHPA").and_then(Yaml::as_u64) {
-            Some(min) => vec![("availability/hpa-min-replicas".to_string(), serde_json::json!({"min": min}))],
-            None => Vec::new(),
-        };
-        let Some(linter) = linter_for(&rules, catalog, &settings) else { continue };
+        // kube-score's minimums for autoscalers and Deployments are our rules' `min`.
+        let min_hpa = options.get("MinReplicasHPA").and_then(Yaml::as_u64);
+        let min_replicas = options.get("MinReplicasDeployment").and_then(Yaml::as_u64);
+        let settings: Vec<(&str, Value)> = [
+            min_hpa.map(|min| ("availability/hpa-min-replicas", serde_json::json!({ "min": min }))),
+            min_replicas.map(|min| ("availability/single-replica", serde_json::json!({ "min": min }))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let Some(linter) = linter_with(&rules, catalog, &settings) else { continue };
         let files: Vec<String> = case
             .get("files")
             .and_then(Yaml::as_sequence)
@@ -529,15 +593,19 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
-        let ours = first_object_fails(&linter, &rules, &root.join("score/testdata"), &files);
+        let decided_by = DECIDED_BY_KIND.iter().find(|(c, _)| *c == check).map(|(_, kind)| *kind);
+        let ours = first_object_fails(&linter, &rules, &root.join("score/testdata"), &files, decided_by);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
             if ignored(flag) {
                 id.push_str(&format!(" ({flag})"));
             }
         }
-        if let Some(min) = options.get("MinReplicasHPA").and_then(Yaml::as_u64) {
+        if let Some(min) = min_hpa {
             id.push_str(&format!(" (MinReplicasHPA {min})"));
+        }
+        if let Some(min) = min_replicas {
+            id.push_str(&format!(" (MinReplicasDeployment {min})"));
         }
         out.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
     }
@@ -545,20 +613,38 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
 }
 
 /// Whether our rules find something on the first object they look at (one that carries a pod
-/// spec, for most; a PodDisruptionBudget or an autoscaler for others), as kube-score's first
-/// object that runs the check decides.
-fn first_object_fails(linter: &Linter, rules: &[&str], dir: &Path, files: &[String]) -> Verdict {
+/// spec, for most; a PodDisruptionBudget or an autoscaler for others; for a check of another
+/// kind, the first object of that kind), as kube-score's first object that runs the check
+/// decides. The case's files are one run, declared complete.
+fn first_object_fails(linter: &Linter, rules: &[&str], dir: &Path, files: &[String], kind: Option<&str>) -> Verdict {
     let catalog = plimsoll_core::rules::builtin_rules().expect("catalog");
     let metas: Vec<_> = catalog.iter().filter(|meta| rules.contains(&meta.id.as_str())).collect();
-    let mut worker = linter.worker();
-    for file in files {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-        for document in load(file, &text).documents {
-            let pod_spec = plimsoll_core::k8s::kinds::carries_pod_spec(&document.value);
-            let kind = document.object_ref().kind;
-            if metas.iter().any(|meta| meta.applies_to(&kind, pod_spec)) {
-                let result = worker.lint_document(&document);
-                return Verdict::of(!result.findings.is_empty() || result.error.is_some());
+    let sources: Vec<plimsoll_core::Source> = files
+        .iter()
+        .map(|file| plimsoll_core::Source {
+            name: file.clone(),
+            text: std::fs::read_to_string(dir.join(file)).unwrap_or_default(),
+        })
+        .collect();
+    let report = linter.lint_sources(&sources);
+    for source in &sources {
+        for document in load(&source.name, &source.text).documents {
+            let decides = match kind {
+                Some(kind) => document.object_ref().kind == kind,
+                // A rule scoped to kinds decides on its first object of those kinds; others on the
+                // first object that carries a pod spec.
+                None => {
+                    let pod_spec = plimsoll_core::k8s::kinds::carries_pod_spec(&document.value);
+                    let kind = document.object_ref().kind;
+                    pod_spec || metas.iter().any(|meta| !meta.kinds.is_empty() && meta.applies_to(&kind, pod_spec))
+                }
+            };
+            if decides {
+                let on_it = |file: &str, index: usize, object: Option<&plimsoll_core::ObjectRef>| {
+                    file == source.name && index == document.index && object == Some(&document.object_ref())
+                };
+                // Evaluation errors are among the report's findings.
+                return Verdict::of(report.findings.iter().any(|f| on_it(&f.file, f.document, f.object.as_ref())));
             }
         }
     }
@@ -672,7 +758,7 @@ fn agreement_with_peer_linters() {
         for rule in rules.iter().filter(|r| !catalog.contains(**r)) {
             problems.push(format!("{peer} {check}: rule {rule} is not in the catalog"));
         }
-        let cases = match (*peer, linter_for(rules, &catalog, &settings_of(peer, check))) {
+        let cases = match (*peer, linter_with(rules, &catalog, &check_settings(peer, check))) {
             (_, None) => Vec::new(),
             ("kube-score", Some(_)) => kube_score_cases(check, rules, &catalog),
             ("kube-linter", Some(linter)) => kube_linter_cases(check, &linter, *probe),

@@ -11,6 +11,13 @@
 //! (an allow-list, say) names the extra `lint` arguments in a first-line comment:
 //! `# plimsoll-args: --allowed-registry ghcr.io/acme`.
 //!
+//! Findings about a missing object (rules with `complete_input` in their metadata, see
+//! docs/cross-object-rules.md) are made only when the input is declared complete: their fixtures
+//! say `# plimsoll-args: --complete-input`, since each fixture file is a closed world. Every such
+//! fixture is also linted without it and must then give no finding of its rule: the same fixture
+//! is the rule's partial-input test. A rule whose every finding needs complete input
+//! (`complete_input: required`) must declare it on each fail fixture.
+//!
 //! Every fixture is a test of its own, named `<category>/<rule>/<fixture stem>`, so that one
 //! rule's fixtures run alone: `cargo test -p plimsoll --test rule_fixtures -- images/latest-tag`.
 //! The tests are found in the fixture tree when the target runs, so it has its own harness
@@ -30,7 +37,8 @@ use std::process::{Command, Output};
 
 fn main() {
     let arguments = Arguments::from_args();
-    let meta_tests: [(&str, fn()); 5] = [
+    let meta_tests: [(&str, fn()); 6] = [
+        ("existence_fixtures_declare_complete_input", existence_fixtures_declare_complete_input),
         ("fixtures_are_found", fixtures_are_found),
         ("every_rule_has_pass_and_fail_fixtures", every_rule_has_pass_and_fail_fixtures),
         ("every_fixture_folder_names_a_rule", every_fixture_folder_names_a_rule),
@@ -166,6 +174,28 @@ fn rule_ids() -> BTreeSet<String> {
 // ---------------------------------------------------------------------------------------------
 // The fixtures themselves.
 
+/// A rule whose every finding is about a missing object declares `--complete-input` on each fail
+/// fixture; one with some such findings on at least one (so that its partial-input test runs).
+fn existence_fixtures_declare_complete_input() {
+    let fixtures = fixtures();
+    for rule in catalog() {
+        let id = rule["id"].as_str().expect("rule id is a string");
+        let needs = rule["complete_input"].as_str();
+        let declared: Vec<bool> = fixtures
+            .iter()
+            .filter(|f| f.rule == id && f.expect_findings)
+            .map(|f| {
+                fixture_args(&std::fs::read_to_string(&f.abs).expect("readable")).contains(&"--complete-input".into())
+            })
+            .collect();
+        match needs {
+            Some("required") => assert!(declared.iter().all(|d| *d), "{id}: a fail fixture lacks --complete-input"),
+            Some("partly") => assert!(declared.iter().any(|d| *d), "{id}: no fail fixture uses --complete-input"),
+            _ => {}
+        }
+    }
+}
+
 /// The fixture tree is where it should be and holds fixtures.
 fn fixtures_are_found() {
     assert!(!fixtures().is_empty(), "no fixtures found under {}", rules_dir().display());
@@ -212,6 +242,22 @@ fn check_fixture(fixture: &Fixture) -> usize {
     let documents = plimsoll_core::load(&fixture.rel, &source).documents;
     for finding in &findings {
         check_finding(fixture, &source, &documents, finding);
+    }
+
+    // Without the complete-input declaration, a fixture of missing objects gives nothing.
+    if extra.iter().any(|a| a == "--complete-input") {
+        let mut args = vec!["lint", "--only", &fixture.rule, "--format", "json", "--color", "never"];
+        args.extend(extra.iter().map(String::as_str).filter(|a| *a != "--complete-input"));
+        args.push(&fixture.rel);
+        let partial: Value = serde_json::from_slice(&plimsoll(&args).stdout).expect("--format json prints JSON");
+        let said: Vec<String> = partial["findings"]
+            .as_array()
+            .expect("findings is an array")
+            .iter()
+            .filter(|f| f["rule"] == fixture.rule.as_str())
+            .map(|f| format!("{}:{} {}", f["line"], f["column"], f["message"]))
+            .collect();
+        assert!(said.is_empty(), "without --complete-input the fixture still gives findings: {said:?}");
     }
 
     // The human rendering: exit code as above, nothing on stderr, one snapshot per fixture.
@@ -480,7 +526,98 @@ fn path_shape(path: &str, prefix: &str) -> Option<String> {
     Some(format!("{area}:{shape}"))
 }
 
-/// Rules implemented in Rust rather than Rego (their categories hold no Rego rule).
+/// The fields rules that are not about one container report, as shapes: indexes are `[*]`, and a
+/// path under a pod-bearing kind's pod spec starts `pod:`.
+fn object_paths(rule: &str) -> Option<&'static [&'static str]> {
+    Some(match rule {
+        "references/ingress-service" => &[
+            "spec.defaultBackend.service.name",
+            "spec.defaultBackend.service.port.number",
+            "spec.defaultBackend.service.port.name",
+            "spec.rules[*].http.paths[*].backend.service.name",
+            "spec.rules[*].http.paths[*].backend.service.port.number",
+            "spec.rules[*].http.paths[*].backend.service.port.name",
+        ],
+        "references/config-key" => &[
+            "pod:containers[*].env[*].valueFrom.configMapKeyRef.key",
+            "pod:containers[*].env[*].valueFrom.configMapKeyRef.name",
+            "pod:containers[*].env[*].valueFrom.secretKeyRef.key",
+            "pod:containers[*].env[*].valueFrom.secretKeyRef.name",
+            "pod:initContainers[*].env[*].valueFrom.configMapKeyRef.key",
+            "pod:initContainers[*].env[*].valueFrom.configMapKeyRef.name",
+            "pod:initContainers[*].env[*].valueFrom.secretKeyRef.key",
+            "pod:initContainers[*].env[*].valueFrom.secretKeyRef.name",
+        ],
+        "references/hpa-target" => &["spec.scaleTargetRef.kind", "spec.scaleTargetRef.name"],
+        "references/statefulset-service" => &["spec.serviceName"],
+        "references/service-selector" | "references/service-monitor-selector" => &["spec.selector"],
+        "references/network-policy-selector" => &["spec.podSelector"],
+        "references/network-policy-peer" => {
+            &["spec.ingress[*].from[*].podSelector", "spec.egress[*].to[*].podSelector"]
+        }
+        "references/service-account" => &["pod:serviceAccountName", "pod:serviceAccount"],
+        "availability/pdb-blocks-eviction" => &["spec.maxUnavailable", "spec.minAvailable"],
+        "availability/hpa-replicas-conflict" => &["spec.replicas"],
+        "availability/single-replica" => &["spec.replicas", "spec"],
+        "availability/missing-pdb" => &["spec.template.metadata.labels"],
+        // A pod template's labels (a Pod's own).
+        "networking/unisolated-pod" => &[
+            "metadata.labels",
+            "template.metadata.labels",
+            "spec.template.metadata.labels",
+            "spec.jobTemplate.spec.template.metadata.labels",
+        ],
+        // The field, or the pod spec itself when it is unset.
+        "service-account/automount-token" => &[
+            "pod:automountServiceAccountToken",
+            "spec",
+            "template.spec",
+            "spec.template.spec",
+            "spec.jobTemplate.spec.template.spec",
+        ],
+        "service-account/default" => &[
+            "pod:serviceAccountName",
+            "pod:serviceAccount",
+            "spec",
+            "template.spec",
+            "spec.template.spec",
+            "spec.jobTemplate.spec.template.spec",
+        ],
+        _ => return None,
+    })
+}
+
+/// A finding's path with every index written `[*]`, and the pod spec's prefix written `pod:`.
+fn object_path_shape(path: &str, api_version: &str, kind: &str) -> String {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    let pod_bearing = matches!(
+        (group, kind),
+        ("", "Pod" | "PodTemplate" | "ReplicationController")
+            | ("apps" | "extensions", "Deployment" | "DaemonSet" | "ReplicaSet")
+            | ("apps", "StatefulSet")
+            | ("batch", "Job" | "CronJob")
+            | ("argoproj.io", "Rollout")
+    );
+    let path = match pod_bearing.then(|| path.strip_prefix(pod_spec_prefix(api_version, kind))).flatten() {
+        Some(rest) => format!("pod:{rest}"),
+        None => path.to_string(),
+    };
+    let mut shape = String::new();
+    let mut in_brackets = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_brackets = true;
+                shape.push_str("[*]");
+            }
+            ']' if in_brackets => in_brackets = false,
+            _ if in_brackets => {}
+            _ => shape.push(c),
+        }
+    }
+    shape
+}
+
 /// Whether the rule's scope is pod specs (`custom.scope: pod-spec` in the catalog).
 fn judges_pod_specs(rule: &str) -> bool {
     static POD_SPEC_RULES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
@@ -495,6 +632,7 @@ fn judges_pod_specs(rule: &str) -> bool {
         .contains(rule)
 }
 
+/// Rules implemented in Rust rather than Rego (their categories hold no Rego rule).
 fn is_native_rule(rule: &str) -> bool {
     rule.starts_with("schema/")
         || rule.starts_with("kustomize/")
@@ -546,6 +684,9 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
     // location is checked below, and the object-level shapes where a rule declares them.
     if let Some(shapes) = object_shapes(&fixture.rule) {
         check_object_path(&fixture.rule, shapes, &at, path, api_version, kind);
+    } else if let Some(shapes) = object_paths(&fixture.rule) {
+        let shape = object_path_shape(path, api_version, kind);
+        assert!(shapes.contains(&shape.as_str()), "{at}: {} does not report {shape} (path {path})", fixture.rule);
     } else if judges_pod_specs(&fixture.rule) {
         check_container_path(fixture, &at, path, api_version, kind);
     }
@@ -776,13 +917,16 @@ fn rule_metadata_is_well_formed() {
             other => panic!("{id}: engine {other:?}"),
         }
 
-        // `explain` knows it by ID and by short name (when the short name is unambiguous).
+        // `explain` knows it by ID and by short name (when the short name is unambiguous: no other
+        // rule has it, and no category is named so, since a category name selects the category).
         let by_id = plimsoll(&["explain", id]);
         assert_eq!(by_id.status.code(), Some(0), "explain {id}: {}", text(&by_id.stderr));
         assert!(text(&by_id.stdout).starts_with(&format!("{id} — ")), "explain {id} starts with the ID");
         let same_name =
             rules.iter().filter(|r| r["id"].as_str().is_some_and(|o| o.ends_with(&format!("/{name}")))).count();
-        if same_name == 1 {
+        let names_a_category =
+            rules.iter().any(|r| r["id"].as_str().is_some_and(|o| o.starts_with(&format!("{name}/"))));
+        if same_name == 1 && !names_a_category {
             let by_name = plimsoll(&["explain", name]);
             assert_eq!(by_name.stdout, by_id.stdout, "explain {name} and explain {id} differ");
         }

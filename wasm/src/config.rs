@@ -8,7 +8,7 @@
 //! `severity` overrides, `failOn` (the report's `failed` flag, and which findings deny an
 //! admission request), `pss` (Pod Security Standards level and version), `allowedRegistries`
 //! (the CLI's `--allowed-registry`), `kubeVersion` and `crds` (the CLI's `--kube-version` and
-//! `--crd`), `settings` (rule settings handed to policies as `data.plimsoll.config.<key>`), and
+//! `--crd`), `completeInput` (`--complete-input`), `settings` (rule settings handed to policies as `data.plimsoll.config.<key>`), and
 //! `failurePolicy`, how `admit()` answers when evaluation fails; `profile` is the CLI's
 //! `--profile`, and `trustedKeys` and `signatures` are what `--trusted-key` and `--signatures` read
 //! from files, given as texts: JavaScript reads the files (or fetches them) and core verifies
@@ -55,6 +55,9 @@ pub struct Config {
     pub allowed_registries: Option<Vec<String>>,
     /// The Kubernetes release (`1.N`) whose served and deprecated APIs apply.
     pub kube_version: Option<String>,
+    /// The text linted is the whole deployment (the CLI's `--complete-input`): rules that report
+    /// a missing object report.
+    pub complete_input: Option<bool>,
     /// Texts of CustomResourceDefinition manifests whose schemas custom resources are checked
     /// against; only usable with schema validation, which the Node build has and the browser build
     /// leaves out.
@@ -65,7 +68,7 @@ pub struct Config {
     pub settings: Map<String, Value>,
     #[serde(default)]
     pub failure_policy: FailurePolicy,
-    /// A starting set of rules (`default`, `all`, `supply-chain`), as `--profile`.
+    /// A starting set of rules (`default`, `all`, `supply-chain`, `availability`, `hardening`), as `--profile`.
     pub profile: Option<String>,
     /// Public keys images/signature trusts (turning it on).
     #[serde(default)]
@@ -203,6 +206,7 @@ impl Config {
             images: ImageSettings { allowed_registries: self.allowed_registries.clone(), ..Default::default() },
             kube_version: kube_version.map_err(|e| format!("kubeVersion: {e}"))?,
             settings: self.settings.clone(),
+            complete_input: self.complete_input,
             ..Settings::default()
         })
     }

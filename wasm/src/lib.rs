@@ -53,6 +53,8 @@ export interface LinterConfig {
   allowedRegistries?: string[];
   /** The Kubernetes release (`"1.N"`, default `"1.33"`) whose removed and deprecated APIs are reported (the CLI's `--kube-version`). */
   kubeVersion?: string;
+  /** The text linted is the whole deployment (the CLI's `--complete-input`): rules that report a missing object (a Service selecting no pod, a ServiceAccount not in the text) report. Each `lint()` call is one run; `admit()` sees one object and no others. */
+  completeInput?: boolean;
   /** Texts of CustomResourceDefinitions whose schemas custom resources are checked against (the CLI's `--crd`). The Node build reads them; the browser build has no schema validation (for size), so there any CRD given makes the constructor throw an error with code `plimsoll::not_in_build` (an empty list is accepted). */
   crds?: string[];
   /** Other rule settings, readable by policies as `data.plimsoll.config.<key>`. */
@@ -60,7 +62,7 @@ export interface LinterConfig {
   /** How `admit()` answers when policies cannot be evaluated (default `"Fail"`: deny). */
   failurePolicy?: "Fail" | "Ignore";
   /** A starting set of rules, as the CLI's `--profile`: `"supply-chain"` adds every images/ rule. */
-  profile?: "default" | "all" | "supply-chain";
+  profile?: "default" | "all" | "supply-chain" | "availability" | "hardening";
   /** Public keys images/signature trusts, as cosign writes them (`cosign.pub`, PEM): giving any turns the rule on. A `name` is how findings refer to the key (default `trustedKeys[i]`). */
   trustedKeys?: Array<string | { name: string; pem: string }>;
   /** Signature material: `cosign download signature` output (JSON lines), or an OCI layout as `cosign save` writes it, each file by its path in the layout (`index.json`, `blobs/sha256/<hex>`). */

@@ -15,7 +15,7 @@
 //!
 //! ```yaml
 //! rules:
-//!   profile: default            # default | all | supply-chain
+//!   profile: default            # default | all | supply-chain | availability | hardening
 //!   enable: [images]            # IDs, short names or categories
 //!   disable: [probes]
 //!   severity: {images/latest-tag: error}
@@ -44,6 +44,7 @@
 //!   - {path: charts/web, name: prod, release: web, namespace: shop, values: [charts/web/values-prod.yaml], set: [replicas=3]}
 //! max_document_nodes: 5000000   # most YAML nodes in one document (default 2000000)
 //! evaluation_budget_ms: 5000    # how long policies may evaluate one object
+//! complete_input: true          # the files are the whole deployment: report missing objects
 //! ```
 //!
 //! Paths (`policies`, `data`, `crds`) are relative to the file's directory; reading them is the
@@ -94,6 +95,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "charts",
             "max_document_nodes",
             "evaluation_budget_ms",
+            "complete_input",
         ],
     ),
     ("rules", &["profile", "only", "enable", "disable", "severity"]),
@@ -173,6 +175,8 @@ pub struct Config {
     /// Gitignore-style patterns, relative to the file's directory.
     pub ignore_paths: Vec<String>,
     pub inline_ignores: Option<bool>,
+    /// The user's declaration that the files linted together are the whole deployment.
+    pub complete_input: Option<bool>,
     /// The Kubernetes release whose removed and deprecated APIs are reported.
     pub kube_version: Option<KubeVersion>,
     /// User policy files or folders, relative to the file's directory (read by the frontend).
@@ -427,6 +431,7 @@ impl Config {
                 })
                 .collect(),
             inline_ignores: self.inline_ignores,
+            complete_input: self.complete_input,
             settings: self.settings.clone(),
             evaluation_budget_ms: self.evaluation_budget_ms,
         }
@@ -511,6 +516,7 @@ fn read_document(document: &PositionedValue, config: &mut Config, errors: &mut E
                 config.ignore_paths = strings(node, "ignore_paths", errors).into_iter().map(|s| s.value).collect()
             }
             "inline_ignores" => config.inline_ignores = boolean(node, "inline_ignores", errors),
+            "complete_input" => config.complete_input = boolean(node, "complete_input", errors),
             "kube_version" => config.kube_version = read_kube_version(node, errors),
             "policies" => config.policies = strings(node, "policies", errors),
             "data" => config.data = strings(node, "data", errors),

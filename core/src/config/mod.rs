@@ -92,6 +92,9 @@ pub struct Settings {
     pub exemptions: Vec<Exemption>,
     /// Whether annotations and comments may suppress findings (default: yes).
     pub inline_ignores: Option<bool>,
+    /// Whether the sources linted together are declared the whole deployment (default: no):
+    /// rules that report a missing object report only then.
+    pub complete_input: Option<bool>,
     /// Other rule settings, handed to policies as `data.plimsoll.config.<key>`.
     pub settings: Map<String, Value>,
     /// Most YAML nodes one document may hold (default [`crate::load::MAX_NODES`]).
@@ -192,6 +195,7 @@ impl Settings {
             crds: [file.crds, overrides.crds].concat(),
             exemptions: [file.exemptions, overrides.exemptions].concat(),
             inline_ignores: overrides.inline_ignores.or(file.inline_ignores),
+            complete_input: overrides.complete_input.or(file.complete_input),
             settings,
             max_document_nodes: overrides.max_document_nodes.or(file.max_document_nodes),
             evaluation_budget_ms: overrides.evaluation_budget_ms.or(file.evaluation_budget_ms),
@@ -234,6 +238,9 @@ impl Settings {
         }
         if let Some(allowed) = self.inline_ignores {
             builder = builder.inline_ignores(allowed);
+        }
+        if let Some(complete) = self.complete_input {
+            builder = builder.complete_input(complete);
         }
         if let Some(nodes) = self.max_document_nodes {
             builder = builder.max_document_nodes(nodes);

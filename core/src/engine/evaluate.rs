@@ -86,6 +86,7 @@ impl Prepared {
         user_data: &serde_json::Map<String, Value>,
         verifier: Option<Arc<Verifier>>,
         budget_ms: u64,
+        complete_input: bool,
     ) -> Result<Prepared, PrepareError> {
         let timer = crate::engine::budget::timer(budget_ms);
         // Rules implemented in Rust have no policy to load.
@@ -93,7 +94,10 @@ impl Prepared {
         let selected = selected.as_slice();
         let policy_error =
             |path: &str, e: &dyn std::fmt::Display| PrepareError::Policy { path: path.into(), message: e.to_string() };
-        let data_json = base_data(config, user_data);
+        let mut data_json = base_data(config, user_data);
+        if let Some(plimsoll) = data_json.get_mut("plimsoll").and_then(Value::as_object_mut) {
+            plimsoll.insert("complete_input".into(), Value::Bool(complete_input));
+        }
         let data = to_rego(&data_json);
         let mut engine = regorus::Engine::new();
         if let Some(timer) = timer {
@@ -169,6 +173,19 @@ impl Prepared {
 }
 
 impl Evaluator {
+    /// Sets the run's inventory, `data.plimsoll.inventory` (see [`crate::k8s::inventory`]), for
+    /// the objects evaluated from now on; `None` removes it.
+    pub(crate) fn set_inventory(&mut self, inventory: Option<RegoValue>) {
+        if let Ok(root) = self.data.as_object_mut() {
+            if let Some(Ok(plimsoll)) = root.get_mut(&RegoValue::from("plimsoll")).map(RegoValue::as_object_mut) {
+                match inventory {
+                    Some(inventory) => plimsoll.insert(RegoValue::from("inventory"), inventory),
+                    None => plimsoll.remove(&RegoValue::from("inventory")),
+                };
+            }
+        }
+    }
+
     /// Evaluates the aggregate rule for one object, with the facts core computed for it: a set of
     /// `{"rule", "violation"}`.
     pub(crate) fn evaluate(&mut self, input: RegoValue, mut facts: RegoValue) -> Result<RegoValue, String> {
@@ -257,13 +274,15 @@ fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
 }
 
 /// Data every policy can read: `data.plimsoll.kinds` (see [`crate::k8s::kinds`]), the rule settings
-/// in `data.plimsoll.config`, and at the top level the user's data documents (which may not set
+/// in `data.plimsoll.config`, whether the input is declared complete (`data.plimsoll.complete_input`),
+/// and at the top level the user's data documents (which may not set
 /// `plimsoll`: see [`crate::engine::user_policy::UserPolicies::add_data`]).
 pub(crate) fn base_data(config: &serde_json::Map<String, Value>, user_data: &serde_json::Map<String, Value>) -> Value {
     let mut data = user_data.clone();
     let plimsoll = serde_json::json!({
         "kinds": {"pod_spec_paths": crate::k8s::kinds::pod_spec_paths_json()},
         "config": Value::Object(config.clone()),
+        "complete_input": false,
     });
     data.insert("plimsoll".into(), plimsoll);
     Value::Object(data)
@@ -332,7 +351,8 @@ mod tests {
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let none = serde_json::Map::new();
-        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS);
+        let prepared =
+            Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS, false);
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -388,6 +408,7 @@ mod tests {
             &serde_json::Map::new(),
             None,
             DEFAULT_BUDGET_MS,
+            false,
         );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
@@ -492,6 +513,7 @@ mod tests {
             &serde_json::Map::new(),
             Some(Arc::new(verifier.clone())),
             DEFAULT_BUDGET_MS,
+            false,
         );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };

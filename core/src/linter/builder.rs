@@ -92,6 +92,8 @@ pub struct LinterBuilder {
     limits: crate::load::Limits,
     /// Milliseconds the policies may evaluate one object (see [`crate::engine::budget`]).
     evaluation_budget_ms: Option<u64>,
+    /// The user's declaration that the sources are the whole deployment.
+    complete_input: bool,
 }
 
 impl LinterBuilder {
@@ -99,6 +101,15 @@ impl LinterBuilder {
     /// with a `plimsoll/evaluation` error (default [`crate::engine::budget::DEFAULT_BUDGET_MS`]).
     pub fn evaluation_budget_ms(mut self, milliseconds: u64) -> Self {
         self.evaluation_budget_ms = Some(milliseconds);
+        self
+    }
+
+    /// Declares that the sources linted together are the whole deployment (`--complete-input`):
+    /// rules that report a missing object (a Service whose selector matches no pod, a
+    /// ServiceAccount that is not in the run) report only then. Policies read it as
+    /// `data.plimsoll.complete_input`.
+    pub fn complete_input(mut self, complete: bool) -> Self {
+        self.complete_input = complete;
         self
     }
 
@@ -266,12 +277,13 @@ impl LinterBuilder {
         check_rule_parameters(&catalog, &self.config)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
-        let prepared = Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms).map_err(
-            |e| match e {
-                PrepareError::Policy { path, message } => BuildError::Policy { path, message },
-                PrepareError::User(error) => BuildError::UserPolicy(error),
-            },
-        )?;
+        let prepared =
+            Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms, self.complete_input)
+                .map_err(|e| match e {
+                    PrepareError::Policy { path, message } => BuildError::Policy { path, message },
+                    PrepareError::User(error) => BuildError::UserPolicy(error),
+                })?;
+        let inventory = InventoryNeeds::of(&selected, self.complete_input);
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
             self.kube_version,
@@ -300,6 +312,7 @@ impl LinterBuilder {
             rules: Arc::new(rules),
             catalog: Arc::new(catalog),
             evaluated,
+            inventory,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {
@@ -418,6 +431,50 @@ fn check_rule_parameters(catalog: &[RuleMeta], config: &serde_json::Map<String, 
         }
     }
     Ok(())
+}
+
+/// Which objects a run's inventory must summarise, given the enabled rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum InventoryNeeds {
+    /// No enabled rule reads the inventory: no summary pass.
+    #[default]
+    Nothing,
+    /// Objects of these kinds (and lists, whose items may be).
+    Kinds(std::collections::BTreeSet<String>),
+    Everything,
+}
+
+impl InventoryNeeds {
+    /// With complete input every object may be the missing one; without it, a rule whose every
+    /// finding needs complete input reads nothing, and the others read the kinds they list.
+    fn of(selected: &[RuleMeta], complete_input: bool) -> InventoryNeeds {
+        let readers = selected.iter().filter(|rule| rule.uses_inventory);
+        let readers: Vec<&RuleMeta> = match complete_input {
+            true => return if readers.count() > 0 { InventoryNeeds::Everything } else { InventoryNeeds::Nothing },
+            false => readers.filter(|rule| rule.complete_input != Some(rules::CompleteInput::Required)).collect(),
+        };
+        if readers.is_empty() {
+            return InventoryNeeds::Nothing;
+        }
+        let mut kinds = std::collections::BTreeSet::new();
+        for rule in readers {
+            match &rule.inventory_kinds {
+                Some(listed) => kinds.extend(listed.iter().cloned()),
+                None => return InventoryNeeds::Everything,
+            }
+        }
+        InventoryNeeds::Kinds(kinds)
+    }
+
+    /// Whether a document whose top-level `kind` reads `kind` (when it could be read from the
+    /// text) must be summarised.
+    pub(crate) fn wants(&self, kind: Option<&str>) -> bool {
+        match (self, kind) {
+            (InventoryNeeds::Nothing, _) => false,
+            (InventoryNeeds::Everything, _) | (_, None) => true,
+            (InventoryNeeds::Kinds(kinds), Some(kind)) => kinds.contains(kind) || kind.ends_with("List"),
+        }
+    }
 }
 
 /// Checks `images.allowed_registries` (a list of strings) and adds `images.allowed_prefixes`, the

@@ -15,6 +15,11 @@
 //! validation, API lifecycle, kustomizations) run beside the Rego evaluation on every object, and
 //! CustomResourceDefinitions among the sources extend the schemas for that run.
 //!
+//! When an enabled rule reads the run's inventory (`custom.inventory`), a run is summarised first
+//! (`run`: every object read once, only its summary kept, [`crate::k8s::inventory`]) and then
+//! linted as above with the summary as `data.plimsoll.inventory`; a source linted alone is its own
+//! run.
+//!
 //! With Gatekeeper policies ([`LinterBuilder::gatekeeper`]), every source is loaded first, the
 //! objects of all of them make up `data.inventory`, and then each object is linted as above plus
 //! reviewed by every matching Constraint ([`crate::engine::gatekeeper`]); both kinds of finding land in
@@ -23,11 +28,14 @@
 mod builder;
 #[cfg(feature = "parallel")]
 mod parts;
+mod run;
 mod worker;
 
+use builder::InventoryNeeds;
 pub use builder::{BuildError, LinterBuilder};
 #[cfg(feature = "parallel")]
 pub use parts::{Part, PartLinter};
+pub use run::RunInventory;
 pub use worker::{ObjectReport, Worker};
 
 /// Called on an object once it is linted, with its findings and suppressed findings, which it may
@@ -38,6 +46,7 @@ use crate::engine::evaluate::Prepared;
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
 use crate::engine::prefilter::ObjectScope;
 use crate::engine::user_policy::PolicyError;
+use crate::k8s::inventory;
 use crate::load::{self, Document, LoadedFile};
 use crate::report::finding::{FileReport, Finding, Report, Severity, SuppressedFinding};
 use crate::report::suppress::SuppressionSettings;
@@ -68,6 +77,9 @@ pub struct Linter {
     catalog: Arc<Vec<RuleMeta>>,
     /// The objects some enabled Rego rule looks at: others need no evaluation.
     evaluated: Arc<ObjectScope>,
+    /// What the enabled rules read of a run's inventory: a run is summarised before it is linted
+    /// unless nothing.
+    inventory: InventoryNeeds,
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
@@ -133,7 +145,36 @@ impl Linter {
             verifier: self.verifier.clone(),
             facts_cache: Default::default(),
             limits: self.limits,
+            uses_inventory: self.uses_inventory(),
+            run_inventory: None,
+            inventory: None,
         }
+    }
+
+    /// Whether an enabled rule reads the run's inventory, so that a run must be summarised
+    /// ([`Linter::run_inventory`]) before it is linted.
+    pub fn uses_inventory(&self) -> bool {
+        self.inventory != InventoryNeeds::Nothing
+    }
+
+    /// The inventory of a run made of the `(name, text)` sources, when an enabled rule reads one:
+    /// every object is read and summarised (in parallel with the `parallel` feature), and only
+    /// the summaries are kept. `None` when no enabled rule needs it.
+    pub fn run_inventory<'a>(
+        &self,
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<Arc<RunInventory>> {
+        if !self.uses_inventory() {
+            return None;
+        }
+        let sources: Vec<(&str, &str)> = sources.into_iter().collect();
+        let summaries = run::summaries(&sources, self.limits, &self.inventory);
+        Some(Arc::new(RunInventory::new(inventory::Inventory::new(summaries))))
+    }
+
+    /// A worker whose cross-object rules see `inventory` as the run's.
+    pub fn worker_in_run(&self, inventory: Option<Arc<RunInventory>>) -> Worker {
+        Worker { run_inventory: inventory, ..self.worker() }
     }
 
     /// The signature verifier, when trusted keys are configured: `verify(image)` gives the
@@ -143,8 +184,8 @@ impl Linter {
     }
 
     /// A worker whose Gatekeeper constraints see a whole run's objects.
-    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>) -> Worker {
-        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker() }
+    fn worker_for_run(&self, run: &Arc<gatekeeper::Run>, inventory: Option<Arc<RunInventory>>) -> Worker {
+        Worker { gatekeeper: Some(GatekeeperState::Run(run.clone())), ..self.worker_in_run(inventory) }
     }
 
     /// Number of Gatekeeper templates and constraints evaluated.
@@ -164,13 +205,14 @@ impl Linter {
     pub fn lint_source_in_run<'a>(&self, name: &str, text: &str, others: &[(&'a str, &'a str)]) -> FileReport {
         let linter = self.with_crds_in(others.iter().copied().chain([(name, text)]));
         let loaded = load::load_within(name, text, self.limits);
+        let inventory = linter.run_inventory(others.iter().copied().chain([(name, text)]));
         let Some(policies) = &linter.gatekeeper else {
-            return linter.worker().lint_with_text(name, Some(text), loaded);
+            return linter.worker_in_run(inventory).lint_with_text(name, Some(text), loaded);
         };
         let others: Vec<LoadedFile> = others.iter().map(|(n, t)| load::load_within(n, t, self.limits)).collect();
         let objects = others.iter().chain([&loaded]).flat_map(|l| l.documents.iter().map(|d| &d.value));
         let run = Arc::new(policies.prepare(&Inventory::from_objects(objects)));
-        linter.worker_for_run(&run).lint_with_text(name, Some(text), loaded)
+        linter.worker_for_run(&run, inventory).lint_with_text(name, Some(text), loaded)
     }
 
     /// Lints many sources, one worker per thread; the report keeps the sources' order.
@@ -230,6 +272,7 @@ impl Linter {
         done: &(dyn Fn() + Sync),
     ) -> Vec<FileReport> {
         use rayon::prelude::*;
+        let inventory = self.run_inventory(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
         if let Some(policies) = &self.gatekeeper {
             let loaded: Vec<LoadedFile> =
                 sources.par_iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
@@ -239,12 +282,12 @@ impl Linter {
                 done();
                 report
             };
-            let workers = ThreadWorkers::new(|| self.worker_for_run(&run));
+            let workers = ThreadWorkers::new(|| self.worker_for_run(&run, inventory.clone()));
             return sources.par_iter().zip(loaded).map(|item| workers.with(|worker| lint(worker, item))).collect();
         }
         // Each source's documents are spread over the pool too, so one long file is no slower
         // than many short ones.
-        let parts = self.part_linter();
+        let parts = self.part_linter_in_run(inventory);
         let lint = |s: &Source| {
             let report = parts.lint_part_then(Part::whole(&s.name, &s.text), after);
             done();
@@ -260,11 +303,12 @@ impl Linter {
         _after: Option<&AfterObject<'_>>,
         done: &(dyn Fn() + Sync),
     ) -> Vec<FileReport> {
+        let inventory = self.run_inventory(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
         if let Some(policies) = &self.gatekeeper {
             let loaded: Vec<LoadedFile> =
                 sources.iter().map(|s| load::load_within(&s.name, &s.text, self.limits)).collect();
             let run = Arc::new(policies.prepare(&inventory_of(&loaded)));
-            let mut worker = self.worker_for_run(&run);
+            let mut worker = self.worker_for_run(&run, inventory);
             return sources
                 .iter()
                 .zip(loaded)
@@ -275,7 +319,7 @@ impl Linter {
                 })
                 .collect();
         }
-        let mut worker = self.worker();
+        let mut worker = self.worker_in_run(inventory);
         let lint = |s: &Source| {
             let report = worker.lint(&s.name, &s.text);
             done();

@@ -10,7 +10,12 @@
 //! next slice itself when they do), so a long list never sits whole in memory. Results are gathered
 //! in document order, so the part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the
 //! same text, and every document is dropped as soon as its findings are made.
+//!
+//! When an enabled rule reads the run's inventory, the parts of a run share the inventory made
+//! beforehand ([`Linter::part_linter_in_run`]); a part linted without one is summarised first, as
+//! its own run.
 
+use super::run::RunInventory;
 use super::worker::{problem_finding, DocumentOutcome};
 use super::{AfterObject, Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
@@ -55,6 +60,8 @@ impl<'t> Part<'t> {
 pub struct PartLinter {
     linter: Linter,
     workers: ThreadWorkers<Box<dyn Fn() -> Worker + Send + Sync>>,
+    /// The run's inventory, when the parts belong to a run summarised beforehand.
+    inventory: Option<Arc<RunInventory>>,
 }
 
 /// What one document (or list) gives.
@@ -68,9 +75,15 @@ struct ChunkOutcome {
 impl Linter {
     /// A linter for sources read part by part (see [`PartLinter`]).
     pub fn part_linter(&self) -> PartLinter {
+        self.part_linter_in_run(None)
+    }
+
+    /// A linter for the parts of a run whose inventory is `inventory` ([`Linter::run_inventory`]).
+    /// Without one, when an enabled rule reads the inventory, each part is its own run.
+    pub fn part_linter_in_run(&self, inventory: Option<Arc<RunInventory>>) -> PartLinter {
         let linter = self.clone();
         let make: Box<dyn Fn() -> Worker + Send + Sync> = Box::new(move || linter.worker());
-        PartLinter { linter: self.clone(), workers: ThreadWorkers::new(make) }
+        PartLinter { linter: self.clone(), workers: ThreadWorkers::new(make), inventory }
     }
 }
 
@@ -87,15 +100,26 @@ impl PartLinter {
     pub fn lint_part_then(&self, part: Part<'_>, after: Option<&AfterObject<'_>>) -> FileReport {
         if self.linter.gatekeeper.is_some() {
             // The inventory is every object of the part: read them all first.
-            return self.workers.with(|worker| worker.lint(part.name, part.text));
+            let inventory = self.inventory.clone();
+            return self.workers.with(|worker| {
+                let whole_run = std::mem::replace(&mut worker.run_inventory, inventory);
+                let report = worker.lint(part.name, part.text);
+                worker.run_inventory = whole_run;
+                report
+            });
         }
         let file: Arc<str> = Arc::from(part.name);
         let suppressor = Suppressor::for_part(&self.linter.suppression, Some(part.text), part.start.line);
+        let inventory = match &self.inventory {
+            Some(inventory) => Some(inventory.clone()),
+            None => self.linter.run_inventory([(part.name, part.text)]),
+        };
+        let hooks = ObjectHooks { after, inventory: inventory.as_ref() };
         let chunks = load::split_documents_at(part.text, part.start);
         let mut outcomes: Vec<ChunkOutcome> = chunks
             .into_par_iter()
             .enumerate()
-            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, after))
+            .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, hooks))
             .collect();
         let mut report = FileReport { file: file.clone(), ..FileReport::default() };
         let mut findings = Vec::new();
@@ -128,10 +152,10 @@ impl PartLinter {
         index: usize,
         chunk: Chunk<'_>,
         suppressor: &Suppressor<'_>,
-        after: Option<&AfterObject<'_>>,
+        hooks: ObjectHooks<'_>,
     ) -> ChunkOutcome {
         let raw = if load::may_be_list(chunk.text) {
-            match self.lint_list(file, index, chunk, suppressor, after) {
+            match self.lint_list(file, index, chunk, suppressor, hooks) {
                 ListLinted::Items(outcome) => return outcome,
                 ListLinted::Document(raw) => raw,
             }
@@ -154,7 +178,7 @@ impl PartLinter {
         let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
         let (objects, count) = load::into_objects(document);
         outcome.documents = count;
-        let lint = |objects: &[Document]| self.lint_objects(file, objects, suppressor, after);
+        let lint = |objects: &[Document]| self.lint_objects(file, objects, suppressor, hooks);
         outcome.objects = if objects.len() > ITEMS_PER_TASK {
             objects.par_chunks(ITEMS_PER_TASK).flat_map_iter(lint).collect()
         } else {
@@ -169,12 +193,13 @@ impl PartLinter {
         file: &Arc<str>,
         objects: &[Document],
         suppressor: &Suppressor<'_>,
-        after: Option<&AfterObject<'_>>,
+        hooks: ObjectHooks<'_>,
     ) -> Vec<DocumentOutcome> {
-        let mut outcomes: Vec<DocumentOutcome> = self
-            .workers
-            .with(|worker| objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect());
-        if let Some(after) = after {
+        let mut outcomes: Vec<DocumentOutcome> = self.workers.with(|worker| {
+            worker.enter_inventory(hooks.inventory);
+            objects.iter().map(|d| worker.lint_in_source(file, d, suppressor, None)).collect()
+        });
+        if let Some(after) = hooks.after {
             for (document, outcome) in objects.iter().zip(&mut outcomes) {
                 after(document, &mut outcome.findings, &mut outcome.suppressed);
             }
@@ -191,14 +216,14 @@ impl PartLinter {
         index: usize,
         chunk: Chunk<'_>,
         suppressor: &Suppressor<'_>,
-        after: Option<&AfterObject<'_>>,
+        hooks: ObjectHooks<'_>,
     ) -> ListLinted {
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let slices = ListSlices {
             linter: self,
             file,
             suppressor,
-            after,
+            hooks,
             waiting: AtomicUsize::new(0),
             most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
             done: Mutex::new(Vec::new()),
@@ -238,6 +263,14 @@ impl PartLinter {
     }
 }
 
+/// What the objects of a part are linted with beside their text: the run's inventory the rules
+/// read, and the caller's hook on each linted object.
+#[derive(Clone, Copy)]
+struct ObjectHooks<'h> {
+    after: Option<&'h AfterObject<'h>>,
+    inventory: Option<&'h Arc<RunInventory>>,
+}
+
 /// What [`PartLinter::lint_list`] made of a document.
 enum ListLinted {
     /// A list, its items linted.
@@ -251,7 +284,7 @@ struct ListSlices<'a, 's> {
     linter: &'a PartLinter,
     file: &'a Arc<str>,
     suppressor: &'a Suppressor<'s>,
-    after: Option<&'a AfterObject<'a>>,
+    hooks: ObjectHooks<'a>,
     /// Slices handed to the pool and not yet linted.
     waiting: AtomicUsize,
     most_waiting: usize,
@@ -274,7 +307,7 @@ impl<'a, 's> ListSlices<'a, 's> {
     }
 
     fn lint_now(&self, number: usize, slice: &[Document]) {
-        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor, self.after);
+        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor, self.hooks);
         self.done.lock().unwrap_or_else(PoisonError::into_inner).push((number, outcomes));
     }
 }

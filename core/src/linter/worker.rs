@@ -4,6 +4,7 @@
 //! file's report. An object the engine cannot evaluate becomes an [`EvaluationError`], not a
 //! finding.
 
+use super::run::RunInventory;
 use super::ActiveRule;
 use crate::engine::convert::to_rego;
 use crate::engine::evaluate::Evaluator;
@@ -33,6 +34,13 @@ pub struct Worker {
     pub(super) gatekeeper: Option<GatekeeperState>,
     pub(super) facts_cache: FactsCache,
     pub(super) limits: load::Limits,
+    /// An enabled rule reads the run's inventory.
+    pub(super) uses_inventory: bool,
+    /// The inventory of the run this worker lints, when given; otherwise each source linted is its
+    /// own run.
+    pub(super) run_inventory: Option<Arc<RunInventory>>,
+    /// The inventory the evaluator holds now.
+    pub(super) inventory: Option<Arc<RunInventory>>,
 }
 
 /// What linting one object of a source gives, its source's suppressions applied.
@@ -83,6 +91,12 @@ impl Worker {
         let mut errors = Vec::new();
         let mut objects = Vec::with_capacity(loaded.documents.len());
         let run = self.gatekeeper_run(loaded.documents.iter().map(|d| &d.value));
+        let inventory = match (&self.run_inventory, self.uses_inventory) {
+            (Some(inventory), _) => Some(inventory.clone()),
+            (None, true) => Some(Arc::new(RunInventory::of_documents(&loaded.documents))),
+            (None, false) => None,
+        };
+        self.enter_inventory(inventory.as_ref());
         for document in &loaded.documents {
             let outcome = self.lint_in_source(&file, document, &suppressor, run.as_ref());
             findings.extend(outcome.findings);
@@ -132,6 +146,20 @@ impl Worker {
         DocumentOutcome { findings, suppressed, error, object }
     }
 
+    /// Hands `inventory` to the evaluator as `data.plimsoll.inventory` (unless it holds it already):
+    /// the objects linted next are linted within that run.
+    pub(super) fn enter_inventory(&mut self, inventory: Option<&Arc<RunInventory>>) {
+        let same = match (&self.inventory, inventory) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            self.evaluator.set_inventory(inventory.map(|i| i.rego()));
+            self.inventory = inventory.cloned();
+        }
+    }
+
     /// Findings about a source's text as a whole (a kustomization's), split by its suppressions.
     pub(super) fn file_findings(
         &self,
@@ -159,6 +187,9 @@ impl Worker {
     /// they do to files. An evaluation error is never suppressed, so that a failure policy still
     /// sees it.
     pub fn lint_object(&mut self, document: &Document) -> ObjectReport {
+        // An object linted alone has no run: rules that relate objects say nothing about it.
+        let run_inventory = self.run_inventory.clone();
+        self.enter_inventory(run_inventory.as_ref());
         let suppression = self.suppression.clone();
         let suppressor = Suppressor::new(&suppression, None);
         let result = self.lint_document(document);
@@ -186,8 +217,11 @@ impl Worker {
             return ObjectReport { findings, error: None };
         }
         let input = to_rego(&document.value);
-        let facts =
+        let mut facts =
             functions::facts_with_cache(&document.value, &input, self.verifier.as_deref(), &mut self.facts_cache);
+        if let (Some(inventory), Ok(fields)) = (&self.inventory, facts.as_object_mut()) {
+            fields.insert(RegoValue::from("relations"), inventory.relations(document));
+        }
         let results = match self.evaluator.evaluate(input, facts) {
             Ok(value) => value,
             Err(reason) => {
@@ -204,8 +238,13 @@ impl Worker {
     fn violation_finding(&self, document: &Document, result: &RegoValue) -> Option<Finding> {
         let rule_id = result["rule"].as_string().ok()?.to_string();
         let rule = self.rules.get(&rule_id)?;
-        let (message, path) = read_violation(&result["violation"]);
-        Some(Finding::new(rule_id, rule.severity, message, Location::in_object(document, path)))
+        let violation = &result["violation"];
+        let (message, path) = read_violation(violation);
+        let mut finding = Finding::new(rule_id, rule.severity, message, Location::in_object(document, path));
+        if let (Some(inventory), Ok(_)) = (&self.inventory, violation.as_object()) {
+            finding.related = inventory.related(&violation["related"]);
+        }
+        Some(finding)
     }
 }
 

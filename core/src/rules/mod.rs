@@ -62,6 +62,19 @@ pub struct RuleMeta {
     /// the rule for objects without any of them (see `crate::engine::evaluate`).
     #[serde(skip)]
     pub requires_fields: Vec<String>,
+    /// Whether the rule reads the run's inventory (`custom.inventory: true`): the linter then
+    /// summarises every object of a run before linting it (see [`crate::k8s::inventory`]).
+    #[serde(skip)]
+    pub uses_inventory: bool,
+    /// The kinds of object whose summaries the rule reads without complete input
+    /// (`custom.inventory: [Service, ConfigMap]`); `None`: every kind (`custom.inventory: true`).
+    /// With complete input every object is summarised.
+    #[serde(skip)]
+    pub inventory_kinds: Option<Vec<String>>,
+    /// Whether some of the rule's findings are about a missing object, and so appear only when
+    /// the input is declared complete (`custom.complete_input`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete_input: Option<CompleteInput>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
     pub engine: RuleEngine,
     /// A manifest the rule reports and one it accepts (`custom.examples.fail` and `.pass`),
@@ -105,6 +118,16 @@ impl RuleMeta {
             RuleScope::Kinds => self.kinds.iter().any(|k| k == kind),
         }
     }
+}
+
+/// How much of a rule needs the input declared complete (`--complete-input`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompleteInput {
+    /// Every finding is about a missing object: without complete input the rule says nothing.
+    Required,
+    /// Some findings are (an object referenced but not in the run); the others are always made.
+    Partly,
 }
 
 /// How a rule is implemented.
@@ -214,8 +237,26 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         return Err("custom.kinds lists the object kinds of a rule with scope kinds (and only of those)".into());
     }
     let requires_fields = field_names(custom.get("requires_fields"), "custom.requires_fields must list field names")?;
+    let complete_input = match custom.get("complete_input").and_then(Value::as_str) {
+        None => None,
+        Some("required") => Some(CompleteInput::Required),
+        Some("partly") => Some(CompleteInput::Partly),
+        Some(other) => return Err(format!("custom.complete_input {other:?} is not required or partly")),
+    };
+    let (uses_inventory, inventory_kinds) = match custom.get("inventory") {
+        None => (complete_input.is_some(), None),
+        Some(Value::Bool(on)) => (*on, None),
+        Some(Value::Array(kinds)) => {
+            let kinds = kinds.iter().map(|k| k.as_str().map(str::to_string)).collect::<Option<Vec<_>>>();
+            (true, Some(kinds.ok_or("custom.inventory must be true, false or a list of kinds")?))
+        }
+        Some(_) => return Err("custom.inventory must be true, false or a list of kinds".into()),
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
+        uses_inventory,
+        inventory_kinds,
+        complete_input,
         scope,
         kinds,
         requires_fields,

@@ -24,13 +24,27 @@ pub enum Profile {
     All,
     /// The default rules and every `images/` rule.
     SupplyChain,
+    /// The default rules and every `availability/` rule.
+    Availability,
+    /// The default rules and the hardening rules ([`HARDENING`]).
+    Hardening,
 }
+
+/// What the `hardening` profile adds to the default rules: whole categories (`networking/`) and
+/// single rules. Rules are matched by ID, so that a name no rule has yet selects nothing.
+pub const HARDENING: &[&str] =
+    &["service-account/", "networking/", "secrets/env-secret-ref", "rbac/secret-access", "rbac/workload-create"];
 
 /// Every profile's name and what it holds.
 pub const PROFILES: &[(&str, &str)] = &[
     ("default", "the rules that are on by default"),
     ("all", "every built-in rule"),
     ("supply-chain", "the default rules and every images/ rule (digest pinning, registries, signatures)"),
+    ("availability", "the default rules and every availability/ rule (replicas, spreading, disruption budgets)"),
+    (
+        "hardening",
+        "the default rules and the hardening ones: service-account/*, networking/*, secrets/env-secret-ref, rbac/secret-access, rbac/workload-create",
+    ),
 ];
 
 impl Profile {
@@ -39,6 +53,8 @@ impl Profile {
             Profile::Default => "default",
             Profile::All => "all",
             Profile::SupplyChain => "supply-chain",
+            Profile::Availability => "availability",
+            Profile::Hardening => "hardening",
         }
     }
 
@@ -49,6 +65,8 @@ impl Profile {
             .filter(|rule| match self {
                 Profile::All => true,
                 Profile::SupplyChain => rule.enabled_by_default || rule.id.starts_with("images/"),
+                Profile::Availability => rule.enabled_by_default || rule.id.starts_with("availability/"),
+                Profile::Hardening => rule.enabled_by_default || HARDENING.iter().any(|h| names(h, &rule.id)),
                 Profile::Default => rule.enabled_by_default,
             })
             .map(|rule| rule.id.clone())
@@ -69,11 +87,22 @@ impl FromStr for Profile {
             "default" => Ok(Profile::Default),
             "all" => Ok(Profile::All),
             "supply-chain" => Ok(Profile::SupplyChain),
+            "availability" => Ok(Profile::Availability),
+            "hardening" => Ok(Profile::Hardening),
             other => {
                 let names: Vec<&str> = PROFILES.iter().map(|(name, _)| *name).collect();
                 Err(format!("unknown profile {other:?} (expected one of {})", names.join(", ")))
             }
         }
+    }
+}
+
+/// Whether a profile's entry names a rule: a category (`networking/`) or an ID.
+fn names(entry: &str, id: &str) -> bool {
+    if entry.ends_with('/') {
+        id.starts_with(entry)
+    } else {
+        id == entry
     }
 }
 
@@ -205,5 +234,31 @@ mod tests {
         assert!("everything".parse::<Profile>().is_err());
         assert_eq!(Profile::All.rules(&catalog).len(), catalog.len());
         assert!(Profile::Default.rules(&catalog).len() < Profile::SupplyChain.rules(&catalog).len());
+    }
+
+    /// The availability and hardening profiles are the default rules plus their own, chosen by
+    /// category or ID, so that rules added later fall in (and names without a rule select nothing).
+    #[test]
+    fn availability_and_hardening_add_to_the_default_rules() {
+        let mut catalog = catalog();
+        let default = Profile::Default.rules(&catalog);
+        for profile in [Profile::Availability, Profile::Hardening] {
+            assert!(profile.rules(&catalog).is_superset(&default), "{profile}");
+        }
+        let template = catalog.first().cloned().unwrap();
+        for id in ["availability/example", "networking/example", "rbac/secret-access", "rbac/other", "secrets/other"] {
+            catalog.push(RuleMeta { id: id.to_string(), enabled_by_default: false, ..template.clone() });
+        }
+        let added = |profile: Profile| -> Vec<String> {
+            profile.rules(&catalog).difference(&Profile::Default.rules(&catalog)).cloned().collect()
+        };
+        assert!(added(Profile::Availability).contains(&"availability/example".to_string()));
+        assert!(!added(Profile::Availability).contains(&"networking/example".to_string()));
+        let hardening = added(Profile::Hardening);
+        assert!(
+            hardening.contains(&"networking/example".to_string())
+                && hardening.contains(&"rbac/secret-access".to_string())
+        );
+        assert!(!hardening.contains(&"rbac/other".to_string()) && !hardening.contains(&"secrets/other".to_string()));
     }
 }

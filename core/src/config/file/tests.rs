@@ -155,7 +155,7 @@ fn bad_values_name_their_key_and_line() {
     );
     assert_eq!(
         errors("rules:\n  profile: strict\n"),
-        ["2:12: rules.profile: \"strict\" is not one of default, all, supply-chain"]
+        ["2:12: rules.profile: \"strict\" is not one of default, all, supply-chain, availability, hardening"]
     );
     assert_eq!(errors("[1, 2]\n"), ["1:1: the configuration must be a mapping of keys to values"]);
 }

@@ -1,0 +1,603 @@
+//! The run's inventory: a summary of every object linted together, for the built-in rules that
+//! relate objects (an Ingress to its Service's ports, a Pod to its ConfigMap's keys, a Service to
+//! the pods it selects).
+//!
+//! Flow: [`summarize`] reads one object into an [`Entry`]: its identity, where it was read, and
+//! the few fields cross-object rules need (never the whole object, so memory stays a small summary
+//! per object however large the run). [`Inventory::new`] numbers the entries of a run (`ref`, in
+//! input order) and indexes them: by kind and name, pod templates by label, selectors by the labels
+//! they require. Rules read it as `data.plimsoll.inventory` ([`Inventory::to_json`]), and for the
+//! object being linted [`Inventory::relations`] answers the label-selector questions that would be
+//! quadratic in Rego (which pod templates this Service selects; which PodDisruptionBudgets,
+//! Services and NetworkPolicies select this workload's pods), with the semantics of
+//! [`crate::k8s::selector`]. docs/cross-object-rules.md describes the Rego side.
+//!
+//! Namespaces: two objects are in the same namespace when their `metadata.namespace` values are
+//! equal or either is unset (an unset namespace is chosen at apply time).
+
+use crate::k8s::kinds;
+use crate::k8s::selector::{read_set, Labels, Selector};
+use crate::load::position::{Path, Span};
+use crate::load::Document;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Kinds with a scale subresource, which an HPA can target.
+const SCALABLE: &[(&str, &str)] = &[
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "ReplicaSet"),
+    ("extensions", "Deployment"),
+    ("extensions", "ReplicaSet"),
+    ("", "ReplicationController"),
+    ("argoproj.io", "Rollout"),
+];
+
+/// Kinds whose selector picks pods, and where it is: `selected_by` lists them for a workload.
+const POD_SELECTORS: &[(&str, &str)] =
+    &[("Service", "spec.selector"), ("PodDisruptionBudget", "spec.selector"), ("NetworkPolicy", "spec.podSelector")];
+
+/// One object of the run, summarised.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// The source the object was read from, and its document.
+    pub file: Arc<str>,
+    pub document: usize,
+    /// Where some of its fields are written (path in the report's syntax → span): the name, and the
+    /// fields the summary holds, so that a finding can point at them as a related location.
+    places: Vec<(String, Span)>,
+    /// Pod template labels, for objects that carry a pod spec.
+    pod_labels: Option<Labels>,
+    /// The selector that picks pods (Services, PodDisruptionBudgets, NetworkPolicies).
+    pod_selector: Option<Selector>,
+    /// A Service's own labels, which ServiceMonitors select.
+    service_labels: Option<Labels>,
+    /// What rules read, as `data.plimsoll.inventory` shows it (without `ref`).
+    summary: Map<String, Value>,
+}
+
+impl Entry {
+    /// Where `path` of this object is written: the path itself or the closest enclosing path the
+    /// summary recorded, else the object's name, else its document's start.
+    pub fn place(&self, path: Option<&str>) -> Option<Span> {
+        let recorded = |p: &str| self.places.iter().find(|(at, _)| at == p).map(|(_, span)| *span);
+        let mut candidate = path.unwrap_or("metadata.name");
+        loop {
+            if let Some(span) = recorded(candidate) {
+                return Some(span);
+            }
+            match candidate.rfind(['.', '[']) {
+                Some(cut) if cut > 0 => candidate = &candidate[..cut],
+                _ => return recorded("metadata.name").or_else(|| self.places.first().map(|(_, s)| *s)),
+            }
+        }
+    }
+
+    /// `Kind namespace/name` (or `Kind name`), as messages name it.
+    pub fn describe(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("{} {namespace}/{}", self.kind, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+}
+
+/// Reads the summary of one object (any Kubernetes object: every object has at least its
+/// identity, so that a rule can tell whether an object of some kind and name is in the run).
+pub fn summarize(document: &Document) -> Entry {
+    let object = &document.value;
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
+    let metadata = object.get("metadata");
+    let api_version = text(object.get("apiVersion")).unwrap_or_default();
+    let kind = text(object.get("kind")).unwrap_or_default();
+    let group = kinds::api_group(&api_version).to_string();
+    let mut entry = Entry {
+        namespace: text(metadata.and_then(|m| m.get("namespace"))),
+        name: text(metadata.and_then(|m| m.get("name"))).unwrap_or_default(),
+        file: document.file.clone(),
+        document: document.index,
+        places: Vec::new(),
+        pod_labels: None,
+        pod_selector: None,
+        service_labels: None,
+        summary: Map::new(),
+        kind,
+    };
+    entry.summary.insert("apiVersion".into(), Value::from(api_version.clone()));
+    entry.summary.insert("kind".into(), Value::from(entry.kind.clone()));
+    entry.summary.insert("name".into(), Value::from(entry.name.clone()));
+    entry.summary.insert("namespace".into(), entry.namespace.clone().map_or(Value::Null, Value::from));
+    let mut paths = vec!["metadata.name".to_string(), "metadata".to_string()];
+    let get = |path: &str| path.split('.').try_fold(object, |node, key| node.get(key));
+    let spec = object.get("spec");
+    let spec_field = |key: &str| spec.and_then(|s| s.get(key)).cloned().unwrap_or(Value::Null);
+    if let Some(pod_spec_path) = kinds::pod_spec_path(&api_version, &entry.kind) {
+        let labels_path = labels_path_of(pod_spec_path);
+        let labels = get(&labels_path).and_then(read_set).unwrap_or_default();
+        let pod_spec = pod_spec_path.iter().try_fold(object, |node, key| node.get(*key));
+        let pod_field = |key: &str| pod_spec.and_then(|s| s.get(key)).cloned().unwrap_or(Value::Null);
+        let service_account = match pod_field("serviceAccountName") {
+            Value::String(name) if !name.is_empty() => Value::from(name),
+            _ => pod_field("serviceAccount"),
+        };
+        let scalable = SCALABLE.contains(&(group.as_str(), entry.kind.as_str()));
+        entry.summary.insert("labels".into(), json!(labels));
+        entry.summary.insert("replicas".into(), spec_field("replicas"));
+        entry.summary.insert("scalable".into(), Value::from(scalable));
+        entry.summary.insert("service_account".into(), service_account);
+        entry.summary.insert("automount_token".into(), pod_field("automountServiceAccountToken"));
+        let spec_prefix = pod_spec_path.join(".");
+        paths.extend([labels_path, "spec.replicas".into(), spec_prefix.clone()]);
+        paths.extend(["serviceAccountName", "serviceAccount"].map(|f| format!("{spec_prefix}.{f}")));
+        entry.pod_labels = Some(labels);
+    }
+    match (group.as_str(), entry.kind.as_str()) {
+        ("", "Service") => {
+            let ports: Vec<Value> = match spec.and_then(|s| s.get("ports")) {
+                Some(Value::Array(ports)) => ports
+                    .iter()
+                    .map(|p| {
+                        let field = |k: &str| p.get(k).cloned().unwrap_or(Value::Null);
+                        json!({"port": field("port"), "targetPort": field("targetPort"), "name": field("name"), "protocol": field("protocol")})
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            paths.extend((0..ports.len()).map(|i| format!("spec.ports[{i}]")));
+            paths.extend(["spec.selector", "spec.ports", "spec.clusterIP", "spec.type"].map(String::from));
+            let service_type = spec.and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or("ClusterIP");
+            entry.summary.insert("selector".into(), spec_field("selector"));
+            entry.summary.insert("type".into(), Value::from(service_type));
+            entry.summary.insert("headless".into(), Value::from(spec_field("clusterIP") == "None"));
+            entry.summary.insert("ports".into(), Value::Array(ports));
+            entry.pod_selector = Some(Selector::from_map(spec.and_then(|s| s.get("selector"))));
+            entry.service_labels = metadata.and_then(|m| m.get("labels")).and_then(read_set).or(Some(Labels::new()));
+        }
+        ("", "ConfigMap") | ("", "Secret") => {
+            let sections: &[&str] =
+                if entry.kind == "Secret" { &["data", "stringData"] } else { &["data", "binaryData"] };
+            let mut keys = Map::new();
+            for section in sections {
+                if let Some(Value::Object(map)) = object.get(*section) {
+                    keys.extend(map.keys().map(|k| (k.clone(), Value::Bool(true))));
+                }
+                paths.push((*section).to_string());
+            }
+            entry.summary.insert("has_data".into(), Value::from(!keys.is_empty()));
+            entry.summary.insert("keys".into(), Value::Object(keys));
+            if entry.kind == "Secret" {
+                entry.summary.insert("type".into(), object.get("type").cloned().unwrap_or(Value::from("Opaque")));
+            }
+        }
+        ("autoscaling", "HorizontalPodAutoscaler") => {
+            entry.summary.insert("target".into(), spec_field("scaleTargetRef"));
+            entry.summary.insert("minReplicas".into(), spec_field("minReplicas"));
+            entry.summary.insert("maxReplicas".into(), spec_field("maxReplicas"));
+            paths.extend(["spec.scaleTargetRef", "spec.minReplicas", "spec.maxReplicas"].map(String::from));
+        }
+        ("policy", "PodDisruptionBudget") => {
+            entry.summary.insert("selector".into(), spec_field("selector"));
+            entry.summary.insert("minAvailable".into(), spec_field("minAvailable"));
+            entry.summary.insert("maxUnavailable".into(), spec_field("maxUnavailable"));
+            paths.extend(["spec.selector", "spec.minAvailable", "spec.maxUnavailable"].map(String::from));
+            entry.pod_selector = Some(Selector::from_label_selector(spec.and_then(|s| s.get("selector"))));
+        }
+        ("networking.k8s.io", "NetworkPolicy") => {
+            entry.summary.insert("podSelector".into(), spec_field("podSelector"));
+            entry.summary.insert("policyTypes".into(), Value::from(policy_types(spec)));
+            paths.extend(["spec.podSelector", "spec.policyTypes"].map(String::from));
+            entry.pod_selector = Some(Selector::from_label_selector(spec.and_then(|s| s.get("podSelector"))));
+        }
+        ("", "ServiceAccount") => {
+            let automount = object.get("automountServiceAccountToken").cloned().unwrap_or(Value::Null);
+            entry.summary.insert("automountServiceAccountToken".into(), automount);
+            paths.push("automountServiceAccountToken".into());
+        }
+        ("monitoring.coreos.com", "ServiceMonitor") => {
+            entry.summary.insert("selector".into(), spec_field("selector"));
+            entry.summary.insert("namespaceSelector".into(), spec_field("namespaceSelector"));
+            paths.extend(["spec.selector", "spec.namespaceSelector"].map(String::from));
+        }
+        _ => {}
+    }
+    entry.places = paths
+        .into_iter()
+        .filter_map(|p| {
+            let parsed = Path::parse(&p)?;
+            let located = document.locate(&parsed);
+            located.exact.then_some((p, located.span))
+        })
+        .collect();
+    entry
+}
+
+/// Adds `reference` to `index[kind][name]`.
+fn add_ref(index: &mut Map<String, Value>, kind: &str, name: &str, reference: usize) {
+    let names = index.entry(kind.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(names) = names {
+        let same = names.entry(name.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(same) = same {
+            same.push(Value::from(reference));
+        }
+    }
+}
+
+/// Where a pod-bearing kind keeps its pod template's labels: beside the pod spec (`metadata.labels`
+/// for a Pod).
+fn labels_path_of(pod_spec_path: &[&str]) -> String {
+    let parent = pod_spec_path.split_last().map_or(&[][..], |(_, parent)| parent);
+    parent.iter().copied().chain(["metadata", "labels"]).collect::<Vec<_>>().join(".")
+}
+
+/// The policy types a NetworkPolicy has once the API server defaulted them: as written, else
+/// Ingress, plus Egress when it has egress rules.
+fn policy_types(spec: Option<&Value>) -> Vec<String> {
+    if let Some(Value::Array(types)) = spec.and_then(|s| s.get("policyTypes")) {
+        return types.iter().filter_map(Value::as_str).map(str::to_string).collect();
+    }
+    let mut types = vec!["Ingress".to_string()];
+    if spec.and_then(|s| s.get("egress")).is_some_and(|e| !e.is_null()) {
+        types.push("Egress".into());
+    }
+    types
+}
+
+fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
+    a.is_none() || b.is_none() || a == b
+}
+
+/// The summaries of a run, numbered and indexed.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    entries: Vec<Entry>,
+    by_kind_name: HashMap<(String, String), Vec<usize>>,
+    /// Entries with pod template labels, and those of them carrying each `key=value`.
+    pods: Vec<usize>,
+    pods_by_label: HashMap<(String, String), Vec<usize>>,
+    /// Entries with a pod selector, indexed by one `key=value` they require (the others in `open`).
+    selectors_by_label: HashMap<(String, String), Vec<usize>>,
+    open_selectors: Vec<usize>,
+    services: Vec<usize>,
+}
+
+impl Inventory {
+    /// Numbers the entries (their `ref` is their index) and indexes them.
+    pub fn new(entries: Vec<Entry>) -> Inventory {
+        let mut inventory = Inventory::default();
+        for (i, entry) in entries.iter().enumerate() {
+            inventory.by_kind_name.entry((entry.kind.clone(), entry.name.clone())).or_default().push(i);
+            if let Some(labels) = &entry.pod_labels {
+                inventory.pods.push(i);
+                for (key, value) in labels {
+                    inventory.pods_by_label.entry((key.clone(), value.clone())).or_default().push(i);
+                }
+            }
+            if let Some(selector) = &entry.pod_selector {
+                match selector.required_pairs().next() {
+                    Some((key, value)) => {
+                        inventory.selectors_by_label.entry((key.into(), value.into())).or_default().push(i)
+                    }
+                    None => inventory.open_selectors.push(i),
+                }
+            }
+            if entry.service_labels.is_some() {
+                inventory.services.push(i);
+            }
+        }
+        inventory.entries = entries;
+        inventory
+    }
+
+    /// Summarises and indexes the given objects.
+    pub fn from_documents<'a>(documents: impl IntoIterator<Item = &'a Document>) -> Inventory {
+        Inventory::new(documents.into_iter().map(summarize).collect())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry numbered `reference`.
+    pub fn entry(&self, reference: usize) -> Option<&Entry> {
+        self.entries.get(reference)
+    }
+
+    /// `data.plimsoll.inventory`: `{"entries": [summary...], "objects": {kind: {name: [ref...]}}}`;
+    /// an entry's `ref` is its index in `entries`.
+    pub fn to_json(&self) -> Value {
+        let mut objects: Map<String, Value> = Map::new();
+        let mut scale_targets: Map<String, Value> = Map::new();
+        let mut summaries = Vec::with_capacity(self.entries.len());
+        for (i, entry) in self.entries.iter().enumerate() {
+            let mut summary = entry.summary.clone();
+            summary.insert("ref".into(), Value::from(i));
+            summaries.push(Value::Object(summary));
+            add_ref(&mut objects, &entry.kind, &entry.name, i);
+            // An autoscaler under the kind and name its scaleTargetRef names, so that a rule finds
+            // the autoscalers of a workload without reading every autoscaler of the run.
+            let target = entry.summary.get("target");
+            let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+            if let (Some(kind), Some(name)) = (field("kind"), field("name")) {
+                add_ref(&mut scale_targets, kind, name, i);
+            }
+        }
+        json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
+    }
+
+    /// What the inventory knows about the object being linted, as `data.plimsoll.facts.relations`:
+    /// - `selects`: for each of its selectors, by path (`spec.selector`, `spec.podSelector`, a
+    ///   NetworkPolicy peer's `spec.ingress[0].from[1].podSelector`), the refs of the pod templates
+    ///   in its namespace it selects (a ServiceMonitor's `spec.selector`: the Services). A selector
+    ///   the API server would reject has no key: rules must not read its absence as "no match".
+    /// - `selected_by`: for an object with a pod template, the refs of the Services,
+    ///   PodDisruptionBudgets and NetworkPolicies whose selector matches its pod labels, by kind.
+    pub fn relations(&self, document: &Document) -> Value {
+        let object = &document.value;
+        let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        let pod_spec_path = kinds::pod_spec_path(api_version, kind);
+        let mut relations = Map::new();
+        if pod_spec_path.is_none()
+            && !matches!(kind, "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "ServiceMonitor")
+        {
+            // Nothing selects it and it selects nothing: no work for the other objects.
+            return Value::Object(relations);
+        }
+        let namespace = object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str);
+        let namespace = namespace.map(str::to_string);
+        let selects = self.selects(kind, &namespace, object);
+        if !selects.is_empty() {
+            relations.insert("selects".into(), Value::Object(selects));
+        }
+        if let Some(path) = pod_spec_path {
+            let labels_path = labels_path_of(path);
+            let found = labels_path.split('.').try_fold(object, |node, key| node.get(key));
+            let labels = found.and_then(read_set).unwrap_or_default();
+            relations.insert("selected_by".into(), self.selected_by(&namespace, &labels));
+        }
+        Value::Object(relations)
+    }
+
+    fn selects(&self, kind: &str, namespace: &Option<String>, object: &Value) -> Map<String, Value> {
+        let mut selects = Map::new();
+        let mut add = |path: String, selector: &Selector, pool: &dyn Fn(&Selector) -> Vec<usize>| {
+            if *selector != Selector::Invalid {
+                selects.insert(path, Value::from(pool(selector)));
+            }
+        };
+        let pods = |selector: &Selector| self.pods_selected(selector, namespace);
+        let spec = object.get("spec");
+        match kind {
+            "Service" => add("spec.selector".into(), &Selector::from_map(spec.and_then(|s| s.get("selector"))), &pods),
+            "PodDisruptionBudget" => {
+                let selector = Selector::from_label_selector(spec.and_then(|s| s.get("selector")));
+                add("spec.selector".into(), &selector, &pods);
+            }
+            "NetworkPolicy" => {
+                let selector = Selector::from_label_selector(spec.and_then(|s| s.get("podSelector")));
+                add("spec.podSelector".into(), &selector, &pods);
+                for (direction, peers_key) in [("ingress", "from"), ("egress", "to")] {
+                    let rules = spec.and_then(|s| s.get(direction)).and_then(Value::as_array);
+                    for (i, rule) in rules.into_iter().flatten().enumerate() {
+                        let peers = rule.get(peers_key).and_then(Value::as_array);
+                        for (j, peer) in peers.into_iter().flatten().enumerate() {
+                            if let Some(selector) = peer.get("podSelector") {
+                                let path = format!("spec.{direction}[{i}].{peers_key}[{j}].podSelector");
+                                add(path, &Selector::from_label_selector(Some(selector)), &pods);
+                            }
+                        }
+                    }
+                }
+            }
+            "ServiceMonitor" => {
+                // The operator's selector is a value, not a pointer: absent is the empty selector.
+                let written = spec.and_then(|s| s.get("selector"));
+                let selector = Selector::from_label_selector(Some(written.unwrap_or(&json!({}))));
+                let namespaces = spec.and_then(|s| s.get("namespaceSelector"));
+                let services = |selector: &Selector| self.services_selected(selector, namespaces, namespace);
+                add("spec.selector".into(), &selector, &services);
+            }
+            _ => {}
+        }
+        selects
+    }
+
+    /// Refs of the pod templates `selector` picks in `namespace`, using the label index.
+    fn pods_selected(&self, selector: &Selector, namespace: &Option<String>) -> Vec<usize> {
+        let smallest = selector
+            .required_pairs()
+            .map(|(k, v)| self.pods_by_label.get(&(k.to_string(), v.to_string())).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|postings| postings.len());
+        let candidates = smallest.unwrap_or(&self.pods);
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.entries.get(i).is_some_and(|e| {
+                    same_namespace(&e.namespace, namespace)
+                        && e.pod_labels.as_ref().is_some_and(|l| selector.matches(l))
+                })
+            })
+            .collect()
+    }
+
+    /// Refs of the Services a ServiceMonitor selects: its label selector on their labels, in the
+    /// namespaces its `namespaceSelector` names (`any: true`, a `matchNames` list, or by default
+    /// its own).
+    fn services_selected(&self, selector: &Selector, namespaces: Option<&Value>, own: &Option<String>) -> Vec<usize> {
+        let any = namespaces.and_then(|n| n.get("any")).and_then(Value::as_bool).unwrap_or(false);
+        let names: Option<BTreeSet<String>> = namespaces
+            .and_then(|n| n.get("matchNames"))
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        let in_namespaces = |e: &Entry| match (&names, any) {
+            (_, true) => true,
+            (Some(names), false) => e.namespace.as_ref().is_none_or(|n| names.contains(n)),
+            (None, false) => same_namespace(&e.namespace, own),
+        };
+        self.services
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.entries.get(i).is_some_and(|e| {
+                    in_namespaces(e) && e.service_labels.as_ref().is_some_and(|labels| selector.matches(labels))
+                })
+            })
+            .collect()
+    }
+
+    /// `{kind: [ref...]}` of the Services, PodDisruptionBudgets and NetworkPolicies whose selector
+    /// picks these pod labels in the entry's namespace.
+    fn selected_by(&self, namespace: &Option<String>, labels: &Labels) -> Value {
+        let mut candidates: BTreeSet<usize> = self.open_selectors.iter().copied().collect();
+        for (key, value) in labels {
+            if let Some(indexed) = self.selectors_by_label.get(&(key.clone(), value.clone())) {
+                candidates.extend(indexed);
+            }
+        }
+        let mut by_kind: Map<String, Value> =
+            POD_SELECTORS.iter().map(|(kind, _)| ((*kind).to_string(), Value::Array(Vec::new()))).collect();
+        for i in candidates {
+            let Some(other) = self.entries.get(i) else { continue };
+            let selects = other.pod_selector.as_ref().is_some_and(|s| s.matches(labels));
+            if selects && same_namespace(&other.namespace, namespace) {
+                if let Some(Value::Array(refs)) = by_kind.get_mut(&other.kind) {
+                    refs.push(Value::from(i));
+                }
+            }
+        }
+        Value::Object(by_kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inventory(text: &str) -> (Inventory, Vec<Document>) {
+        let documents = crate::load::load("run.yaml", text).documents;
+        (Inventory::from_documents(&documents), documents)
+    }
+
+    const RUN: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: front}}
+    spec: {serviceAccountName: web, containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: other, namespace: elsewhere}
+spec:
+  selector: {app: web}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec:
+  minAvailable: 1
+  selector:
+    matchExpressions: [{key: tier, operator: In, values: [front, back]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: [{from: [{podSelector: {matchLabels: {app: db}}}]}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+data: {mode: fast}
+binaryData: {blob: AA==}
+"#;
+
+    #[test]
+    fn autoscalers_are_indexed_by_their_target() {
+        let (inventory, _) = inventory(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: b}\nspec: {scaleTargetRef: {kind: Deployment}}\n",
+        );
+        let json = inventory.to_json();
+        assert_eq!(json["scale_targets"], json!({"Deployment": {"web": [0]}}));
+    }
+
+    #[test]
+    fn summaries_hold_what_rules_read() {
+        let (inventory, _) = inventory(RUN);
+        let json = inventory.to_json();
+        assert_eq!(json["objects"]["Service"], json!({"web": [1], "other": [2]}));
+        let entry = |kind: &str, name: &str| {
+            json["entries"][json["objects"][kind][name][0].as_u64().unwrap_or(99) as usize].clone()
+        };
+        let web = &entry("Deployment", "web");
+        assert_eq!(web["ref"], 0);
+        assert_eq!(web["labels"], json!({"app": "web", "tier": "front"}));
+        assert_eq!(web["replicas"], 3);
+        assert_eq!(web["scalable"], true);
+        assert_eq!(web["service_account"], "web");
+        let service = &entry("Service", "web");
+        assert_eq!(service["ports"], json!([{"port": 80, "targetPort": 8080, "name": "http", "protocol": null}]));
+        assert_eq!(service["type"], "ClusterIP");
+        assert_eq!(service["headless"], false);
+        assert_eq!(entry("ConfigMap", "settings")["keys"], json!({"mode": true, "blob": true}));
+        assert_eq!(entry("NetworkPolicy", "all")["policyTypes"], json!(["Ingress"]));
+        assert_eq!(entry("PodDisruptionBudget", "web")["namespace"], Value::Null);
+    }
+
+    #[test]
+    fn relations_follow_selectors_and_namespaces() {
+        let (inventory, documents) = inventory(RUN);
+        let deployment = inventory.relations(&documents[0]);
+        // The Service in another namespace does not select it; the PDB without one does; the
+        // NetworkPolicy's empty podSelector selects every pod of its namespace.
+        assert_eq!(
+            deployment["selected_by"],
+            json!({"Service": [1], "PodDisruptionBudget": [3], "NetworkPolicy": [4]})
+        );
+        assert_eq!(inventory.relations(&documents[1])["selects"], json!({"spec.selector": [0]}));
+        assert_eq!(inventory.relations(&documents[2])["selects"], json!({"spec.selector": []}));
+        assert_eq!(
+            inventory.relations(&documents[4])["selects"],
+            json!({"spec.podSelector": [0], "spec.ingress[0].from[0].podSelector": []})
+        );
+        assert_eq!(inventory.relations(&documents[5]), json!({}));
+    }
+
+    #[test]
+    fn an_invalid_selector_has_no_answer() {
+        let text = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec:\n  selector: {matchExpressions: [{key: a, operator: In, values: []}]}\n";
+        let (inventory, documents) = inventory(text);
+        assert_eq!(inventory.relations(&documents[0]), json!({}));
+    }
+
+    #[test]
+    fn places_point_at_recorded_fields_or_the_name() {
+        let (inventory, _) = inventory(RUN);
+        let service = inventory.entry(1).map(|e| (e.place(Some("spec.ports[0].port")), e.place(None), e.describe()));
+        let (port, name, described) = service.unwrap_or_default();
+        assert_eq!(port.map(|s| s.start.line), Some(17));
+        assert_eq!(name.map(|s| s.start.line), Some(14));
+        assert_eq!(described, "Service shop/web");
+    }
+}
