@@ -157,6 +157,8 @@ export interface RuleInfo {
   /** The first Pod Security Standards version with the check (`v1.0`, `v1.22`, …). */
   since?: string;
   scope: "all-objects" | "pod-spec";
+  /** The kinds the rule judges (`ConfigMap`, `Role.rbac.authorization.k8s.io`), when it judges only some. */
+  kinds?: string[];
   /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
   engine: "rego" | "native";
   /** A manifest the rule reports and one it accepts. */

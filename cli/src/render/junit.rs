@@ -4,8 +4,8 @@
 //! named after the rule, its class name is the object (`Kind/namespace/name`), and it passes when
 //! the rule found nothing. Each finding is a failure of its test case; the failure's type is the
 //! severity, its message the finding's message, and its text lists every finding of that case as
-//! `file:line:col: severity: message (path)`. Rules scoped to pod specs get test cases only on
-//! objects that carry one. Loader findings (`yaml/*`), which belong to no object, get test cases of
+//! `file:line:col: severity: message (path)`. Rules scoped to pod specs or to some kinds get test cases only on
+//! objects they judge. Loader findings (`yaml/*`), which belong to no object, get test cases of
 //! their own with the file as class name. With `--show-suppressed`, a test case whose findings are
 //! all suppressed is reported as skipped, with the suppression as its message.
 
@@ -98,7 +98,7 @@ fn suite<'a>(
     suite
 }
 
-/// The rules that looked at an object: the enabled ones within their scope, and any other rule
+/// The rules that looked at an object: the enabled ones within their scope and kinds, and any other rule
 /// with a finding on it (evaluation failures).
 fn rules_for<'a>(
     object: &'a LintedObject,
@@ -110,8 +110,9 @@ fn rules_for<'a>(
         .iter()
         .copied()
         .filter(|id| {
-            let scope = context.rules.iter().find(|r| r.id == *id).map_or(RuleScope::AllObjects, |r| r.scope);
-            scope == RuleScope::AllObjects || object.pod_spec
+            let Some(rule) = context.rules.iter().find(|r| r.id == *id) else { return true };
+            let (api_version, kind) = (&object.object.api_version, &object.object.kind);
+            (rule.scope == RuleScope::AllObjects || object.pod_spec) && rule.judges_kind(api_version, kind)
         })
         // The render rules judge charts and kustomizations, not the objects linted.
         .filter(|id| !id.starts_with("render/"))

@@ -13,7 +13,8 @@
 //! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
 //!
 //! Rules that name the fields they need (`custom.requires_fields`) are evaluated only for objects
-//! that write one of them: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
+//! that write one of them, and rules that name the kinds they judge (`custom.kinds`) only for
+//! objects of those kinds: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
 //! ([`crate::engine::prefilter`]), and the aggregate rule does not call their `violation`.
 
 use crate::engine::convert::to_rego;
@@ -279,13 +280,13 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
 }
 
 /// The module that unions every selected rule's violations, tagging each with its rule ID; rules
-/// that name required fields first check that the object is not among those they cannot report.
+/// that name required fields or kinds first check that the object is not among those they cannot report.
 /// A user's complete rule (`complete_rules`) is read only when its value is a set or an array,
 /// as conftest reads it (iterating anything else is an error in the engine).
 fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
-        let guard = match rule.requires_fields.is_empty() {
+        let guard = match rule.requires_fields.is_empty() && rule.kinds.is_empty() {
             true => String::new(),
             false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
         };
@@ -375,10 +376,10 @@ mod tests {
         }
     }
 
-    /// Skipping rules by the fields they require changes no result: every fixture (each rule has
-    /// failing ones) gives the same violations with and without the filter.
+    /// Skipping rules by the fields they require and the kinds they judge changes no result: every
+    /// fixture (each rule has failing ones) gives the same violations with and without the filter.
     #[test]
-    fn skipping_rules_by_required_fields_changes_no_result() {
+    fn skipping_rules_by_required_fields_and_kinds_changes_no_result() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         assert!(catalog.iter().filter(|rule| !rule.requires_fields.is_empty()).count() > 5);
         let prepared = Prepared::new(

@@ -5,7 +5,7 @@
 //!   violations, and evaluates it per object;
 //! - `functions` computes in Rust what Rego cannot (quantities, images, signature verdicts), as
 //!   host functions and as per-object facts the compiled program reads;
-//! - `prefilter` skips rules that cannot report an object, from the field names it writes;
+//! - `prefilter` skips rules that cannot report an object, from its kind and the field names it writes;
 //! - [`user_policy`] reads conftest-style policies into catalog entries; [`rego_test`] runs Rego
 //!   unit tests (`test_*` rules);
 //! - [`gatekeeper`] evaluates Gatekeeper ConstraintTemplates and Constraints.

@@ -1,4 +1,11 @@
-//! Skipping rules that cannot report an object, decided from the field names it writes.
+//! Skipping rules that cannot report an object, decided from its kind and the field names it
+//! writes.
+//!
+//! A rule may name the kinds it judges (`custom.kinds`, see [`crate::rules::RuleMeta::kinds`]),
+//! or judge only objects with a pod spec (`scope: pod-spec`). [`ObjectFilter`] answers, before
+//! anything is converted for Rego, whether any selected rule judges an object at all: a Service
+//! is not evaluated when every rule judges pod specs, Roles or ConfigMaps. For an object that is
+//! evaluated, [`FieldFilter::skipped_rules`] lists the rules that do not judge its kind.
 //!
 //! Most rules look for something that few manifests write (`hostPort`, `sysctls`,
 //! `seLinuxOptions`, …), yet evaluating one costs about as much when there is nothing to find:
@@ -10,9 +17,47 @@
 //! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
 //! every fixture (which includes failing cases for every rule) with and without the filter.
 
-use crate::rules::RuleMeta;
+use crate::k8s::kinds;
+use crate::rules::{GroupKind, RuleEngine, RuleMeta, RuleScope};
 use regorus::Value as RegoValue;
+use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// Which objects any selected Rego rule judges, from the rules' scope and kinds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ObjectFilter {
+    /// Some rule judges every object.
+    every_object: bool,
+    /// Some rule judges every object with a pod spec.
+    pod_specs: bool,
+    /// The kinds that kind-limited rules judge.
+    kinds: Vec<GroupKind>,
+}
+
+impl ObjectFilter {
+    pub(crate) fn new(selected: &[RuleMeta]) -> ObjectFilter {
+        let mut filter = ObjectFilter::default();
+        for rule in selected.iter().filter(|rule| rule.engine == RuleEngine::Rego) {
+            match (rule.kinds.is_empty(), rule.scope) {
+                (true, RuleScope::AllObjects) => filter.every_object = true,
+                (true, RuleScope::PodSpec) => filter.pod_specs = true,
+                // A kind-limited pod-spec rule judges a subset of its kinds: the kinds suffice.
+                (false, _) => filter.kinds.extend(rule.kinds.iter().filter_map(|k| GroupKind::parse(k))),
+            }
+        }
+        filter
+    }
+
+    /// Whether some selected rule may report `object`.
+    pub(crate) fn admits(&self, object: &Value) -> bool {
+        if self.every_object {
+            return true;
+        }
+        let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
+        (self.pod_specs && kinds::carries_pod_spec(object))
+            || self.kinds.iter().any(|kind| kind.matches(text("apiVersion"), text("kind")))
+    }
+}
 
 /// The rules that name required fields, and the names to look for.
 ///
@@ -21,9 +66,9 @@ use std::collections::BTreeSet;
 /// prefixes are compared by `starts_with`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FieldFilter {
-    /// Every selected rule that names fields: its ID (as the set member handed to the program)
-    /// and the indexes of its names in `names`.
-    rules: Vec<(RegoValue, Vec<usize>)>,
+    /// Every selected rule that names fields or kinds: its ID (as the set member handed to the
+    /// program), the indexes of its names in `names` and its kinds.
+    rules: Vec<(RegoValue, Vec<usize>, Vec<GroupKind>)>,
     /// Every distinct required name or prefix (a name ending in `/`).
     names: Vec<String>,
     /// `by_length[n]`: indexes of the exact names that are `n` bytes long.
@@ -35,9 +80,10 @@ pub(crate) struct FieldFilter {
 impl FieldFilter {
     pub(crate) fn new(selected: &[RuleMeta]) -> FieldFilter {
         let mut filter = FieldFilter::default();
-        for rule in selected.iter().filter(|rule| !rule.requires_fields.is_empty()) {
+        for rule in selected.iter().filter(|rule| !rule.requires_fields.is_empty() || !rule.kinds.is_empty()) {
             let indexes = rule.requires_fields.iter().map(|name| filter.intern(name)).collect();
-            filter.rules.push((RegoValue::from(rule.id.as_str()), indexes));
+            let kinds = rule.kinds.iter().filter_map(|kind| GroupKind::parse(kind)).collect();
+            filter.rules.push((RegoValue::from(rule.id.as_str()), indexes, kinds));
         }
         filter
     }
@@ -61,7 +107,7 @@ impl FieldFilter {
         index
     }
 
-    /// Whether any selected rule names fields (otherwise there is nothing to decide).
+    /// Whether any selected rule names fields or kinds (otherwise there is nothing to decide).
     pub(crate) fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -69,15 +115,23 @@ impl FieldFilter {
     /// IDs of the rules that cannot report `object`, as a set for `data.plimsoll.facts`.
     pub(crate) fn skipped_rules(&self, object: &RegoValue) -> RegoValue {
         let mut found = vec![false; self.names.len()];
-        if !self.collect(object, &mut found, 0) {
-            return RegoValue::from(BTreeSet::new());
+        if !self.names.is_empty() && !self.collect(object, &mut found, 0) {
+            // Too deep to walk completely: every name may be there.
+            found.fill(true);
         }
+        let text = |key: &str| object[key].as_string().map(|text| &**text).unwrap_or("");
+        let (api_version, kind) = (text("apiVersion"), text("kind"));
         let skipped: BTreeSet<RegoValue> = self
             .rules
             .iter()
-            // An index without a slot cannot happen; it would count as found, skipping nothing.
-            .filter(|(_, names)| !names.iter().any(|&name| found.get(name).copied().unwrap_or(true)))
-            .map(|(id, _)| id.clone())
+            .filter(|(_, names, kinds)| {
+                // An index without a slot cannot happen; it would count as found, skipping nothing.
+                let lacks_fields =
+                    !names.is_empty() && !names.iter().any(|&name| found.get(name).copied().unwrap_or(true));
+                let other_kind = !kinds.is_empty() && !kinds.iter().any(|k| k.matches(api_version, kind));
+                lacks_fields || other_kind
+            })
+            .map(|(id, _, _)| id.clone())
             .collect();
         RegoValue::from(skipped)
     }
@@ -118,3 +172,4 @@ impl FieldFilter {
 /// Deeper than any Kubernetes object; the bound keeps the walk's stack finite, and an object
 /// deeper than this skips no rule.
 const MAX_DEPTH: usize = 64;
+

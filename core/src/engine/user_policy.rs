@@ -367,6 +367,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         examples: None,
         scope: RuleScope::AllObjects,
         requires_fields: Vec::new(),
+        kinds: Vec::new(),
         engine: RuleEngine::Rego,
         package: definition.package.clone(),
         violation_sets: vec![definition.set_ref()],

@@ -5,12 +5,13 @@
 use super::{ActiveRule, Linter, Source};
 use crate::engine::evaluate::{PrepareError, Prepared};
 use crate::engine::gatekeeper::PolicySet;
+use crate::engine::prefilter::ObjectFilter;
 use crate::engine::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
 use crate::k8s::pss::{PssLevel, PssSettings, PssVersion};
 use crate::report::finding::Severity;
 use crate::report::suppress::{Exemption, SuppressionSettings};
 use crate::rules::selector::{self, did_you_mean, SelectorError};
-use crate::rules::{self, RuleEngine, RuleError, RuleMeta, RuleScope};
+use crate::rules::{self, RuleError, RuleMeta};
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use serde_json::Value;
@@ -276,8 +277,7 @@ impl LinterBuilder {
             self.json_schemas.iter().map(|s| (s.name.as_str(), s.text.as_str())),
         )?;
         // Rules implemented in Rust run on every object without the Rego evaluation.
-        let pod_specs_only =
-            selected.iter().filter(|rule| rule.engine == RuleEngine::Rego).all(|rule| rule.scope == RuleScope::PodSpec);
+        let judged = Arc::new(ObjectFilter::new(&selected));
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -290,7 +290,7 @@ impl LinterBuilder {
             prepared: Arc::new(prepared),
             rules: Arc::new(rules),
             catalog: Arc::new(catalog),
-            pod_specs_only,
+            judged,
             suppression: Arc::new(self.suppression),
             schema: schema.map(Arc::new),
             gatekeeper: self.gatekeeper.filter(|policies| !policies.is_empty()).map(|policies| {

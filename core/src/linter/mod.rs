@@ -32,6 +32,7 @@ pub use worker::{ObjectReport, Worker};
 
 use crate::engine::evaluate::Prepared;
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
+use crate::engine::prefilter::ObjectFilter;
 use crate::engine::user_policy::PolicyError;
 use crate::load::{self, LoadedFile};
 use crate::report::finding::{FileReport, Report, Severity};
@@ -61,8 +62,8 @@ pub struct Linter {
     prepared: Arc<Prepared>,
     rules: Arc<HashMap<String, ActiveRule>>,
     catalog: Arc<Vec<RuleMeta>>,
-    /// Every enabled rule applies only to objects with a pod spec: others need no evaluation.
-    pod_specs_only: bool,
+    /// Which objects any enabled Rego rule judges: others need no evaluation.
+    judged: Arc<ObjectFilter>,
     suppression: Arc<SuppressionSettings>,
     /// Present when a rule implemented in Rust is enabled.
     schema: Option<Arc<SchemaChecker>>,
@@ -121,7 +122,7 @@ impl Linter {
         Worker {
             evaluator: self.prepared.evaluator(),
             rules: self.rules.clone(),
-            pod_specs_only: self.pod_specs_only,
+            judged: self.judged.clone(),
             suppression: self.suppression.clone(),
             schema: self.schema.clone(),
             gatekeeper: self.gatekeeper.clone().map(GatekeeperState::PerSource),

@@ -9,6 +9,7 @@ use crate::engine::convert::to_rego;
 use crate::engine::evaluate::Evaluator;
 use crate::engine::functions::{self, FactsCache};
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
+use crate::engine::prefilter::ObjectFilter;
 use crate::k8s::kinds;
 use crate::load::position::Path;
 use crate::load::{self, Document, LoadedFile, Problem};
@@ -25,7 +26,8 @@ use std::sync::Arc;
 pub struct Worker {
     pub(super) evaluator: Evaluator,
     pub(super) rules: Arc<HashMap<String, ActiveRule>>,
-    pub(super) pod_specs_only: bool,
+    /// Which objects any enabled Rego rule judges; others are not evaluated.
+    pub(super) judged: Arc<ObjectFilter>,
     pub(super) suppression: Arc<SuppressionSettings>,
     pub(super) schema: Option<Arc<SchemaChecker>>,
     pub(super) verifier: Option<Arc<Verifier>>,
@@ -181,7 +183,7 @@ impl Worker {
             Some(checker) => checker.findings(document, |id| Some(self.rules.get(id)?.severity)),
             None => Vec::new(),
         };
-        if self.pod_specs_only && !kinds::carries_pod_spec(&document.value) {
+        if !self.judged.admits(&document.value) {
             return ObjectReport { findings, error: None };
         }
         let input = to_rego(&document.value);

@@ -54,6 +54,12 @@ pub struct RuleMeta {
     /// the rule for objects without any of them (see `crate::engine::evaluate`).
     #[serde(skip)]
     pub requires_fields: Vec<String>,
+    /// The kinds of object the rule judges (`custom.kinds`), each written as Kubernetes writes a
+    /// group-qualified kind: `ConfigMap` in the core group, `Role.rbac.authorization.k8s.io`
+    /// otherwise. Empty: any kind its scope allows. Evaluation skips the rule for other kinds,
+    /// and skips objects that no enabled rule judges (see [`crate::engine::prefilter`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<String>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
     pub engine: RuleEngine,
     /// A manifest the rule reports and one it accepts (`custom.examples.fail` and `.pass`),
@@ -84,6 +90,37 @@ pub enum RuleScope {
     AllObjects,
     /// Only objects that carry a pod spec (see [`crate::k8s::kinds`]).
     PodSpec,
+}
+
+/// A kind and its API group, as `custom.kinds` writes them (`Kind` or `Kind.group`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupKind {
+    /// `""` for the core group.
+    pub group: String,
+    pub kind: String,
+}
+
+impl GroupKind {
+    /// Reads `Kind` or `Kind.group`; `None` for an empty kind or group.
+    pub fn parse(text: &str) -> Option<GroupKind> {
+        let (kind, group) = text.split_once('.').unwrap_or((text, ""));
+        let valid = !kind.is_empty() && (group.is_empty() == !text.contains('.'));
+        valid.then(|| GroupKind { group: group.to_string(), kind: kind.to_string() })
+    }
+
+    /// Whether an object of this `apiVersion` and `kind` is of this kind.
+    pub fn matches(&self, api_version: &str, kind: &str) -> bool {
+        self.kind == kind && self.group == crate::k8s::kinds::api_group(api_version)
+    }
+}
+
+impl RuleMeta {
+    /// Whether the rule judges objects of this `apiVersion` and `kind` (its `kinds`; whether the
+    /// object has the pod spec a `pod-spec` rule needs is a question about the object itself).
+    pub fn judges_kind(&self, api_version: &str, kind: &str) -> bool {
+        self.kinds.is_empty()
+            || self.kinds.iter().filter_map(|k| GroupKind::parse(k)).any(|k| k.matches(api_version, kind))
+    }
 }
 
 /// How a rule is implemented.
@@ -196,10 +233,20 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
             .ok_or("custom.requires_fields must list field names")?,
         Some(_) => return Err("custom.requires_fields must list field names".into()),
     };
+    let kinds = match custom.get("kinds") {
+        None => Vec::new(),
+        Some(Value::Array(kinds)) if !kinds.is_empty() => kinds
+            .iter()
+            .map(|kind| kind.as_str().filter(|k| GroupKind::parse(k).is_some()).map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("custom.kinds must list kinds (`ConfigMap`, `Role.rbac.authorization.k8s.io`)")?,
+        Some(_) => return Err("custom.kinds must list kinds (`ConfigMap`, `Role.rbac.authorization.k8s.io`)".into()),
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
         scope,
         requires_fields,
+        kinds,
         title: text(value.get("title"), "title")?,
         description: text(value.get("description"), "description")?,
         remediation: text(custom.get("remediation"), "custom.remediation")?,
@@ -273,6 +320,27 @@ mod tests {
         let source = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: images/latest-tag\n#   severity: warning\n#   default: true\n#   remediation: R\n#   examples:\n#     fail: |\n#       kind: Pod\npackage plimsoll.rules.images.latest_tag\n";
         let error = parse_rule_file("images/latest-tag.rego", source);
         assert!(matches!(error, Err(RuleError { ref message, .. }) if message.contains("lacks pass")), "{error:?}");
+    }
+
+    #[test]
+    fn kinds_name_a_kind_and_its_group() {
+        let source = |kinds: &str| {
+            format!("# METADATA\n# title: T\n# description: D\n# custom:\n#   id: rbac/x\n#   severity: warning\n#   default: true\n#   remediation: R\n#   kinds: {kinds}\npackage plimsoll.rules.rbac.x\n")
+        };
+        let rule = parse_rule_file("rbac/x.rego", &source("[ConfigMap, Role.rbac.authorization.k8s.io]"));
+        let rule = rule.unwrap_or_else(|e| panic!("{e}"));
+        assert!(rule.judges_kind("v1", "ConfigMap"));
+        assert!(rule.judges_kind("rbac.authorization.k8s.io/v1", "Role"));
+        assert!(!rule.judges_kind("example.com/v1", "Role"));
+        assert!(!rule.judges_kind("example.com/v1", "ConfigMap"));
+        assert!(!rule.judges_kind("rbac.authorization.k8s.io/v1", "ClusterRole"));
+        for bad in ["[]", "Role", "[Role.]", "[.rbac]", "[\"\"]"] {
+            let error = parse_rule_file("rbac/x.rego", &source(bad));
+            assert!(
+                matches!(error, Err(RuleError { ref message, .. }) if message.contains("custom.kinds")),
+                "{bad}: {error:?}"
+            );
+        }
     }
 
     #[test]

@@ -513,6 +513,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 }),
                 scope: RuleScope::AllObjects,
                 requires_fields: Vec::new(),
+                kinds: Vec::new(),
                 engine: RuleEngine::Native,
                 package: String::new(),
                 violation_sets: Vec::new(),
