@@ -173,3 +173,48 @@ impl FieldFilter {
 /// deeper than this skips no rule.
 const MAX_DEPTH: usize = 64;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::builtin_rules;
+    use serde_json::json;
+
+    fn object(api_version: &str, kind: &str) -> Value {
+        json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}, "spec": {"template": {"spec": {}}}})
+    }
+
+    /// An object is evaluated when some selected rule judges its kind or its pod spec.
+    #[test]
+    fn objects_no_selected_rule_judges_are_not_evaluated() {
+        let catalog = builtin_rules().unwrap_or_default();
+        let selected = |ids: &[&str]| -> Vec<RuleMeta> {
+            catalog.iter().filter(|r| ids.contains(&r.id.as_str())).cloned().collect()
+        };
+        let pods_and_roles = ObjectFilter::new(&selected(&["images/latest-tag", "rbac/wildcard"]));
+        assert!(pods_and_roles.admits(&object("apps/v1", "Deployment")));
+        assert!(pods_and_roles.admits(&object("rbac.authorization.k8s.io/v1", "ClusterRole")));
+        assert!(!pods_and_roles.admits(&object("example.com/v1", "ClusterRole")));
+        assert!(!pods_and_roles.admits(&object("v1", "Service")));
+        assert!(!pods_and_roles.admits(&object("v1", "ConfigMap")));
+        let config_maps = ObjectFilter::new(&selected(&["secrets/configmap-content"]));
+        assert!(config_maps.admits(&object("v1", "ConfigMap")));
+        assert!(!config_maps.admits(&object("apps/v1", "Deployment")));
+        // A user policy (or any rule without scope and kinds) judges every object.
+        let mut everything = selected(&["images/latest-tag"]);
+        everything.extend(selected(&["networking/node-port"]).into_iter().map(|r| RuleMeta { kinds: Vec::new(), ..r }));
+        assert!(ObjectFilter::new(&everything).admits(&object("v1", "Secret")));
+    }
+
+    /// Kind-limited rules are listed as skipped for other kinds only.
+    #[test]
+    fn rules_are_skipped_for_kinds_they_do_not_judge() {
+        let catalog = builtin_rules().unwrap_or_default();
+        let filter = FieldFilter::new(&catalog);
+        let skipped = |value: Value| filter.skipped_rules(&crate::engine::convert::to_rego(&value));
+        let role = skipped(object("rbac.authorization.k8s.io/v1", "Role"));
+        let config_map = skipped(object("v1", "ConfigMap"));
+        let is_skipped = |set: &RegoValue, id: &str| set.as_set().is_ok_and(|s| s.contains(&RegoValue::from(id)));
+        assert!(!is_skipped(&role, "rbac/wildcard") && is_skipped(&role, "secrets/configmap-content"));
+        assert!(is_skipped(&config_map, "rbac/wildcard") && !is_skipped(&config_map, "secrets/configmap-content"));
+    }
+}
