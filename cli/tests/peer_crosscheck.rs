@@ -8,7 +8,8 @@
 //!   count — its reports name the kind and the container but not the object; per object kind for
 //!   checks whose reports name no container (host namespaces, sysctls);
 //! - kube-score: one case per graded test, decided by the first object that carries a pod spec,
-//!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass).
+//!   as kube-score's test helper decides (Critical and Warning = fail, AllOK = pass), or for rules
+//!   of other kinds (Services) by the first object of such a kind.
 //!
 //! testdata/peer-linters/AGREEMENT.md holds the expected numbers and every divergence with the
 //! reason. Every row is `checked`: the test fails when a row's numbers or divergences differ from
@@ -20,6 +21,7 @@
 mod common;
 use common::{conformance_data, record_score, root};
 use plimsoll_core::load::position::PathSegment;
+use plimsoll_core::rules::RuleScope;
 use plimsoll_core::{load, Document, Linter};
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
@@ -106,7 +108,38 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // RBAC: our rules judge the Role or ClusterRole; the peers' binding checks are compared on
+    // the role the binding names (see REPORTED_ON_BINDINGS for kube-linter's).
+    ("kube-linter", "wildcard-in-rules", &["rbac/wildcard"], None),
+    ("kube-linter", "cluster-admin-role-binding", &["rbac/cluster-admin-binding"], None),
+    ("kube-linter", "access-to-secrets", &["rbac/secret-access"], None),
+    ("kube-linter", "access-to-create-pods", &["rbac/workload-create"], None),
+    ("polaris", "clusterrolebindingClusterAdmin", &["rbac/cluster-admin-binding", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterAdminClusterRole", &["rbac/cluster-admin-binding", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterAdminRole", &["rbac/wildcard"], None),
+    ("polaris", "clusterrolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "clusterrolebindingPodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterRolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolebindingRolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    // secrets and service accounts
+    ("kube-linter", "env-var-secret", &["secrets/env-literal"], None),
+    ("kube-linter", "read-secret-from-env-var", &["secrets/env-secret-ref"], None),
+    ("kube-linter", "deprecated-service-account-field", &["service-account/deprecated-field"], None),
+    ("polaris", "sensitiveContainerEnvVar", &["secrets/env-literal"], None),
+    ("polaris", "sensitiveConfigmapContent", &["secrets/configmap-content"], None),
+    // networking
+    ("kube-linter", "exposed-services", &["networking/node-port", "networking/load-balancer"], None),
+    ("kube-score", "Service Type", &["networking/node-port"], None),
+    ("kube-linter", "ssh-port", &["networking/ssh-port"], None),
+    ("kube-linter", "privileged-ports", &["networking/privileged-port"], None),
+    ("polaris", "tlsSettingsMissing", &["networking/ingress-tls"], None),
 ];
+
+/// kube-linter checks that report the RoleBinding or ClusterRoleBinding to a role in the run
+/// where our rule reports the role itself: our finding on a role counts for each binding in the
+/// fixture that names it.
+const REPORTED_ON_BINDINGS: &[&str] = &["access-to-secrets", "access-to-create-pods"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -305,7 +338,11 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
     let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for hit in our_hits(linter, &input, probe) {
+    let mut hits = our_hits(linter, &input, probe);
+    if REPORTED_ON_BINDINGS.contains(&check) {
+        hits = on_bindings(&input, hits);
+    }
+    for hit in hits {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
         ours.entry((hit.kind.clone(), container)).or_default().insert(hit.object.clone());
     }
@@ -323,6 +360,37 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
             let peer_count = peer.get(&unit).copied().unwrap_or(0);
             let our_count = ours.get(&unit).map_or(0, BTreeSet::len);
             Case { id: format!("{file} {}/{}", unit.0, unit.1), peer: count(peer_count), ours: count(our_count) }
+        })
+        .collect()
+}
+
+/// Our findings on a Role or ClusterRole, moved to the bindings of the file that name that role.
+fn on_bindings(file: &Path, hits: Vec<Hit>) -> Vec<Hit> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let documents = load(&file.to_string_lossy(), &text).documents;
+    let text_at = |value: &Value, path: &[&str]| {
+        path.iter().try_fold(value, |v, k| v.get(k)).and_then(Value::as_str).unwrap_or("").to_string()
+    };
+    let bindings: Vec<(String, String, String, String)> = documents
+        .iter()
+        .filter(|d| d.object_ref().kind.ends_with("Binding"))
+        .map(|d| {
+            let v = &d.value;
+            (
+                text_at(v, &["kind"]),
+                text_at(v, &["metadata", "name"]),
+                text_at(v, &["roleRef", "kind"]),
+                text_at(v, &["roleRef", "name"]),
+            )
+        })
+        .collect();
+    hits.into_iter()
+        .flat_map(|hit| {
+            bindings
+                .iter()
+                .filter(|(_, _, role_kind, role)| *role_kind == hit.kind && *role == hit.object)
+                .map(|(kind, name, _, _)| Hit { kind: kind.clone(), object: name.clone(), container: None })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -399,7 +467,7 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
             .flatten()
             .filter_map(|f| f.as_str().map(str::to_string))
             .collect();
-        let ours = first_workload_fails(&linter, &root.join("score/testdata"), &files);
+        let ours = first_judged_fails(&linter, &rules, &root.join("score/testdata"), &files);
         let mut id = files.join(" + ");
         for flag in ["IgnoreContainerCpuLimitRequirement", "IgnoreContainerMemoryLimitRequirement"] {
             if ignored(flag) {
@@ -411,13 +479,22 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
     out
 }
 
-/// Whether our rules find something on the first object that carries a pod spec.
-fn first_workload_fails(linter: &Linter, dir: &Path, files: &[String]) -> Verdict {
+/// Whether our rules find something on the first object they judge: for the pod-spec rules, the
+/// first object that carries a pod spec, as kube-score's test helper takes the first workload;
+/// for rules of other kinds (Services), the first object of such a kind.
+fn first_judged_fails(linter: &Linter, rules: &[&str], dir: &Path, files: &[String]) -> Verdict {
+    let catalog = plimsoll_core::rules::builtin_rules().expect("catalog");
+    let metas: Vec<_> = catalog.iter().filter(|r| rules.contains(&r.id.as_str())).collect();
     let mut worker = linter.worker();
     for file in files {
         let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         for document in load(file, &text).documents {
-            if plimsoll_core::k8s::kinds::carries_pod_spec(&document.value) {
+            let object = document.object_ref();
+            let pod_spec = plimsoll_core::k8s::kinds::carries_pod_spec(&document.value);
+            let judged = metas.iter().any(|rule| {
+                (rule.scope == RuleScope::AllObjects || pod_spec) && rule.judges_kind(&object.api_version, &object.kind)
+            });
+            if judged {
                 let result = worker.lint_document(&document);
                 return Verdict::of(!result.findings.is_empty() || result.error.is_some());
             }
