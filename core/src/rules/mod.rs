@@ -57,7 +57,7 @@ pub struct RuleMeta {
     /// The kinds of object the rule judges (`custom.kinds`), each written as Kubernetes writes a
     /// group-qualified kind: `ConfigMap` in the core group, `Role.rbac.authorization.k8s.io`
     /// otherwise. Empty: any kind its scope allows. Evaluation skips the rule for other kinds,
-    /// and skips objects that no enabled rule judges (see [`crate::engine::prefilter`]).
+    /// and skips objects that no enabled rule judges (see `crate::engine::prefilter`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kinds: Vec<String>,
     /// How the rule is implemented: a Rego policy, or Rust code in core (schema validation).
@@ -103,8 +103,12 @@ pub struct GroupKind {
 impl GroupKind {
     /// Reads `Kind` or `Kind.group`; `None` for an empty kind or group.
     pub fn parse(text: &str) -> Option<GroupKind> {
-        let (kind, group) = text.split_once('.').unwrap_or((text, ""));
-        let valid = !kind.is_empty() && (group.is_empty() == !text.contains('.'));
+        // `Role.` (a dot, then no group) is as malformed as `.rbac` (no kind).
+        let (kind, group, dotted) = match text.split_once('.') {
+            Some((kind, group)) => (kind, group, true),
+            None => (text, "", false),
+        };
+        let valid = !kind.is_empty() && (!dotted || !group.is_empty());
         valid.then(|| GroupKind { group: group.to_string(), kind: kind.to_string() })
     }
 
