@@ -39,24 +39,32 @@
 package plimsoll.rules.secrets.configmap_content
 
 import data.plimsoll.lib.credentials.credential_name
+import data.plimsoll.lib.credentials.fragments
 import data.plimsoll.lib.credentials.literal_credential
 import data.plimsoll.lib.credentials.private_key
 import rego.v1
 
+# Each body first asks one question of the keys (or values) joined together, and looks at single
+# entries only when that text holds a credential-name fragment (or a private key header).
 violation contains {"msg": msg, "path": ["data", key]} if {
 	input.kind == "ConfigMap"
 	input.apiVersion == "v1"
+	keys := lower(concat("\n", [key | some key, _ in input.data; is_string(key)]))
+	some fragment in fragments
+	contains(keys, fragment)
 	some key, value in input.data
-	some what in leaks(key, value)
-	msg := sprintf("ConfigMap key %q holds %s", [key, what])
-}
-
-leaks(key, value) := {what |
 	credential_name(key)
 	literal_credential(value)
-	what := "a literal credential"
-} | {what |
+	msg := sprintf("ConfigMap key %q holds a literal credential", [key])
+}
+
+violation contains {"msg": msg, "path": ["data", key]} if {
+	input.kind == "ConfigMap"
+	input.apiVersion == "v1"
+	values := concat("\n", [value | some value in input.data; is_string(value)])
+	contains(values, "PRIVATE KEY")
+	some key, value in input.data
 	private_key(value)
 	not credential_name(key)
-	what := "a PEM private key"
+	msg := sprintf("ConfigMap key %q holds a PEM private key", [key])
 }

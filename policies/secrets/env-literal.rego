@@ -63,24 +63,34 @@
 package plimsoll.rules.secrets.env_literal
 
 import data.plimsoll.lib.credentials.credential_name
+import data.plimsoll.lib.credentials.fragments
 import data.plimsoll.lib.credentials.literal_credential
 import data.plimsoll.lib.credentials.private_key
 import data.plimsoll.lib.kubernetes.containers
 import rego.v1
 
+# Every container's every variable passes through here, so each body first asks one question of
+# the container's names (or values) joined together, and looks at single variables only when
+# that text holds a credential-name fragment (or a private key header).
 violation contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "value"])} if {
 	some entry in containers
-	some i, variable in entry.container.env
-	some what in leaks(variable)
-	msg := sprintf("%s sets env var %q to %s", [entry.description, variable.name, what])
-}
-
-leaks(variable) := {what |
+	env := entry.container.env
+	names := lower(concat("\n", [variable.name | some variable in env; is_string(variable.name)]))
+	some fragment in fragments
+	contains(names, fragment)
+	some i, variable in env
 	credential_name(variable.name)
 	literal_credential(variable.value)
-	what := "a literal credential"
-} | {what |
+	msg := sprintf("%s sets env var %q to a literal credential", [entry.description, variable.name])
+}
+
+violation contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "value"])} if {
+	some entry in containers
+	env := entry.container.env
+	values := concat("\n", [variable.value | some variable in env; is_string(variable.value)])
+	contains(values, "PRIVATE KEY")
+	some i, variable in env
 	private_key(variable.value)
 	not credential_name(variable.name)
-	what := "a literal PEM private key"
+	msg := sprintf("%s sets env var %q to a literal PEM private key", [entry.description, variable.name])
 }
