@@ -22,6 +22,7 @@
 mod common;
 use common::{conformance_data, record_score, root};
 use plimsoll_core::load::position::PathSegment;
+use plimsoll_core::rules::RuleScope;
 use plimsoll_core::{load, Document, Linter};
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
@@ -194,6 +195,32 @@ const CHECKS: &[Mapping] = &[
     // service accounts
     ("kube-linter", "default-service-account", &["service-account/default"], None),
     ("polaris", "automountServiceAccountToken", &["service-account/automount-token"], None),
+    // RBAC: our rules judge the Role or ClusterRole; the peers' binding checks are compared on
+    // the role the binding names (see REPORTED_ON_BINDINGS for kube-linter's).
+    ("kube-linter", "wildcard-in-rules", &["rbac/wildcard"], None),
+    ("kube-linter", "cluster-admin-role-binding", &["rbac/cluster-admin-binding"], None),
+    ("kube-linter", "access-to-secrets", &["rbac/secret-access"], None),
+    ("kube-linter", "access-to-create-pods", &["rbac/workload-create"], None),
+    ("polaris", "clusterrolebindingClusterAdmin", &["rbac/cluster-admin-binding", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterAdminClusterRole", &["rbac/cluster-admin-binding", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterAdminRole", &["rbac/wildcard"], None),
+    ("polaris", "clusterrolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "clusterrolebindingPodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolebindingClusterRolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    ("polaris", "rolebindingRolePodExecAttach", &["rbac/pod-exec", "rbac/wildcard"], None),
+    // secrets and service accounts
+    ("kube-linter", "env-var-secret", &["secrets/env-literal"], None),
+    ("kube-linter", "read-secret-from-env-var", &["secrets/env-secret-ref"], None),
+    ("kube-linter", "deprecated-service-account-field", &["service-account/deprecated-field"], None),
+    ("polaris", "sensitiveContainerEnvVar", &["secrets/env-literal"], None),
+    ("polaris", "sensitiveConfigmapContent", &["secrets/configmap-content"], None),
+    // networking
+    ("kube-linter", "exposed-services", &["networking/node-port", "networking/load-balancer"], None),
+    ("kube-score", "Service Type", &["networking/node-port"], None),
+    ("kube-linter", "ssh-port", &["networking/ssh-port"], None),
+    ("kube-linter", "privileged-ports", &["networking/privileged-port"], None),
+    ("polaris", "tlsSettingsMissing", &["networking/ingress-tls"], None),
 ];
 
 /// Peer checks whose threshold or parameters are settings of our rule: the rule runs with the
@@ -234,6 +261,11 @@ const DECIDED_BY_KIND: &[(&str, &str)] = &[
 /// kube-linter checks whose reports are counted one per finding rather than one per object: every
 /// offending port value, each dangling Ingress backend, each dangling NetworkPolicy peer.
 const COUNT_FINDINGS: &[&str] = &["invalid-target-ports", "dangling-ingress", "dangling-networkpolicypeer-podselector"];
+
+/// kube-linter checks that report the RoleBinding or ClusterRoleBinding to a role in the run
+/// where our rule reports the role itself: our finding on a role counts for each binding in the
+/// fixture that names it.
+const REPORTED_ON_BINDINGS: &[&str] = &["access-to-secrets", "access-to-create-pods"];
 
 fn corpora() -> PathBuf {
     root().join("testdata/conformance/peer-linters")
@@ -450,7 +482,11 @@ fn kube_linter_cases(check: &str, linter: &Linter, probe: Option<&str>) -> Vec<C
     // are the object kinds, and our findings count per kind whichever path they point at.
     let per_container = peer.keys().any(|(_, container)| !container.is_empty());
     let mut ours: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for (i, hit) in our_hits(linter, &input, probe).into_iter().enumerate() {
+    let mut hits = our_hits(linter, &input, probe);
+    if REPORTED_ON_BINDINGS.contains(&check) {
+        hits = on_bindings(&input, hits);
+    }
+    for (i, hit) in hits.into_iter().enumerate() {
         let container = if per_container { hit.container.clone().unwrap_or_default() } else { String::new() };
         let counted = if COUNT_FINDINGS.contains(&check) { format!("{}#{i}", hit.object) } else { hit.object.clone() };
         ours.entry((hit.kind.clone(), container)).or_default().insert(counted);
@@ -507,6 +543,37 @@ fn kube_linter_object_cases(
             id: format!("{file} {}/{}", unit.0, unit.1),
             peer: word(peer.contains(&unit)),
             ours: word(ours.contains(&unit)),
+        })
+        .collect()
+}
+
+/// Our findings on a Role or ClusterRole, moved to the bindings of the file that name that role.
+fn on_bindings(file: &Path, hits: Vec<Hit>) -> Vec<Hit> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let documents = load(&file.to_string_lossy(), &text).documents;
+    let text_at = |value: &Value, path: &[&str]| {
+        path.iter().try_fold(value, |v, k| v.get(k)).and_then(Value::as_str).unwrap_or("").to_string()
+    };
+    let bindings: Vec<(String, String, String, String)> = documents
+        .iter()
+        .filter(|d| d.object_ref().kind.ends_with("Binding"))
+        .map(|d| {
+            let v = &d.value;
+            (
+                text_at(v, &["kind"]),
+                text_at(v, &["metadata", "name"]),
+                text_at(v, &["roleRef", "kind"]),
+                text_at(v, &["roleRef", "name"]),
+            )
+        })
+        .collect();
+    hits.into_iter()
+        .flat_map(|hit| {
+            bindings
+                .iter()
+                .filter(|(_, _, role_kind, role)| *role_kind == hit.kind && *role == hit.object)
+                .map(|(kind, name, _, _)| Hit { kind: kind.clone(), object: name.clone(), container: None })
+                .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -368,8 +368,8 @@ fn rule_scope(rule: &str) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-/// The fields a security-context rule reports, for the rules that look beyond one container
-/// field: `spec:` paths are under the pod spec, `meta:` paths under the pod's metadata; `{c}`
+/// The fields a pod-spec rule reports, for the rules that look beyond one container field
+/// (security-context rules, env vars, ports, pod-level fields): `spec:` paths are under the pod spec, `meta:` paths under the pod's metadata; `{c}`
 /// stands for every container list, `{rc}` for regular and init containers only, `*` for an
 /// index or key.
 fn pod_security_shapes(rule: &str) -> Option<&'static [&'static str]> {
@@ -426,6 +426,11 @@ fn pod_security_shapes(rule: &str) -> Option<&'static [&'static str]> {
             &["spec:{c}.securityContext.capabilities.drop", "spec:{c}.securityContext.capabilities.add[*]"]
         }
         "security-context/read-only-root-filesystem" => &["spec:{rc}.securityContext.readOnlyRootFilesystem"],
+        "secrets/env-literal" => &["spec:{c}.env[*].value"],
+        "secrets/env-secret-ref" => &["spec:{c}.env[*].valueFrom.secretKeyRef", "spec:{c}.envFrom[*].secretRef"],
+        "service-account/deprecated-field" => &["spec:serviceAccount"],
+        "networking/ssh-port" | "networking/privileged-port" => &["spec:{c}.ports[*].containerPort"],
+        "networking/host-aliases" => &["spec:hostAliases"],
         _ => return None,
     })
 }
@@ -453,8 +458,41 @@ fn object_shapes(rule: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The fields the rules that judge objects other than pod specs (Roles, bindings, ConfigMaps,
+/// Services, Ingresses) report, as paths from the object's root: `[*]` stands for an index or a
+/// bracketed key, a `*` segment for any key.
+fn plain_object_shapes(rule: &str) -> Option<&'static [&'static str]> {
+    Some(match rule {
+        "rbac/cluster-admin-binding" => &["roleRef.name"],
+        "rbac/wildcard" => &["rules[*].verbs[*]", "rules[*].resources[*]"],
+        "rbac/pod-exec" => &["rules[*].resources[*]"],
+        "rbac/escalation-verbs" | "rbac/secret-access" | "rbac/workload-create" => &["rules[*].verbs[*]"],
+        "secrets/configmap-content" => &["data.*", "data[*]"],
+        "networking/node-port" | "networking/load-balancer" => &["spec.type"],
+        "networking/ingress-tls" => &["spec.tls", "spec"],
+        _ => return None,
+    })
+}
+
 /// Checks a finding's path against the rule's [`object_shapes`].
 fn check_object_path(rule: &str, shapes: &[&str], at: &str, path: &str, api_version: &str, kind: &str) {
+    let shape = bracket_shape(path);
+    let expected: Vec<String> = shapes
+        .iter()
+        .flat_map(|s| expand_shape(s))
+        .map(|s| match s.contains("{pod}") {
+            true => s.replace("{pod}", pod_spec_prefix(api_version, kind).trim_end_matches('.')),
+            false => s,
+        })
+        .collect();
+    assert!(
+        expected.contains(&shape),
+        "{at}: {rule} does not report {shape} on a {kind} (expected one of {expected:?})"
+    );
+}
+
+/// A path with every index and bracketed key written `[*]`.
+fn bracket_shape(path: &str) -> String {
     let mut shape = String::new();
     let mut in_brackets = false;
     for c in path.chars() {
@@ -468,18 +506,13 @@ fn check_object_path(rule: &str, shapes: &[&str], at: &str, path: &str, api_vers
             _ => shape.push(c),
         }
     }
-    let expected: Vec<String> = shapes
-        .iter()
-        .flat_map(|s| expand_shape(s))
-        .map(|s| match s.contains("{pod}") {
-            true => s.replace("{pod}", pod_spec_prefix(api_version, kind).trim_end_matches('.')),
-            false => s,
-        })
-        .collect();
-    assert!(
-        expected.contains(&shape),
-        "{at}: {rule} does not report {shape} on a {kind} (expected one of {expected:?})"
-    );
+    shape
+}
+
+/// Whether a shape matches a pattern of [`plain_object_shapes`] (a `*` segment matches any key).
+fn matches_object_shape(pattern: &str, shape: &str) -> bool {
+    let (pattern, shape): (Vec<&str>, Vec<&str>) = (pattern.split('.').collect(), shape.split('.').collect());
+    pattern.len() == shape.len() && pattern.iter().zip(&shape).all(|(p, s)| *p == "*" || p == s)
 }
 
 /// The shapes a pattern of [`pod_security_shapes`] stands for.
@@ -687,6 +720,13 @@ fn check_finding(fixture: &Fixture, source: &str, documents: &[plimsoll_core::Do
     } else if let Some(shapes) = object_paths(&fixture.rule) {
         let shape = object_path_shape(path, api_version, kind);
         assert!(shapes.contains(&shape.as_str()), "{at}: {} does not report {shape} (path {path})", fixture.rule);
+    } else if let Some(shapes) = plain_object_shapes(&fixture.rule) {
+        let shape = bracket_shape(path);
+        assert!(
+            shapes.iter().any(|pattern| matches_object_shape(pattern, &shape)),
+            "{at}: {} does not report {shape} (path {path})",
+            fixture.rule
+        );
     } else if judges_pod_specs(&fixture.rule) {
         check_container_path(fixture, &at, path, api_version, kind);
     }
@@ -804,7 +844,11 @@ fn scalar_written(value: &Value, rest: &str) -> bool {
     let token: String = rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']')).collect();
     match value {
         Value::String(s) => {
-            rest.starts_with(s.as_str()) || rest.starts_with(&format!("\"{s}\"")) || rest.starts_with(&format!("'{s}'"))
+            rest.starts_with(s.as_str())
+                || rest.starts_with(&format!("\"{s}\""))
+                || rest.starts_with(&format!("'{s}'"))
+                // A block scalar (`|`, `>`) starts at its indicator.
+                || (s.contains('\n') && (rest.starts_with('|') || rest.starts_with('>')))
         }
         Value::Bool(true) => ["true", "yes", "on", "y"].contains(&token.to_lowercase().as_str()),
         Value::Bool(false) => ["false", "no", "off", "n"].contains(&token.to_lowercase().as_str()),
