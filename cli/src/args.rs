@@ -81,7 +81,7 @@ pub struct LintArgs {
     pub signatures: Vec<PathBuf>,
 
     /// Start from a named set of rules: `default`, `all`, `supply-chain` (the default rules
-    /// and every images/ rule; images/registry and images/signature still need their allow-list
+    /// and the image provenance rules; images/registry and images/signature still need their allow-list
     /// or keys), `availability` (the default rules and every availability/ rule) or `hardening`
     /// (the default rules and the service-account, networking, secret-reference and RBAC
     /// hardening rules). Replaces the configuration's `rules.profile`; not with `--only`.
@@ -290,7 +290,7 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
         PossibleValue::new("default").help("The rules that are on by default"),
         PossibleValue::new("all").help("Every built-in rule"),
         PossibleValue::new("supply-chain")
-            .help("The default rules and every images/ rule (digest pinning, registries, signatures)"),
+            .help("The default rules and the image provenance rules (digest pinning, registries, signatures)"),
         PossibleValue::new("availability")
             .help("The default rules and every availability/ rule (replicas, spreading, disruption budgets)"),
         PossibleValue::new("hardening").help(

@@ -61,7 +61,7 @@ export interface LinterConfig {
   settings?: Record<string, unknown>;
   /** How `admit()` answers when policies cannot be evaluated (default `"Fail"`: deny). */
   failurePolicy?: "Fail" | "Ignore";
-  /** A starting set of rules, as the CLI's `--profile`: `"supply-chain"` adds every images/ rule. */
+  /** A starting set of rules, as the CLI's `--profile`: `"supply-chain"` adds the image provenance rules (digest pinning, registries, signatures). */
   profile?: "default" | "all" | "supply-chain" | "availability" | "hardening";
   /** Public keys images/signature trusts, as cosign writes them (`cosign.pub`, PEM): giving any turns the rule on. A `name` is how findings refer to the key (default `trustedKeys[i]`). */
   trustedKeys?: Array<string | { name: string; pem: string }>;

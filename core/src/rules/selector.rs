@@ -22,7 +22,8 @@ pub enum Profile {
     Default,
     /// Every built-in rule.
     All,
-    /// The default rules and every `images/` rule.
+    /// The default rules and the image provenance rules: every `images/` rule but
+    /// `images/pull-policy`, which is about node caches and credentials, not where an image comes from.
     SupplyChain,
     /// The default rules and every `availability/` rule.
     Availability,
@@ -39,7 +40,7 @@ pub const HARDENING: &[&str] =
 pub const PROFILES: &[(&str, &str)] = &[
     ("default", "the rules that are on by default"),
     ("all", "every built-in rule"),
-    ("supply-chain", "the default rules and every images/ rule (digest pinning, registries, signatures)"),
+    ("supply-chain", "the default rules and the image provenance rules (digest pinning, registries, signatures)"),
     ("availability", "the default rules and every availability/ rule (replicas, spreading, disruption budgets)"),
     (
         "hardening",
@@ -64,7 +65,9 @@ impl Profile {
             .iter()
             .filter(|rule| match self {
                 Profile::All => true,
-                Profile::SupplyChain => rule.enabled_by_default || rule.id.starts_with("images/"),
+                Profile::SupplyChain => {
+                    rule.enabled_by_default || (rule.id.starts_with("images/") && rule.id != "images/pull-policy")
+                }
                 Profile::Availability => rule.enabled_by_default || rule.id.starts_with("availability/"),
                 Profile::Hardening => rule.enabled_by_default || HARDENING.iter().any(|h| names(h, &rule.id)),
                 Profile::Default => rule.enabled_by_default,
