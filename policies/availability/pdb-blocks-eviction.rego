@@ -18,6 +18,8 @@
 #   id: availability/pdb-blocks-eviction
 #   severity: warning
 #   default: true
+#   scope: kinds
+#   kinds: [PodDisruptionBudget]
 #   requires_fields: [minAvailable, maxUnavailable]
 #   inventory: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout, HorizontalPodAutoscaler]
 #   remediation: |

@@ -13,6 +13,8 @@
 #   id: references/hpa-target
 #   severity: warning
 #   default: true
+#   scope: kinds
+#   kinds: [HorizontalPodAutoscaler]
 #   inventory: [DaemonSet, Job, CronJob, Pod, PodTemplate]
 #   complete_input: partly
 #   requires_fields: [scaleTargetRef]

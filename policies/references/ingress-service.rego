@@ -13,6 +13,8 @@
 #   id: references/ingress-service
 #   severity: error
 #   default: true
+#   scope: kinds
+#   kinds: [Ingress]
 #   inventory: [Service]
 #   complete_input: partly
 #   requires_fields: [defaultBackend, paths]

@@ -14,6 +14,8 @@
 #   id: references/network-policy-peer
 #   severity: info
 #   default: false
+#   scope: kinds
+#   kinds: [NetworkPolicy]
 #   inventory: true
 #   complete_input: required
 #   requires_fields: [podSelector]

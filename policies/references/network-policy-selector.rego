@@ -13,6 +13,8 @@
 #   id: references/network-policy-selector
 #   severity: warning
 #   default: true
+#   scope: kinds
+#   kinds: [NetworkPolicy]
 #   inventory: true
 #   complete_input: required
 #   requires_fields: [podSelector]

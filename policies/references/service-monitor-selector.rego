@@ -12,6 +12,8 @@
 #   id: references/service-monitor-selector
 #   severity: info
 #   default: false
+#   scope: kinds
+#   kinds: [ServiceMonitor]
 #   inventory: true
 #   complete_input: required
 #   requires_fields: [selector]

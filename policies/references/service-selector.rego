@@ -17,6 +17,8 @@
 #   id: references/service-selector
 #   severity: warning
 #   default: true
+#   scope: kinds
+#   kinds: [Service]
 #   inventory: true
 #   complete_input: required
 #   requires_fields: [selector]

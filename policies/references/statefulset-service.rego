@@ -14,6 +14,8 @@
 #   id: references/statefulset-service
 #   severity: warning
 #   default: true
+#   scope: kinds
+#   kinds: [StatefulSet]
 #   inventory: [Service]
 #   complete_input: partly
 #   requires_fields: [serviceName]
