@@ -19,6 +19,12 @@
 #   default: false
 #   scope: pod-spec
 #   complete_input: partly
+#   parameters:
+#     min:
+#       type: integer
+#       minimum: 1
+#       default: 2
+#       description: the fewest replicas a workload may set
 #   remediation: |
 #     Run at least two replicas (`spec.replicas: 2`, or the configured minimum), spread across
 #     nodes, or let a HorizontalPodAutoscaler with `minReplicas` of 2 or more scale the workload.

@@ -21,6 +21,12 @@
 #   kinds: [Service]
 #   inventory: true
 #   complete_input: required
+#   parameters:
+#     ignored_selector_labels:
+#       type: list
+#       items: {type: string}
+#       default: []
+#       description: label keys that operators put on pods no pod template shows; Services whose selector uses one are not checked
 #   requires_fields: [selector]
 #   remediation: |
 #     Make the selector's labels those of the pod template it should select (or the template's
