@@ -36,6 +36,15 @@ pub fn pod_spec_path(api_version: &str, kind: &str) -> Option<&'static [&'static
     POD_SPEC_PATHS.iter().find(|(g, k, _)| *g == group && *k == kind).map(|(_, _, path)| *path)
 }
 
+/// The names of the kinds that carry a pod spec, each once (whatever its API group).
+pub fn pod_bearing_kinds() -> impl Iterator<Item = &'static str> {
+    POD_SPEC_PATHS
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, kind, _))| POD_SPEC_PATHS.iter().position(|(_, first, _)| first == kind) == Some(*i))
+        .map(|(_, (_, kind, _))| *kind)
+}
+
 /// Whether `object` has a pod spec (an object at its kind's pod-spec path).
 pub fn carries_pod_spec(object: &Value) -> bool {
     let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
@@ -58,6 +67,24 @@ pub fn pod_spec_paths_json() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pod_bearing_kinds_are_named_once() {
+        let kinds: Vec<&str> = pod_bearing_kinds().collect();
+        let expected = [
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "Job",
+            "CronJob",
+            "Rollout",
+        ];
+        assert_eq!(kinds, expected);
+    }
     use serde_json::json;
 
     #[test]

@@ -10,27 +10,13 @@
 //! regular expressions (the wasm package leaves them out).
 
 use super::SchemaFinding;
+use crate::k8s::kinds;
 use crate::load::position::{Path, PathSegment};
 use crate::rules::parameters::compile_regex;
 use serde_json::Value;
 
 pub const REQUIRED_LABELS: &str = "metadata/required-labels";
 pub const REQUIRED_ANNOTATIONS: &str = "metadata/required-annotations";
-
-/// The kinds checked when the settings name none: those that carry a pod spec, and Service.
-const DEFAULT_KINDS: &[&str] = &[
-    "Pod",
-    "PodTemplate",
-    "ReplicationController",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-    "Rollout",
-    "Service",
-];
 
 /// One rule's requirements.
 #[derive(Debug, Clone)]
@@ -80,7 +66,8 @@ impl RequiredMetadata {
         }
         let kinds = match settings.get("kinds").and_then(Value::as_array) {
             Some(kinds) => kinds.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-            None => DEFAULT_KINDS.iter().map(|kind| kind.to_string()).collect(),
+            // By default the kinds that carry a pod spec, and Service.
+            None => kinds::pod_bearing_kinds().chain(["Service"]).map(str::to_string).collect(),
         };
         Some(RequiredMetadata { rule, field, entries, kinds })
     }
