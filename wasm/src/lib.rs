@@ -163,6 +163,8 @@ export interface RuleInfo {
   scope: "all-objects" | "pod-spec" | "kinds";
   /** The object kinds a `kinds`-scoped rule looks at. */
   kinds?: string[];
+  /** Some findings (`partly`) or all (`required`) are about an object missing from the input, and appear only when the input is declared complete (`completeInput`). */
+  complete_input?: "required" | "partly";
   /** How the rule is implemented: a Rego policy, or in Rust (schema validation, API versions, kustomizations). */
   engine: "rego" | "native";
   /** A manifest the rule reports and one it accepts. */
