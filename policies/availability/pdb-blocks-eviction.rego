@@ -21,7 +21,8 @@
 #   scope: kinds
 #   kinds: [PodDisruptionBudget]
 #   requires_fields: [minAvailable, maxUnavailable]
-#   inventory: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout, HorizontalPodAutoscaler]
+#   inventory: [HorizontalPodAutoscaler]
+#   inventory_referenced: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
 #   remediation: |
 #     Leave room for at least one eviction: `maxUnavailable: 1` (or a percentage above 0), or a
 #     `minAvailable` below the workload's smallest replica count. Raise the replicas or the

@@ -15,7 +15,7 @@
 #   default: true
 #   scope: kinds
 #   kinds: [HorizontalPodAutoscaler]
-#   inventory: [DaemonSet, Job, CronJob, Pod, PodTemplate]
+#   inventory_referenced: [DaemonSet, Job, CronJob, Pod, PodTemplate]
 #   complete_input: partly
 #   requires_fields: [scaleTargetRef]
 #   remediation: |

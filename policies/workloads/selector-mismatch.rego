@@ -67,6 +67,7 @@ template_labels := object.get(input, ["spec", "template", "metadata", "labels"],
 
 violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 	input.kind in label_selector_kinds
+	has_pod_template
 	selector := input.spec.selector
 	is_object(selector)
 	msg := label_selector_verdict(selector)
@@ -74,6 +75,7 @@ violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 
 violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 	input.kind == "ReplicationController"
+	has_pod_template
 	selector := input.spec.selector
 	is_object(selector)
 	count(selector) > 0
@@ -101,6 +103,10 @@ label_selector_verdict(selector) := msg if {
 }
 
 name := object.get(input, ["metadata", "name"], "")
+
+# The selector is checked against a pod template of the object's own: an Argo Rollout that
+# takes its template from a workloadRef has none here.
+has_pod_template if is_object(input.spec.template.spec)
 
 # The template labels as written in messages.
 describe(labels) := json.marshal(labels) if {

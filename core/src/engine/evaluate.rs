@@ -12,12 +12,13 @@
 //! for it in Rust (parsed quantities and images, signature verdicts): the compiled program cannot
 //! call Rust, so the answers are handed in beforehand. The engine has the same functions as extensions.
 //!
-//! Rules that name the fields they need (`custom.requires_fields`) are evaluated only for objects
-//! that write one of them: the evaluator lists the others in `data.plimsoll.facts.skipped_rules`
-//! ([`crate::engine::prefilter`]), and the aggregate rule does not call their `violation`.
+//! Rules are evaluated only for objects in their scope (`custom.scope`) that write one of the
+//! fields they need (`custom.requires_fields`): the evaluator lists the others in
+//! `data.plimsoll.facts.skipped_rules` ([`crate::engine::prefilter`]), and the aggregate rule does
+//! not call their `violation`.
 
 use crate::engine::convert::to_rego;
-use crate::engine::prefilter::FieldFilter;
+use crate::engine::prefilter::RuleFilter;
 use crate::engine::user_policy::{LoadedPolicies, PolicyError};
 use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
 use crate::signature::Verifier;
@@ -59,7 +60,7 @@ pub(crate) struct Prepared {
     fallback_reason: Option<String>,
     /// The data every object shares, as JSON: each worker makes its own copy.
     data_json: Value,
-    filter: Arc<FieldFilter>,
+    filter: Arc<RuleFilter>,
     /// The wall-clock budget per object (see [`crate::engine::budget`]).
     budget_ms: u64,
     timer: Option<ExecutionTimerConfig>,
@@ -70,7 +71,7 @@ pub(crate) struct Evaluator {
     engine: Engine,
     budget_ms: u64,
     data: RegoValue,
-    filter: Arc<FieldFilter>,
+    filter: Arc<RuleFilter>,
 }
 
 enum Engine {
@@ -132,7 +133,7 @@ impl Prepared {
                 (None, Some(reason))
             }
         };
-        let filter = Arc::new(FieldFilter::new(selected));
+        let filter = Arc::new(RuleFilter::new(selected));
         Ok(Prepared { engine, program, fallback_reason, data_json, filter, budget_ms, timer })
     }
 
@@ -304,9 +305,9 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
 fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
-        let guard = match rule.requires_fields.is_empty() {
-            true => String::new(),
-            false => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
+        let guard = match RuleFilter::may_skip(rule) {
+            false => String::new(),
+            true => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
         };
         for set in &rule.violation_sets {
             // One body per kind of collection a complete rule's value may be.
@@ -414,7 +415,7 @@ mod tests {
         let Ok(prepared) = prepared else { return };
         let mut filtered = prepared.evaluator();
         let mut unfiltered = prepared.evaluator();
-        unfiltered.filter = Arc::new(FieldFilter::default());
+        unfiltered.filter = Arc::new(RuleFilter::default());
         let (mut skipped, mut violations) = (0, 0);
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {

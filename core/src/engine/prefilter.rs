@@ -1,18 +1,22 @@
-//! Skipping rules that cannot report an object, decided from the field names it writes.
+//! Skipping rules that cannot report an object, decided from its kind and the field names it
+//! writes, before the Rego program runs.
 //!
 //! Most rules look for something that few manifests write (`hostPort`, `sysctls`,
 //! `seLinuxOptions`, …), yet evaluating one costs about as much when there is nothing to find:
 //! the program still walks every container. A rule may promise, in its metadata, field names of
 //! which an object must write at least one for the rule to report it
-//! (`custom.requires_fields`, see [`crate::rules::RuleMeta::requires_fields`]). Before
-//! evaluation, [`FieldFilter::skipped_rules`] walks the object's mapping keys once and lists the
-//! rules whose every named field is absent; the generated aggregate rule does not evaluate those
-//! (`crate::engine::evaluate`). The promise is the rule author's; the test suite checks it by linting
-//! every fixture (which includes failing cases for every rule) with and without the filter.
+//! (`custom.requires_fields`, see [`crate::rules::RuleMeta::requires_fields`]). A rule also names
+//! the objects it judges (`custom.scope`: objects with a pod spec, or the kinds it lists). Before
+//! evaluation, [`RuleFilter::skipped_rules`] reads the object's kind and walks its mapping keys
+//! once, and lists the rules whose scope leaves the object out or whose every named field is
+//! absent; the generated aggregate rule does not evaluate those (`crate::engine::evaluate`). Rules
+//! still check their kinds and fields themselves: the filter only saves work. The promise is the
+//! rule author's; the test suite checks it by linting every fixture (which includes failing
+//! cases for every rule) with and without the filter.
 //!
 //! Before that, [`ObjectScope`] skips the evaluation of objects that no selected rule looks at,
-//! from the rules' `custom.scope`: most rules judge pod specs, a few name the kinds they judge
-//! (`scope: kinds` with `custom.kinds`), and a Service or ConfigMap then needs no evaluation at all.
+//! from the same scopes: most rules judge pod specs, a few name the kinds they judge, and a
+//! Service or ConfigMap then needs no evaluation at all.
 
 use crate::k8s::kinds;
 use crate::rules::{RuleEngine, RuleMeta, RuleScope};
@@ -51,16 +55,19 @@ impl ObjectScope {
     }
 }
 
-/// The rules that name required fields, and the names to look for.
+/// The rules that name required fields or judge only some objects, and what to look for.
 ///
 /// The walk visits every key of every object, so a key is matched without hashing: names are
 /// bucketed by length (most keys have no name of their length to compare with), and the few
 /// prefixes are compared by `starts_with`.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FieldFilter {
+pub(crate) struct RuleFilter {
     /// Every selected rule that names fields: its ID (as the set member handed to the program)
     /// and the indexes of its names in `names`.
     rules: Vec<(RegoValue, Vec<usize>)>,
+    /// Every selected rule that judges only objects with a pod spec or of some kinds: its ID and
+    /// its scope.
+    scoped: Vec<(RegoValue, Scope)>,
     /// Every distinct required name or prefix (a name ending in `/`).
     names: Vec<String>,
     /// `by_length[n]`: indexes of the exact names that are `n` bytes long.
@@ -69,14 +76,49 @@ pub(crate) struct FieldFilter {
     prefixes: Vec<usize>,
 }
 
-impl FieldFilter {
-    pub(crate) fn new(selected: &[RuleMeta]) -> FieldFilter {
-        let mut filter = FieldFilter::default();
-        for rule in selected.iter().filter(|rule| !rule.requires_fields.is_empty()) {
-            let indexes = rule.requires_fields.iter().map(|name| filter.intern(name)).collect();
-            filter.rules.push((RegoValue::from(rule.id.as_str()), indexes));
+/// The objects a scoped rule judges.
+#[derive(Debug, Clone)]
+enum Scope {
+    PodSpec,
+    Kinds(Vec<String>),
+}
+
+impl Scope {
+    fn of(rule: &RuleMeta) -> Option<Scope> {
+        match rule.scope {
+            RuleScope::AllObjects => None,
+            RuleScope::PodSpec => Some(Scope::PodSpec),
+            RuleScope::Kinds => Some(Scope::Kinds(rule.kinds.clone())),
+        }
+    }
+
+    fn leaves_out(&self, kind: &str, carries_pod_spec: bool) -> bool {
+        match self {
+            Scope::PodSpec => !carries_pod_spec,
+            Scope::Kinds(kinds) => !kinds.iter().any(|k| k == kind),
+        }
+    }
+}
+
+impl RuleFilter {
+    pub(crate) fn new(selected: &[RuleMeta]) -> RuleFilter {
+        let mut filter = RuleFilter::default();
+        for rule in selected.iter().filter(|rule| rule.engine == RuleEngine::Rego) {
+            let id = RegoValue::from(rule.id.as_str());
+            if !rule.requires_fields.is_empty() {
+                let indexes = rule.requires_fields.iter().map(|name| filter.intern(name)).collect();
+                filter.rules.push((id.clone(), indexes));
+            }
+            if let Some(scope) = Scope::of(rule) {
+                filter.scoped.push((id, scope));
+            }
         }
         filter
+    }
+
+    /// Whether the aggregate rule must ask about `rule` (it names fields or has a scope).
+    pub(crate) fn may_skip(rule: &RuleMeta) -> bool {
+        !rule.requires_fields.is_empty() || Scope::of(rule).is_some()
     }
 
     fn intern(&mut self, name: &str) -> usize {
@@ -98,24 +140,32 @@ impl FieldFilter {
         index
     }
 
-    /// Whether any selected rule names fields (otherwise there is nothing to decide).
+    /// Whether any selected rule names fields or has a scope (otherwise there is nothing to
+    /// decide).
     pub(crate) fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.rules.is_empty() && self.scoped.is_empty()
     }
 
     /// IDs of the rules that cannot report `object`, as a set for `data.plimsoll.facts`.
     pub(crate) fn skipped_rules(&self, object: &RegoValue) -> RegoValue {
+        let (kind, carries_pod_spec) = kind_and_pod_spec(object);
+        let mut skipped: BTreeSet<RegoValue> = self
+            .scoped
+            .iter()
+            .filter(|(_, scope)| scope.leaves_out(kind, carries_pod_spec))
+            .map(|(id, _)| id.clone())
+            .collect();
         let mut found = vec![false; self.names.len()];
-        if !self.collect(object, &mut found, 0) {
-            return RegoValue::from(BTreeSet::new());
+        if self.rules.is_empty() || !self.collect(object, &mut found, 0) {
+            return RegoValue::from(skipped);
         }
-        let skipped: BTreeSet<RegoValue> = self
+        let without_fields = self
             .rules
             .iter()
             // An index without a slot cannot happen; it would count as found, skipping nothing.
             .filter(|(_, names)| !names.iter().any(|&name| found.get(name).copied().unwrap_or(true)))
-            .map(|(id, _)| id.clone())
-            .collect();
+            .map(|(id, _)| id.clone());
+        skipped.extend(without_fields);
         RegoValue::from(skipped)
     }
 
@@ -150,6 +200,21 @@ impl FieldFilter {
             note(index, |key, prefix| key.starts_with(prefix));
         }
     }
+}
+
+/// The object's kind (`""` when it has none) and whether it has a pod spec, as
+/// [`kinds::carries_pod_spec`] decides it.
+fn kind_and_pod_spec(object: &RegoValue) -> (&str, bool) {
+    let text = |key: &str| object[key].as_string().map(|s| s.as_ref()).unwrap_or("");
+    let kind = text("kind");
+    let carries_pod_spec = kinds::pod_spec_path(text("apiVersion"), kind).is_some_and(|path| {
+        let mut node = object;
+        for key in path {
+            node = &node[*key];
+        }
+        matches!(node, RegoValue::Object(_))
+    });
+    (kind, carries_pod_spec)
 }
 
 /// Deeper than any Kubernetes object; the bound keeps the walk's stack finite, and an object

@@ -371,6 +371,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         requires_fields: Vec::new(),
         uses_inventory: false,
         inventory_kinds: None,
+        inventory_referenced: Vec::new(),
         complete_input: None,
         engine: RuleEngine::Rego,
         package: definition.package.clone(),

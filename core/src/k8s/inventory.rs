@@ -16,7 +16,7 @@
 //! equal or either is unset (an unset namespace is chosen at apply time).
 
 use crate::k8s::kinds;
-use crate::k8s::selector::{read_set, Labels, Selector};
+use crate::k8s::selector::{self, read_set, Labels, Selector};
 use crate::load::position::{Path, Span};
 use crate::load::Document;
 use serde_json::{json, Map, Value};
@@ -74,6 +74,21 @@ impl Entry {
                 Some(cut) if cut > 0 => candidate = &candidate[..cut],
                 _ => return recorded("metadata.name").or_else(|| self.places.first().map(|(_, s)| *s)),
             }
+        }
+    }
+
+    /// Words one of which the text of every object this one selects or names must contain (see
+    /// [`crate::k8s::selector::words_of`]): from its pod selector, or the name its
+    /// `scaleTargetRef` gives. `None` when no word is certain (it may select anything); no
+    /// words when it selects and names nothing.
+    pub fn reference_words(&self) -> Option<Vec<String>> {
+        if let Some(selector) = &self.pod_selector {
+            return selector.required_words();
+        }
+        match self.summary.get("target").and_then(|t| t.get("name")) {
+            Some(Value::String(name)) if selector::is_word(name) => Some(vec![name.clone()]),
+            Some(Value::String(_)) => None,
+            _ => Some(Vec::new()),
         }
     }
 

@@ -122,6 +122,43 @@ impl Selector {
     }
 }
 
+/// Whether `word` is a whole word as [`words_of`] cuts text: the characters of label keys and
+/// values, names and DNS labels.
+pub fn is_word(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(is_word_byte)
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'/')
+}
+
+/// The words of a text: its longest runs of word characters. A label key or value, or a name, made
+/// only of word characters is one of the words of any YAML or JSON text that writes it, unless
+/// the text escapes it (a backslash).
+pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8)).filter(|word| !word.is_empty())
+}
+
+impl Selector {
+    /// Words one of which the text of every object this selector selects must contain (see
+    /// [`words_of`]): the values of one required label, or its key. `None` when no word is
+    /// certain (a selector of everything, only `NotIn` and `DoesNotExist`, labels that are not
+    /// plain words); no words when it selects nothing.
+    pub fn required_words(&self) -> Option<Vec<String>> {
+        let requirements = match self {
+            Selector::Nothing | Selector::Invalid => return Some(Vec::new()),
+            Selector::All(requirements) => requirements,
+        };
+        requirements.iter().find_map(|requirement| match requirement {
+            Requirement::In(_, values) if !values.is_empty() && values.iter().all(|v| is_word(v)) => {
+                Some(values.clone())
+            }
+            Requirement::In(key, _) | Requirement::Exists(key) if is_word(key) => Some(vec![key.clone()]),
+            _ => None,
+        })
+    }
+}
+
 /// Reads a map of string values; `None` when any value is not a string.
 pub fn read_set(value: &Value) -> Option<Labels> {
     match value {
@@ -150,6 +187,31 @@ fn read_expression(expression: &Value) -> Option<Requirement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_runs_of_label_characters() {
+        let text = "labels: {app.kubernetes.io/name: \"web-1\", tier: 'db'} # x_y\n";
+        let words: Vec<&str> = words_of(text).collect();
+        assert_eq!(words, ["labels", "app.kubernetes.io/name", "web-1", "tier", "db", "x_y"]);
+        assert!(is_word("web-1") && !is_word("") && !is_word("a b") && !is_word("caf\u{e9}"));
+    }
+
+    #[test]
+    fn a_selector_requires_the_words_of_one_of_its_labels() {
+        let words = |selector: Value| Selector::from_label_selector(Some(&selector)).required_words();
+        assert_eq!(words(json!({"matchLabels": {"app": "web"}})), Some(vec!["web".to_string()]));
+        let expression = json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]});
+        assert_eq!(words(expression), Some(vec!["a".to_string(), "b".to_string()]));
+        // A value that is not a plain word: its key must be written.
+        assert_eq!(words(json!({"matchLabels": {"app": "we b"}})), Some(vec!["app".to_string()]));
+        let exists = json!({"matchExpressions": [{"key": "gpu", "operator": "Exists"}]});
+        assert_eq!(words(exists), Some(vec!["gpu".to_string()]));
+        // Nothing certain: everything, or only absence.
+        assert_eq!(words(json!({})), None);
+        assert_eq!(words(json!({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["b"]}]})), None);
+        // Selects nothing: no word is needed.
+        assert_eq!(Selector::from_label_selector(None).required_words(), Some(Vec::new()));
+    }
     use serde_json::json;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {

@@ -16,7 +16,7 @@ use crate::schema::required_metadata::RequiredMetadata;
 use crate::schema::{self, KubeVersion, SchemaChecker, SchemaSourceError};
 use crate::signature::{SignatureSource, TrustedKey, Verifier};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Why a linter could not be built.
@@ -439,9 +439,20 @@ pub(crate) enum InventoryNeeds {
     /// No enabled rule reads the inventory: no summary pass.
     #[default]
     Nothing,
-    /// Objects of these kinds (and lists, whose items may be).
-    Kinds(std::collections::BTreeSet<String>),
+    /// Objects of some kinds (and lists, whose items may be).
+    Kinds(KindNeeds),
     Everything,
+}
+
+/// The kinds a run without complete input summarises.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct KindNeeds {
+    /// Every object of these kinds.
+    pub read: BTreeSet<String>,
+    /// Objects of these kinds only where an object of a `referrers` kind may select or name them
+    /// (`custom.inventory_referenced`; see [`crate::k8s::inventory::Entry::reference_words`]).
+    pub referenced: BTreeSet<String>,
+    pub referrers: BTreeSet<String>,
 }
 
 impl InventoryNeeds {
@@ -456,24 +467,48 @@ impl InventoryNeeds {
         if readers.is_empty() {
             return InventoryNeeds::Nothing;
         }
-        let mut kinds = std::collections::BTreeSet::new();
+        let mut needs = KindNeeds::default();
         for rule in readers {
             match &rule.inventory_kinds {
-                Some(listed) => kinds.extend(listed.iter().cloned()),
-                None => return InventoryNeeds::Everything,
+                Some(listed) => needs.read.extend(listed.iter().cloned()),
+                None if rule.inventory_referenced.is_empty() => return InventoryNeeds::Everything,
+                None => {}
+            }
+            if !rule.inventory_referenced.is_empty() {
+                needs.referenced.extend(rule.inventory_referenced.iter().cloned());
+                needs.referrers.extend(rule.kinds.iter().cloned());
             }
         }
-        InventoryNeeds::Kinds(kinds)
+        let read = needs.read.clone();
+        needs.referenced.retain(|kind| !read.contains(kind));
+        InventoryNeeds::Kinds(needs)
     }
 
     /// Whether a document whose top-level `kind` reads `kind` (when it could be read from the
-    /// text) must be summarised.
+    /// text) is summarised as soon as it is read: documents of referenced kinds wait until the
+    /// referring objects are known ([`InventoryNeeds::referenced`]).
     pub(crate) fn wants(&self, kind: Option<&str>) -> bool {
         match (self, kind) {
             (InventoryNeeds::Nothing, _) => false,
             (InventoryNeeds::Everything, _) | (_, None) => true,
-            (InventoryNeeds::Kinds(kinds), Some(kind)) => kinds.contains(kind) || kind.ends_with("List"),
+            (InventoryNeeds::Kinds(needs), Some(kind)) => {
+                needs.read.contains(kind) || needs.referrers.contains(kind) || kind.ends_with("List")
+            }
         }
+    }
+
+    /// Whether documents of `kind` are summarised only where a referring object may select or
+    /// name them.
+    pub(crate) fn referenced(&self, kind: Option<&str>) -> bool {
+        match (self, kind) {
+            (InventoryNeeds::Kinds(needs), Some(kind)) => needs.referenced.contains(kind),
+            _ => false,
+        }
+    }
+
+    /// Whether objects of `kind` select or name the referenced kinds.
+    pub(crate) fn refers(&self, kind: &str) -> bool {
+        matches!(self, InventoryNeeds::Kinds(needs) if needs.referrers.contains(kind))
     }
 }
 

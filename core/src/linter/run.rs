@@ -6,10 +6,12 @@
 use super::InventoryNeeds;
 use crate::engine::convert::to_rego;
 use crate::k8s::inventory::{summarize, Entry, Inventory};
+use crate::k8s::selector;
 use crate::load::{self, Document};
 use crate::report::finding::RelatedLocation;
 use regorus::Value as RegoValue;
 use serde_json::Value;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The summarised objects of one run, shared by its workers.
@@ -99,46 +101,127 @@ fn written_kind(text: &str) -> Option<&str> {
 
 /// The summary of every object of the sources, in source and document order. Documents are read
 /// in parallel (with the `parallel` feature); each is dropped once summarised.
+///
+/// Documents of kinds the rules read only where another object selects or names them
+/// ([`InventoryNeeds::referenced`]) wait for a second step: once the referring objects are
+/// summarised, such a document is read only when its text has one of the words they require
+/// ([`Entry::reference_words`]), or a backslash (an escape could hide the word). A document
+/// without the word cannot be selected or named by them, so the inventory misses nothing the
+/// rules would read.
 pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        sources.par_iter().flat_map_iter(|(name, text)| summaries_of(name, text, limits, needs)).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        sources.iter().flat_map(|(name, text)| summaries_of(name, text, limits, needs)).collect()
+    let firsts: Vec<SourceSummaries<'_>> = for_each(sources, |(name, text)| first_pass(name, text, limits, needs));
+    let words =
+        ReferenceWords::of(firsts.iter().flat_map(|s| &s.entries).map(|(_, e)| e).filter(|e| needs.refers(&e.kind)));
+    for_each_owned(firsts, |source| source.complete(limits, &words)).into_iter().flatten().collect()
+}
+
+/// What the first step made of one source: the summaries of its documents read at once, and the
+/// documents that wait for the referring objects.
+struct SourceSummaries<'t> {
+    file: Arc<str>,
+    entries: Vec<(usize, Entry)>,
+    waiting: Vec<(usize, load::Chunk<'t>)>,
+}
+
+impl SourceSummaries<'_> {
+    /// The source's summaries in document order, with those of the waiting documents the
+    /// referring objects may select or name.
+    fn complete(self, limits: load::Limits, words: &ReferenceWords) -> Vec<Entry> {
+        let wanted: Vec<(usize, load::Chunk<'_>)> =
+            self.waiting.iter().filter(|(_, chunk)| words.may_refer_to(chunk.text)).cloned().collect();
+        let mut entries = self.entries;
+        entries.extend(
+            for_each_owned(wanted, |(index, chunk)| summarize_chunk(&self.file, index, chunk, limits))
+                .into_iter()
+                .flatten(),
+        );
+        entries.sort_by_key(|(index, _)| *index);
+        entries.into_iter().map(|(_, entry)| entry).collect()
     }
 }
 
-/// The summaries of one source's objects, its documents read in parallel. A document whose kind
-/// the text shows (a top-level `kind:` line) and no rule needs is not read at all.
-fn summaries_of(name: &str, text: &str, limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
-    let file: Arc<str> = Arc::from(name);
-    let chunks = load::split_documents_at(text, load::FILE_START);
-    let summarize_chunk = |(index, chunk): (usize, load::Chunk<'_>)| -> Vec<Entry> {
-        if !needs.wants(written_kind(chunk.text)) {
-            return Vec::new();
+/// The words referring objects require of the objects they select or name.
+enum ReferenceWords {
+    /// Some referring object may select anything.
+    Any,
+    Some(HashSet<String>),
+}
+
+impl ReferenceWords {
+    fn of<'e>(referrers: impl Iterator<Item = &'e Entry>) -> ReferenceWords {
+        let mut words = HashSet::new();
+        for entry in referrers {
+            match entry.reference_words() {
+                Some(required) => words.extend(required),
+                None => return ReferenceWords::Any,
+            }
         }
-        let raw = load::read_chunk_within(index, chunk, limits);
-        let Ok(Some((value, positions))) = raw.result else { return Vec::new() };
-        let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
-        load::into_objects(document).0.iter().map(summarize).collect()
-    };
+        ReferenceWords::Some(words)
+    }
+
+    fn may_refer_to(&self, text: &str) -> bool {
+        match self {
+            ReferenceWords::Any => true,
+            ReferenceWords::Some(words) if words.is_empty() => false,
+            ReferenceWords::Some(words) => text.contains('\\') || selector::words_of(text).any(|w| words.contains(w)),
+        }
+    }
+}
+
+/// Summarises the documents of one source that are wanted at once (their kind is not plainly
+/// written, or the rules read every object of it), and keeps those of referenced kinds waiting.
+fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &InventoryNeeds) -> SourceSummaries<'t> {
+    let file: Arc<str> = Arc::from(name);
+    let chunks: Vec<(usize, load::Chunk<'t>)> =
+        load::split_documents_at(text, load::FILE_START).into_iter().enumerate().collect();
+    let waiting = chunks.iter().filter(|(_, chunk)| needs.referenced(written_kind(chunk.text))).cloned().collect();
+    let wanted: Vec<(usize, load::Chunk<'t>)> =
+        chunks.into_iter().filter(|(_, chunk)| needs.wants(written_kind(chunk.text))).collect();
+    let entries = for_each_owned(wanted, |(index, chunk)| summarize_chunk(&file, index, chunk, limits))
+        .into_iter()
+        .flatten()
+        .collect();
+    SourceSummaries { file, entries, waiting }
+}
+
+/// The summaries of one document's objects (a list's items), numbered with the document.
+fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits: load::Limits) -> Vec<(usize, Entry)> {
+    let raw = load::read_chunk_within(index, chunk, limits);
+    let Ok(Some((value, positions))) = raw.result else { return Vec::new() };
+    let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
+    load::into_objects(document).0.iter().map(|object| (index, summarize(object))).collect()
+}
+
+/// `f` applied to every item, in parallel with the `parallel` feature, results in item order.
+fn for_each_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        chunks.into_par_iter().enumerate().flat_map_iter(summarize_chunk).collect()
+        items.into_par_iter().map(f).collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        chunks.into_iter().enumerate().flat_map(summarize_chunk).collect()
+        items.into_iter().map(f).collect()
+    }
+}
+
+/// `f` applied to every item, in parallel with the `parallel` feature, results in item order.
+fn for_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.iter().map(f).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linter::builder::KindNeeds;
 
     #[test]
     fn a_kind_is_read_from_the_text_only_when_written_plainly() {
@@ -154,7 +237,7 @@ mod tests {
     #[test]
     fn documents_of_kinds_no_rule_reads_are_not_summarised() {
         let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n---\n{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"s\"}}\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: p}}\n";
-        let needs = InventoryNeeds::Kinds(["Service".to_string()].into());
+        let needs = InventoryNeeds::Kinds(KindNeeds { read: ["Service".to_string()].into(), ..KindNeeds::default() });
         let kinds = |needs: &InventoryNeeds| -> Vec<String> {
             summaries(&[("run.yaml", text)], load::Limits::default(), needs).into_iter().map(|e| e.kind).collect()
         };
@@ -162,5 +245,45 @@ mod tests {
         assert_eq!(kinds(&needs), ["Service", "Secret", "Pod"]);
         assert_eq!(kinds(&InventoryNeeds::Everything), ["Service", "ConfigMap", "Secret", "Pod"]);
         assert!(kinds(&InventoryNeeds::Nothing).is_empty());
+    }
+
+    /// Workloads are summarised for a budget rule only where a budget's selector may select
+    /// them; everything a budget selects is kept, in document order.
+    #[test]
+    fn referenced_kinds_are_summarised_only_where_a_referring_object_may_select_them() {
+        let needs = InventoryNeeds::Kinds(KindNeeds {
+            read: ["HorizontalPodAutoscaler".to_string()].into(),
+            referenced: ["Deployment".to_string()].into(),
+            referrers: ["PodDisruptionBudget".to_string()].into(),
+        });
+        let deployment = |name: &str, app: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: {app}}}\n")
+        };
+        let budget = |selector: &str| {
+            format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: b}}\nspec:\n  selector: {selector}\n")
+        };
+        let run = |budget: String| {
+            let text = [deployment("one", "web"), deployment("two", "api"), deployment("three", "\"w\\x65b\""), budget]
+                .join("---\n");
+            let names: Vec<String> = summaries(&[("run.yaml", &text)], load::Limits::default(), &needs)
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+            names
+        };
+        // `web` is selected; `api` cannot be; the third writes its label with an escape.
+        assert_eq!(run(budget("{matchLabels: {app: web}}")), ["one", "three", "b"]);
+        assert_eq!(
+            run(budget("{matchExpressions: [{key: app, operator: In, values: [api, db]}]}")),
+            ["two", "three", "b"]
+        );
+        // A selector of everything (or of label absence) may select any workload.
+        assert_eq!(run(budget("{}")), ["one", "two", "three", "b"]);
+        assert_eq!(
+            run(budget("{matchExpressions: [{key: tier, operator: DoesNotExist}]}")),
+            ["one", "two", "three", "b"]
+        );
+        // A budget that selects nothing needs no workload.
+        assert_eq!(run(budget("null")), ["b"]);
     }
 }

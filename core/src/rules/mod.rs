@@ -71,6 +71,11 @@ pub struct RuleMeta {
     /// With complete input every object is summarised.
     #[serde(skip)]
     pub inventory_kinds: Option<Vec<String>>,
+    /// Kinds the rule reads only where an object it judges selects them (its pod selector) or
+    /// names them (its `scaleTargetRef`): `custom.inventory_referenced`. Without complete input
+    /// only the objects whose text may be so selected or named are summarised.
+    #[serde(skip)]
+    pub inventory_referenced: Vec<String>,
     /// Whether some of the rule's findings are about a missing object, and so appear only when
     /// the input is declared complete (`custom.complete_input`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,10 +257,16 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
         }
         Some(_) => return Err("custom.inventory must be true, false or a list of kinds".into()),
     };
+    let inventory_referenced =
+        field_names(custom.get("inventory_referenced"), "custom.inventory_referenced must list object kinds")?;
+    if !inventory_referenced.is_empty() && scope != RuleScope::Kinds {
+        return Err("custom.inventory_referenced needs scope kinds: the kinds whose objects select or name them".into());
+    }
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
-        uses_inventory,
+        uses_inventory: uses_inventory || !inventory_referenced.is_empty(),
         inventory_kinds,
+        inventory_referenced,
         complete_input,
         scope,
         kinds,

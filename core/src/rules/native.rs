@@ -756,6 +756,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 requires_fields: Vec::new(),
                 uses_inventory: false,
                 inventory_kinds: None,
+                inventory_referenced: Vec::new(),
                 complete_input: None,
                 engine: RuleEngine::Native,
                 package: String::new(),
