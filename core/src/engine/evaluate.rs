@@ -20,7 +20,7 @@
 use crate::engine::convert::to_rego;
 use crate::engine::prefilter::RuleFilter;
 use crate::engine::user_policy::{LoadedPolicies, PolicyError};
-use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, BUILTIN_POLICY_FILES};
+use crate::rules::{self, PolicyFileKind, RuleEngine, RuleMeta, RuleScope, BUILTIN_POLICY_FILES};
 use crate::signature::Verifier;
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -28,6 +28,7 @@ use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value as RegoValue;
 use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Why the policies could not be prepared.
@@ -61,6 +62,8 @@ pub(crate) struct Prepared {
     /// The data every object shares, as JSON: each worker makes its own copy.
     data_json: Value,
     filter: Arc<RuleFilter>,
+    /// The entry point of each class of object, for the compiled program.
+    classes: Arc<ObjectClasses>,
     /// The wall-clock budget per object (see [`crate::engine::budget`]).
     budget_ms: u64,
     timer: Option<ExecutionTimerConfig>,
@@ -72,6 +75,7 @@ pub(crate) struct Evaluator {
     budget_ms: u64,
     data: RegoValue,
     filter: Arc<RuleFilter>,
+    classes: Arc<ObjectClasses>,
 }
 
 enum Engine {
@@ -118,15 +122,16 @@ impl Prepared {
             added.map_err(|e| PolicyError::from_engine(&module.name, &e.to_string()))?;
         }
         let run = "plimsoll/run.rego";
+        let classes = ObjectClasses::new(selected);
         engine
-            .add_policy(run.into(), aggregate_module(selected, &user.complete_rules))
+            .add_policy(run.into(), aggregate_module(selected, &user.complete_rules, &classes))
             .map_err(|e| policy_error(run, &e))?;
         // regorus reports unknown functions and some type errors only when a rule first runs.
         engine.set_input(RegoValue::new_object());
         engine
             .eval_rule(AGGREGATE_RULE.into())
             .map_err(|e| evaluation_error(user, &crate::engine::budget::explain(e.to_string(), budget_ms)))?;
-        let (program, fallback_reason) = match compile(&mut engine) {
+        let (program, fallback_reason) = match compile(&mut engine, &classes) {
             Ok(program) => (Some(program), None),
             Err(reason) => {
                 unknown_user_function(user, &reason)?;
@@ -134,7 +139,8 @@ impl Prepared {
             }
         };
         let filter = Arc::new(RuleFilter::new(selected));
-        Ok(Prepared { engine, program, fallback_reason, data_json, filter, budget_ms, timer })
+        let classes = Arc::new(classes);
+        Ok(Prepared { engine, program, fallback_reason, data_json, filter, classes, budget_ms, timer })
     }
 
     pub(crate) fn mode(&self) -> &'static str {
@@ -169,7 +175,13 @@ impl Prepared {
             }
             None => interpreted(),
         };
-        Evaluator { engine, budget_ms: self.budget_ms, data, filter: self.filter.clone() }
+        Evaluator {
+            engine,
+            budget_ms: self.budget_ms,
+            data,
+            filter: self.filter.clone(),
+            classes: self.classes.clone(),
+        }
     }
 }
 
@@ -199,9 +211,14 @@ impl Evaluator {
         let budget_ms = self.budget_ms;
         let result = match &mut self.engine {
             Engine::Compiled(vm) => {
+                let entry_point = self.classes.entry_point(&input);
                 vm.set_data(data).map_err(|e| e.to_string())?;
                 vm.set_input(input);
-                vm.execute().map_err(|e| e.to_string())
+                match entry_point {
+                    Some(name) => vm.execute_entry_point_by_name(name),
+                    None => vm.execute(),
+                }
+                .map_err(|e| e.to_string())
             }
             Engine::Interpreted(engine) => {
                 engine.clear_data();
@@ -269,9 +286,81 @@ fn own_copy(program: &Arc<Program>) -> Arc<Program> {
     program.clone()
 }
 
-fn compile(engine: &mut regorus::Engine) -> Result<Arc<Program>, String> {
+fn compile(engine: &mut regorus::Engine, classes: &ObjectClasses) -> Result<Arc<Program>, String> {
     let compiled = engine.compile_with_entrypoint(&AGGREGATE_RULE.into()).map_err(|e| e.to_string())?;
-    Compiler::compile_from_policy(&compiled, &[AGGREGATE_RULE]).map_err(|e| e.to_string())
+    let entry_points: Vec<&str> = std::iter::once(AGGREGATE_RULE).chain(classes.entry_points()).collect();
+    Compiler::compile_from_policy(&compiled, &entry_points).map_err(|e| e.to_string())
+}
+
+/// Objects fall into classes by whether they carry a pod spec and by their kind, when a selected
+/// rule names it (`scope: kinds`). Each class has its own entry point in the compiled program,
+/// which collects the violations of only the rules whose scope includes the class: skipping a rule
+/// in the generated aggregate still cost a guard per rule and object, and a ConfigMap judged by one
+/// rule paid for the other sixty.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectClasses {
+    /// (carries a pod spec, kind named by a rule or `None`) → the class's rules and entry point.
+    classes: HashMap<(bool, Option<String>), ObjectClass>,
+}
+
+#[derive(Debug)]
+struct ObjectClass {
+    /// `data.plimsoll.run.<rule>`
+    entry_point: String,
+    /// Indexes of the class's rules among the selected.
+    rules: Vec<usize>,
+}
+
+impl ObjectClasses {
+    fn new(selected: &[RuleMeta]) -> ObjectClasses {
+        let named: BTreeSet<&str> = selected
+            .iter()
+            .filter(|rule| rule.scope == RuleScope::Kinds)
+            .flat_map(|rule| rule.kinds.iter().map(String::as_str))
+            .collect();
+        // A kind that is not a plain word cannot name a rule; its objects use the whole aggregate.
+        let named: Vec<&str> =
+            named.into_iter().filter(|kind| kind.chars().all(|c| c.is_ascii_alphanumeric())).collect();
+        // Only kinds that carry a pod spec have a class with one.
+        let pod_bearing: BTreeSet<&str> = crate::k8s::kinds::pod_bearing_kinds().collect();
+        let pod_bearing = &pod_bearing;
+        let keys = [false, true].into_iter().flat_map(|pod| {
+            let kinds = named.iter().filter(move |kind| !pod || pod_bearing.contains(*kind));
+            std::iter::once((pod, None)).chain(kinds.map(move |kind| (pod, Some(kind.to_string()))))
+        });
+        let classes = keys
+            .map(|(pod, kind): (bool, Option<String>)| {
+                let rules = (0..selected.len())
+                    .filter(|&i| selected.get(i).is_some_and(|rule| in_class(rule, pod, kind.as_deref())))
+                    .collect();
+                let name = format!("class_{}_{}", if pod { "pod" } else { "other" }, kind.as_deref().unwrap_or("any"));
+                let class = ObjectClass { entry_point: format!("data.plimsoll.run.{name}"), rules };
+                ((pod, kind), class)
+            })
+            .collect();
+        ObjectClasses { classes }
+    }
+
+    fn entry_points(&self) -> impl Iterator<Item = &str> {
+        self.classes.values().map(|class| class.entry_point.as_str())
+    }
+
+    /// The entry point for `input`'s class; `None`: the whole aggregate.
+    fn entry_point(&self, input: &RegoValue) -> Option<&str> {
+        let (kind, pod) = crate::engine::prefilter::kind_and_pod_spec(input);
+        let class = self.classes.get(&(pod, Some(kind.to_string()))).or_else(|| self.classes.get(&(pod, None)))?;
+        Some(class.entry_point.as_str())
+    }
+}
+
+/// Whether `rule`'s scope includes objects with (or without) a pod spec of `kind` (`None`: a kind
+/// no rule names).
+fn in_class(rule: &RuleMeta, pod: bool, kind: Option<&str>) -> bool {
+    match rule.scope {
+        RuleScope::AllObjects => true,
+        RuleScope::PodSpec => pod,
+        RuleScope::Kinds => kind.is_some_and(|kind| rule.kinds.iter().any(|k| k == kind)),
+    }
 }
 
 /// Data every policy can read: `data.plimsoll.kinds` (see [`crate::k8s::kinds`]), the rule settings
@@ -302,31 +391,51 @@ fn policy_files(selected: &[RuleMeta]) -> impl Iterator<Item = (&'static str, &'
 /// that name required fields first check that the object is not among those they cannot report.
 /// A user's complete rule (`complete_rules`) is read only when its value is a set or an array,
 /// as conftest reads it (iterating anything else is an error in the engine).
-fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String]) -> String {
+fn aggregate_module(selected: &[RuleMeta], complete_rules: &[String], classes: &ObjectClasses) -> String {
     let mut module = String::from("package plimsoll.run\n\nimport rego.v1\n");
     for rule in selected {
-        let guard = match RuleFilter::may_skip(rule) {
-            false => String::new(),
-            true => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
-        };
-        for set in &rule.violation_sets {
-            // One body per kind of collection a complete rule's value may be.
-            let collection_guards = match complete_rules.contains(set) {
-                true => vec![format!("\tis_set(data.{set})\n"), format!("\tis_array(data.{set})\n")],
-                false => vec![String::new()],
-            };
-            for collection_guard in collection_guards {
-                module.push_str(&format!(
-                    "\nfindings contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}{collection_guard}\tsome v in data.{set}\n}}\n",
-                    rule.id
-                ));
-            }
-        }
+        // The whole aggregate (interpreted evaluation) skips rules by scope too.
+        module.push_str(&rule_bodies("findings", rule, RuleFilter::may_skip(rule), complete_rules));
     }
     if selected.is_empty() {
         module.push_str("\nfindings := set()\n");
     }
+    let mut sorted: Vec<&ObjectClass> = classes.classes.values().collect();
+    sorted.sort_by(|a, b| a.entry_point.cmp(&b.entry_point));
+    for class in sorted {
+        let name = class.entry_point.rsplit('.').next().unwrap_or_default();
+        for rule in class.rules.iter().filter_map(|&i| selected.get(i)) {
+            module.push_str(&rule_bodies(name, rule, !rule.requires_fields.is_empty(), complete_rules));
+        }
+        if class.rules.is_empty() {
+            module.push_str(&format!("\n{name} := set()\n"));
+        }
+    }
     module
+}
+
+/// The bodies that add `rule`'s violations to the set `set_name`; `guarded`: not when core lists
+/// the rule in `data.plimsoll.facts.skipped_rules`.
+fn rule_bodies(set_name: &str, rule: &RuleMeta, guarded: bool, complete_rules: &[String]) -> String {
+    let guard = match guarded {
+        false => String::new(),
+        true => format!("\tnot {:?} in data.plimsoll.facts.skipped_rules\n", rule.id),
+    };
+    let mut bodies = String::new();
+    for set in &rule.violation_sets {
+        // One body per kind of collection a complete rule's value may be.
+        let collection_guards = match complete_rules.contains(set) {
+            true => vec![format!("\tis_set(data.{set})\n"), format!("\tis_array(data.{set})\n")],
+            false => vec![String::new()],
+        };
+        for collection_guard in collection_guards {
+            bodies.push_str(&format!(
+                "\n{set_name} contains {{\"rule\": {:?}, \"violation\": v}} if {{\n{guard}{collection_guard}\tsome v in data.{set}\n}}\n",
+                rule.id
+            ));
+        }
+    }
+    bodies
 }
 
 #[cfg(test)]
@@ -416,6 +525,8 @@ mod tests {
         let mut filtered = prepared.evaluator();
         let mut unfiltered = prepared.evaluator();
         unfiltered.filter = Arc::new(RuleFilter::default());
+        // The whole aggregate, not the entry point of the object's class.
+        unfiltered.classes = Arc::new(ObjectClasses::default());
         let (mut skipped, mut violations) = (0, 0);
         for (name, text) in fixture_texts() {
             for document in crate::load::load(&name, &text).documents {
@@ -525,6 +636,7 @@ mod tests {
             budget_ms: DEFAULT_BUDGET_MS,
             data: to_rego(&prepared.data_json),
             filter: prepared.filter.clone(),
+            classes: prepared.classes.clone(),
         };
         let (mut documents, mut violations) = (0, 0);
         for (name, text) in fixture_texts() {

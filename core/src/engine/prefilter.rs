@@ -204,7 +204,7 @@ impl RuleFilter {
 
 /// The object's kind (`""` when it has none) and whether it has a pod spec, as
 /// [`kinds::carries_pod_spec`] decides it.
-fn kind_and_pod_spec(object: &RegoValue) -> (&str, bool) {
+pub(crate) fn kind_and_pod_spec(object: &RegoValue) -> (&str, bool) {
     let text = |key: &str| object[key].as_string().map(|s| s.as_ref()).unwrap_or("");
     let kind = text("kind");
     let carries_pod_spec = kinds::pod_spec_path(text("apiVersion"), kind).is_some_and(|path| {

@@ -38,6 +38,15 @@ const SCALABLE: &[(&str, &str)] = &[
 const POD_SELECTORS: &[(&str, &str)] =
     &[("Service", "spec.selector"), ("PodDisruptionBudget", "spec.selector"), ("NetworkPolicy", "spec.podSelector")];
 
+/// What an object that selects or names others requires of their text ([`Entry::references`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct References {
+    /// The kind of the objects it names; `None`: any kind.
+    pub kind: Option<String>,
+    /// Their text holds one of these words.
+    pub words: Vec<String>,
+}
+
 /// One object of the run, summarised.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -77,18 +86,22 @@ impl Entry {
         }
     }
 
-    /// Words one of which the text of every object this one selects or names must contain (see
-    /// [`crate::k8s::selector::words_of`]): from its pod selector, or the name its
-    /// `scaleTargetRef` gives. `None` when no word is certain (it may select anything); no
-    /// words when it selects and names nothing.
-    pub fn reference_words(&self) -> Option<Vec<String>> {
+    /// What the text of every object this one selects or names must contain (see
+    /// [`crate::k8s::selector::words_of`]): one of the words its pod selector requires, or the
+    /// name its `scaleTargetRef` gives (and then the object is of the kind it gives). `None` when
+    /// no word is certain (it may select anything); no words when it selects and names nothing.
+    pub fn references(&self) -> Option<References> {
         if let Some(selector) = &self.pod_selector {
-            return selector.required_words();
+            return selector.required_words().map(|words| References { kind: None, words });
         }
-        match self.summary.get("target").and_then(|t| t.get("name")) {
-            Some(Value::String(name)) if selector::is_word(name) => Some(vec![name.clone()]),
-            Some(Value::String(_)) => None,
-            _ => Some(Vec::new()),
+        let target = self.summary.get("target");
+        let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+        match (field("kind"), field("name")) {
+            (Some(kind), Some(name)) if selector::is_word(name) => {
+                Some(References { kind: Some(kind.to_string()), words: vec![name.to_string()] })
+            }
+            (Some(_), Some(_)) => None,
+            _ => Some(References { kind: None, words: Vec::new() }),
         }
     }
 

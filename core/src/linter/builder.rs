@@ -277,12 +277,26 @@ impl LinterBuilder {
         check_rule_parameters(&catalog, &self.config)?;
         let config = with_allowed_prefixes(self.config.clone())?;
         let budget_ms = self.evaluation_budget_ms.unwrap_or(crate::engine::budget::DEFAULT_BUDGET_MS);
-        let prepared =
-            Prepared::new(&selected, &config, &loaded, &user.data, verifier.clone(), budget_ms, self.complete_input)
-                .map_err(|e| match e {
-                    PrepareError::Policy { path, message } => BuildError::Policy { path, message },
-                    PrepareError::User(error) => BuildError::UserPolicy(error),
-                })?;
+        // A rule whose every finding is about a missing object cannot report without complete
+        // input: it stays enabled (listed, configurable) but is not evaluated.
+        let evaluated_rules: Vec<RuleMeta> = selected
+            .iter()
+            .filter(|rule| self.complete_input || rule.complete_input != Some(rules::CompleteInput::Required))
+            .cloned()
+            .collect();
+        let prepared = Prepared::new(
+            &evaluated_rules,
+            &config,
+            &loaded,
+            &user.data,
+            verifier.clone(),
+            budget_ms,
+            self.complete_input,
+        )
+        .map_err(|e| match e {
+            PrepareError::Policy { path, message } => BuildError::Policy { path, message },
+            PrepareError::User(error) => BuildError::UserPolicy(error),
+        })?;
         let inventory = InventoryNeeds::of(&selected, self.complete_input);
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
@@ -298,7 +312,7 @@ impl LinterBuilder {
             checker
         });
         // Rules implemented in Rust run on every object without the Rego evaluation.
-        let evaluated = Arc::new(ObjectScope::new(&selected));
+        let evaluated = Arc::new(ObjectScope::new(&evaluated_rules));
         let severities = self.severity_overrides(&catalog)?;
         let rules: HashMap<String, ActiveRule> = selected
             .into_iter()
@@ -450,7 +464,7 @@ pub(crate) struct KindNeeds {
     /// Every object of these kinds.
     pub read: BTreeSet<String>,
     /// Objects of these kinds only where an object of a `referrers` kind may select or name them
-    /// (`custom.inventory_referenced`; see [`crate::k8s::inventory::Entry::reference_words`]).
+    /// (`custom.inventory_referenced`; see [`crate::k8s::inventory::Entry::references`]).
     pub referenced: BTreeSet<String>,
     pub referrers: BTreeSet<String>,
 }

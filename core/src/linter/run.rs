@@ -11,7 +11,7 @@ use crate::load::{self, Document};
 use crate::report::finding::RelatedLocation;
 use regorus::Value as RegoValue;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The summarised objects of one run, shared by its workers.
@@ -88,12 +88,17 @@ impl RunInventory {
 /// or flow-style document, a quoted or odd value), so that the document is read to be sure.
 fn written_kind(text: &str) -> Option<&str> {
     let mut found = None;
-    for line in text.lines() {
-        let Some(rest) = line.strip_prefix("kind:") else { continue };
+    // Searched for, not read line by line: this runs on every document of a run.
+    let line_starts = memchr::memmem::find_iter(text.as_bytes(), b"kind:")
+        .filter(|&at| at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n'));
+    for at in line_starts {
         if found.is_some() {
             return None;
         }
-        let value = rest.split(" #").next().unwrap_or(rest).trim();
+        let rest = text.get(at + "kind:".len()..).unwrap_or_default();
+        let line = rest.split('\n').next().unwrap_or_default();
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let value = line.split(" #").next().unwrap_or(line).trim();
         found = Some(value);
     }
     found.filter(|kind| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()))
@@ -105,7 +110,7 @@ fn written_kind(text: &str) -> Option<&str> {
 /// Documents of kinds the rules read only where another object selects or names them
 /// ([`InventoryNeeds::referenced`]) wait for a second step: once the referring objects are
 /// summarised, such a document is read only when its text has one of the words they require
-/// ([`Entry::reference_words`]), or a backslash (an escape could hide the word). A document
+/// ([`Entry::references`]), or a backslash (an escape could hide the word). A document
 /// without the word cannot be selected or named by them, so the inventory misses nothing the
 /// rules would read.
 pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
@@ -127,8 +132,12 @@ impl SourceSummaries<'_> {
     /// The source's summaries in document order, with those of the waiting documents the
     /// referring objects may select or name.
     fn complete(self, limits: load::Limits, words: &ReferenceWords) -> Vec<Entry> {
-        let wanted: Vec<(usize, load::Chunk<'_>)> =
-            self.waiting.iter().filter(|(_, chunk)| words.may_refer_to(chunk.text)).cloned().collect();
+        let wanted: Vec<(usize, load::Chunk<'_>)> = self
+            .waiting
+            .iter()
+            .filter(|(_, chunk)| words.may_refer_to(written_kind(chunk.text), chunk.text))
+            .cloned()
+            .collect();
         let mut entries = self.entries;
         entries.extend(
             for_each_owned(wanted, |(index, chunk)| summarize_chunk(&self.file, index, chunk, limits))
@@ -144,27 +153,34 @@ impl SourceSummaries<'_> {
 enum ReferenceWords {
     /// Some referring object may select anything.
     Any,
-    Some(HashSet<String>),
+    /// Words by the kind of object that must hold them (`None`: any kind).
+    Some(HashMap<Option<String>, HashSet<String>>),
 }
 
 impl ReferenceWords {
     fn of<'e>(referrers: impl Iterator<Item = &'e Entry>) -> ReferenceWords {
-        let mut words = HashSet::new();
+        let mut words: HashMap<Option<String>, HashSet<String>> = HashMap::new();
         for entry in referrers {
-            match entry.reference_words() {
-                Some(required) => words.extend(required),
+            match entry.references() {
+                Some(references) => words.entry(references.kind).or_default().extend(references.words),
                 None => return ReferenceWords::Any,
             }
         }
         ReferenceWords::Some(words)
     }
 
-    fn may_refer_to(&self, text: &str) -> bool {
-        match self {
-            ReferenceWords::Any => true,
-            ReferenceWords::Some(words) if words.is_empty() => false,
-            ReferenceWords::Some(words) => text.contains('\\') || selector::words_of(text).any(|w| words.contains(w)),
+    /// Whether a document whose plain `kind:` line reads `kind` may be selected or named.
+    fn may_refer_to(&self, kind: Option<&str>, text: &str) -> bool {
+        let words = match self {
+            ReferenceWords::Any => return true,
+            ReferenceWords::Some(words) => words,
+        };
+        let wanted: Vec<&HashSet<String>> =
+            [words.get(&None), kind.and_then(|k| words.get(&Some(k.to_string())))].into_iter().flatten().collect();
+        if wanted.iter().all(|set| set.is_empty()) {
+            return false;
         }
+        text.contains('\\') || selector::words_of(text).any(|word| wanted.iter().any(|set| set.contains(word)))
     }
 }
 
@@ -222,6 +238,7 @@ fn for_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 mod tests {
     use super::*;
     use crate::linter::builder::KindNeeds;
+    use std::collections::BTreeSet;
 
     #[test]
     fn a_kind_is_read_from_the_text_only_when_written_plainly() {
@@ -285,5 +302,28 @@ mod tests {
         );
         // A budget that selects nothing needs no workload.
         assert_eq!(run(budget("null")), ["b"]);
+    }
+
+    /// An autoscaler names the kind and name of its target: only that object is summarised.
+    #[test]
+    fn a_named_object_is_summarised_only_when_of_the_kind_named() {
+        let needs = InventoryNeeds::Kinds(KindNeeds {
+            read: BTreeSet::new(),
+            referenced: ["DaemonSet".to_string(), "Job".to_string()].into(),
+            referrers: ["HorizontalPodAutoscaler".to_string()].into(),
+        });
+        let object =
+            |kind: &str, name: &str| format!("apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: {name}}}\n");
+        let autoscaler = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: DaemonSet, name: web}\n";
+        let text =
+            [object("Job", "web"), object("DaemonSet", "api"), object("DaemonSet", "web"), autoscaler.to_string()]
+                .join("---\n");
+        let summarised: Vec<(String, String)> = summaries(&[("run.yaml", &text)], load::Limits::default(), &needs)
+            .into_iter()
+            .map(|e| (e.kind, e.name))
+            .collect();
+        let expected =
+            [("DaemonSet", "web"), ("HorizontalPodAutoscaler", "h")].map(|(k, n)| (k.to_string(), n.to_string()));
+        assert_eq!(summarised, expected);
     }
 }

@@ -182,6 +182,13 @@ pub fn rule_id_for_path(path: &str) -> Option<String> {
 
 /// Metadata of every built-in rule (Rego policies and the rules implemented in Rust), sorted by ID.
 pub fn builtin_rules() -> Result<Vec<RuleMeta>, RuleError> {
+    // Read once per process: a frontend and the linter builder both ask, and reading every
+    // rule's METADATA is a few milliseconds of start-up.
+    static RULES: std::sync::OnceLock<Result<Vec<RuleMeta>, RuleError>> = std::sync::OnceLock::new();
+    RULES.get_or_init(read_builtin_rules).clone()
+}
+
+fn read_builtin_rules() -> Result<Vec<RuleMeta>, RuleError> {
     let mut rules = BUILTIN_POLICY_FILES
         .iter()
         .filter(|(path, _)| policy_file_kind(path) == PolicyFileKind::Rule)
