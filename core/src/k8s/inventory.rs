@@ -34,6 +34,10 @@ const SCALABLE: &[(&str, &str)] = &[
     ("argoproj.io", "Rollout"),
 ];
 
+/// prometheus-operator resources from which the operator makes pods (through a StatefulSet that
+/// is not among the files): their `spec.podMetadata.labels` are a pod template's labels.
+const OPERATOR_POD_TEMPLATES: &[&str] = &["Prometheus", "Alertmanager", "ThanosRuler", "PrometheusAgent"];
+
 /// Kinds whose selector picks pods, and where it is: `selected_by` lists them for a workload.
 const POD_SELECTORS: &[(&str, &str)] =
     &[("Service", "spec.selector"), ("PodDisruptionBudget", "spec.selector"), ("NetworkPolicy", "spec.podSelector")];
@@ -164,6 +168,14 @@ pub fn summarize(document: &Document) -> Entry {
         entry.pod_labels = Some(labels);
     }
     match (group.as_str(), entry.kind.as_str()) {
+        ("monitoring.coreos.com", kind) if OPERATOR_POD_TEMPLATES.contains(&kind) => {
+            // The operator runs pods carrying the labels the resource asks for (it adds its own
+            // too, which are not read here: a selector naming only those still matches nothing).
+            let labels = get("spec.podMetadata.labels").and_then(read_set).unwrap_or_default();
+            entry.summary.insert("labels".into(), json!(labels));
+            paths.push("spec.podMetadata.labels".into());
+            entry.pod_labels = Some(labels);
+        }
         ("", "Service") => {
             let ports: Vec<Value> = match spec.and_then(|s| s.get("ports")) {
                 Some(Value::Array(ports)) => ports
