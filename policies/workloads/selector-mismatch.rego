@@ -66,14 +66,6 @@ label_selector_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
 template_labels := object.get(input, ["spec", "template", "metadata", "labels"], {})
 
 violation contains {"msg": msg, "path": ["spec", "selector"]} if {
-	input.kind in label_selector_kinds
-	has_pod_template
-	selector := input.spec.selector
-	is_object(selector)
-	msg := label_selector_verdict(selector)
-}
-
-violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 	input.kind == "ReplicationController"
 	has_pod_template
 	selector := input.spec.selector
@@ -84,21 +76,32 @@ violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 	msg := sprintf("%s %q: spec.selector %s=%v does not match its template labels %s", [input.kind, name, key, value, describe(template_labels)])
 }
 
-label_selector_verdict(selector) := msg if {
-	problem := selector_problem(selector)
-	msg := sprintf("%s %q: spec.selector is invalid: %s", [input.kind, name, problem])
+# The object's own label selector, when it has a pod template of its own to select. Its
+# problem and size are rules, each evaluated once per object.
+own_selector := input.spec.selector if {
+	input.kind in label_selector_kinds
+	has_pod_template
+	is_object(input.spec.selector)
 }
 
-label_selector_verdict(selector) := msg if {
-	not selector_problem(selector)
-	size(object.get(selector, "matchLabels", {})) + size(object.get(selector, "matchExpressions", [])) == 0
+own_problem := selector_problem(own_selector)
+
+own_size := size(object.get(own_selector, "matchLabels", {})) + size(object.get(own_selector, "matchExpressions", []))
+
+violation contains {"msg": msg, "path": ["spec", "selector"]} if {
+	msg := sprintf("%s %q: spec.selector is invalid: %s", [input.kind, name, own_problem])
+}
+
+violation contains {"msg": msg, "path": ["spec", "selector"]} if {
+	own_size == 0
+	not own_problem
 	msg := sprintf("%s %q: spec.selector is empty; the API server requires a selector that names labels", [input.kind, name])
 }
 
-label_selector_verdict(selector) := msg if {
-	not selector_problem(selector)
-	size(object.get(selector, "matchLabels", {})) + size(object.get(selector, "matchExpressions", [])) > 0
-	not selects(selector, template_labels)
+violation contains {"msg": msg, "path": ["spec", "selector"]} if {
+	own_size > 0
+	not own_problem
+	not selects(own_selector, template_labels)
 	msg := sprintf("%s %q: spec.selector does not select its template labels %s; the API server rejects it", [input.kind, name, describe(template_labels)])
 }
 
