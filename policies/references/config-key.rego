@@ -78,8 +78,9 @@ ref_kinds := {"configMapKeyRef": "ConfigMap", "secretKeyRef": "Secret"}
 references contains {"ref": ref, "kind": kind, "field": field, "path": path, "env": var.name, "description": entry.description} if {
 	some entry in containers
 	some i, var in entry.container.env
-	some field, kind in ref_kinds
-	ref := var.valueFrom[field]
+	# The fields valueFrom sets (one, usually), rather than every kind of reference per variable.
+	some field, ref in var.valueFrom
+	kind := ref_kinds[field]
 	is_object(ref)
 	not ref.optional == true
 	is_string(ref.name)
