@@ -331,7 +331,9 @@ impl ObjectClasses {
         let classes = keys
             .map(|(pod, kind): (bool, Option<String>)| {
                 let rules = (0..selected.len())
-                    .filter(|&i| selected.get(i).is_some_and(|rule| in_class(rule, pod, kind.as_deref())))
+                    .filter(|&i| {
+                        selected.get(i).is_some_and(|rule| rule.applies_to(kind.as_deref().unwrap_or(""), pod))
+                    })
                     .collect();
                 let name = format!("class_{}_{}", if pod { "pod" } else { "other" }, kind.as_deref().unwrap_or("any"));
                 let class = ObjectClass { entry_point: format!("data.plimsoll.run.{name}"), rules };
@@ -350,16 +352,6 @@ impl ObjectClasses {
         let (kind, pod) = crate::engine::prefilter::kind_and_pod_spec(input);
         let class = self.classes.get(&(pod, Some(kind.to_string()))).or_else(|| self.classes.get(&(pod, None)))?;
         Some(class.entry_point.as_str())
-    }
-}
-
-/// Whether `rule`'s scope includes objects with (or without) a pod spec of `kind` (`None`: a kind
-/// no rule names).
-fn in_class(rule: &RuleMeta, pod: bool, kind: Option<&str>) -> bool {
-    match rule.scope {
-        RuleScope::AllObjects => true,
-        RuleScope::PodSpec => pod,
-        RuleScope::Kinds => kind.is_some_and(|kind| rule.kinds.iter().any(|k| k == kind)),
     }
 }
 

@@ -66,38 +66,14 @@ pub(crate) struct RuleFilter {
     /// and the indexes of its names in `names`.
     rules: Vec<(RegoValue, Vec<usize>)>,
     /// Every selected rule that judges only objects with a pod spec or of some kinds: its ID and
-    /// its scope.
-    scoped: Vec<(RegoValue, Scope)>,
+    /// its metadata ([`RuleMeta::applies_to`] decides).
+    scoped: Vec<(RegoValue, RuleMeta)>,
     /// Every distinct required name or prefix (a name ending in `/`).
     names: Vec<String>,
     /// `by_length[n]`: indexes of the exact names that are `n` bytes long.
     by_length: Vec<Vec<usize>>,
     /// Indexes of the prefixes.
     prefixes: Vec<usize>,
-}
-
-/// The objects a scoped rule judges.
-#[derive(Debug, Clone)]
-enum Scope {
-    PodSpec,
-    Kinds(Vec<String>),
-}
-
-impl Scope {
-    fn of(rule: &RuleMeta) -> Option<Scope> {
-        match rule.scope {
-            RuleScope::AllObjects => None,
-            RuleScope::PodSpec => Some(Scope::PodSpec),
-            RuleScope::Kinds => Some(Scope::Kinds(rule.kinds.clone())),
-        }
-    }
-
-    fn leaves_out(&self, kind: &str, carries_pod_spec: bool) -> bool {
-        match self {
-            Scope::PodSpec => !carries_pod_spec,
-            Scope::Kinds(kinds) => !kinds.iter().any(|k| k == kind),
-        }
-    }
 }
 
 impl RuleFilter {
@@ -109,8 +85,8 @@ impl RuleFilter {
                 let indexes = rule.requires_fields.iter().map(|name| filter.intern(name)).collect();
                 filter.rules.push((id.clone(), indexes));
             }
-            if let Some(scope) = Scope::of(rule) {
-                filter.scoped.push((id, scope));
+            if rule.scope != RuleScope::AllObjects {
+                filter.scoped.push((id, rule.clone()));
             }
         }
         filter
@@ -118,7 +94,7 @@ impl RuleFilter {
 
     /// Whether the aggregate rule must ask about `rule` (it names fields or has a scope).
     pub(crate) fn may_skip(rule: &RuleMeta) -> bool {
-        !rule.requires_fields.is_empty() || Scope::of(rule).is_some()
+        !rule.requires_fields.is_empty() || rule.scope != RuleScope::AllObjects
     }
 
     fn intern(&mut self, name: &str) -> usize {
@@ -152,7 +128,7 @@ impl RuleFilter {
         let mut skipped: BTreeSet<RegoValue> = self
             .scoped
             .iter()
-            .filter(|(_, scope)| scope.leaves_out(kind, carries_pod_spec))
+            .filter(|(_, rule)| !rule.applies_to(kind, carries_pod_spec))
             .map(|(id, _)| id.clone())
             .collect();
         let mut found = vec![false; self.names.len()];
