@@ -23,6 +23,7 @@
 #   requires_fields: [minAvailable, maxUnavailable]
 #   inventory: [HorizontalPodAutoscaler]
 #   inventory_referenced: [Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout]
+#   inventory_referenced_when: spec.minAvailable
 #   remediation: |
 #     Leave room for at least one eviction: `maxUnavailable: 1` (or a percentage above 0), or a
 #     `minAvailable` below the workload's smallest replica count. Raise the replicas or the

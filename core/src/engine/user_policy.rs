@@ -372,6 +372,7 @@ fn rule_meta(id: String, definition: &Definition) -> RuleMeta {
         uses_inventory: false,
         inventory_kinds: None,
         inventory_referenced: Vec::new(),
+        inventory_referenced_when: None,
         complete_input: None,
         engine: RuleEngine::Rego,
         package: definition.package.clone(),

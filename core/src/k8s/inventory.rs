@@ -90,6 +90,12 @@ impl Entry {
         }
     }
 
+    /// Whether the object sets `path`, one of the fields its summary records (see
+    /// [`summarize`]); a field the summary does not record reads as unset.
+    pub fn sets(&self, path: &str) -> bool {
+        self.places.iter().any(|(at, _)| at == path)
+    }
+
     /// What the text of every object this one selects or names must contain (see
     /// [`crate::k8s::selector::words_of`]): one of the words its pod selector requires, or the
     /// name its `scaleTargetRef` gives (and then the object is of the kind it gives). `None` when

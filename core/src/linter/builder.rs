@@ -463,10 +463,31 @@ pub(crate) enum InventoryNeeds {
 pub(crate) struct KindNeeds {
     /// Every object of these kinds.
     pub read: BTreeSet<String>,
-    /// Objects of these kinds only where an object of a `referrers` kind may select or name them
+    /// Kinds read only where an object of another kind selects or names them, rule by rule
     /// (`custom.inventory_referenced`; see [`crate::k8s::inventory::Entry::references`]).
-    pub referenced: BTreeSet<String>,
+    pub references: Vec<ReferenceNeed>,
+}
+
+/// What one rule reads of the objects its own objects select or name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ReferenceNeed {
+    /// The kinds that select or name (the rule's scope).
     pub referrers: BTreeSet<String>,
+    /// The kinds read where selected or named, unless every object of them is read anyway.
+    pub referenced: BTreeSet<String>,
+    /// A field the referring object must set for the rule to read them
+    /// (`custom.inventory_referenced_when`).
+    pub when: Option<String>,
+}
+
+impl KindNeeds {
+    fn is_referrer(&self, kind: &str) -> bool {
+        self.references.iter().any(|need| need.referrers.contains(kind))
+    }
+
+    fn is_referenced(&self, kind: &str) -> bool {
+        self.references.iter().any(|need| need.referenced.contains(kind))
+    }
 }
 
 impl InventoryNeeds {
@@ -489,12 +510,17 @@ impl InventoryNeeds {
                 None => {}
             }
             if !rule.inventory_referenced.is_empty() {
-                needs.referenced.extend(rule.inventory_referenced.iter().cloned());
-                needs.referrers.extend(rule.kinds.iter().cloned());
+                needs.references.push(ReferenceNeed {
+                    referrers: rule.kinds.iter().cloned().collect(),
+                    referenced: rule.inventory_referenced.iter().cloned().collect(),
+                    when: rule.inventory_referenced_when.clone(),
+                });
             }
         }
         let read = needs.read.clone();
-        needs.referenced.retain(|kind| !read.contains(kind));
+        for need in &mut needs.references {
+            need.referenced.retain(|kind| !read.contains(kind));
+        }
         InventoryNeeds::Kinds(needs)
     }
 
@@ -506,7 +532,7 @@ impl InventoryNeeds {
             (InventoryNeeds::Nothing, _) => false,
             (InventoryNeeds::Everything, _) | (_, None) => true,
             (InventoryNeeds::Kinds(needs), Some(kind)) => {
-                needs.read.contains(kind) || needs.referrers.contains(kind) || kind.ends_with("List")
+                needs.read.contains(kind) || needs.is_referrer(kind) || kind.ends_with("List")
             }
         }
     }
@@ -515,14 +541,18 @@ impl InventoryNeeds {
     /// name them.
     pub(crate) fn referenced(&self, kind: Option<&str>) -> bool {
         match (self, kind) {
-            (InventoryNeeds::Kinds(needs), Some(kind)) => needs.referenced.contains(kind),
+            (InventoryNeeds::Kinds(needs), Some(kind)) => needs.is_referenced(kind),
             _ => false,
         }
     }
 
-    /// Whether objects of `kind` select or name the referenced kinds.
-    pub(crate) fn refers(&self, kind: &str) -> bool {
-        matches!(self, InventoryNeeds::Kinds(needs) if needs.referrers.contains(kind))
+    /// The reference needs of the rules for which objects of `kind` select or name others.
+    pub(crate) fn references_by<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a ReferenceNeed> + 'a {
+        let needs = match self {
+            InventoryNeeds::Kinds(needs) => needs.references.as_slice(),
+            _ => &[],
+        };
+        needs.iter().filter(move |need| need.referrers.contains(kind))
     }
 }
 

@@ -115,8 +115,7 @@ fn written_kind(text: &str) -> Option<&str> {
 /// rules would read.
 pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
     let firsts: Vec<SourceSummaries<'_>> = for_each(sources, |(name, text)| first_pass(name, text, limits, needs));
-    let words =
-        ReferenceWords::of(firsts.iter().flat_map(|s| &s.entries).map(|(_, e)| e).filter(|e| needs.refers(&e.kind)));
+    let words = ReferenceWords::of(firsts.iter().flat_map(|s| &s.entries).map(|(_, e)| e), needs);
     for_each_owned(firsts, |source| source.complete(limits, &words)).into_iter().flatten().collect()
 }
 
@@ -149,38 +148,53 @@ impl SourceSummaries<'_> {
     }
 }
 
-/// The words referring objects require of the objects they select or name.
-enum ReferenceWords {
-    /// Some referring object may select anything.
+/// The words referring objects require of the objects they select or name, by the kind of
+/// those objects (a kind no rule reads where selected or named is absent).
+struct ReferenceWords(HashMap<String, KindWords>);
+
+/// What the objects of one kind must hold to be selected or named.
+enum KindWords {
+    /// Some referring object may select any of them.
     Any,
-    /// Words by the kind of object that must hold them (`None`: any kind).
-    Some(HashMap<Option<String>, HashSet<String>>),
+    /// One of these words.
+    Some(HashSet<String>),
 }
 
 impl ReferenceWords {
-    fn of<'e>(referrers: impl Iterator<Item = &'e Entry>) -> ReferenceWords {
-        let mut words: HashMap<Option<String>, HashSet<String>> = HashMap::new();
-        for entry in referrers {
-            match entry.references() {
-                Some(references) => words.entry(references.kind).or_default().extend(references.words),
-                None => return ReferenceWords::Any,
+    fn of<'e>(entries: impl Iterator<Item = &'e Entry>, needs: &InventoryNeeds) -> ReferenceWords {
+        let mut by_kind: HashMap<String, KindWords> = HashMap::new();
+        for entry in entries {
+            for need in needs.references_by(&entry.kind) {
+                if need.when.as_deref().is_some_and(|field| !entry.sets(field)) {
+                    continue;
+                }
+                let references = entry.references();
+                let named = references.as_ref().and_then(|r| r.kind.as_deref());
+                let kinds = need.referenced.iter().filter(|kind| named.is_none_or(|named| named == kind.as_str()));
+                for kind in kinds {
+                    let words = by_kind.entry(kind.clone()).or_insert_with(|| KindWords::Some(HashSet::new()));
+                    match (&references, words) {
+                        (None, words) => *words = KindWords::Any,
+                        (Some(_), KindWords::Any) => {}
+                        (Some(references), KindWords::Some(set)) => set.extend(references.words.iter().cloned()),
+                    }
+                }
             }
         }
-        ReferenceWords::Some(words)
+        ReferenceWords(by_kind)
     }
 
     /// Whether a document whose plain `kind:` line reads `kind` may be selected or named.
     fn may_refer_to(&self, kind: Option<&str>, text: &str) -> bool {
-        let words = match self {
-            ReferenceWords::Any => return true,
-            ReferenceWords::Some(words) => words,
-        };
-        let wanted: Vec<&HashSet<String>> =
-            [words.get(&None), kind.and_then(|k| words.get(&Some(k.to_string())))].into_iter().flatten().collect();
-        if wanted.iter().all(|set| set.is_empty()) {
-            return false;
+        match kind.and_then(|kind| self.0.get(kind)) {
+            // Waiting documents have a plain kind; one no referrer selects or names is not read.
+            None => false,
+            Some(KindWords::Any) => true,
+            Some(KindWords::Some(words)) if words.is_empty() => false,
+            Some(KindWords::Some(words)) => {
+                text.contains('\\') || selector::words_of(text).any(|word| words.contains(word))
+            }
         }
-        text.contains('\\') || selector::words_of(text).any(|word| wanted.iter().any(|set| set.contains(word)))
     }
 }
 
@@ -237,8 +251,16 @@ fn for_each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::linter::builder::KindNeeds;
+    use crate::linter::builder::{KindNeeds, ReferenceNeed};
     use std::collections::BTreeSet;
+
+    fn reference_need(referrers: &[&str], referenced: &[&str], when: Option<&str>) -> ReferenceNeed {
+        ReferenceNeed {
+            referrers: referrers.iter().map(|k| k.to_string()).collect(),
+            referenced: referenced.iter().map(|k| k.to_string()).collect(),
+            when: when.map(str::to_string),
+        }
+    }
 
     #[test]
     fn a_kind_is_read_from_the_text_only_when_written_plainly() {
@@ -270,8 +292,7 @@ mod tests {
     fn referenced_kinds_are_summarised_only_where_a_referring_object_may_select_them() {
         let needs = InventoryNeeds::Kinds(KindNeeds {
             read: ["HorizontalPodAutoscaler".to_string()].into(),
-            referenced: ["Deployment".to_string()].into(),
-            referrers: ["PodDisruptionBudget".to_string()].into(),
+            references: vec![reference_need(&["PodDisruptionBudget"], &["Deployment"], None)],
         });
         let deployment = |name: &str, app: &str| {
             format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: {app}}}\n")
@@ -309,8 +330,7 @@ mod tests {
     fn a_named_object_is_summarised_only_when_of_the_kind_named() {
         let needs = InventoryNeeds::Kinds(KindNeeds {
             read: BTreeSet::new(),
-            referenced: ["DaemonSet".to_string(), "Job".to_string()].into(),
-            referrers: ["HorizontalPodAutoscaler".to_string()].into(),
+            references: vec![reference_need(&["HorizontalPodAutoscaler"], &["DaemonSet", "Job"], None)],
         });
         let object =
             |kind: &str, name: &str| format!("apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: {name}}}\n");
@@ -325,5 +345,66 @@ mod tests {
         let expected =
             [("DaemonSet", "web"), ("HorizontalPodAutoscaler", "h")].map(|(k, n)| (k.to_string(), n.to_string()));
         assert_eq!(summarised, expected);
+    }
+
+    /// Each rule reads only the kinds it lists where its own objects select or name them, and
+    /// only for those of them that set its `inventory_referenced_when` field: a budget's words
+    /// do not make the autoscaler rule's kinds read, nor does a budget without `minAvailable`.
+    #[test]
+    fn each_rule_reads_only_its_referenced_kinds_and_only_for_objects_that_set_its_field() {
+        let needs = InventoryNeeds::Kinds(KindNeeds {
+            read: BTreeSet::new(),
+            references: vec![
+                reference_need(&["PodDisruptionBudget"], &["Deployment"], Some("spec.minAvailable")),
+                reference_need(&["HorizontalPodAutoscaler"], &["DaemonSet"], None),
+            ],
+        });
+        let workload = |kind: &str, name: &str| {
+            format!("apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: {name}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: web}}\n")
+        };
+        let budget = |field: &str| {
+            format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: b}}\nspec:\n  {field}: 1\n  selector: {{matchLabels: {{app: web}}}}\n")
+        };
+        let autoscaler = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n";
+        let run = |budget: String| -> Vec<String> {
+            let text =
+                [workload("Deployment", "d"), workload("DaemonSet", "s"), budget, autoscaler.to_string()].join("---\n");
+            summaries(&[("run.yaml", &text)], load::Limits::default(), &needs).into_iter().map(|e| e.name).collect()
+        };
+        // The budget selects both workloads' labels, but its rule reads Deployments only; the
+        // autoscaler names a Deployment, which its rule does not read.
+        assert_eq!(run(budget("minAvailable")), ["d", "b", "h"]);
+        assert_eq!(run(budget("maxUnavailable")), ["b", "h"]);
+    }
+
+    /// `inventory_referenced_when` names a field the summary records: otherwise every referring
+    /// object would read as not setting it, and the objects the rule reads would be missed.
+    #[test]
+    fn the_fields_built_in_rules_need_of_referring_objects_are_recorded_by_the_summary() {
+        let rules = crate::rules::builtin_rules().expect("built-in rules");
+        let conditioned: Vec<_> = rules.iter().filter(|rule| rule.inventory_referenced_when.is_some()).collect();
+        assert!(!conditioned.is_empty());
+        for rule in conditioned {
+            let field = rule.inventory_referenced_when.as_deref().unwrap_or_default();
+            for kind in &rule.kinds {
+                let api_version = match kind.as_str() {
+                    "PodDisruptionBudget" => "policy/v1",
+                    "HorizontalPodAutoscaler" => "autoscaling/v2",
+                    _ => "v1",
+                };
+                let (parent, key) = field.rsplit_once('.').unwrap_or(("", field));
+                let nested = parent
+                    .split('.')
+                    .filter(|p| !p.is_empty())
+                    .rev()
+                    .fold(format!("{{{key}: 1}}"), |inner, p| format!("{{{p}: {inner}}}"));
+                let text = format!(
+                    "{{apiVersion: {api_version}, kind: {kind}, metadata: {{name: x}}, {}}}",
+                    &nested[1..nested.len() - 1]
+                );
+                let entries = summaries(&[("run.yaml", &text)], load::Limits::default(), &InventoryNeeds::Everything);
+                assert!(entries[0].sets(field), "{}: the summary of a {kind} does not record {field}", rule.id);
+            }
+        }
     }
 }

@@ -76,6 +76,11 @@ pub struct RuleMeta {
     /// only the objects whose text may be so selected or named are summarised.
     #[serde(skip)]
     pub inventory_referenced: Vec<String>,
+    /// A field of the judged object without which the rule reads none of the referenced
+    /// objects (`custom.inventory_referenced_when`, a path such as `spec.minAvailable`): without
+    /// complete input, objects that do not set it select or name nothing for this rule.
+    #[serde(skip)]
+    pub inventory_referenced_when: Option<String>,
     /// Whether some of the rule's findings are about a missing object, and so appear only when
     /// the input is declared complete (`custom.complete_input`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,11 +274,21 @@ fn meta_from_value(value: &Value, package: String) -> Result<RuleMeta, String> {
     if !inventory_referenced.is_empty() && scope != RuleScope::Kinds {
         return Err("custom.inventory_referenced needs scope kinds: the kinds whose objects select or name them".into());
     }
+    let inventory_referenced_when = match custom.get("inventory_referenced_when") {
+        None => None,
+        Some(Value::String(path)) if !inventory_referenced.is_empty() && !path.is_empty() => Some(path.clone()),
+        Some(_) => {
+            return Err(
+                "custom.inventory_referenced_when must be a field path, beside custom.inventory_referenced".into()
+            )
+        }
+    };
     Ok(RuleMeta {
         id: text(custom.get("id"), "custom.id")?,
         uses_inventory: uses_inventory || !inventory_referenced.is_empty(),
         inventory_kinds,
         inventory_referenced,
+        inventory_referenced_when,
         complete_input,
         scope,
         kinds,

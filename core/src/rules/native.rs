@@ -757,6 +757,7 @@ pub fn native_rules() -> Vec<RuleMeta> {
                 uses_inventory: false,
                 inventory_kinds: None,
                 inventory_referenced: Vec::new(),
+                inventory_referenced_when: None,
                 complete_input: None,
                 engine: RuleEngine::Native,
                 package: String::new(),
