@@ -83,7 +83,7 @@ package plimsoll.rules.availability.pdb_blocks_eviction
 
 import data.plimsoll.lib.inventory.selected
 import data.plimsoll.lib.workload_scaling.autoscalers_of
-import data.plimsoll.lib.workload_scaling.fewest_pods
+import data.plimsoll.lib.workload_scaling.fewest_pods_with
 import data.plimsoll.lib.workload_scaling.number_or_one
 import rego.v1
 
@@ -115,44 +115,47 @@ percent(value) := to_number(trim_suffix(value, "%")) if {
 	regex.match(`^[0-9]+%$`, value)
 }
 
+# minAvailable, and its percentage when it is one: read once per budget, not per workload.
+min_available := input.spec.minAvailable
+
+min_available_percent := percent(min_available)
+
 # How many pods minAvailable keeps out of `total`: a number as written, a percentage of the
 # total rounded up (as the disruption controller scales it).
-kept(value, _) := value if is_number(value)
+kept(_) := min_available if is_number(min_available)
 
-kept(value, total) := ceil((percent(value) * total) / 100) if percent(value) < 100
+kept(total) := ceil((min_available_percent * total) / 100) if min_available_percent < 100
 
 # minAvailable as large as the fewest pods of a workload the budget selects (related: the
 # workload). A percentage of 100 or more is reported above, whatever the pods.
 violation contains {"msg": msg, "path": ["spec", "minAvailable"], "related": related} if {
 	budget
-	value := input.spec.minAvailable
-	not percent(value) >= 100
+	not min_available_percent >= 100
 	some workload in selected_workloads
-	pods := fewest_pods(workload)
+	scalers := autoscalers_of(workload)
+	pods := fewest_pods_with(workload, scalers)
 	pods > 0
-	kept(value, pods) >= pods
+	kept(pods) >= pods
 	msg := sprintf(
 		"PodDisruptionBudget %q keeps %v pod(s) available (minAvailable %v) while %s %q may run only %v: it never allows an eviction",
-		[name, kept(value, pods), value, workload.kind, workload.name, pods],
+		[name, kept(pods), min_available, workload.kind, workload.name, pods],
 	)
-	related := count_source(workload, pods)
+	related := count_source(workload, scalers, pods)
 }
 
 # Where the fewest pods come from: the autoscaler's minReplicas (the first of several with the
 # same minimum), else the workload's replicas (its name when they are unset).
-count_source(workload, pods) := {"ref": scalers[0], "path": "spec.minReplicas", "message": message} if {
-	scalers := sort([hpa.ref | some hpa in autoscalers_of(workload); number_or_one(hpa.minReplicas) == pods])
-	count(scalers) > 0
+count_source(workload, scalers, pods) := {"ref": refs[0], "path": "spec.minReplicas", "message": message} if {
+	refs := sort([hpa.ref | some hpa in scalers; number_or_one(hpa.minReplicas) == pods])
+	count(refs) > 0
 	message := sprintf("the autoscaler that may scale %s %q down to %v pod(s)", [workload.kind, workload.name, pods])
 }
 
-count_source(workload, _) := {"ref": workload.ref, "path": "spec.replicas", "message": message} if {
-	count(autoscalers_of(workload)) == 0
+count_source(workload, scalers, _) := {"ref": workload.ref, "path": "spec.replicas", "message": message} if {
+	count(scalers) == 0
 	message := sprintf("the %s whose pods it selects", [workload.kind])
 }
 
-# The scalable workloads of the run whose pod template the budget's selector selects.
-selected_workloads contains workload if {
-	some workload in selected("spec.selector")
-	workload.scalable == true
-}
+# The scalable workloads of the run whose pod template the budget's selector selects (an array:
+# a set would compare whole summaries to keep them apart).
+selected_workloads := [workload | some workload in selected("spec.selector"); workload.scalable == true]

@@ -2,12 +2,17 @@ package plimsoll.rules.availability.pdb_blocks_eviction
 
 import rego.v1
 
+kept_of(min_available, total) := kept_pods if {
+	kept_pods := kept(total) with input as pdb({"minAvailable": min_available})
+}
+
 test_percentages_round_up_as_the_disruption_controller_does if {
-	kept("75%", 3) == 3
-	kept("50%", 1) == 1
-	kept("50%", 4) == 2
-	kept("34%", 3) == 2
-	kept(2, 5) == 2
+	kept_of("75%", 3) == 3
+	kept_of("50%", 1) == 1
+	kept_of("50%", 4) == 2
+	kept_of("34%", 3) == 2
+	kept_of(2, 5) == 2
+	not kept_of("100%", 5)
 }
 
 test_only_well_formed_percentages_are_read if {
