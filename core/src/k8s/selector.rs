@@ -136,7 +136,11 @@ fn is_word_byte(byte: u8) -> bool {
 /// only of word characters is one of the words of any YAML or JSON text that writes it, unless
 /// the text escapes it (a backslash).
 pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8)).filter(|word| !word.is_empty())
+    // Cut byte by byte: every byte of a non-ASCII character is a separator, as the character is.
+    text.as_bytes()
+        .split(|byte| !is_word_byte(*byte))
+        .filter(|word| !word.is_empty())
+        .filter_map(|word| std::str::from_utf8(word).ok())
 }
 
 impl Selector {

@@ -11,7 +11,7 @@ use crate::load::{self, Document};
 use crate::report::finding::RelatedLocation;
 use regorus::Value as RegoValue;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The summarised objects of one run, shared by its workers.
@@ -152,12 +152,39 @@ impl SourceSummaries<'_> {
 /// those objects (a kind no rule reads where selected or named is absent).
 struct ReferenceWords(HashMap<String, KindWords>);
 
-/// What the objects of one kind must hold to be selected or named.
-enum KindWords {
-    /// Some referring object may select any of them.
+/// What the objects of one kind must hold to be selected or named, by the namespace of the
+/// referring objects: an object of another namespace cannot be.
+#[derive(Default)]
+struct KindWords {
+    /// The words of every referring object.
+    all: Words,
+    /// Those of the referring objects with no namespace (which refer to any).
+    unscoped: Words,
+    /// Those of the referring objects of each namespace.
+    by_namespace: HashMap<String, Words>,
+}
+
+/// One of these words, or anything.
+enum Words {
     Any,
-    /// One of these words.
-    Some(HashSet<String>),
+    Some(foldhash::HashSet<String>),
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::Some(foldhash::HashSet::default())
+    }
+}
+
+impl Words {
+    /// Adds what one referring object requires (`None`: it may select anything).
+    fn add(&mut self, words: Option<&[String]>) {
+        match (words, &mut *self) {
+            (None, _) => *self = Words::Any,
+            (Some(_), Words::Any) => {}
+            (Some(words), Words::Some(set)) => set.extend(words.iter().cloned()),
+        }
+    }
 }
 
 impl ReferenceWords {
@@ -170,13 +197,14 @@ impl ReferenceWords {
                 }
                 let references = entry.references();
                 let named = references.as_ref().and_then(|r| r.kind.as_deref());
+                let words = references.as_ref().map(|r| r.words.as_slice());
                 let kinds = need.referenced.iter().filter(|kind| named.is_none_or(|named| named == kind.as_str()));
                 for kind in kinds {
-                    let words = by_kind.entry(kind.clone()).or_insert_with(|| KindWords::Some(HashSet::new()));
-                    match (&references, words) {
-                        (None, words) => *words = KindWords::Any,
-                        (Some(_), KindWords::Any) => {}
-                        (Some(references), KindWords::Some(set)) => set.extend(references.words.iter().cloned()),
+                    let kind_words = by_kind.entry(kind.clone()).or_default();
+                    kind_words.all.add(words);
+                    match &entry.namespace {
+                        Some(namespace) => kind_words.by_namespace.entry(namespace.clone()).or_default().add(words),
+                        None => kind_words.unscoped.add(words),
                     }
                 }
             }
@@ -184,17 +212,37 @@ impl ReferenceWords {
         ReferenceWords(by_kind)
     }
 
-    /// Whether a document whose plain `kind:` line reads `kind` may be selected or named.
+    /// Whether a document whose plain `kind:` line reads `kind` may be selected or named: its
+    /// text holds a word a referring object requires, and when its namespace can be read from
+    /// the start of the text ([`load::written_namespace`]), one of a referring object of that
+    /// namespace or of none.
     fn may_refer_to(&self, kind: Option<&str>, text: &str) -> bool {
-        match kind.and_then(|kind| self.0.get(kind)) {
-            // Waiting documents have a plain kind; one no referrer selects or names is not read.
-            None => false,
-            Some(KindWords::Any) => true,
-            Some(KindWords::Some(words)) if words.is_empty() => false,
-            Some(KindWords::Some(words)) => {
-                text.contains('\\') || selector::words_of(text).any(|word| words.contains(word))
-            }
+        // Waiting documents have a plain kind; one no referrer selects or names is not read.
+        let Some(words) = kind.and_then(|kind| self.0.get(kind)) else { return false };
+        let all = match &words.all {
+            Words::Any => return true,
+            Words::Some(all) if all.is_empty() => return false,
+            Words::Some(all) => all,
+        };
+        if text.contains('\\') {
+            return true;
         }
+        if words.by_namespace.is_empty() {
+            return selector::words_of(text).any(|word| all.contains(word));
+        }
+        let held: Vec<&str> = selector::words_of(text).filter(|word| all.contains(*word)).collect();
+        if held.is_empty() {
+            return false;
+        }
+        let Some(Some(namespace)) = load::written_namespace(text) else {
+            // No namespace (chosen at apply time) is the namespace of every referring object.
+            return true;
+        };
+        let holds = |words: &Words| match words {
+            Words::Any => true,
+            Words::Some(set) => held.iter().any(|word| set.contains(*word)),
+        };
+        holds(&words.unscoped) || words.by_namespace.get(&namespace).is_some_and(holds)
     }
 }
 
@@ -406,5 +454,32 @@ mod tests {
                 assert!(entries[0].sets(field), "{}: the summary of a {kind} does not record {field}", rule.id);
             }
         }
+    }
+
+    /// A budget selects only in its own namespace: a workload that certainly is in another one
+    /// is not read, one without a namespace (or whose namespace is not plainly at its start) is.
+    #[test]
+    fn objects_of_another_namespace_than_every_referring_object_are_not_summarised() {
+        let needs = InventoryNeeds::Kinds(KindNeeds {
+            read: BTreeSet::new(),
+            references: vec![reference_need(&["PodDisruptionBudget"], &["Deployment"], None)],
+        });
+        let deployment = |name: &str, metadata: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n{metadata}spec:\n  template:\n    metadata:\n      labels: {{app: web}}\n")
+        };
+        let budget = |namespace: &str| {
+            format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: b, namespace: {namespace}}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n")
+        };
+        let text = [
+            deployment("same", "  namespace: shop\n"),
+            deployment("other", "  namespace: tools\n"),
+            deployment("none", ""),
+            deployment("anchored", "  namespace: &n tools\n"),
+            budget("shop"),
+        ]
+        .join("---\n");
+        let names: Vec<String> =
+            summaries(&[("run.yaml", &text)], load::Limits::default(), &needs).into_iter().map(|e| e.name).collect();
+        assert_eq!(names, ["same", "none", "anchored", "b"]);
     }
 }

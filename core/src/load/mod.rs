@@ -12,6 +12,7 @@
 
 mod lenient;
 pub mod position;
+mod prefix;
 mod scalar;
 mod split;
 mod tree;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
+pub use prefix::written_namespace;
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
 pub use tree::{Limits, MAX_NODES};
 
