@@ -38,10 +38,14 @@ descriptive_words := {
 # split into words.
 fragments := ["secret", "passw", "passphrase", "token", "bearer", "key", "credentials"]
 
+# The fragments as one regular expression (they are plain letters): one match instead of a
+# loop over them, which in the engine costs about as much as a small rule per fragment.
+fragment_pattern := concat("|", fragments)
+
 credential_name(name) if {
 	is_string(name)
 	lowered := lower(name)
-	count([f | some f in fragments; contains(lowered, f)]) > 0
+	regex.match(fragment_pattern, lowered)
 	words := name_words(name)
 	count(words) > 0
 	not words[count(words) - 1] in descriptive_words

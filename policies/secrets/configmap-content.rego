@@ -40,7 +40,7 @@
 package plimsoll.rules.secrets.configmap_content
 
 import data.plimsoll.lib.credentials.credential_name
-import data.plimsoll.lib.credentials.fragments
+import data.plimsoll.lib.credentials.fragment_pattern
 import data.plimsoll.lib.credentials.literal_credential
 import data.plimsoll.lib.credentials.private_key
 import rego.v1
@@ -51,8 +51,7 @@ violation contains {"msg": msg, "path": ["data", key]} if {
 	input.kind == "ConfigMap"
 	input.apiVersion == "v1"
 	keys := lower(concat("\n", [key | some key, _ in input.data; is_string(key)]))
-	some fragment in fragments
-	contains(keys, fragment)
+	regex.match(fragment_pattern, keys)
 	some key, value in input.data
 	credential_name(key)
 	literal_credential(value)

@@ -63,7 +63,7 @@
 package plimsoll.rules.secrets.env_literal
 
 import data.plimsoll.lib.credentials.credential_name
-import data.plimsoll.lib.credentials.fragments
+import data.plimsoll.lib.credentials.fragment_pattern
 import data.plimsoll.lib.credentials.literal_credential
 import data.plimsoll.lib.credentials.private_key
 import data.plimsoll.lib.kubernetes.containers
@@ -76,8 +76,7 @@ violation contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "val
 	some entry in containers
 	env := entry.container.env
 	names := lower(concat("\n", [variable.name | some variable in env; is_string(variable.name)]))
-	some fragment in fragments
-	contains(names, fragment)
+	regex.match(fragment_pattern, names)
 	some i, variable in env
 	credential_name(variable.name)
 	literal_credential(variable.value)
