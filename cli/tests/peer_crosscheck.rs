@@ -18,6 +18,10 @@
 //! (so a renamed rule cannot drop out of the comparison unnoticed), and prints the rows to
 //! paste, and records the totals as the `peer cross-check` score. Without the fixtures it fails in
 //! CI and is skipped elsewhere.
+//!
+//! A second test needs no fixtures: every manifest check of the three peers ([`PEER_CHECKS`])
+//! must be either compared ([`CHECKS`]) or listed with its reason under "Checks not compared" in
+//! AGREEMENT.md, and not both.
 
 mod common;
 use common::{conformance_data, record_score, root};
@@ -221,7 +225,183 @@ const CHECKS: &[Mapping] = &[
     ("kube-linter", "ssh-port", &["networking/ssh-port"], None),
     ("kube-linter", "privileged-ports", &["networking/privileged-port"], None),
     ("polaris", "tlsSettingsMissing", &["networking/ingress-tls"], None),
+    // API versions and schema validity
+    ("kube-linter", "no-extensions-v1beta", &["schema/deprecated-api", "schema/removed-api"], None),
+    // The peer's test runs kubeconform with missing schemas ignored, so schema/unknown-kind (an
+    // object no schema describes) is not this check's; API versions are no-extensions-v1beta's.
+    (
+        "kube-linter",
+        "schema-validation",
+        &[
+            "schema/type",
+            "schema/required",
+            "schema/enum",
+            "schema/format",
+            "schema/constraint",
+            "schema/unknown-field",
+        ],
+        None,
+    ),
 ];
+
+/// Every manifest check of the three peers, as each peer names it: kube-linter's built-in checks
+/// (63), Polaris' default configuration (44) and kube-score's checks, default and optional (39),
+/// as the catalog-breadth plan lists them in its grouped parity table. Each is either compared
+/// ([`CHECKS`]) or listed with its reason under "Checks not compared" in AGREEMENT.md, never both.
+const PEER_CHECKS: &[(&str, &str)] = &[
+    // kube-linter
+    ("kube-linter", "minimum-three-replicas"),
+    ("kube-linter", "hpa-minimum-three-replicas"),
+    ("kube-linter", "no-anti-affinity"),
+    ("kube-linter", "no-rolling-update-strategy"),
+    ("kube-linter", "pdb-max-unavailable"),
+    ("kube-linter", "pdb-min-available"),
+    ("kube-linter", "pdb-unhealthy-pod-eviction-policy"),
+    ("kube-linter", "dangling-service"),
+    ("kube-linter", "dangling-ingress"),
+    ("kube-linter", "dangling-horizontalpodautoscaler"),
+    ("kube-linter", "dangling-networkpolicy"),
+    ("kube-linter", "dangling-networkpolicypeer-podselector"),
+    ("kube-linter", "non-isolated-pod"),
+    ("kube-linter", "non-existent-service-account"),
+    ("kube-linter", "env-value-from"),
+    ("kube-linter", "dangling-servicemonitor"),
+    ("kube-linter", "mismatching-selector"),
+    ("kube-linter", "wildcard-in-rules"),
+    ("kube-linter", "cluster-admin-role-binding"),
+    ("kube-linter", "access-to-secrets"),
+    ("kube-linter", "access-to-create-pods"),
+    ("kube-linter", "default-service-account"),
+    ("kube-linter", "deprecated-service-account-field"),
+    ("kube-linter", "env-var-secret"),
+    ("kube-linter", "read-secret-from-env-var"),
+    ("kube-linter", "priority-class-name"),
+    ("kube-linter", "exposed-services"),
+    ("kube-linter", "ssh-port"),
+    ("kube-linter", "privileged-ports"),
+    ("kube-linter", "invalid-target-ports"),
+    ("kube-linter", "required-label-owner"),
+    ("kube-linter", "required-annotation-email"),
+    ("kube-linter", "use-namespace"),
+    ("kube-linter", "restart-policy"),
+    ("kube-linter", "duplicate-env-var"),
+    ("kube-linter", "job-ttl-seconds-after-finished"),
+    ("kube-linter", "dnsconfig-options"),
+    ("kube-linter", "no-node-affinity"),
+    ("kube-linter", "sorted-keys"),
+    ("kube-linter", "scc-deny-privileged-container"),
+    ("kube-linter", "latest-tag"),
+    ("kube-linter", "liveness-port"),
+    ("kube-linter", "readiness-port"),
+    ("kube-linter", "startup-port"),
+    ("kube-linter", "no-liveness-probe"),
+    ("kube-linter", "no-readiness-probe"),
+    ("kube-linter", "unset-cpu-requirements"),
+    ("kube-linter", "unset-memory-requirements"),
+    ("kube-linter", "privileged-container"),
+    ("kube-linter", "privilege-escalation-container"),
+    ("kube-linter", "run-as-non-root"),
+    ("kube-linter", "no-read-only-root-fs"),
+    ("kube-linter", "drop-net-raw-capability"),
+    ("kube-linter", "host-ipc"),
+    ("kube-linter", "host-network"),
+    ("kube-linter", "host-pid"),
+    ("kube-linter", "sensitive-host-mounts"),
+    ("kube-linter", "docker-sock"),
+    ("kube-linter", "writable-host-mount"),
+    ("kube-linter", "unsafe-proc-mount"),
+    ("kube-linter", "unsafe-sysctls"),
+    ("kube-linter", "no-extensions-v1beta"),
+    ("kube-linter", "schema-validation"),
+    // Polaris
+    ("polaris", "deploymentMissingReplicas"),
+    ("polaris", "hpaMinAvailability"),
+    ("polaris", "hpaMaxAvailability"),
+    ("polaris", "topologySpreadConstraint"),
+    ("polaris", "pdbDisruptionsIsZero"),
+    ("polaris", "pdbMinAvailableGreaterThanHPAMinReplicas"),
+    ("polaris", "missingNetworkPolicy"),
+    ("polaris", "missingPodDisruptionBudget"),
+    ("polaris", "clusterrolebindingClusterAdmin"),
+    ("polaris", "rolebindingClusterAdminClusterRole"),
+    ("polaris", "rolebindingClusterAdminRole"),
+    ("polaris", "clusterrolePodExecAttach"),
+    ("polaris", "rolePodExecAttach"),
+    ("polaris", "clusterrolebindingPodExecAttach"),
+    ("polaris", "rolebindingClusterRolePodExecAttach"),
+    ("polaris", "rolebindingRolePodExecAttach"),
+    ("polaris", "automountServiceAccountToken"),
+    ("polaris", "sensitiveContainerEnvVar"),
+    ("polaris", "sensitiveConfigmapContent"),
+    ("polaris", "pullPolicyNotAlways"),
+    ("polaris", "priorityClassNotSet"),
+    ("polaris", "tlsSettingsMissing"),
+    ("polaris", "metadataAndInstanceMismatched"),
+    ("polaris", "tagNotSpecified"),
+    ("polaris", "livenessProbeMissing"),
+    ("polaris", "readinessProbeMissing"),
+    ("polaris", "cpuRequestsMissing"),
+    ("polaris", "cpuLimitsMissing"),
+    ("polaris", "memoryRequestsMissing"),
+    ("polaris", "memoryLimitsMissing"),
+    ("polaris", "runAsPrivileged"),
+    ("polaris", "privilegeEscalationAllowed"),
+    ("polaris", "runAsRootAllowed"),
+    ("polaris", "notReadOnlyRootFilesystem"),
+    ("polaris", "dangerousCapabilities"),
+    ("polaris", "insecureCapabilities"),
+    ("polaris", "hostIPCSet"),
+    ("polaris", "hostNetworkSet"),
+    ("polaris", "hostPIDSet"),
+    ("polaris", "hostPortSet"),
+    ("polaris", "hostPathSet"),
+    ("polaris", "procMount"),
+    ("polaris", "hostProcess"),
+    ("polaris", "linuxHardening"),
+    // kube-score (its test names, as its expected results give them)
+    ("kube-score", "Deployment Replicas"),
+    ("kube-score", "HorizontalPodAutoscaler Replicas"),
+    ("kube-score", "Deployment targeted by HPA does not have replicas configured"),
+    ("kube-score", "Deployment has host PodAntiAffinity"),
+    ("kube-score", "StatefulSet has host PodAntiAffinity"),
+    ("kube-score", "Pod Topology Spread Constraints"),
+    ("kube-score", "Deployment Strategy"),
+    ("kube-score", "PodDisruptionBudget has policy"),
+    ("kube-score", "Service Targets Pod"),
+    ("kube-score", "Ingress targets Service"),
+    ("kube-score", "HorizontalPodAutoscaler has target"),
+    ("kube-score", "NetworkPolicy targets Pod"),
+    ("kube-score", "Pod NetworkPolicy"),
+    ("kube-score", "Deployment has PodDisruptionBudget"),
+    ("kube-score", "StatefulSet has PodDisruptionBudget"),
+    ("kube-score", "StatefulSet has ServiceName"),
+    ("kube-score", "Deployment Pod Selector labels match template metadata labels"),
+    ("kube-score", "StatefulSet Pod Selector labels match template metadata labels"),
+    ("kube-score", "Container Image Pull Policy"),
+    ("kube-score", "Service Type"),
+    ("kube-score", "Label values"),
+    ("kube-score", "Container Ports Check"),
+    ("kube-score", "CronJob RestartPolicy"),
+    ("kube-score", "Environment Variable Key Duplication"),
+    ("kube-score", "CronJob has deadline"),
+    ("kube-score", "Container Ephemeral Storage Request and Limit"),
+    ("kube-score", "Container Memory Requests Equal Limits"),
+    ("kube-score", "Container CPU Requests Equal Limits"),
+    ("kube-score", "Container Resource Requests Equal Limits"),
+    ("kube-score", "Container Ephemeral Storage Request Equals Limit"),
+    ("kube-score", "Container Image Tag"),
+    ("kube-score", "Pod Probes"),
+    ("kube-score", "Pod Probes Identical"),
+    ("kube-score", "Container Resources"),
+    ("kube-score", "Container Security Context Privileged"),
+    ("kube-score", "Container Security Context User Group ID"),
+    ("kube-score", "Container Security Context ReadOnlyRootFilesystem"),
+    ("kube-score", "Container Seccomp Profile"),
+    ("kube-score", "Stable version"),
+];
+
+/// How many checks each peer has in [`PEER_CHECKS`].
+const PEER_CHECK_COUNTS: &[(&str, usize)] = &[("kube-linter", 63), ("polaris", 44), ("kube-score", 39)];
 
 /// Peer checks whose threshold or parameters are settings of our rule: the rule runs with the
 /// peer's values (peer, check, rule, setting as JSON). kube-linter's replica checks ask for three
@@ -690,7 +870,8 @@ fn first_object_fails(linter: &Linter, rules: &[&str], dir: &Path, files: &[Stri
         .iter()
         .map(|file| plimsoll_core::Source {
             name: file.clone(),
-            text: std::fs::read_to_string(dir.join(file)).unwrap_or_default(),
+            // A missing fixture must not pass as an object nothing is found on.
+            text: std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}")),
         })
         .collect();
     let report = linter.lint_sources(&sources);
@@ -768,18 +949,30 @@ fn documented_divergences(markdown: &str) -> BTreeMap<(String, String), BTreeSet
     out
 }
 
-/// The first sentence of the totals paragraph, from the computed numbers.
-fn totals_sentence(checks: usize, totals: &BTreeMap<&str, (usize, usize)>) -> String {
+/// (peer, check) → why, from the table of peer checks that are not compared.
+fn not_compared(markdown: &str) -> Vec<((String, String), String)> {
+    table(markdown, "Checks not compared")
+        .into_iter()
+        .filter(|r| r.len() >= 3)
+        .map(|r| ((r[0].clone(), r[1].clone()), r[2].clone()))
+        .collect()
+}
+
+/// The first sentences of the totals paragraph, from the computed numbers: the compared checks
+/// and their cases, then the checks listed as not compared, which make up the rest of the peers'.
+fn totals_sentence(checks: usize, not_compared: usize, totals: &BTreeMap<&str, (usize, usize)>) -> String {
     let (cases, agree) = totals.values().fold((0, 0), |(c, a), (pc, pa)| (c + pc, a + pa));
     let percent = if cases == 0 { 0 } else { (agree * 100 + cases / 2) / cases };
     let peer = |name: &str| totals.get(name).map_or("0/0".to_string(), |(c, a)| format!("{a}/{c}"));
     format!(
         "Checked: {checks} checks, {cases} cases, {agree} agree ({percent}%) — kube-score {}, kube-linter {}, Polaris {}; \
-         each of the {} divergences is explained below.",
+         each of the {} divergences is explained below. Not compared: {not_compared} checks, each listed with its \
+         reason under Checks not compared; with the {checks} checked, that is all {} manifest checks of the three peers.",
         peer("kube-score"),
         peer("kube-linter"),
         peer("polaris"),
-        cases - agree
+        cases - agree,
+        checks + not_compared
     )
 }
 
@@ -865,7 +1058,7 @@ fn agreement_with_peer_linters() {
             problems.push(format!("{peer} {check}: documented divergence {} no longer occurs", case.id));
         }
     }
-    let expected_totals = totals_sentence(CHECKS.len(), &totals);
+    let expected_totals = totals_sentence(CHECKS.len(), not_compared(&markdown).len(), &totals);
     record_score(&format!("peer cross-check: {}", score_line(&totals)));
     if !totals_paragraph(&markdown).starts_with(&expected_totals) {
         problems.push(format!("the totals paragraph of AGREEMENT.md should start: {expected_totals}"));
@@ -879,4 +1072,57 @@ fn agreement_with_peer_linters() {
         "{}\n\nSummary rows as computed:\n{rows_to_paste}\nDivergences as computed:\n{divergences_to_paste}",
         problems.join("\n")
     );
+}
+
+/// Every peer check is accounted for: compared (in [`CHECKS`]) or listed under "Checks not
+/// compared" with a reason, never both, and both lists name only checks the peers have. Needs no
+/// fixtures, so it runs everywhere.
+#[test]
+fn every_peer_check_is_compared_or_explained() {
+    let markdown = std::fs::read_to_string(agreement_file()).expect("testdata/peer-linters/AGREEMENT.md");
+    let mut problems = Vec::new();
+
+    let mut peer_checks: BTreeSet<(String, String)> = BTreeSet::new();
+    for (peer, check) in PEER_CHECKS {
+        if !peer_checks.insert((peer.to_string(), check.to_string())) {
+            problems.push(format!("PEER_CHECKS lists {peer} {check} twice"));
+        }
+    }
+    for (peer, count) in PEER_CHECK_COUNTS {
+        let listed = PEER_CHECKS.iter().filter(|(p, _)| p == peer).count();
+        if listed != *count {
+            problems.push(format!("PEER_CHECKS lists {listed} {peer} checks; the peer has {count}"));
+        }
+    }
+    let peers: BTreeSet<&str> = PEER_CHECK_COUNTS.iter().map(|(p, _)| *p).collect();
+    for (peer, _) in PEER_CHECKS.iter().filter(|(p, _)| !peers.contains(p)) {
+        problems.push(format!("PEER_CHECKS names an unknown peer {peer}"));
+    }
+
+    let mut compared: BTreeSet<(String, String)> = BTreeSet::new();
+    for (peer, check, _, _) in CHECKS {
+        if !compared.insert((peer.to_string(), check.to_string())) {
+            problems.push(format!("CHECKS maps {peer} {check} twice"));
+        }
+    }
+    let mut skipped: BTreeSet<(String, String)> = BTreeSet::new();
+    for ((peer, check), why) in not_compared(&markdown) {
+        if why.is_empty() {
+            problems.push(format!("Checks not compared: {peer} {check} gives no reason"));
+        }
+        if !skipped.insert((peer.clone(), check.clone())) {
+            problems.push(format!("Checks not compared lists {peer} {check} twice"));
+        }
+    }
+
+    for key in compared.iter().chain(&skipped).filter(|k| !peer_checks.contains(*k)) {
+        problems.push(format!("{} {} is not a check of PEER_CHECKS (misspelt, or not the peer's)", key.0, key.1));
+    }
+    for key in compared.intersection(&skipped) {
+        problems.push(format!("{} {} is both compared and listed as not compared", key.0, key.1));
+    }
+    for key in peer_checks.iter().filter(|k| !compared.contains(*k) && !skipped.contains(*k)) {
+        problems.push(format!("{} {} is neither compared nor listed under Checks not compared", key.0, key.1));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
