@@ -124,7 +124,8 @@ pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &
 struct SourceSummaries<'t> {
     file: Arc<str>,
     entries: Vec<(usize, Entry)>,
-    waiting: Vec<(usize, load::Chunk<'t>)>,
+    /// With the kind their `kind:` line names.
+    waiting: Vec<(usize, load::Chunk<'t>, &'t str)>,
 }
 
 impl SourceSummaries<'_> {
@@ -134,8 +135,8 @@ impl SourceSummaries<'_> {
         let wanted: Vec<(usize, load::Chunk<'_>)> = self
             .waiting
             .iter()
-            .filter(|(_, chunk)| words.may_refer_to(written_kind(chunk.text), chunk.text))
-            .cloned()
+            .filter(|(_, chunk, kind)| words.may_refer_to(kind, chunk.text))
+            .map(|(index, chunk, _)| (*index, chunk.clone()))
             .collect();
         let mut entries = self.entries;
         entries.extend(
@@ -216,9 +217,9 @@ impl ReferenceWords {
     /// text holds a word a referring object requires, and when its namespace can be read from
     /// the start of the text ([`load::written_namespace`]), one of a referring object of that
     /// namespace or of none.
-    fn may_refer_to(&self, kind: Option<&str>, text: &str) -> bool {
-        // Waiting documents have a plain kind; one no referrer selects or names is not read.
-        let Some(words) = kind.and_then(|kind| self.0.get(kind)) else { return false };
+    fn may_refer_to(&self, kind: &str, text: &str) -> bool {
+        // A kind no referrer selects or names is not read.
+        let Some(words) = self.0.get(kind) else { return false };
         let all = match &words.all {
             Words::Any => return true,
             Words::Some(all) if all.is_empty() => return false,
@@ -250,11 +251,19 @@ impl ReferenceWords {
 /// written, or the rules read every object of it), and keeps those of referenced kinds waiting.
 fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &InventoryNeeds) -> SourceSummaries<'t> {
     let file: Arc<str> = Arc::from(name);
-    let chunks: Vec<(usize, load::Chunk<'t>)> =
-        load::split_documents_at(text, load::FILE_START).into_iter().enumerate().collect();
-    let waiting = chunks.iter().filter(|(_, chunk)| needs.referenced(written_kind(chunk.text))).cloned().collect();
-    let wanted: Vec<(usize, load::Chunk<'t>)> =
-        chunks.into_iter().filter(|(_, chunk)| needs.wants(written_kind(chunk.text))).collect();
+    let mut waiting = Vec::new();
+    let mut wanted = Vec::new();
+    for (index, chunk) in load::split_documents_at(text, load::FILE_START).into_iter().enumerate() {
+        // The kind is searched for once per document: this runs on every document of a run.
+        let kind = written_kind(chunk.text);
+        match kind {
+            Some(kind) if needs.referenced(Some(kind)) && !needs.wants(Some(kind)) => {
+                waiting.push((index, chunk, kind))
+            }
+            _ if needs.wants(kind) => wanted.push((index, chunk)),
+            _ => {}
+        }
+    }
     let entries = for_each_owned(wanted, |(index, chunk)| summarize_chunk(&file, index, chunk, limits))
         .into_iter()
         .flatten()
