@@ -27,7 +27,7 @@ mod common;
 use common::{conformance_data, record_score, root};
 use plimsoll_core::load::position::PathSegment;
 use plimsoll_core::rules::RuleScope;
-use plimsoll_core::{load, Document, Linter};
+use plimsoll_core::{load, Document, KubeVersion, Linter};
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,6 +98,8 @@ const CHECKS: &[Mapping] = &[
     ("kube-linter", "host-pid", &["security-context/host-namespaces"], None),
     ("kube-linter", "sensitive-host-mounts", &["security-context/host-path-volumes"], None),
     ("kube-linter", "docker-sock", &["security-context/host-path-volumes"], None),
+    // PSS baseline forbids every hostPath volume, read-only or writable.
+    ("kube-linter", "writable-host-mount", &["security-context/host-path-volumes"], None),
     ("kube-linter", "unsafe-proc-mount", &["security-context/proc-mount"], None),
     ("kube-linter", "unsafe-sysctls", &["security-context/sysctls"], None),
     ("polaris", "runAsPrivileged", &["security-context/privileged"], None),
@@ -113,6 +115,21 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "hostPathSet", &["security-context/host-path-volumes"], None),
     ("polaris", "procMount", &["security-context/proc-mount"], None),
     ("polaris", "hostProcess", &["security-context/host-process"], None),
+    // Polaris asks for one of seccomp, SELinux, AppArmor or dropped capabilities, and rejects an
+    // Unconfined profile or added ALL; PSA restricted asks for a seccomp profile and for dropping
+    // ALL, both. The values Polaris rejects are the baseline halves (seccomp-baseline,
+    // capabilities-baseline), so the check maps to both halves of each, as drop-net-raw-capability does.
+    (
+        "polaris",
+        "linuxHardening",
+        &[
+            "security-context/seccomp-baseline",
+            "security-context/seccomp-restricted",
+            "security-context/capabilities-baseline",
+            "security-context/capabilities-restricted",
+        ],
+        None,
+    ),
     // values the API server rejects; metadata the configuration requires
     ("kube-linter", "invalid-target-ports", &["schema/rejected-value"], None),
     ("kube-score", "Container Ports Check", &["schema/rejected-value", "schema/type"], None),
@@ -170,6 +187,7 @@ const CHECKS: &[Mapping] = &[
     ("kube-linter", "dangling-networkpolicypeer-podselector", &["references/network-policy-peer"], None),
     ("kube-linter", "dangling-servicemonitor", &["references/service-monitor-selector"], None),
     ("kube-linter", "non-existent-service-account", &["references/service-account"], None),
+    ("kube-linter", "env-value-from", &["references/config-key"], None),
     ("kube-score", "Service Targets Pod", &["references/service-selector"], None),
     ("kube-score", "Ingress targets Service", &["references/ingress-service"], None),
     ("kube-score", "HorizontalPodAutoscaler has target", &["references/hpa-target"], None),
@@ -227,6 +245,8 @@ const CHECKS: &[Mapping] = &[
     ("polaris", "tlsSettingsMissing", &["networking/ingress-tls"], None),
     // API versions and schema validity
     ("kube-linter", "no-extensions-v1beta", &["schema/deprecated-api", "schema/removed-api"], None),
+    // kube-score's target release (`KubernetesVersion`) is our `--kube-version`.
+    ("kube-score", "Stable version", &["schema/deprecated-api", "schema/removed-api"], None),
     // The peer's test runs kubeconform with missing schemas ignored, so schema/unknown-kind (an
     // object no schema describes) is not this check's; API versions are no-extensions-v1beta's.
     (
@@ -589,12 +609,26 @@ fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
 
 /// The linter of [`linter_for`] with rule settings (rule ID, value).
 fn linter_with(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(&str, Value)]) -> Option<Linter> {
+    linter_at(rules, catalog, settings, None)
+}
+
+/// The linter of [`linter_with`] for a target Kubernetes release (`--kube-version`), when given.
+fn linter_at(
+    rules: &[&str],
+    catalog: &BTreeSet<String>,
+    settings: &[(&str, Value)],
+    kube_version: Option<KubeVersion>,
+) -> Option<Linter> {
     let present: Vec<&str> = rules.iter().copied().filter(|r| catalog.contains(*r)).collect();
     if present.is_empty() {
         return None;
     }
     let builder = Linter::builder().only(present).complete_input(true).inline_ignores(false);
     let builder = settings.iter().fold(builder, |b, (key, value)| b.config(*key, value.clone()));
+    let builder = match kube_version {
+        Some(version) => builder.kube_version(version),
+        None => builder,
+    };
     Some(builder.build().unwrap_or_else(|e| panic!("{rules:?}: {e}")))
 }
 
@@ -832,7 +866,13 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
         .into_iter()
         .flatten()
         .collect();
-        let Some(linter) = linter_with(&rules, catalog, &settings) else { continue };
+        // kube-score's target release is our `--kube-version`; only the API-version rules read it,
+        // so it is set (and named in the case) only when they run.
+        let versioned = rules.iter().any(|r| ["schema/deprecated-api", "schema/removed-api"].contains(r));
+        let release = options.get("KubernetesVersion").and_then(Yaml::as_str).filter(|_| versioned);
+        let kube_version: Option<KubeVersion> =
+            release.map(|v| v.parse().unwrap_or_else(|e| panic!("{check}: KubernetesVersion {v}: {e:?}")));
+        let Some(linter) = linter_at(&rules, catalog, &settings, kube_version) else { continue };
         let files: Vec<String> = case
             .get("files")
             .and_then(Yaml::as_sequence)
@@ -853,6 +893,9 @@ fn kube_score_cases(check: &str, rules: &[&str], catalog: &BTreeSet<String>) -> 
         }
         if let Some(min) = min_replicas {
             id.push_str(&format!(" (MinReplicasDeployment {min})"));
+        }
+        if let Some(release) = release {
+            id.push_str(&format!(" (KubernetesVersion {release})"));
         }
         out.push(Case { id, peer: peer.word().into(), ours: ours.word().into() });
     }
