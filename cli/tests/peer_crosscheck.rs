@@ -26,7 +26,6 @@
 mod common;
 use common::{conformance_data, record_score, root};
 use plimsoll_core::load::position::PathSegment;
-use plimsoll_core::rules::RuleScope;
 use plimsoll_core::{load, Document, KubeVersion, Linter};
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
@@ -603,11 +602,7 @@ fn container_name(document: &Document, segments: &[PathSegment]) -> Option<Strin
     None
 }
 
-fn linter_for(rules: &[&str], catalog: &BTreeSet<String>) -> Option<Linter> {
-    linter_with(rules, catalog, &[])
-}
-
-/// The linter of [`linter_for`] with rule settings (rule ID, value).
+/// A linter running only `rules` (those of the catalog), with rule settings (rule ID, value).
 fn linter_with(rules: &[&str], catalog: &BTreeSet<String>, settings: &[(&str, Value)]) -> Option<Linter> {
     linter_at(rules, catalog, settings, None)
 }
