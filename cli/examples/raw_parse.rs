@@ -26,7 +26,7 @@ fn main() {
         .collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string());
     let documents: usize = match pool {
-        Ok(pool) => pool.install(|| files.par_iter().map(|path| parse_file(path)).sum()),
+        Ok(pool) => pool.install(|| files.par_iter().map(parse_file).sum()),
         Err(error) => return eprintln!("{error}"),
     };
     println!("{documents}");

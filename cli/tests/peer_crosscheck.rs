@@ -1000,7 +1000,7 @@ fn not_compared(markdown: &str) -> Vec<((String, String), String)> {
 /// and their cases, then the checks listed as not compared, which make up the rest of the peers'.
 fn totals_sentence(checks: usize, not_compared: usize, totals: &BTreeMap<&str, (usize, usize)>) -> String {
     let (cases, agree) = totals.values().fold((0, 0), |(c, a), (pc, pa)| (c + pc, a + pa));
-    let percent = if cases == 0 { 0 } else { (agree * 100 + cases / 2) / cases };
+    let percent = (agree * 100 + cases / 2).checked_div(cases).unwrap_or(0);
     let peer = |name: &str| totals.get(name).map_or("0/0".to_string(), |(c, a)| format!("{a}/{c}"));
     format!(
         "Checked: {checks} checks, {cases} cases, {agree} agree ({percent}%) — kube-score {}, kube-linter {}, Polaris {}; \

@@ -321,7 +321,7 @@ fn a_json_list_reports_what_the_same_yaml_list_reports() {
     };
     let items: Vec<Value> = (0..500).map(pod).collect();
     let json = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string();
-    let yaml: Vec<String> = items.iter().map(|item| serde_yaml_text(item)).collect();
+    let yaml: Vec<String> = items.iter().map(serde_yaml_text).collect();
     let (yaml, _) = as_list(&yaml);
     let dir = work_tree();
     write_files(dir.path(), &[("list.json", &json), ("list.yaml", &yaml)]);
