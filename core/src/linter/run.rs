@@ -83,27 +83,6 @@ impl RunInventory {
     }
 }
 
-/// The kind a YAML document's text names on a top-level `kind:` line, when it names one plainly:
-/// `None` when there is no such line, more than one, or a value that is not a plain word (a JSON
-/// or flow-style document, a quoted or odd value), so that the document is read to be sure.
-fn written_kind(text: &str) -> Option<&str> {
-    let mut found = None;
-    // Searched for, not read line by line: this runs on every document of a run.
-    let line_starts = memchr::memmem::find_iter(text.as_bytes(), b"kind:")
-        .filter(|&at| at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n'));
-    for at in line_starts {
-        if found.is_some() {
-            return None;
-        }
-        let rest = text.get(at + "kind:".len()..).unwrap_or_default();
-        let line = rest.split('\n').next().unwrap_or_default();
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let value = line.split(" #").next().unwrap_or(line).trim();
-        found = Some(value);
-    }
-    found.filter(|kind| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 /// The summary of every object of the sources, in source and document order. Documents are read
 /// in parallel (with the `parallel` feature); each is dropped once summarised.
 ///
@@ -255,13 +234,11 @@ fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &Inven
     let mut wanted = Vec::new();
     for (index, chunk) in load::split_documents_at(text, load::FILE_START).into_iter().enumerate() {
         // The kind is searched for once per document: this runs on every document of a run.
-        let kind = written_kind(chunk.text);
-        match kind {
-            Some(kind) if needs.referenced(Some(kind)) && !needs.wants(Some(kind)) => {
-                waiting.push((index, chunk, kind))
-            }
-            _ if needs.wants(kind) => wanted.push((index, chunk)),
-            _ => {}
+        let kind = load::written_kind(chunk.text);
+        if needs.wants(kind) {
+            wanted.push((index, chunk));
+        } else if let Some(kind) = kind.filter(|&kind| needs.referenced(Some(kind))) {
+            waiting.push((index, chunk, kind));
         }
     }
     let entries = for_each_owned(wanted, |(index, chunk)| summarize_chunk(&file, index, chunk, limits))
@@ -317,17 +294,6 @@ mod tests {
             referenced: referenced.iter().map(|k| k.to_string()).collect(),
             when: when.map(str::to_string),
         }
-    }
-
-    #[test]
-    fn a_kind_is_read_from_the_text_only_when_written_plainly() {
-        assert_eq!(written_kind("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"), Some("Service"));
-        assert_eq!(written_kind("kind: ConfigMap # note\n"), Some("ConfigMap"));
-        // Not a plain top-level line, twice, quoted, or JSON: the document is read to be sure.
-        assert_eq!(written_kind("spec:\n  kind: Service\n"), None);
-        assert_eq!(written_kind("kind: Service\nkind: Secret\n"), None);
-        assert_eq!(written_kind("kind: \"Service\"\n"), None);
-        assert_eq!(written_kind("{\"kind\": \"Service\"}\n"), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub use prefix::written_namespace;
+pub use prefix::{written_kind, written_namespace};
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
 pub use tree::{Limits, MAX_NODES};
 

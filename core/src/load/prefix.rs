@@ -1,11 +1,13 @@
-//! Reading only the start of a document: its `metadata.namespace`, without building the rest.
+//! Reading what a document's text says of its object without building the object: its kind
+//! ([`written_kind`], from its top-level `kind:` line) and its `metadata.namespace`
+//! ([`written_namespace`]).
 //!
-//! The run's first pass ([`crate::linter`]) decides whether a document an object of another
-//! namespace selects must be summarised at all; a document's namespace is usually written in its
-//! first lines, so the parser is stopped once the top-level `metadata` mapping is read. Whatever
-//! could make that early answer differ from a full read (a flow-style or JSON document, anchors,
-//! aliases, tags, merge keys, a key written twice, a parse error) makes the answer unknown, and
-//! the caller reads the document whole.
+//! The run's first pass ([`crate::linter`]) decides from them whether a document must be
+//! summarised at all. The kind is searched for in the text; for the namespace, usually written in
+//! the document's first lines, the parser is stopped once the top-level `metadata` mapping is
+//! read. Whatever could make either answer differ from a full read (a flow-style or JSON
+//! document, anchors, aliases, tags, merge keys, a key written twice, a parse error) makes the
+//! answer unknown, and the caller reads the document whole.
 
 use super::scalar::{self, Scalar};
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -14,11 +16,28 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 /// part of reading the whole document.
 const MAX_EVENTS: usize = 96;
 
+/// The kind a YAML document's text names on a top-level `kind:` line, when it names one plainly:
+/// `None` when there is no such line, more than one, or a value that is not a plain word (a JSON
+/// or flow-style document, a quoted or odd value), so that the document is read to be sure.
+pub fn written_kind(text: &str) -> Option<&str> {
+    if starts_with_flow(text) {
+        return None;
+    }
+    let mut lines = top_level_key_lines(text, "kind");
+    let line = lines.next()?;
+    if lines.next().is_some() {
+        return None;
+    }
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let value = line.split(" #").next().unwrap_or(line).trim();
+    Some(value).filter(|kind| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// The namespace a YAML document's object has, read from the start of its text: `Some(None)`
 /// when it certainly sets none (or one that is not a string, which reads as unset), `Some(ns)`
 /// when it certainly is `ns`, `None` when that cannot be told without reading it whole.
 pub fn written_namespace(text: &str) -> Option<Option<String>> {
-    if starts_with_flow(text) || column_zero_keys(text, "metadata") != 1 {
+    if starts_with_flow(text) || top_level_key_lines(text, "metadata").count() != 1 {
         return None;
     }
     let mut events = Parser::new_from_str(text).map(|event| event.ok().map(|(event, _)| event));
@@ -120,8 +139,9 @@ fn skip_nested<'t>(next: &mut impl FnMut() -> Option<Event<'t>>) -> Option<()> {
     Some(())
 }
 
-/// Whether the document's first content is a flow collection (JSON, or `{...}` YAML), in which
-/// a key written twice is not seen by [`column_zero_keys`].
+/// Whether the document's first content is a flow collection (JSON, or `{...}` YAML), where a
+/// key at the start of a line may be nested and a key written twice is not seen by
+/// [`top_level_key_lines`].
 fn starts_with_flow(text: &str) -> bool {
     let content = text
         .lines()
@@ -130,34 +150,43 @@ fn starts_with_flow(text: &str) -> bool {
     content.is_none_or(|line| line.starts_with('{') || line.starts_with('['))
 }
 
-/// How many lines start at column 0 with `key` as a mapping key (plain or quoted). In block
-/// style every top-level key starts a line at column 0, and nothing else can: the content of
-/// a nested value is indented.
-fn column_zero_keys(text: &str, key: &str) -> usize {
+/// What follows the colon on each line that starts at column 0 with `key` as a mapping key
+/// (plain or quoted), to the end of the line. In block style every top-level key starts a line
+/// at column 0, and nothing else can: the content of a nested value is indented.
+fn top_level_key_lines<'t>(text: &'t str, key: &'t str) -> impl Iterator<Item = &'t str> + 't {
     let bytes = text.as_bytes();
-    // Searched for, not read line by line: this runs on every document that may be selected.
-    memchr::memmem::find_iter(bytes, key.as_bytes())
-        .filter(|&at| {
-            let opening = at.checked_sub(1).and_then(|before| bytes.get(before).copied());
-            let line_start = |at: usize| at == 0 || bytes.get(at - 1) == Some(&b'\n');
-            let starts_line = match opening {
-                None | Some(b'\n') => true,
-                Some(b'"' | b'\'') => line_start(at - 1),
-                _ => false,
-            };
-            let rest = text.get(at + key.len()..).unwrap_or_default();
-            let rest = match opening {
-                Some(quote @ (b'"' | b'\'')) if starts_line => rest.strip_prefix(quote as char).unwrap_or("#"),
-                _ => rest,
-            };
-            starts_line && rest.trim_start_matches([' ', '\t']).starts_with(':')
-        })
-        .count()
+    // Searched for, not read line by line: this runs on every document of a run.
+    memchr::memmem::find_iter(bytes, key.as_bytes()).filter_map(move |at| {
+        let opening = at.checked_sub(1).and_then(|before| bytes.get(before).copied());
+        let line_start = |at: usize| at == 0 || bytes.get(at - 1) == Some(&b'\n');
+        let rest = text.get(at + key.len()..).unwrap_or_default();
+        let rest = match opening {
+            None | Some(b'\n') => rest,
+            Some(quote @ (b'"' | b'\'')) if line_start(at - 1) => rest.strip_prefix(quote as char)?,
+            _ => return None,
+        };
+        let rest = rest.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+        Some(rest.split('\n').next().unwrap_or_default())
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::written_namespace;
+    use super::{written_kind, written_namespace};
+
+    #[test]
+    fn a_kind_is_read_from_the_text_only_when_written_plainly() {
+        assert_eq!(written_kind("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"), Some("Service"));
+        assert_eq!(written_kind("kind: ConfigMap # note\n"), Some("ConfigMap"));
+        // Not a plain top-level line, twice, quoted, or JSON: the document is read to be sure.
+        assert_eq!(written_kind("spec:\n  kind: Service\n"), None);
+        assert_eq!(written_kind("kind: Service\nkind: Secret\n"), None);
+        assert_eq!(written_kind("kind: \"Service\"\n"), None);
+        assert_eq!(written_kind("{\"kind\": \"Service\"}\n"), None);
+        // A quoted key counts as a second kind line; in a flow mapping, a line may be nested.
+        assert_eq!(written_kind("kind: Service\n\"kind\": Secret\n"), None);
+        assert_eq!(written_kind("{\nspec: {\nkind: Secret\n}}\n"), None);
+    }
 
     fn known(namespace: &str) -> Option<Option<String>> {
         Some(Some(namespace.to_string()))
