@@ -83,7 +83,7 @@ package plimsoll.rules.availability.pdb_blocks_eviction
 
 import data.plimsoll.lib.inventory.selected
 import data.plimsoll.lib.workload_scaling.autoscalers_of
-import data.plimsoll.lib.workload_scaling.fewest_pods_with
+import data.plimsoll.lib.workload_scaling.fewest_pods
 import data.plimsoll.lib.workload_scaling.number_or_one
 import rego.v1
 
@@ -133,7 +133,7 @@ violation contains {"msg": msg, "path": ["spec", "minAvailable"], "related": rel
 	not min_available_percent >= 100
 	some workload in selected_workloads
 	scalers := autoscalers_of(workload)
-	pods := fewest_pods_with(workload, scalers)
+	pods := fewest_pods(workload, scalers)
 	pods > 0
 	kept(pods) >= pods
 	msg := sprintf(

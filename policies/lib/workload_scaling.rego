@@ -38,15 +38,13 @@ target_group_matches(target, _) if object.get(target, "apiVersion", null) == nul
 # The autoscalers of the run that scale a workload (an inventory summary).
 autoscalers_of(workload) := autoscalers(api_group_of(workload.apiVersion), workload.kind, workload.name, workload.namespace)
 
-# The fewest pods a scalable workload (an inventory summary) runs: the minReplicas of an
-# autoscaler in the run that scales it (1 when unset, the API default), else its replicas (1 when
-# unset). With several autoscalers, the smallest minimum.
-fewest_pods(workload) := fewest_pods_with(workload, autoscalers_of(workload))
+# The fewest pods a scalable workload (an inventory summary) runs, given its autoscalers
+# (autoscalers_of, which callers need too): the minReplicas of an autoscaler in the run that
+# scales it (1 when unset, the API default), else its replicas (1 when unset). With several
+# autoscalers, the smallest minimum.
+fewest_pods(_, scalers) := min({number_or_one(hpa.minReplicas) | some hpa in scalers}) if count(scalers) > 0
 
-# fewest_pods, given the workload's autoscalers (for callers that need them too).
-fewest_pods_with(_, scalers) := min({number_or_one(hpa.minReplicas) | some hpa in scalers}) if count(scalers) > 0
-
-fewest_pods_with(workload, scalers) := number_or_one(workload.replicas) if count(scalers) == 0
+fewest_pods(workload, scalers) := number_or_one(workload.replicas) if count(scalers) == 0
 
 # A replica count as written; unset (or not a number) is the API's default, 1.
 number_or_one(value) := value if is_number(value)

@@ -60,12 +60,15 @@ workload(kind, name, namespace, replicas) := {
 	"replicas": replicas,
 }
 
+# fewest_pods with the workload's autoscalers, as the rules call it.
+fewest(workload) := fewest_pods(workload, autoscalers_of(workload))
+
 test_fewest_pods_prefers_the_smallest_autoscaler_minimum if {
-	fewest_pods(workload("Deployment", "web", "shop", 10)) == 2 with data.plimsoll.inventory as run
+	fewest(workload("Deployment", "web", "shop", 10)) == 2 with data.plimsoll.inventory as run
 }
 
 test_fewest_pods_defaults_to_one if {
-	fewest_pods(workload("Deployment", "other", "shop", null)) == 1 with data.plimsoll.inventory as run
-	fewest_pods(workload("Deployment", "other", "shop", 4)) == 4 with data.plimsoll.inventory as run
-	fewest_pods(workload("StatefulSet", "cache", "shop", 6)) == 1 with data.plimsoll.inventory as run
+	fewest(workload("Deployment", "other", "shop", null)) == 1 with data.plimsoll.inventory as run
+	fewest(workload("Deployment", "other", "shop", 4)) == 4 with data.plimsoll.inventory as run
+	fewest(workload("StatefulSet", "cache", "shop", 6)) == 1 with data.plimsoll.inventory as run
 }
