@@ -11,6 +11,11 @@ import rego.v1
 selects(selector, labels) if {
 	is_object(selector)
 	not selector_problem(selector)
+	matches(selector, labels)
+}
+
+# `selects` for a selector already known to be valid: the label comparisons alone.
+matches(selector, labels) if {
 	every key, value in object_or_empty(object.get(selector, "matchLabels", {})) {
 		labels[key] == value
 	}

@@ -74,49 +74,53 @@ import rego.v1
 
 ref_kinds := {"configMapKeyRef": "ConfigMap", "secretKeyRef": "Secret"}
 
-# Every non-optional key reference: {"ref", "kind", "field", "path", "description"}.
-references contains {"ref": ref, "kind": kind, "field": field, "path": path, "env": var.name, "description": entry.description} if {
+# Both bodies walk every container's non-optional `configMapKeyRef` and `secretKeyRef` themselves
+# rather than read a set of references built first: a set of objects is sorted and compared as it
+# is built, which cost more than the walk.
+violation contains {"msg": msg, "path": path, "related": related} if {
 	some entry in containers
 	some i, var in entry.container.env
-	# The fields valueFrom sets (one, usually), rather than every kind of reference per variable.
 	some field, ref in var.valueFrom
 	kind := ref_kinds[field]
 	is_object(ref)
 	not ref.optional == true
 	is_string(ref.name)
-	path := array.concat(entry.path, ["env", i, "valueFrom", field])
-}
-
-# The object is among the files, holds data, and lacks the key.
-violation contains {"msg": msg, "path": path, "related": related} if {
-	some reference in references
-	key := reference.ref.key
+	key := ref.key
 	is_string(key)
-	candidates := [o | some o in named(reference.kind, reference.ref.name); checked(o)]
+	candidates := [o | some o in named(kind, ref.name); checked(o)]
 	count(candidates) > 0
-	count([o | some o in candidates; o.keys[key]]) == 0
+	not has_key(candidates, key)
 	target := candidates[0]
 	msg := sprintf(
 		"%s: env %v reads key %q of %s %q, which has no such key (its keys: %s)",
-		[reference.description, reference.env, key, reference.kind, reference.ref.name, concat(", ", sort(object.keys(target.keys)))],
+		[entry.description, var.name, key, kind, ref.name, concat(", ", sort(object.keys(target.keys)))],
 	)
-	path := array.concat(reference.path, ["key"])
-	related := {"ref": target.ref, "path": data_field(reference.kind), "message": sprintf("%s %q's keys", [reference.kind, reference.ref.name])}
+	path := array.concat(entry.path, ["env", i, "valueFrom", field, "key"])
+	related := {"ref": target.ref, "path": data_field(kind), "message": sprintf("%s %q's keys", [kind, ref.name])}
 }
 
-# The object is not among the files: only when the input is declared complete.
 violation contains {"msg": msg, "path": path} if {
 	complete
-	some reference in references
-	count(named(reference.kind, reference.ref.name)) == 0
+	some entry in containers
+	some i, var in entry.container.env
+	some field, ref in var.valueFrom
+	kind := ref_kinds[field]
+	is_object(ref)
+	not ref.optional == true
+	is_string(ref.name)
+	count(named(kind, ref.name)) == 0
 	msg := sprintf(
 		"%s: env %v reads %s %q, which is not among the files (declared complete)",
-		[reference.description, reference.env, reference.kind, reference.ref.name],
+		[entry.description, var.name, kind, ref.name],
 	)
-	path := array.concat(reference.path, ["name"])
+	path := array.concat(entry.path, ["env", i, "valueFrom", field, "name"])
 }
 
-# Objects whose keys can be judged: with data, and not filled in by the cluster.
+has_key(candidates, key) if {
+	some o in candidates
+	o.keys[key]
+}
+
 checked(o) if {
 	o.has_data
 	not o.type == "kubernetes.io/service-account-token"

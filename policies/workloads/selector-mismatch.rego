@@ -57,7 +57,7 @@
 package plimsoll.rules.workloads.selector_mismatch
 
 import data.plimsoll.lib.labels.selector_problem
-import data.plimsoll.lib.labels.selects
+import data.plimsoll.lib.labels.matches
 import rego.v1
 
 # Kinds whose selector is a LabelSelector (matchLabels and matchExpressions).
@@ -101,7 +101,7 @@ violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 violation contains {"msg": msg, "path": ["spec", "selector"]} if {
 	own_size > 0
 	not own_problem
-	not selects(own_selector, template_labels)
+	not matches(own_selector, template_labels)
 	msg := sprintf("%s %q: spec.selector does not select its template labels %s; the API server rejects it", [input.kind, name, describe(template_labels)])
 }
 
