@@ -610,6 +610,9 @@ impl Server {
     /// and no loader finding came. `None` when the client cancelled the request meanwhile.
     fn code_actions(&mut self, params: CodeActionParams, id: &RequestId) -> Option<CodeActionResponse> {
         let uri = params.text_document.uri;
+        if !asks_for_quick_fixes(params.context.only.as_deref()) {
+            return Some(Vec::new());
+        }
         self.lint_if_due(&uri);
         let Some(document) = self.documents.get(&uri) else { return Some(Vec::new()) };
         let start = document.text.offset(params.range.start, self.encoding) as u32;
@@ -663,8 +666,9 @@ impl Server {
     fn hover(&mut self, params: HoverParams) -> Option<lsp_types::Hover> {
         let uri = params.text_document_position_params.text_document.uri;
         self.lint_if_due(&uri);
+        let path = self.documents.get(&uri)?.path.clone();
+        let index = self.folder_for(path.as_deref())?;
         let document = self.documents.get(&uri)?;
-        let index = self.folders.iter().position(|f| document.path.as_ref().is_some_and(|p| p.starts_with(&f.root)))?;
         let position = params.text_document_position_params.position;
         diagnostics::hover(&document.findings, &self.folders[index], &document.text, position, self.encoding)
     }
@@ -708,6 +712,19 @@ impl Server {
     fn send(&self, message: Message) {
         let _ = self.connection.sender.send(message);
     }
+}
+
+/// Whether a code action request's `only` filter admits quick fixes (the only kind offered): a
+/// kind admits its sub-kinds (`quickfix` is under `""` and `quickfix` itself).
+fn asks_for_quick_fixes(only: Option<&[CodeActionKind]>) -> bool {
+    let kind = CodeActionKind::QUICKFIX;
+    let quickfix = kind.as_str();
+    only.is_none_or(|kinds| {
+        kinds
+            .iter()
+            .map(CodeActionKind::as_str)
+            .any(|k| k.is_empty() || quickfix == k || quickfix.starts_with(&format!("{k}.")))
+    })
 }
 
 /// The request a `$/cancelRequest` names.
@@ -775,9 +792,8 @@ mod tests {
         assert_eq!((second.id, second.response_result.is_ok()), (RequestId::from(2), true));
     }
 
-    /// A cancellation that arrives while code actions are being checked stops the request.
-    #[test]
-    fn a_request_cancelled_while_it_lints_is_answered_as_cancelled() {
+    /// A server with a workspace folder holding an open Pod whose image line (line 7) has a finding.
+    fn server_with_a_pod() -> (Server, Connection, tempfile::TempDir, Url) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join(".git")).unwrap();
         let uri = Url::from_file_path(dir.path().join("pod.yaml")).unwrap();
@@ -787,23 +803,52 @@ mod tests {
         let open = serde_json::json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}});
         let open = Notification::new(notif::DidOpenTextDocument::METHOD.to_string(), open);
         server.handle_batch(vec![Message::Notification(open)]);
+        (server, client, dir, uri)
+    }
+
+    /// A code action request on the Pod's image line, with the `only` filter given.
+    fn code_action_request(id: i32, uri: &Url, only: Option<&[&str]>) -> Message {
         let line = |n: u32| serde_json::json!({"line": n, "character": 0});
         let params = serde_json::json!({
             "textDocument": {"uri": uri},
             "range": {"start": line(7), "end": line(8)},
-            "context": {"diagnostics": []},
+            "context": {"diagnostics": [], "only": only},
         });
-        let request = |id: i32| {
-            Message::Request(Request::new(
-                RequestId::from(id),
-                req::CodeActionRequest::METHOD.to_string(),
-                params.clone(),
-            ))
-        };
+        Message::Request(Request::new(RequestId::from(id), req::CodeActionRequest::METHOD.to_string(), params))
+    }
+
+    fn titles(response: Response) -> Vec<String> {
+        let actions: Vec<CodeAction> = serde_json::from_value(response.response_result.unwrap()).unwrap();
+        actions.into_iter().map(|a| a.title).collect()
+    }
+
+    #[test]
+    fn code_actions_follow_the_requested_kinds() {
+        let (mut server, client, _dir, uri) = server_with_a_pod();
+        for (only, offered) in [
+            (None, true),
+            (Some(&["quickfix"][..]), true),
+            (Some(&[""][..]), true),
+            (Some(&["source.fixAll", "refactor"][..]), false),
+            (Some(&["quickfix.other"][..]), false),
+        ] {
+            server.handle_batch(vec![code_action_request(1, &uri, only)]);
+            let titles = titles(response(&client));
+            assert_eq!(
+                titles.contains(&"Ignore images/latest-tag on this line".to_string()),
+                offered,
+                "{only:?}: {titles:?}"
+            );
+        }
+    }
+
+    /// A cancellation that arrives while code actions are being checked stops the request.
+    #[test]
+    fn a_request_cancelled_while_it_lints_is_answered_as_cancelled() {
+        let (mut server, client, _dir, uri) = server_with_a_pod();
+        let request = |id: i32| code_action_request(id, &uri, None);
         server.handle_batch(vec![request(4)]);
-        let offered = response(&client);
-        let actions: Vec<CodeAction> = serde_json::from_value(offered.response_result.unwrap()).unwrap();
-        assert!(actions.iter().any(|a| a.title == "Ignore images/latest-tag on this line"), "{actions:?}");
+        assert!(titles(response(&client)).contains(&"Ignore images/latest-tag on this line".to_string()));
 
         // The cancellation is not in the request's batch: it comes while the request is handled.
         let cancel = Notification::new(notif::Cancel::METHOD.to_string(), serde_json::json!({"id": 5}));
