@@ -715,3 +715,39 @@ async def test_json_documents(tmp_path):
         assert offered == []
     finally:
         await stop(editor)
+
+
+@pytest.mark.asyncio
+async def test_each_workspace_folder_has_its_own_configuration(tmp_path):
+    for name in ("strict", "relaxed"):
+        (tmp_path / name).mkdir()
+    strict = workspace(tmp_path / "strict", {"app.yaml": MANIFESTS + "---\n" + WIDGET})
+    # The CRD is in a hidden folder, which reading the folder skips: only the configuration brings it.
+    relaxed = workspace(
+        tmp_path / "relaxed",
+        {
+            "app.yaml": MANIFESTS + "---\n" + WIDGET,
+            ".schemas/widget.yaml": CRD,
+            ".plimsoll.yaml": "rules:\n  disable: [latest-tag]\ncrds: [.schemas/widget.yaml]\n",
+        },
+    )
+    client = await ClientServerConfig(server_command=[BIN, "lsp"], client_factory=recording_client).start()
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        workspace_folders=[types.WorkspaceFolder(uri=r.as_uri(), name=r.name) for r in (strict, relaxed)],
+        initialization_options={"debounceMs": 20},
+    )
+    result = await client.initialize_session(params)
+    try:
+        for root in (strict, relaxed):
+            editor = Editor(client, root, result)
+            diagnostics = await editor.open("app.yaml")
+            assert starts(diagnostics) == cli_starts(cli_findings(root, "app.yaml")), root.name
+            codes = {d.code for d in diagnostics}
+            # The Widget is checked against the CRD only where the configuration names it.
+            assert ("images/latest-tag" in codes) == (root == strict), codes
+            assert ("schema/unknown-kind" in codes) == (root == strict), codes
+            assert any(d.code == "schema/type" and d.range.start.line == 30 for d in diagnostics) == (root == relaxed)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
