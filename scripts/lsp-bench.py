@@ -8,11 +8,16 @@ sending the next. The server is started with `debounceMs: 0`, so each figure is 
 own work per edit: linting the whole file again and publishing its diagnostics.
 
 Prints the wall-clock latency per edit (median and 99th percentile, change sent → diagnostics
-received), the server's CPU time per edit (user + system, from /proc), and its resident memory
-after every 1,000 edits: memory must stay flat while the same document is edited.
+received), the server's CPU time per edit (user + system, from /proc), its resident memory after
+every 1,000 edits (memory must stay flat while the same document is edited) and its peak.
+
+With `--workspace N` the file is not alone in its folder: N more files (a Deployment and the
+Service selecting it, 40 lines each) and one of CustomResourceDefinitions are beside it, and the
+file is linted within them as `plimsoll lint` of the folder would lint it (their objects in the
+run's inventory, their CRDs as schemas).
 
     cargo build --release -p plimsoll
-    scripts/lsp-bench.py target/release/plimsoll [--edits 10000]
+    scripts/lsp-bench.py target/release/plimsoll [--edits 10000] [--workspace 200]
 """
 
 import argparse
@@ -55,8 +60,59 @@ spec:
 """
 
 
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-{i}
+  namespace: shop
+spec:
+  selector:
+    app: app-{i}
+  ports:
+    - port: 80
+      targetPort: 8080
+"""
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets{i}.example.com
+spec:
+  group: example.com
+  names: {{kind: Widget{i}, plural: widgets{i}, singular: widget{i}}}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {{type: integer, minimum: 1}}
+                colour: {{type: string, enum: [red, green, blue]}}
+                parts: {{type: array, items: {{type: object, properties: {{name: {{type: string}}}}}}}}
+"""
+
+CRDS = 10
+
+
 def manifest() -> str:
     return "".join("---\n" + DEPLOYMENT.format(i=i) for i in range(DOCUMENTS))
+
+
+def write_workspace(root: pathlib.Path, files: int):
+    """`files` more manifests beside the edited one, and a file of CRDs."""
+    for n in range(files):
+        i = 1000 + n
+        (root / f"other-{n:04}.yaml").write_text(DEPLOYMENT.format(i=i) + "---\n" + SERVICE.format(i=i))
+    if files:
+        (root / "crds.yaml").write_text("".join("---\n" + CRD.format(i=i) for i in range(CRDS)))
 
 
 class Server:
@@ -105,9 +161,9 @@ class Server:
         fields = pathlib.Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def rss_mib(self) -> float:
+    def memory_mib(self, field: str = "VmRSS") -> float:
         for line in pathlib.Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
         return 0.0
 
@@ -116,6 +172,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary")
     parser.add_argument("--edits", type=int, default=10_000)
+    parser.add_argument("--workspace", type=int, default=0, metavar="N", help="N more files in the folder")
     args = parser.parse_args()
 
     text = manifest()
@@ -126,6 +183,7 @@ def main():
         (pathlib.Path(root) / ".git").mkdir()
         path = pathlib.Path(root) / "apps.yaml"
         path.write_text(text)
+        write_workspace(pathlib.Path(root), args.workspace)
         uri = path.as_uri()
         server = Server(args.binary)
         server.request(
@@ -143,7 +201,8 @@ def main():
             {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
         )
         first = server.diagnostics(uri, 1)
-        print(f"{len(lines)} lines, {DOCUMENTS} documents, {len(first)} diagnostics on open")
+        beside = f", {args.workspace} files and {CRDS} CRDs beside it" if args.workspace else ""
+        print(f"{len(lines)} lines, {DOCUMENTS} documents{beside}, {len(first)} diagnostics on open")
 
         latencies, rss = [], []
         cpu_start = server.cpu_seconds()
@@ -170,8 +229,9 @@ def main():
             if latest != expected:
                 sys.exit(f"edit {edit}: {latest} latest-tag diagnostics, expected {expected}")
             if (edit + 1) % 1000 == 0:
-                rss.append(server.rss_mib())
+                rss.append(server.memory_mib())
         cpu = server.cpu_seconds() - cpu_start
+        peak = server.memory_mib("VmHWM")
         server.request("shutdown", None)
         server.notify("exit", None)
         server.process.wait(timeout=10)
@@ -181,6 +241,7 @@ def main():
     print(f"{args.edits} edits: latency median {statistics.median(ms):.2f} ms, p99 {p99:.2f} ms")
     print(f"server CPU time per edit: {cpu / args.edits * 1000:.2f} ms")
     print("RSS after each 1,000 edits (MiB): " + ", ".join(f"{value:.1f}" for value in rss))
+    print(f"peak RSS: {peak:.1f} MiB")
 
 
 if __name__ == "__main__":

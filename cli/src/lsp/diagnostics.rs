@@ -1,6 +1,6 @@
 //! What the editor shows: findings as diagnostics (rule ID as `code`, the rule's page as
 //! `codeDescription`, the severity mapped, the range of the offending text in the negotiated
-//! encoding), configuration problems as diagnostics on the configuration file, and a rule's
+//! encoding, related locations in this or another file of the folder), configuration problems as diagnostics on the configuration file, and a rule's
 //! explanation on hover.
 
 use super::text::{Encoding, Text};
@@ -9,40 +9,96 @@ use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Hover, HoverContents, Location,
     MarkupContent, MarkupKind, NumberOrString, Position, Range, Url,
 };
-use plimsoll_core::{Finding, Severity};
-use std::collections::HashSet;
+use plimsoll_core::{Finding, RelatedLocation, Severity};
+use std::collections::HashMap;
 
-/// Where rule pages are: a URL with `{rule}`, `{category}` and `{name}` to fill in, for the
-/// rules that have a page (the built-in ones; not the loader's, not user policies').
-pub struct RulePages<'a> {
-    pub template: &'a str,
-    pub documented: &'a HashSet<String>,
+/// The page of each rule that has one (the built-in rules; not the loader's, not user
+/// policies'), made once from a URL template with `{rule}`, `{category}` and `{name}` to fill in.
+pub struct RulePages {
+    urls: HashMap<String, Url>,
 }
 
-impl RulePages<'_> {
+impl RulePages {
+    pub fn new(template: &str, documented: impl IntoIterator<Item = String>) -> Self {
+        let url = |rule: &str| {
+            let (category, name) = rule.split_once('/')?;
+            Url::parse(&template.replace("{rule}", rule).replace("{category}", category).replace("{name}", name)).ok()
+        };
+        let urls = documented.into_iter().filter_map(|rule| Some((url(&rule)?, rule))).map(|(u, r)| (r, u)).collect();
+        RulePages { urls }
+    }
+
     pub fn url(&self, rule: &str) -> Option<Url> {
-        if !self.documented.contains(rule) {
-            return None;
-        }
-        let (category, name) = rule.split_once('/')?;
-        let url = self.template.replace("{rule}", rule).replace("{category}", category).replace("{name}", name);
-        Url::parse(&url).ok()
+        self.urls.get(rule).cloned()
     }
 }
 
-/// A finding as a diagnostic. Findings about one container of an object point back at the
-/// object's name (related information), so that a list of diagnostics says which object it is.
-pub fn diagnostic(finding: &Finding, text: &Text, encoding: Encoding, pages: &RulePages<'_>, uri: &Url) -> Diagnostic {
-    let range = text.range(finding.span.start.offset as usize, finding.span.end.offset as usize, encoding);
-    let related = finding.object.as_ref().map(|object| {
+/// The files a document's findings point into: the document itself and, for related locations
+/// (the Service an Ingress names), the folder's saved manifests, by the names findings give them.
+pub struct Places<'a> {
+    uri: &'a Url,
+    name: &'a str,
+    text: &'a Text,
+    /// The other files related locations name, with their text when the folder holds it.
+    others: HashMap<&'a str, (Option<Url>, Option<Text>)>,
+}
+
+impl<'a> Places<'a> {
+    /// The places of `findings`, a lint of `text` (named `name` in findings) in `folder`.
+    pub fn new(uri: &'a Url, name: &'a str, text: &'a Text, folder: &'a Folder, findings: &'a [Finding]) -> Self {
+        let mut others = HashMap::new();
+        for file in findings.iter().flat_map(|f| &f.related).map(|r| &*r.file).filter(|&file| file != name) {
+            others.entry(file).or_insert_with(|| {
+                let saved = folder.manifests.iter().find(|(n, _)| n == file).map(|(_, t)| Text::new(t.clone()));
+                (Url::from_file_path(folder.root.join(file)).ok(), saved)
+            });
+        }
+        Places { uri, name, text, others }
+    }
+
+    /// A related location in the editor's terms; `None` for a file that is not a path.
+    fn location(&self, related: &RelatedLocation, encoding: Encoding) -> Option<Location> {
+        let span = related.span;
+        if &*related.file == self.name {
+            let range = self.text.range(span.start.offset as usize, span.end.offset as usize, encoding);
+            return Some(Location { uri: self.uri.clone(), range });
+        }
+        let (uri, text) = self.others.get(&*related.file)?;
+        let range = match text {
+            Some(text) => text.range(span.start.offset as usize, span.end.offset as usize, encoding),
+            // Not among the texts held (it changed meanwhile): the report's line and column.
+            None => {
+                let at = Position {
+                    line: span.start.line.saturating_sub(1),
+                    character: span.start.column.saturating_sub(1),
+                };
+                Range { start: at, end: at }
+            }
+        };
+        Some(Location { uri: uri.clone()?, range })
+    }
+}
+
+/// A finding as a diagnostic. Its related locations (the object another one names, the key a
+/// value came from) are its related information; findings about an object also point back at the
+/// object's name, so that a list of diagnostics says which object it is.
+pub fn diagnostic(finding: &Finding, places: &Places<'_>, encoding: Encoding, pages: &RulePages) -> Diagnostic {
+    let span = finding.span;
+    let range = places.text.range(span.start.offset as usize, span.end.offset as usize, encoding);
+    let object = finding.object.as_ref().map(|object| {
         let name = [object.namespace.as_deref(), object.name.as_deref()].into_iter().flatten();
         let name = name.collect::<Vec<_>>().join("/");
         let path = finding.path.as_ref().map(|p| format!(" at {p}")).unwrap_or_default();
-        vec![DiagnosticRelatedInformation {
-            location: Location { uri: uri.clone(), range },
+        DiagnosticRelatedInformation {
+            location: Location { uri: places.uri.clone(), range },
             message: format!("{} {name}{path}", object.kind),
-        }]
+        }
     });
+    let related = finding.related.iter().filter_map(|related| {
+        let location = places.location(related, encoding)?;
+        Some(DiagnosticRelatedInformation { location, message: related.message.clone() })
+    });
+    let related: Vec<DiagnosticRelatedInformation> = object.into_iter().chain(related).collect();
     Diagnostic {
         range,
         severity: Some(severity(finding.severity)),
@@ -50,7 +106,7 @@ pub fn diagnostic(finding: &Finding, text: &Text, encoding: Encoding, pages: &Ru
         code_description: pages.url(&finding.rule).map(|href| CodeDescription { href }),
         source: Some("plimsoll".to_string()),
         message: finding.message.clone(),
-        related_information: related,
+        related_information: (!related.is_empty()).then_some(related),
         ..Diagnostic::default()
     }
 }

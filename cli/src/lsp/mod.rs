@@ -9,16 +9,21 @@
 //!   otherwise) and reads [`workspace::Options`]; each workspace folder gets its linter
 //!   ([`workspace::Folder`]), configured as the CLI configures it, rebuilt when a `.plimsoll.yaml`
 //!   or a policy file changes (`workspace/didChangeWatchedFiles`, or a save of the file).
-//! - Each workspace folder's saved manifests are read when it is added, and again when a YAML or
-//!   JSON file changes or is saved ([`workspace::Folder::read_manifests`]); an open document is
-//!   linted within them (CRD schemas, Gatekeeper inventory), its current text replacing its saved one.
+//! - Each workspace folder's saved manifests are read when it is added
+//!   ([`workspace::Folder::read_manifests`]); a YAML or JSON file that changes or is saved is read
+//!   again alone ([`workspace::Folder::manifest_changed`]). An open document is linted within them
+//!   (CRD schemas, inventory, Gatekeeper inventory), its current text replacing its saved one.
 //! - Opened and saved documents are linted at once; changed ones after a quiet period
 //!   (`debounceMs`), so that typing lints once per pause, not once per key.
-//! - Diagnostics ([`diagnostics`]) are published per document; code actions ([`actions`]) and
-//!   hovers read the findings of the document's current text (a pending lint is done first).
+//! - Diagnostics ([`diagnostics`]) are published per document, with the findings' related
+//!   locations; code actions ([`actions`]) and hovers read the findings of the document's current
+//!   text (a pending lint is done first), and each code action's edit is linted before it is
+//!   offered.
 //!
 //! Messages that arrived together are handled as a batch: a `$/cancelRequest` in it cancels the
-//! requests of the batch it names (answered with `RequestCancelled`). A panic while handling one
+//! requests of the batch it names (answered with `RequestCancelled`). A request that lints
+//! (code actions check each edit by linting its result) looks for its cancellation between lints,
+//! among the messages that arrived meanwhile ([`Server::cancelled`]). A panic while handling one
 //! message is caught; that request gets an error and the server goes on. Closed documents are
 //! dropped with their findings: memory follows the open documents, not the edits.
 
@@ -44,7 +49,7 @@ use lsp_types::{
 };
 use plimsoll_core::config::FILE_NAME;
 use plimsoll_core::{Finding, Report};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -58,6 +63,9 @@ fn is_manifest_path(path: &str) -> bool {
 
 /// The most messages handled as one batch (the rest wait for the next).
 const MAX_BATCH: usize = 256;
+
+/// The most code actions checked (each one lint) for one request; the others are not offered.
+const MAX_CHECKED_ACTIONS: usize = 24;
 
 /// `plimsoll lsp`: serves until the client says `exit`. Exit code 0 after `shutdown`, 1 without.
 pub fn run() -> Result<u8, CliError> {
@@ -185,24 +193,26 @@ struct Server {
     due: HashMap<Url, Instant>,
     /// Configuration files with problems shown, so that fixing them clears the diagnostics.
     config_diagnostics: HashSet<Url>,
-    /// The rules with a page in the rule reference.
-    documented: HashSet<String>,
+    /// The pages of the rules that have one, made once.
+    pages: RulePages,
+    /// Messages received while a request was being handled, waiting for their turn.
+    inbox: VecDeque<Message>,
     shutdown: bool,
 }
 
 impl Server {
     fn new(connection: Connection, encoding: Encoding, options: Options) -> Self {
+        let documented = plimsoll_core::rules::builtin_rules().unwrap_or_default().into_iter().map(|rule| rule.id);
         Server {
             connection,
             encoding,
+            pages: RulePages::new(&options.rule_docs_url, documented),
             options,
             folders: Vec::new(),
             documents: HashMap::new(),
             due: HashMap::new(),
             config_diagnostics: HashSet::new(),
-            documented: plimsoll_core::rules::builtin_rules()
-                .map(|rules| rules.into_iter().map(|rule| rule.id).collect())
-                .unwrap_or_default(),
+            inbox: VecDeque::new(),
             shutdown: false,
         }
     }
@@ -210,9 +220,9 @@ impl Server {
     fn main_loop(&mut self) -> Result<u8, CliError> {
         loop {
             let next = self.due.values().min().copied();
-            let received = match next {
-                Some(when) => self.connection.receiver.recv_timeout(when.saturating_duration_since(Instant::now())),
-                None => self.connection.receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            let received = match self.inbox.pop_front() {
+                Some(message) => Ok(message),
+                None => self.receive(next),
             };
             let first = match received {
                 Ok(message) => message,
@@ -225,9 +235,9 @@ impl Server {
             };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
-                match self.connection.receiver.try_recv() {
-                    Ok(message) => batch.push(message),
-                    Err(_) => break,
+                match self.inbox.pop_front().map_or_else(|| self.connection.receiver.try_recv().ok(), Some) {
+                    Some(message) => batch.push(message),
+                    None => break,
                 }
             }
             if let Some(code) = self.handle_batch(batch) {
@@ -237,22 +247,31 @@ impl Server {
         }
     }
 
+    /// The next message, waiting until `until` at most (without it, until one comes).
+    fn receive(&self, until: Option<Instant>) -> Result<Message, RecvTimeoutError> {
+        match until {
+            Some(when) => self.connection.receiver.recv_timeout(when.saturating_duration_since(Instant::now())),
+            None => self.connection.receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        }
+    }
+
+    /// Whether the client cancelled request `id` in a message that arrived while it was being
+    /// handled. The messages received meanwhile wait in the inbox (the cancellation is taken out).
+    fn cancelled(&mut self, id: &RequestId) -> bool {
+        while self.inbox.len() < MAX_BATCH {
+            match self.connection.receiver.try_recv() {
+                Ok(message) => self.inbox.push_back(message),
+                Err(_) => break,
+            }
+        }
+        let at = self.inbox.iter().position(|m| cancel_target(m).as_ref() == Some(id));
+        at.and_then(|at| self.inbox.remove(at)).is_some()
+    }
+
     /// Handles messages in order, skipping the requests the batch cancels. Returns the exit code
     /// once the client says `exit`.
     fn handle_batch(&mut self, batch: Vec<Message>) -> Option<u8> {
-        let cancelled: HashSet<RequestId> = batch
-            .iter()
-            .filter_map(|m| match m {
-                Message::Notification(n) if n.method == notif::Cancel::METHOD => {
-                    let params: lsp_types::CancelParams = serde_json::from_value(n.params.clone()).ok()?;
-                    Some(match params.id {
-                        lsp_types::NumberOrString::Number(n) => RequestId::from(n),
-                        lsp_types::NumberOrString::String(s) => RequestId::from(s),
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+        let cancelled: HashSet<RequestId> = batch.iter().filter_map(cancel_target).collect();
         for message in batch {
             match message {
                 Message::Request(request) if cancelled.contains(&request.id) => {
@@ -296,7 +315,7 @@ impl Server {
     /// After a panic a worker may hold a half-done evaluation: each folder gets a fresh one.
     fn renew_workers(&mut self) {
         for folder in &mut self.folders {
-            folder.worker = folder.linter.worker();
+            folder.renew_worker();
         }
     }
 
@@ -309,7 +328,10 @@ impl Server {
             }
             req::CodeActionRequest::METHOD => {
                 let params: CodeActionParams = parse(request.params)?;
-                Ok(Response::new_ok(id, self.code_actions(params)))
+                Ok(match self.code_actions(params, &id) {
+                    Some(actions) => Response::new_ok(id, actions),
+                    None => Response::new_err(id, ErrorCode::RequestCanceled as i32, "cancelled".to_string()),
+                })
             }
             req::HoverRequest::METHOD => {
                 let params: HoverParams = parse(request.params)?;
@@ -365,16 +387,22 @@ impl Server {
         self.due.insert(uri, Instant::now() + wait);
     }
 
+    /// A saved configuration or policy reconfigures every folder; a saved manifest is taken into
+    /// its folder's run (the other open documents are linted again when it changed there) and
+    /// the document is linted at once.
     fn did_save(&mut self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
         let is_config = self.documents.get(&uri).is_some_and(Document::is_configuration)
             || uri.path().ends_with(&format!("/{FILE_NAME}"));
         if is_config || uri.path().ends_with(".rego") {
             self.reload_folders();
-        } else if is_manifest_path(uri.path()) {
-            self.reread_manifests(uri.to_file_path().ok().as_deref());
+            return;
+        }
+        let path = uri.to_file_path().ok();
+        if is_manifest_path(uri.path()) && path.as_deref().is_some_and(|p| self.manifest_changed(p)) {
             self.relint_all();
         } else if self.documents.contains_key(&uri) {
+            self.due.remove(&uri);
             self.lint(&uri);
         }
     }
@@ -398,31 +426,31 @@ impl Server {
             self.reload_folders();
             return;
         }
-        let manifests: Vec<PathBuf> = params
-            .changes
-            .iter()
-            .filter(|change| is_manifest_path(change.uri.path()))
-            .filter_map(|change| change.uri.to_file_path().ok())
-            .collect();
-        if !manifests.is_empty() {
-            for path in &manifests {
-                self.reread_manifests(Some(path));
+        let mut changed = false;
+        for change in params.changes.iter().filter(|change| is_manifest_path(change.uri.path())) {
+            if let Ok(path) = change.uri.to_file_path() {
+                changed |= self.manifest_changed(&path);
             }
+        }
+        if changed {
             self.relint_all();
         }
     }
 
-    /// Reads again the manifests of the workspace folders holding `path` (all of them without a path).
-    fn reread_manifests(&mut self, path: Option<&Path>) {
+    /// Takes the saved text of a changed manifest into the workspace folders holding it. Returns
+    /// whether some folder's manifests changed.
+    fn manifest_changed(&mut self, path: &Path) -> bool {
+        let mut changed = false;
         let mut notes = Vec::new();
-        for folder in self.folders.iter_mut().filter(|f| f.in_workspace) {
-            if path.is_none_or(|p| p.starts_with(&folder.root)) {
-                notes.extend(folder.read_manifests());
-            }
+        for folder in self.folders.iter_mut().filter(|f| f.in_workspace && path.starts_with(&f.root)) {
+            let (folder_changed, note) = folder.manifest_changed(path);
+            changed |= folder_changed;
+            notes.extend(note);
         }
         for note in notes {
             self.log(MessageType::INFO, &note);
         }
+        changed
     }
 
     fn folders_changed(&mut self, params: DidChangeWorkspaceFoldersParams) {
@@ -534,23 +562,15 @@ impl Server {
             || !workspace::may_hold_objects(document.text.as_str())
             || workspace::is_template(path.as_deref(), document.text.as_str())
             || path.as_deref().is_some_and(|p| folder.ignores(p));
+        let name = path.as_deref().map_or_else(|| uri.to_string(), |p| folder.source_name(p));
         document.findings = if skipped {
             Vec::new()
         } else {
-            let name = path.as_deref().map_or_else(|| uri.to_string(), |p| folder.source_name(p));
-            let report = if folder.in_workspace {
-                folder.lint_in_folder(&name, document.text.as_str())
-            } else {
-                folder.worker.lint(&name, document.text.as_str())
-            };
-            Report::from_files(vec![report]).findings
+            Report::from_files(vec![folder.lint_in_folder(&name, document.text.as_str())]).findings
         };
-        let pages = RulePages { template: &self.options.rule_docs_url, documented: &self.documented };
-        let diagnostics = document
-            .findings
-            .iter()
-            .map(|f| diagnostics::diagnostic(f, &document.text, self.encoding, &pages, uri))
-            .collect();
+        let places = diagnostics::Places::new(uri, &name, &document.text, folder, &document.findings);
+        let diagnostics =
+            document.findings.iter().map(|f| diagnostics::diagnostic(f, &places, self.encoding, &self.pages)).collect();
         let version = document.version;
         if !document.is_configuration() {
             self.publish(uri.clone(), diagnostics, Some(version));
@@ -585,45 +605,70 @@ impl Server {
         }
     }
 
-    fn code_actions(&mut self, params: CodeActionParams) -> CodeActionResponse {
+    /// The code actions for the findings the range touches, each edit checked first: the text it
+    /// makes is linted as the document is, and the action is offered only if its finding is gone
+    /// and no loader finding came. `None` when the client cancelled the request meanwhile.
+    fn code_actions(&mut self, params: CodeActionParams, id: &RequestId) -> Option<CodeActionResponse> {
         let uri = params.text_document.uri;
+        if !asks_for_quick_fixes(params.context.only.as_deref()) {
+            return Some(Vec::new());
+        }
         self.lint_if_due(&uri);
-        let Some(document) = self.documents.get(&uri) else { return Vec::new() };
+        let Some(document) = self.documents.get(&uri) else { return Some(Vec::new()) };
         let start = document.text.offset(params.range.start, self.encoding) as u32;
         let end = document.text.offset(params.range.end, self.encoding) as u32;
-        let touched: Vec<&Finding> =
-            document.findings.iter().filter(|f| f.span.start.offset <= end && start <= f.span.end.offset).collect();
+        let touched: Vec<Finding> = document
+            .findings
+            .iter()
+            .filter(|f| f.span.start.offset <= end && start <= f.span.end.offset)
+            .cloned()
+            .collect();
         if touched.is_empty() {
-            return Vec::new();
+            return Some(Vec::new());
         }
-        let name = document.path.as_ref().map_or_else(|| uri.to_string(), |p| p.display().to_string());
-        let loaded = plimsoll_core::load(&name, document.text.as_str());
-        let pages = RulePages { template: &self.options.rule_docs_url, documented: &self.documented };
+        let (text, path, yaml) = (document.text.clone(), document.path.clone(), document.is_yaml());
+        let problems = actions::loader_findings(&document.findings);
+        let loaded = plimsoll_core::load(uri.as_str(), text.as_str());
+        let offered =
+            touched.iter().flat_map(|f| actions::for_finding(f, &text, &loaded, yaml).into_iter().map(move |a| (f, a)));
+        let offered: Vec<_> = offered.take(MAX_CHECKED_ACTIONS).collect();
+        let Some(index) = self.folder_for(path.as_deref()) else { return Some(Vec::new()) };
+        let folder = &self.folders[index];
+        let name = path.as_deref().map_or_else(|| uri.to_string(), |p| folder.source_name(p));
+        let places = diagnostics::Places::new(&uri, &name, &text, folder, &touched);
+        let diagnostics: Vec<Diagnostic> =
+            touched.iter().map(|f| diagnostics::diagnostic(f, &places, self.encoding, &self.pages)).collect();
         let mut response = Vec::new();
-        for finding in touched {
-            let diagnostic = diagnostics::diagnostic(finding, &document.text, self.encoding, &pages, &uri);
-            for action in actions::for_finding(finding, &document.text, &loaded, document.is_yaml()) {
-                let range = document.text.range(action.edit.start, action.edit.end, self.encoding);
-                let edit = TextEdit { range, new_text: action.edit.new_text };
-                let changes = HashMap::from([(uri.clone(), vec![edit])]);
-                response.push(lsp_types::CodeActionOrCommand::CodeAction(CodeAction {
-                    title: action.title,
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
-                    is_preferred: Some(action.preferred),
-                    ..CodeAction::default()
-                }));
+        for (finding, action) in offered {
+            if self.cancelled(id) {
+                return None;
             }
+            let fixed = actions::apply(text.as_str(), &action.edit);
+            let after = self.folders[index].lint_in_folder(&name, &fixed).findings;
+            if !actions::removes(finding, &after, problems) {
+                continue;
+            }
+            let at = touched.iter().position(|f| std::ptr::eq(f, finding)).unwrap_or(0);
+            let range = text.range(action.edit.start, action.edit.end, self.encoding);
+            let changes = HashMap::from([(uri.clone(), vec![TextEdit { range, new_text: action.edit.new_text }])]);
+            response.push(lsp_types::CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: diagnostics.get(at).cloned().map(|d| vec![d]),
+                edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
+                is_preferred: Some(action.preferred),
+                ..CodeAction::default()
+            }));
         }
-        response
+        Some(response)
     }
 
     fn hover(&mut self, params: HoverParams) -> Option<lsp_types::Hover> {
         let uri = params.text_document_position_params.text_document.uri;
         self.lint_if_due(&uri);
+        let path = self.documents.get(&uri)?.path.clone();
+        let index = self.folder_for(path.as_deref())?;
         let document = self.documents.get(&uri)?;
-        let index = self.folders.iter().position(|f| document.path.as_ref().is_some_and(|p| p.starts_with(&f.root)))?;
         let position = params.text_document_position_params.position;
         diagnostics::hover(&document.findings, &self.folders[index], &document.text, position, self.encoding)
     }
@@ -667,6 +712,32 @@ impl Server {
     fn send(&self, message: Message) {
         let _ = self.connection.sender.send(message);
     }
+}
+
+/// Whether a code action request's `only` filter admits quick fixes (the only kind offered): a
+/// kind admits its sub-kinds (`quickfix` is under `""` and `quickfix` itself).
+fn asks_for_quick_fixes(only: Option<&[CodeActionKind]>) -> bool {
+    let kind = CodeActionKind::QUICKFIX;
+    let quickfix = kind.as_str();
+    only.is_none_or(|kinds| {
+        kinds
+            .iter()
+            .map(CodeActionKind::as_str)
+            .any(|k| k.is_empty() || quickfix == k || quickfix.starts_with(&format!("{k}.")))
+    })
+}
+
+/// The request a `$/cancelRequest` names.
+fn cancel_target(message: &Message) -> Option<RequestId> {
+    let Message::Notification(n) = message else { return None };
+    if n.method != notif::Cancel::METHOD {
+        return None;
+    }
+    let params: lsp_types::CancelParams = serde_json::from_value(n.params.clone()).ok()?;
+    Some(match params.id {
+        lsp_types::NumberOrString::Number(n) => RequestId::from(n),
+        lsp_types::NumberOrString::String(s) => RequestId::from(s),
+    })
 }
 
 fn parse<T: serde::de::DeserializeOwned>(params: serde_json::Value) -> Result<T, String> {
@@ -719,6 +790,76 @@ mod tests {
         );
         let second = response(&client);
         assert_eq!((second.id, second.response_result.is_ok()), (RequestId::from(2), true));
+    }
+
+    /// A server with a workspace folder holding an open Pod whose image line (line 7) has a finding.
+    fn server_with_a_pod() -> (Server, Connection, tempfile::TempDir, Url) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        let uri = Url::from_file_path(dir.path().join("pod.yaml")).unwrap();
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n";
+        let (mut server, client) = server();
+        server.add_folder(dir.path().to_path_buf(), true);
+        let open = serde_json::json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}});
+        let open = Notification::new(notif::DidOpenTextDocument::METHOD.to_string(), open);
+        server.handle_batch(vec![Message::Notification(open)]);
+        (server, client, dir, uri)
+    }
+
+    /// A code action request on the Pod's image line, with the `only` filter given.
+    fn code_action_request(id: i32, uri: &Url, only: Option<&[&str]>) -> Message {
+        let line = |n: u32| serde_json::json!({"line": n, "character": 0});
+        let params = serde_json::json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": line(7), "end": line(8)},
+            "context": {"diagnostics": [], "only": only},
+        });
+        Message::Request(Request::new(RequestId::from(id), req::CodeActionRequest::METHOD.to_string(), params))
+    }
+
+    fn titles(response: Response) -> Vec<String> {
+        let actions: Vec<CodeAction> = serde_json::from_value(response.response_result.unwrap()).unwrap();
+        actions.into_iter().map(|a| a.title).collect()
+    }
+
+    #[test]
+    fn code_actions_follow_the_requested_kinds() {
+        let (mut server, client, _dir, uri) = server_with_a_pod();
+        for (only, offered) in [
+            (None, true),
+            (Some(&["quickfix"][..]), true),
+            (Some(&[""][..]), true),
+            (Some(&["source.fixAll", "refactor"][..]), false),
+            (Some(&["quickfix.other"][..]), false),
+        ] {
+            server.handle_batch(vec![code_action_request(1, &uri, only)]);
+            let titles = titles(response(&client));
+            assert_eq!(
+                titles.contains(&"Ignore images/latest-tag on this line".to_string()),
+                offered,
+                "{only:?}: {titles:?}"
+            );
+        }
+    }
+
+    /// A cancellation that arrives while code actions are being checked stops the request.
+    #[test]
+    fn a_request_cancelled_while_it_lints_is_answered_as_cancelled() {
+        let (mut server, client, _dir, uri) = server_with_a_pod();
+        let request = |id: i32| code_action_request(id, &uri, None);
+        server.handle_batch(vec![request(4)]);
+        assert!(titles(response(&client)).contains(&"Ignore images/latest-tag on this line".to_string()));
+
+        // The cancellation is not in the request's batch: it comes while the request is handled.
+        let cancel = Notification::new(notif::Cancel::METHOD.to_string(), serde_json::json!({"id": 5}));
+        client.sender.send(Message::Notification(cancel)).unwrap();
+        server.handle_batch(vec![request(5)]);
+        let cancelled = response(&client);
+        assert_eq!(
+            (cancelled.id, cancelled.response_result.err().map(|e| e.code)),
+            (RequestId::from(5), Some(ErrorCode::RequestCanceled as i32))
+        );
+        assert!(server.inbox.is_empty());
     }
 
     #[test]

@@ -7,6 +7,13 @@
 //! A configuration that cannot be read or built is not fatal: its problems become diagnostics on
 //! the configuration file ([`ConfigProblem`]) and the folder is linted as if there were no
 //! configuration file (and, if the editor's extra paths fail too, with the defaults).
+//!
+//! A folder also holds its saved manifests, the rest of the run an open document is linted in
+//! ([`Folder::lint_in_folder`]). What does not change from one keystroke to the next is made when
+//! they are read, not per lint: the linter knowing the schemas of their CRDs, and one worker (a
+//! worker's engine is a copy of the compiled program). A changed file is read alone
+//! ([`Folder::manifest_changed`]); the folder is walked again only when it is added or its
+//! configuration changes.
 
 use crate::args::{Cli, Command, LintArgs};
 use crate::commands;
@@ -14,7 +21,7 @@ use crate::config_file::{self, LoadError, Loaded};
 use crate::error::CliError;
 use crate::walk;
 use clap::Parser;
-use plimsoll_core::{Linter, RuleMeta, Worker};
+use plimsoll_core::{FileReport, Linter, RuleMeta, Worker};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -106,14 +113,20 @@ pub struct Folder {
     pub config_path: Option<PathBuf>,
     pub loaded: Option<Loaded>,
     pub linter: Linter,
-    pub worker: Worker,
     pub problems: Vec<ConfigProblem>,
     /// A workspace folder (kept while the workspace has it), not one made for a loose document.
     pub in_workspace: bool,
-    /// The folder's saved manifests that may hold objects, `(name, text)` as named in findings:
-    /// the rest of the run each open document is linted in (CRDs, Gatekeeper inventory).
-    /// Read for workspace folders only ([`Folder::read_manifests`]).
+    /// The folder's saved manifests that may hold objects, `(name, text)` as named in findings,
+    /// in the order `plimsoll lint` reads them: the rest of the run each open document is linted
+    /// in (CRDs, inventory, Gatekeeper inventory). Read for workspace folders only
+    /// ([`Folder::read_manifests`]).
     pub manifests: Vec<(String, String)>,
+    /// Whether some manifests were left out of `manifests` (over the limits).
+    truncated: bool,
+    /// `linter` knowing the schemas of the CRDs among `manifests`.
+    run_linter: Linter,
+    /// A worker of `run_linter`, kept from lint to lint.
+    worker: Worker,
 }
 
 /// The most manifests of a folder kept for cross-file inputs.
@@ -142,7 +155,18 @@ impl Folder {
             }
         };
         let worker = linter.worker();
-        Ok(Folder { root, config_path, loaded, linter, worker, problems, in_workspace: false, manifests: Vec::new() })
+        Ok(Folder {
+            root,
+            config_path,
+            loaded,
+            run_linter: linter.clone(),
+            linter,
+            problems,
+            in_workspace: false,
+            manifests: Vec::new(),
+            truncated: false,
+            worker,
+        })
     }
 
     /// Reads the folder's manifests again, as `plimsoll lint` run there finds them (ignored paths
@@ -164,6 +188,8 @@ impl Folder {
             manifests.push((self.source_name(&path), source.text));
         }
         self.manifests = manifests;
+        self.truncated = left_out > 0;
+        self.learn_crds();
         (left_out > 0).then(|| {
             format!(
                 "{}: {left_out} manifests left out of CRDs and inventory (at most {MAX_MANIFESTS} files of at most {} KiB are read)",
@@ -173,12 +199,69 @@ impl Folder {
         })
     }
 
+    /// Takes in the saved text of one file that was created, changed or deleted: its entry in
+    /// `manifests` is replaced, added or removed, as reading the whole folder again would do.
+    /// Returns whether `manifests` changed, and a note for the log when the folder had to be read
+    /// again as a whole (it was over the limits).
+    pub fn manifest_changed(&mut self, path: &Path) -> (bool, Option<String>) {
+        let Ok(relative) = path.strip_prefix(&self.root) else { return (false, None) };
+        if !self.in_workspace || !walk::is_manifest(path) || in_hidden_directory(relative) {
+            return (false, None);
+        }
+        let text = std::fs::read(path).ok().and_then(|bytes| String::from_utf8(bytes).ok());
+        let text = text.filter(|t| !self.ignores(path) && may_hold_objects(t) && !is_template(Some(path), t));
+        let name = self.source_name(path);
+        let at = self.manifests.binary_search_by(|(n, _)| Path::new(n).cmp(Path::new(&name)));
+        let too_many = at.is_err() && self.manifests.len() >= MAX_MANIFESTS;
+        if self.truncated || too_many || text.as_ref().is_some_and(|t| t.len() > MAX_MANIFEST_BYTES) {
+            let note = self.read_manifests();
+            return (true, note);
+        }
+        let before = at.ok().map(|i| self.manifests[i].1.as_str());
+        if before == text.as_deref() {
+            return (false, None);
+        }
+        let crds = before.is_some_and(holds_crd) || text.as_deref().is_some_and(holds_crd);
+        match (at, text) {
+            (Ok(i), Some(text)) => self.manifests[i].1 = text,
+            (Ok(i), None) => drop(self.manifests.remove(i)),
+            (Err(i), Some(text)) => self.manifests.insert(i, (name, text)),
+            (Err(_), None) => {}
+        }
+        if crds {
+            self.learn_crds();
+        }
+        (true, None)
+    }
+
+    /// The run linter made again from the manifests' CRDs, with a fresh worker.
+    fn learn_crds(&mut self) {
+        let texts = self.manifests.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+        self.run_linter = self.linter.with_crds_from(texts);
+        self.renew_worker();
+    }
+
+    /// A fresh worker (after a panic, the old one may hold a half-done evaluation).
+    pub fn renew_worker(&mut self) {
+        self.worker = self.run_linter.worker();
+    }
+
     /// Lints an open document's current text within the folder's saved manifests, its own saved
-    /// text replaced by `text`.
-    pub fn lint_in_folder(&self, name: &str, text: &str) -> plimsoll_core::FileReport {
+    /// text replaced by `text`: what `plimsoll lint` run in the folder reports for that file.
+    ///
+    /// The kept linter and worker serve unless the document holds a CRD now or in its saved text
+    /// (then the run's schemas depend on the text being typed) or Gatekeeper constraints are
+    /// configured (their inventory is the run's objects, the document's among them): those lints
+    /// are made from scratch.
+    pub fn lint_in_folder(&mut self, name: &str, text: &str) -> FileReport {
         let others: Vec<(&str, &str)> =
             self.manifests.iter().filter(|(n, _)| n != name).map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        self.linter.lint_source_in_run(name, text, &others)
+        let saved_crd = self.manifests.iter().any(|(n, t)| n == name && holds_crd(t));
+        if holds_crd(text) || saved_crd || self.linter.gatekeeper_counts() != (0, 0) {
+            return self.linter.lint_source_in_run(name, text, &others);
+        }
+        let inventory = self.run_linter.run_inventory(others.into_iter().chain([(name, text)]));
+        self.worker.lint_in_run(name, text, inventory)
     }
 
     /// Whether the configuration's `ignore_paths` covers `path`.
@@ -243,6 +326,18 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Whether a text may define a CustomResourceDefinition (the word core looks for, too).
+fn holds_crd(text: &str) -> bool {
+    text.contains("CustomResourceDefinition")
+}
+
+/// Whether a path relative to a folder passes through a hidden directory, which the walk of the
+/// folder skips (`.git`, `.github`).
+fn in_hidden_directory(relative: &Path) -> bool {
+    let parent = relative.parent().unwrap_or(Path::new(""));
+    parent.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
 /// Whether a file is a Helm chart's template (`templates/` beside a `Chart.yaml`) or holds
 /// template actions where YAML has structure: such text is not YAML until rendered, so it is not
 /// linted. Actions inside quoted or block strings (alert descriptions of a PrometheusRule) do
@@ -297,6 +392,135 @@ mod tests {
         assert!(may_hold_objects("{\"kind\": \"Pod\""));
         assert!(!may_hold_objects("services:\n  web: [\n"));
         assert!(!may_hold_objects("on: push\njobs: {}\n"));
+    }
+
+    const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, properties: {size: {type: integer}}}
+";
+
+    fn service(name: &str, port: u32) -> String {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector: {{app: web}}\n  ports:\n    - {{name: http, port: {port}}}\n")
+    }
+
+    const INGRESS: &str = "apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  defaultBackend:
+    service: {name: web, port: {number: 8080}}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  size: large
+";
+
+    /// A workspace folder holding `files`, its manifests read.
+    fn folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Folder) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut folder = Folder::load(dir.path().to_path_buf(), &Options::default()).unwrap();
+        folder.in_workspace = true;
+        assert_eq!(folder.read_manifests(), None);
+        (dir, folder)
+    }
+
+    fn findings(report: FileReport) -> Vec<(String, u32, u32, String)> {
+        let report = plimsoll_core::Report::from_files(vec![report]);
+        report.findings.into_iter().map(|f| (f.rule, f.span.start.line, f.span.start.column, f.message)).collect()
+    }
+
+    /// The kept linter and worker give what linting the document within the folder from scratch gives,
+    /// edit after edit: the other files' CRDs and objects, the document's own CRD while it is typed.
+    #[test]
+    fn kept_worker_lints_as_a_lint_from_scratch() {
+        let (_dir, mut folder) =
+            folder(&[("crds/widget.yaml", CRD), ("svc.yaml", &service("web", 80)), ("app.yaml", INGRESS)]);
+        let texts = [
+            INGRESS.to_string(),
+            INGRESS.replace("8080", "80"),
+            INGRESS.replace("large", "3"),
+            format!("{INGRESS}---\n{}", CRD.replace("integer", "string")),
+            INGRESS.replace("name: web", "name: api"),
+        ];
+        for text in &texts {
+            let others: Vec<(&str, &str)> = folder
+                .manifests
+                .iter()
+                .filter(|(n, _)| n != "app.yaml")
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let scratch = findings(folder.linter.lint_source_in_run("app.yaml", text, &others));
+            let kept = findings(folder.lint_in_folder("app.yaml", text));
+            assert_eq!(kept, scratch, "{text}");
+            assert!(!kept.is_empty());
+        }
+        let mut rules =
+            |text: &str| findings(folder.lint_in_folder("app.yaml", text)).into_iter().map(|f| f.0).collect::<Vec<_>>();
+        assert!(rules(&texts[0]).contains(&"references/ingress-service".to_string()));
+        assert!(rules(&texts[0]).iter().any(|r| r.starts_with("schema/")));
+        assert!(!rules(&texts[2]).iter().any(|r| r.starts_with("schema/")));
+    }
+
+    /// A changed file is taken in alone; the folder's manifests are then what reading the whole
+    /// folder gives.
+    #[test]
+    fn a_changed_file_is_taken_in_as_a_new_walk_would() {
+        let (dir, mut folder) = folder(&[("b.yaml", &service("b", 80)), ("d/c.yaml", &service("c", 80))]);
+        let root = dir.path().to_path_buf();
+        let steps: [(&str, Option<String>, bool); 8] = [
+            ("a.yaml", Some(service("a", 80)), true),
+            ("d/c.yaml", Some(service("c", 81)), true),
+            ("d/c.yaml", Some(service("c", 81)), false),
+            ("b.yaml", None, true),
+            (".hidden/x.yaml", Some(service("x", 80)), false),
+            ("ci.yaml", Some("on: push\n".to_string()), false),
+            ("crds/widget.yaml", Some(CRD.to_string()), true),
+            ("d/e/f.yml", Some(service("f", 80)), true),
+        ];
+        for (name, text, changes) in steps {
+            let path = root.join(name);
+            match &text {
+                Some(text) => {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, text).unwrap();
+                }
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            assert_eq!(folder.manifest_changed(&path), (changes, None), "{name}");
+            let (_, walked) = {
+                let mut fresh = Folder::load(root.clone(), &Options::default()).unwrap();
+                fresh.in_workspace = true;
+                fresh.read_manifests();
+                (fresh.truncated, fresh.manifests)
+            };
+            assert_eq!(folder.manifests, walked, "after {name}");
+        }
+        let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: large\n";
+        assert!(findings(folder.lint_in_folder("w.yaml", widget)).iter().any(|f| f.0.starts_with("schema/")));
     }
 
     #[test]

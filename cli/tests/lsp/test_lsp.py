@@ -528,3 +528,226 @@ async def test_a_crd_in_the_folder_gives_its_custom_resources_a_schema(tmp_path)
         assert starts(diagnostics) == expected
     finally:
         await stop(editor)
+
+
+INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  defaultBackend:
+    service: {name: web, port: {number: 8080}}
+"""
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+spec:
+  selector: {{app: web}}
+  ports:
+    - {{name: http, port: 80, targetPort: 8080}}
+"""
+
+
+@pytest.mark.asyncio
+async def test_related_locations_point_into_the_other_files(tmp_path):
+    both = INGRESS.replace("name: shop", "name: both").replace("name: web", "name: api") + "---\n" + SERVICE.format(name="api")
+    root = workspace(tmp_path, {"ingress.yaml": INGRESS, "service.yaml": SERVICE.format(name="web"), "both.yaml": both})
+    editor = await start(root)
+    try:
+        for name in ["ingress.yaml", "both.yaml"]:
+            diagnostics = await editor.open(name)
+            cli = cli_findings_in_run(root, name)
+            assert starts(diagnostics) == cli_starts(cli)
+            # Every related location of the report, in the same file at the same place.
+            expected = sorted(
+                (f["rule"], r["file"], r["line"] - 1, r["column"] - 1, r["message"]) for f in cli for r in f.get("related", [])
+            )
+            assert expected, cli
+            shown = []
+            for diagnostic in diagnostics:
+                for info in diagnostic.related_information or []:
+                    path = pathlib.Path(info.location.uri.removeprefix("file://"))
+                    at = info.location.range.start
+                    shown.append((diagnostic.code, str(path.relative_to(root)), at.line, at.character, info.message))
+            assert set(expected) <= set(shown), (expected, shown)
+        reference = next(e for e in expected if e[0] == "references/ingress-service")
+        assert reference[1] == "both.yaml" and reference[2] >= 9
+    finally:
+        await stop(editor)
+
+
+POD_TO_FIX = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+    - name: app
+      image: nginx:latest
+      securityContext:
+        capabilities:
+          drop: [NET_RAW]
+    - name: side
+      image: busybox:1.36
+      securityContext:
+        allowPrivilegeEscalation: true
+        runAsNonRoot: false
+"""
+
+
+def cli_keys(root: pathlib.Path, name: str, text: str) -> list[tuple]:
+    (root / name).write_text(text)
+    return [(f["rule"], json.dumps(f.get("object")), f.get("path")) for f in cli_findings_in_run(root, name)]
+
+
+async def all_actions(editor: Editor, name: str, diagnostics):
+    """(diagnostic, action) for every action offered on every diagnostic."""
+    offered = []
+    for diagnostic in diagnostics:
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=editor.uri(name)),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+        for action in await editor.client.text_document_code_action_async(params) or []:
+            if action.diagnostics and action.diagnostics[0].code == diagnostic.code:
+                offered.append((diagnostic, action))
+    return offered
+
+
+@pytest.mark.asyncio
+async def test_every_action_offered_makes_its_finding_go_in_the_cli_report(tmp_path):
+    root = workspace(tmp_path, {"pod.yaml": POD_TO_FIX})
+    editor = await start(root)
+    try:
+        diagnostics = await editor.open("pod.yaml")
+        before = cli_keys(root, "pod.yaml", POD_TO_FIX)
+        offered = await all_actions(editor, "pod.yaml", diagnostics)
+        titles = {action.title for _, action in offered}
+        for fix in ["Set allowPrivilegeEscalation: false", "Set runAsNonRoot: true", "Drop ALL capabilities"]:
+            assert fix in titles, titles
+        # Checked independently: each edit, applied alone, removes its finding from the CLI's report
+        # and leaves the text readable.
+        for diagnostic, action in offered:
+            fixed = apply_edits(POD_TO_FIX, action.edit.changes[editor.uri("pod.yaml")])
+            after = cli_keys(root, "pod.yaml", fixed)
+            gone = [key for key in before if key[0] == diagnostic.code and key not in after]
+            assert gone, (action.title, fixed)
+            assert not any(key[0].startswith("yaml/") for key in after), (action.title, fixed)
+    finally:
+        await stop(editor)
+
+
+@pytest.mark.asyncio
+async def test_actions_that_would_not_work_are_not_offered(tmp_path):
+    # Inline suppressions turned off: an ignore comment or annotation would change nothing.
+    root = workspace(tmp_path, {"pod.yaml": POD_TO_FIX, ".plimsoll.yaml": "inline_ignores: false\n"})
+    editor = await start(root)
+    try:
+        diagnostics = await editor.open("pod.yaml")
+        offered = await all_actions(editor, "pod.yaml", diagnostics)
+        # The quick fixes are offered (on both containers), the suppressions are not.
+        titles = sorted({action.title for _, action in offered})
+        assert titles == ["Drop ALL capabilities", "Set allowPrivilegeEscalation: false", "Set runAsNonRoot: true"], titles
+        assert len(offered) > len(titles)
+    finally:
+        await stop(editor)
+
+
+@pytest.mark.asyncio
+async def test_changes_wait_for_a_pause_and_a_save_lints_at_once(tmp_path):
+    root = workspace(tmp_path, {"app.yaml": MANIFESTS})
+    # A pause longer than the test: only the save can lint the changes.
+    editor = await start(root, options={"debounceMs": 600_000})
+    try:
+        await editor.open("app.yaml")
+        text = MANIFESTS
+        for tag in ["1", "1.2", "1.27.2"]:
+            old = text.splitlines()[7]
+            edit = types.TextEdit(range=line_range(7, old), new_text=f"      image: nginx:{tag}")
+            text = apply_edits(text, [edit])
+            editor.versions["app.yaml"] += 1
+            editor.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=editor.uri("app.yaml"), version=editor.versions["app.yaml"]),
+                    content_changes=[types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text)],
+                )
+            )
+        (root / "app.yaml").write_text(text)
+        waiting = editor.next_diagnostics("app.yaml", 4)
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=editor.uri("app.yaml")))
+        )
+        saved = await waiting
+        assert "images/latest-tag" not in {d.code for d in saved}
+        assert starts(saved) == cli_starts(cli_findings(root, "app.yaml"))
+        versions = [p.version for p in editor.client.published if p.uri == editor.uri("app.yaml")]
+        assert versions == [1, 4], versions
+    finally:
+        await stop(editor)
+
+
+@pytest.mark.asyncio
+async def test_json_documents(tmp_path):
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "web"},
+        "spec": {"containers": [{"name": "app", "image": "nginx:latest"}]},
+    }
+    text = json.dumps(pod, indent=2) + "\n"
+    root = workspace(tmp_path, {"pod.json": text})
+    editor = await start(root)
+    try:
+        diagnostics = await editor.open("pod.json", language="json")
+        assert "images/latest-tag" in {d.code for d in diagnostics}
+        assert starts(diagnostics) == cli_starts(cli_findings(root, "pod.json"))
+        # Comments and block YAML cannot be written into JSON: no edit is offered.
+        offered = await all_actions(editor, "pod.json", diagnostics)
+        assert offered == []
+    finally:
+        await stop(editor)
+
+
+@pytest.mark.asyncio
+async def test_each_workspace_folder_has_its_own_configuration(tmp_path):
+    for name in ("strict", "relaxed"):
+        (tmp_path / name).mkdir()
+    strict = workspace(tmp_path / "strict", {"app.yaml": MANIFESTS + "---\n" + WIDGET})
+    # The CRD is in a hidden folder, which reading the folder skips: only the configuration brings it.
+    relaxed = workspace(
+        tmp_path / "relaxed",
+        {
+            "app.yaml": MANIFESTS + "---\n" + WIDGET,
+            ".schemas/widget.yaml": CRD,
+            ".plimsoll.yaml": "rules:\n  disable: [latest-tag]\ncrds: [.schemas/widget.yaml]\n",
+        },
+    )
+    client = await ClientServerConfig(server_command=[BIN, "lsp"], client_factory=recording_client).start()
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        workspace_folders=[types.WorkspaceFolder(uri=r.as_uri(), name=r.name) for r in (strict, relaxed)],
+        initialization_options={"debounceMs": 20},
+    )
+    result = await client.initialize_session(params)
+    try:
+        for root in (strict, relaxed):
+            editor = Editor(client, root, result)
+            diagnostics = await editor.open("app.yaml")
+            assert starts(diagnostics) == cli_starts(cli_findings(root, "app.yaml")), root.name
+            codes = {d.code for d in diagnostics}
+            # The Widget is checked against the CRD only where the configuration names it.
+            assert ("images/latest-tag" in codes) == (root == strict), codes
+            assert ("schema/unknown-kind" in codes) == (root == strict), codes
+            assert any(d.code == "schema/type" and d.range.start.line == 30 for d in diagnostics) == (root == relaxed)
+    finally:
+        await client.shutdown_session()
+        await client.stop()

@@ -76,6 +76,18 @@ impl Worker {
         self.lint_with_text(name, Some(text), loaded)
     }
 
+    /// Loads and lints one source of a run whose inventory is `inventory`
+    /// ([`crate::Linter::run_inventory`]), as a worker of [`crate::Linter::worker_in_run`] would,
+    /// keeping this worker's engine: for a frontend that lints one source again and again (an
+    /// editor's open document), where a fresh worker per lint costs a copy of the compiled
+    /// program. Gatekeeper constraints, if any, see the source's objects only.
+    pub fn lint_in_run(&mut self, name: &str, text: &str, inventory: Option<Arc<RunInventory>>) -> FileReport {
+        let own = std::mem::replace(&mut self.run_inventory, inventory);
+        let report = self.lint(name, text);
+        self.run_inventory = own;
+        report
+    }
+
     /// Lints already loaded documents. Without the source text, `# plimsoll-ignore:` comments
     /// cannot be seen: only exemptions and annotations suppress findings.
     pub fn lint_loaded(&mut self, name: &str, loaded: LoadedFile) -> FileReport {
