@@ -16,7 +16,9 @@
 // that matter), what the slow clients saw, and the server's memory before and after (resident set
 // and V8 heap, read after the run's traffic has stopped).
 //
-// Usage: node wasm/bench/webhook-abuse.mjs [seconds=20] [probe rate=200]
+// Usage: node wasm/bench/webhook-abuse.mjs [seconds=20] [probe rate=200] [hostile rate=0]
+// A hostile rate of 0 lets wrk send as fast as the server answers (it saturates the server, so
+// the probe's latency is mostly queueing); a rate caps wrk's requests per second.
 // Bounded: at most 120 s of load, and every request goes to 127.0.0.1.
 
 import { spawn } from 'node:child_process';
@@ -39,12 +41,15 @@ const PROBE_CONNECTIONS = 8;
 /**
  * Runs the hostile load; resolves to the figures (see the end of this function). Options:
  * seconds of load, probeRate (valid reviews per second from the probe), wrkConnections,
+ * hostileRate (wrk's requests per second in all, spread over its connections; 0: as many as the
+ * server answers),
  * slowClients (each kind), headersTimeoutMs and requestTimeoutMs for the server.
  */
 export async function abuse({
   seconds = 20,
   probeRate = 200,
   wrkConnections = 4,
+  hostileRate = 0,
   slowClients = 4,
   headersTimeoutMs = 5_000,
   requestTimeoutMs = 10_000,
@@ -94,7 +99,7 @@ export async function abuse({
     const sampler = setInterval(() => {
       memory(server.child.pid, get).then((m) => series.push(m), () => {});
     }, 5_000);
-    const wrk = runWrk(base, seconds, wrkConnections, reviewFile);
+    const wrk = runWrk(base, seconds, wrkConnections, reviewFile, hostileRate);
     const slow = slowClientsRun(base, ca, slowClients, stopAt);
     const probe = sleep(Math.min(1_000, seconds * 100)).then(() => probeRun(base, ca, probeAgent, validText, probeRate, stopAt));
     const [wrkResult, slowResult, probeResult] = await Promise.all([wrk, slow, probe]);
@@ -106,7 +111,7 @@ export async function abuse({
     const metrics = alive ? (await get('/metrics')).body : '';
     const answeredOnServer = alive ? wrkAnswersOnServer(answeredBefore, serverAnswers(metrics), probeResult) : null;
     const latencyOnServer = alive ? serverLatency(answeredBefore, serverAnswers(metrics)) : null;
-    return { seconds, probeRate, wrkConnections, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, serverLatency: latencyOnServer, metrics };
+    return { seconds, probeRate, wrkConnections, hostileRate, slowClients, headersTimeoutMs, requestTimeoutMs, alive, before, after, series, wrk: wrkResult, slow: slowResult, probe: probeResult, server: answeredOnServer, serverLatency: latencyOnServer, metrics };
   } finally {
     agent.destroy();
     probeAgent.destroy();
@@ -185,9 +190,12 @@ function wrkAnswersOnServer(before, after, probe) {
 }
 
 /** Runs wrk with the mixed script; resolves to its throughput, latency and counts. */
-async function runWrk(base, seconds, connections, reviewFile) {
+async function runWrk(base, seconds, connections, reviewFile, rate) {
   const url = new URL('/validate', base).toString();
   const args = ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '--latency', '-s', MIX_SCRIPT, url, '--', reviewFile];
+  // Each connection waits before each request so that together they send about `rate` a second
+  // (a little less: the answer's own time adds to the wait).
+  if (rate > 0) args.push(String(Math.round((connections * 1000) / rate)));
   const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8');
@@ -291,7 +299,7 @@ export function describe(r) {
   const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const ms = (v) => `${v.toFixed(2)} ms`;
   return [
-    `hostile load for ${r.seconds} s on 127.0.0.1: ${r.wrk.command.replace(/ \S+review\.json$/, ' review.json')}`,
+    `hostile load for ${r.seconds} s on 127.0.0.1${r.hostileRate > 0 ? `, capped at ${r.hostileRate} requests/s` : ''}: ${r.wrk.command.replace(/ \S+review\.json( \d+)?$/, ' review.json$1')}`,
     `wrk: ${r.wrk.requestsPerSecond} requests/s over ${r.wrkConnections} connections; latency (all kinds) p50 ${ms(r.wrk.latencyMs.p50)} p90 ${ms(r.wrk.latencyMs.p90)} p99 ${ms(r.wrk.latencyMs.p99)}; socket errors: ${r.wrk.socketErrors}`,
     `wrk sent: ${JSON.stringify(r.wrk.sent)}; statuses: ${JSON.stringify(r.wrk.statuses)}; the server's counters for wrk's requests: ${JSON.stringify(r.server)}`,
     `valid-review probe, ${r.probeRate}/s: ${r.probe.answered}/${r.probe.sent} allowed; p50 ${ms(r.probe.p50)} p90 ${ms(r.probe.p90)} p99 ${ms(r.probe.p99)} max ${ms(r.probe.max)}; errors: ${JSON.stringify(r.probe.errors)}`,
@@ -310,7 +318,8 @@ export function describe(r) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const seconds = Number(process.argv[2] || 20);
   const probeRate = Number(process.argv[3] || 200);
-  const result = await abuse({ seconds, probeRate });
+  const hostileRate = Number(process.argv[4] || 0);
+  const result = await abuse({ seconds, probeRate, hostileRate });
   console.log(describe(result));
   process.exitCode = result.alive && Object.keys(result.probe.errors).length === 0 ? 0 : 1;
 }

@@ -10,8 +10,11 @@
 -- makes a well-formed request, and discards that request: that call is not counted as sent (else
 -- every run would report one request more than it sent).
 --
--- Usage: wrk -s webhook-mix.lua https://127.0.0.1:PORT/validate -- REVIEW_FILE
--- where REVIEW_FILE holds one valid AdmissionReview as JSON.
+-- Usage: wrk -s webhook-mix.lua https://127.0.0.1:PORT/validate -- REVIEW_FILE [INTERVAL_MS]
+-- where REVIEW_FILE holds one valid AdmissionReview as JSON. Without INTERVAL_MS each connection
+-- sends its next request as soon as the last is answered (wrk's closed loop, which keeps the
+-- server saturated); with it, each connection waits that many milliseconds before each request,
+-- which caps the load at connections × 1000 / INTERVAL_MS requests per second.
 
 local requests = {}
 local cycle = {}
@@ -27,8 +30,11 @@ local function read_file(name)
   return text
 end
 
+local interval_ms = 0
+
 function init(args)
   local review = read_file(args[1])
+  interval_ms = tonumber(args[2] or "0") or 0
   local json = { ["Content-Type"] = "application/json" }
   local path = wrk.path
   requests.valid = wrk.format("POST", path, json, review)
@@ -57,6 +63,10 @@ function request()
   end
   sent[kind] = (sent[kind] or 0) + 1
   return requests[kind]
+end
+
+function delay()
+  return interval_ms
 end
 
 function response(status, headers, body)
