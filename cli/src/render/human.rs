@@ -1,8 +1,18 @@
 //! `--format human`: miette's graphical report for each finding, with the source snippet and a
 //! label on the offending field, then a one-line summary.
+//!
+//! miette is handed only the few lines around each finding ([`Excerpt`]), never the whole text:
+//! it finds a span's line by walking its source from the first byte, so a long file (a `kind:
+//! List` of thousands of items, a rendered chart on standard input) with many findings would cost
+//! time quadratic in its length. Related locations carry a line, not an offset; their lines are
+//! found through an index of line starts kept for the last text one was shown from.
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
 use plimsoll_core::{Finding, Report, RuleMeta, Severity};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
@@ -33,6 +43,9 @@ pub fn render(
 pub struct Renderer {
     handler: GraphicalReportHandler,
     help: HashMap<String, String>,
+    /// Line starts of the last text a related location was found in (related locations of a
+    /// file's findings mostly point into the same few texts).
+    lines: RefCell<Option<TextLines>>,
 }
 
 impl Renderer {
@@ -45,7 +58,7 @@ impl Renderer {
             .filter(|r| !r.remediation.trim().is_empty())
             .map(|r| (r.id.clone(), first_paragraph(&r.remediation)))
             .collect();
-        Renderer { handler, help }
+        Renderer { handler, help, lines: RefCell::new(None) }
     }
 
     /// Renders `findings`, whose sources' texts `texts` holds.
@@ -70,11 +83,50 @@ impl Renderer {
         for related in &finding.related {
             let text = texts.get(&*related.file).copied().unwrap_or("");
             let mut shown = String::new();
-            if self.handler.render_report(&mut shown, &RelatedDiagnostic::new(related, text)).is_ok() {
+            let start = self.related_start(related, text);
+            if self.handler.render_report(&mut shown, &RelatedDiagnostic::new(related, text, start)).is_ok() {
                 writeln!(out, "{shown}")?;
             }
         }
         Ok(())
+    }
+
+    /// The byte offset of a related location in `text`, found from its line and column.
+    fn related_start(&self, related: &plimsoll_core::RelatedLocation, text: &str) -> usize {
+        let line = related.span.start.line.saturating_sub(1) as usize;
+        let mut cached = self.lines.borrow_mut();
+        let lines = match cached.take() {
+            Some(lines) if lines.is_of(text) => lines,
+            _ => TextLines::new(text),
+        };
+        let line_start = lines.start_of(line).unwrap_or(text.len());
+        *cached = Some(lines);
+        let rest = text.get(line_start..).unwrap_or("");
+        let column: usize =
+            rest.chars().take(related.span.start.column.saturating_sub(1) as usize).map(char::len_utf8).sum();
+        (line_start + column).min(text.len())
+    }
+}
+
+/// The byte offset at which each `\n`-ended line of one text starts, 4 bytes a line.
+struct TextLines {
+    text: (*const u8, usize),
+    starts: Vec<u32>,
+}
+
+impl TextLines {
+    fn new(text: &str) -> TextLines {
+        let breaks = text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX));
+        TextLines { text: (text.as_ptr(), text.len()), starts: std::iter::once(0).chain(breaks).collect() }
+    }
+
+    fn is_of(&self, text: &str) -> bool {
+        self.text == (text.as_ptr(), text.len())
+    }
+
+    /// Where line `line` (0-based) starts, if the text has that many lines.
+    fn start_of(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).map(|&start| start as usize)
     }
 }
 
@@ -123,13 +175,13 @@ pub fn summary_line(report: &Report) -> String {
 /// A finding dressed as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Excerpt<'a>,
     span: SourceSpan,
     help: Option<&'a str>,
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, text: &str, help: Option<&'a str>) -> Self {
+    fn new(finding: &'a Finding, text: &'a str, help: Option<&'a str>) -> Self {
         let start = (finding.span.start.offset as usize).min(text.len());
         // Label one line at most: a missing field points at its whole enclosing object.
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -141,7 +193,7 @@ impl<'a> FindingDiagnostic<'a> {
         };
         FindingDiagnostic {
             finding,
-            source: NamedSource::new(name, text.to_string()),
+            source: Excerpt::around(name, text, start, finding.span.start.line as usize),
             span: SourceSpan::new(start.into(), end - start),
             help,
         }
@@ -199,45 +251,39 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
 /// A related location (a values-file key, a template line) shown as a second, labelled snippet
 /// under its finding.
-struct RelatedDiagnostic {
+struct RelatedDiagnostic<'a> {
     message: String,
-    source: NamedSource<String>,
+    source: Excerpt<'a>,
     span: SourceSpan,
 }
 
-impl RelatedDiagnostic {
-    fn new(related: &plimsoll_core::RelatedLocation, text: &str) -> Self {
-        // Related places carry lines and columns; the offset is found from them.
-        let line_start: usize =
-            text.split_inclusive('\n').take(related.span.start.line.saturating_sub(1) as usize).map(str::len).sum();
-        let line = text.get(line_start..).unwrap_or("");
-        let column: usize =
-            line.chars().take(related.span.start.column.saturating_sub(1) as usize).map(char::len_utf8).sum();
-        let start = (line_start + column).min(text.len());
+impl<'a> RelatedDiagnostic<'a> {
+    /// The related place `related`, which starts at byte `start` of `text`.
+    fn new(related: &plimsoll_core::RelatedLocation, text: &'a str, start: usize) -> Self {
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         RelatedDiagnostic {
             message: format!("related: {}", related.message),
-            source: NamedSource::new(&related.file, text.to_string()),
+            source: Excerpt::around(related.file.to_string(), text, start, related.span.start.line as usize),
             span: SourceSpan::new(start.into(), end - start),
         }
     }
 }
 
-impl fmt::Debug for RelatedDiagnostic {
+impl fmt::Debug for RelatedDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for RelatedDiagnostic {
+impl fmt::Display for RelatedDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for RelatedDiagnostic {}
+impl std::error::Error for RelatedDiagnostic<'_> {}
 
-impl Diagnostic for RelatedDiagnostic {
+impl Diagnostic for RelatedDiagnostic<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
@@ -248,5 +294,79 @@ impl Diagnostic for RelatedDiagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".to_string()), self.span))))
+    }
+}
+
+/// A few lines of a named text around one place, standing for the whole text in miette's eyes:
+/// offsets stay those of the whole text, and line numbers are shifted to match.
+struct Excerpt<'a> {
+    name: String,
+    lines: &'a str,
+    /// Where `lines` starts in the whole text: byte offset and 0-based line.
+    start: usize,
+    first_line: usize,
+}
+
+/// Lines kept on each side of a snippet's line: more than the handler's context (one line).
+const EXCERPT_CONTEXT_LINES: usize = 3;
+
+impl<'a> Excerpt<'a> {
+    /// The lines around byte `at` of `text`, which is on line `line` (1-based, counted as the
+    /// loader counts lines: `\n`, `\r\n` or a lone `\r` ends one, as miette counts them too).
+    fn around(name: String, text: &'a str, at: usize, line: usize) -> Self {
+        let bytes = text.as_bytes();
+        let at = at.min(bytes.len());
+        let mut start = at;
+        let mut lines_before = 0;
+        while start > 0 && lines_before <= EXCERPT_CONTEXT_LINES {
+            start = bytes[..start - 1].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+            lines_before += 1;
+        }
+        // A `\r\n` pair is one line end: do not start between its two bytes.
+        if start > 0 && bytes[start] == b'\n' && bytes[start - 1] == b'\r' {
+            start += 1;
+        }
+        let mut end = at;
+        for _ in 0..=EXCERPT_CONTEXT_LINES {
+            match bytes[end..].iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    end += i + 1 + usize::from(bytes[end + i] == b'\r' && bytes.get(end + i + 1) == Some(&b'\n'))
+                }
+                None => {
+                    end = bytes.len();
+                    break;
+                }
+            }
+        }
+        let lines_above = count_line_ends(&bytes[start..at]);
+        let first_line = line.saturating_sub(1).saturating_sub(lines_above);
+        Excerpt { name, lines: text.get(start..end).unwrap_or(""), start, first_line }
+    }
+}
+
+/// Line ends in `bytes`, a `\r\n` pair counted once.
+fn count_line_ends(bytes: &[u8]) -> usize {
+    bytes.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
+}
+
+impl SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let offset = span.offset().checked_sub(self.start).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(offset.into(), span.len());
+        let contents = self.lines.read_span(&local, context_lines_before, context_lines_after)?;
+        let whole = SourceSpan::new((contents.span().offset() + self.start).into(), contents.span().len());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            whole,
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
     }
 }
