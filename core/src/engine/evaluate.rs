@@ -29,7 +29,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value as RegoValue;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Why the policies could not be prepared.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +69,91 @@ pub(crate) struct Prepared {
     timer: Option<ExecutionTimerConfig>,
 }
 
+/// The prepared policies, made at once when making them may fail on the user's own policies or
+/// data (the error is then reported before linting), else the first time a worker needs them:
+/// a run that reads no object (an empty file, a document the reader refuses) never compiles the
+/// catalog, which is most of a short run's memory.
+pub(crate) struct PreparedOnce {
+    prepared: OnceLock<Result<Prepared, String>>,
+    /// What a deferred [`Prepared::new`] is given.
+    deferred: Option<DeferredInputs>,
+}
+
+struct DeferredInputs {
+    rules: Vec<RuleMeta>,
+    config: serde_json::Map<String, Value>,
+    verifier: Option<Arc<Verifier>>,
+    budget_ms: u64,
+    complete_input: bool,
+}
+
+impl DeferredInputs {
+    fn prepare(
+        &self,
+        user: &LoadedPolicies,
+        user_data: &serde_json::Map<String, Value>,
+    ) -> Result<Prepared, PrepareError> {
+        let (rules, config, verifier) = (&self.rules, &self.config, self.verifier.clone());
+        Prepared::new(rules, config, user, user_data, verifier, self.budget_ms, self.complete_input)
+    }
+}
+
+impl PreparedOnce {
+    /// [`Prepared::new`], now or when first needed (see [`PreparedOnce`]).
+    pub(crate) fn new(
+        selected: &[RuleMeta],
+        config: &serde_json::Map<String, Value>,
+        user: &LoadedPolicies,
+        user_data: &serde_json::Map<String, Value>,
+        verifier: Option<Arc<Verifier>>,
+        budget_ms: u64,
+        complete_input: bool,
+    ) -> Result<PreparedOnce, PrepareError> {
+        let inputs =
+            DeferredInputs { rules: selected.to_vec(), config: config.clone(), verifier, budget_ms, complete_input };
+        if user.modules.is_empty() && user_data.is_empty() {
+            return Ok(PreparedOnce { prepared: OnceLock::new(), deferred: Some(inputs) });
+        }
+        let prepared = inputs.prepare(user, user_data)?;
+        Ok(PreparedOnce { prepared: OnceLock::from(Ok(prepared)), deferred: None })
+    }
+
+    /// The prepared policies, made now if they were deferred. Built-in policies that fail to
+    /// prepare (a defect, which their tests would show) give every object an evaluation error.
+    fn get(&self) -> Result<&Prepared, &str> {
+        let made = self.prepared.get_or_init(|| {
+            let Some(inputs) = &self.deferred else { return Err("the policies were not prepared".to_string()) };
+            inputs.prepare(&LoadedPolicies::default(), &serde_json::Map::new()).map_err(|e| match e {
+                PrepareError::Policy { path, message } => format!("{path}: {message}"),
+                PrepareError::User(error) => error.to_string(),
+            })
+        });
+        made.as_ref().map_err(String::as_str)
+    }
+
+    pub(crate) fn mode(&self) -> &'static str {
+        self.get().map_or("unavailable", Prepared::mode)
+    }
+
+    pub(crate) fn fallback_reason(&self) -> Option<&str> {
+        self.get().map_or_else(Some, Prepared::fallback_reason)
+    }
+
+    /// A worker's evaluator (see [`Prepared::evaluator`]).
+    pub(crate) fn evaluator(&self) -> Evaluator {
+        match self.get() {
+            Ok(prepared) => prepared.evaluator(),
+            Err(reason) => Evaluator {
+                engine: Engine::Unavailable(reason.to_string()),
+                budget_ms: 0,
+                data: RegoValue::new_object(),
+                filter: Arc::new(RuleFilter::new(&[])),
+                classes: Arc::new(ObjectClasses::new(&[])),
+            },
+        }
+    }
+}
+
 /// One worker's means of evaluation, and the data every object shares.
 pub(crate) struct Evaluator {
     engine: Engine,
@@ -81,6 +166,8 @@ pub(crate) struct Evaluator {
 enum Engine {
     Compiled(Box<RegoVM>),
     Interpreted(Box<regorus::Engine>),
+    /// The policies could not be prepared: every evaluation fails with this reason.
+    Unavailable(String),
 }
 
 impl Prepared {
@@ -231,6 +318,7 @@ impl Evaluator {
                 engine.set_input(input);
                 engine.eval_rule(AGGREGATE_RULE.into()).map_err(|e| e.to_string())
             }
+            Engine::Unavailable(reason) => Err(reason.clone()),
         };
         result.map_err(|reason| crate::engine::budget::explain(reason, budget_ms))
     }
@@ -452,6 +540,28 @@ mod tests {
             let message = evaluated.err().map(|e| e.to_string()).unwrap_or_default();
             assert!(message.contains("could not find function"), "{call}: {message}");
         }
+    }
+
+    /// Without user policies or data nothing can fail: the catalog is compiled when a worker first
+    /// needs it, so that a run that reads no object never pays for it; with user policies it is
+    /// compiled at once, so that their errors come before linting.
+    #[test]
+    fn builtin_rules_alone_are_prepared_when_first_needed() {
+        let catalog = rules::builtin_rules().unwrap_or_default();
+        let none = serde_json::Map::new();
+        let once =
+            PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS, false);
+        let Ok(once) = once else { panic!("the catalog prepares") };
+        assert!(once.prepared.get().is_none(), "not prepared before it is needed");
+        let mut evaluator = once.evaluator();
+        assert!(once.prepared.get().is_some(), "prepared for the first worker");
+        assert_eq!(once.mode(), "compiled");
+        let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}});
+        assert!(evaluator.evaluate(to_rego(&pod), RegoValue::new_object()).is_ok(), "it evaluates");
+        let user_data = serde_json::Map::from_iter([("extra".to_string(), serde_json::json!({"a": 1}))]);
+        let once =
+            PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &user_data, None, DEFAULT_BUDGET_MS, false);
+        assert!(once.is_ok_and(|once| once.prepared.get().is_some()), "prepared at once with user data");
     }
 
     #[test]

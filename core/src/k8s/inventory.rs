@@ -115,6 +115,15 @@ impl Entry {
         }
     }
 
+    /// The kind and name an autoscaler's `scaleTargetRef` names: the inventory lists autoscalers
+    /// under them too, so that a rule finds the autoscalers of a workload without reading every
+    /// autoscaler of the run.
+    fn scale_target(&self) -> Option<(&str, &str)> {
+        let target = self.summary.get("target");
+        let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+        field("kind").zip(field("name"))
+    }
+
     /// `Kind namespace/name` (or `Kind name`), as messages name it.
     pub fn describe(&self) -> String {
         match &self.namespace {
@@ -261,6 +270,12 @@ pub fn summarize(document: &Document) -> Entry {
     entry
 }
 
+/// An entry's summary as `data.plimsoll.inventory.entries` holds it, with its `ref`.
+fn summary_with_ref(mut summary: Map<String, Value>, reference: usize) -> Value {
+    summary.insert("ref".into(), Value::from(reference));
+    Value::Object(summary)
+}
+
 /// Adds `reference` to `index[kind][name]`.
 fn add_ref(index: &mut Map<String, Value>, kind: &str, name: &str, reference: usize) {
     let names = index.entry(kind.to_string()).or_insert_with(|| Value::Object(Map::new()));
@@ -356,26 +371,42 @@ impl Inventory {
         self.entries.get(reference)
     }
 
-    /// `data.plimsoll.inventory`: `{"entries": [summary...], "objects": {kind: {name: [ref...]}}}`;
-    /// an entry's `ref` is its index in `entries`.
+    /// [`Inventory::to_json`] in parts, for an inventory that is complete: `entries` made by
+    /// handing each entry's summary (taken out of the entry, `ref` added) to `convert` in turn, and
+    /// `objects` and `scale_targets` as JSON. A run's summaries are then never held twice at
+    /// once, as they are while [`Inventory::to_json`] builds its copy; afterwards the entries keep
+    /// no summary: only the first pass and this conversion read them.
+    pub fn take_json_parts<T>(&mut self, mut convert: impl FnMut(Value) -> T) -> (Vec<T>, Value, Value) {
+        let (objects, scale_targets) = self.indexes_json();
+        let entries = self
+            .entries
+            .iter_mut()
+            .enumerate()
+            .map(|(i, entry)| convert(summary_with_ref(std::mem::take(&mut entry.summary), i)))
+            .collect();
+        (entries, objects, scale_targets)
+    }
+
+    /// `data.plimsoll.inventory`: `{"entries": [summary...], "objects": {kind: {name: [ref...]}},
+    /// "scale_targets": {kind: {name: [ref...]}}}`; an entry's `ref` is its index in `entries`.
     pub fn to_json(&self) -> Value {
+        let (objects, scale_targets) = self.indexes_json();
+        let summaries: Vec<Value> =
+            self.entries.iter().enumerate().map(|(i, entry)| summary_with_ref(entry.summary.clone(), i)).collect();
+        json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
+    }
+
+    /// `objects` and `scale_targets` of [`Inventory::to_json`].
+    fn indexes_json(&self) -> (Value, Value) {
         let mut objects: Map<String, Value> = Map::new();
         let mut scale_targets: Map<String, Value> = Map::new();
-        let mut summaries = Vec::with_capacity(self.entries.len());
         for (i, entry) in self.entries.iter().enumerate() {
-            let mut summary = entry.summary.clone();
-            summary.insert("ref".into(), Value::from(i));
-            summaries.push(Value::Object(summary));
             add_ref(&mut objects, &entry.kind, &entry.name, i);
-            // An autoscaler under the kind and name its scaleTargetRef names, so that a rule finds
-            // the autoscalers of a workload without reading every autoscaler of the run.
-            let target = entry.summary.get("target");
-            let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
-            if let (Some(kind), Some(name)) = (field("kind"), field("name")) {
+            if let Some((kind, name)) = entry.scale_target() {
                 add_ref(&mut scale_targets, kind, name, i);
             }
         }
-        json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
+        (Value::Object(objects), Value::Object(scale_targets))
     }
 
     /// What the inventory knows about the object being linted, as `data.plimsoll.facts.relations`:

@@ -3,7 +3,7 @@
 //! resolves rule names against the catalog, selects rules, and prepares the engine once.
 
 use super::{ActiveRule, Linter, Source};
-use crate::engine::evaluate::{PrepareError, Prepared};
+use crate::engine::evaluate::{PrepareError, PreparedOnce};
 use crate::engine::gatekeeper::PolicySet;
 use crate::engine::prefilter::ObjectScope;
 use crate::engine::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
@@ -284,7 +284,7 @@ impl LinterBuilder {
             .filter(|rule| self.complete_input || rule.complete_input != Some(rules::CompleteInput::Required))
             .cloned()
             .collect();
-        let prepared = Prepared::new(
+        let prepared = PreparedOnce::new(
             &evaluated_rules,
             &config,
             &loaded,

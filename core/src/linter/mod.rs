@@ -42,7 +42,7 @@ pub use worker::{ObjectReport, Worker};
 /// change (see [`Linter::lint_sources_then`]).
 pub type AfterObject<'a> = dyn Fn(&Document, &mut [Finding], &mut [SuppressedFinding]) + Sync + 'a;
 
-use crate::engine::evaluate::Prepared;
+use crate::engine::evaluate::PreparedOnce;
 use crate::engine::gatekeeper::{self, Inventory, PolicySet};
 use crate::engine::prefilter::ObjectScope;
 use crate::engine::user_policy::PolicyError;
@@ -72,7 +72,7 @@ struct ActiveRule {
 /// A prepared linter. Cheap to share; each thread lints through its own [`Worker`].
 #[derive(Clone)]
 pub struct Linter {
-    prepared: Arc<Prepared>,
+    prepared: Arc<PreparedOnce>,
     rules: Arc<HashMap<String, ActiveRule>>,
     catalog: Arc<Vec<RuleMeta>>,
     /// The objects some enabled Rego rule looks at: others need no evaluation.
