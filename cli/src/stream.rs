@@ -203,16 +203,20 @@ pub fn lint_sources(
     }
 }
 
-/// Lints a long source block by block.
+/// Lints a long source block by block (a long list a few slices of items at a time), writing each
+/// piece's findings as soon as it is linted.
 fn lint_long_source(parts: &PartLinter, source: &Source, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
     let mut first_document = 0;
     let blocks = plimsoll_core::load::blocks(&source.text, BLOCK_DOCUMENTS);
     let whole = blocks.len() == 1;
     for (i, (start, text)) in blocks.into_iter().enumerate() {
         let part = Part { name: &source.name, text, start, first_document, whole_source: whole };
-        let report = parts.lint_part(part);
+        let mut first_piece = i == 0;
+        parts.lint_part_pieces(part, &mut |piece| {
+            stream.part(piece, first_piece, &source.text, out);
+            first_piece = false;
+        });
         first_document += plimsoll_core::load::split_documents_at(text, start).len();
-        stream.part(report, i == 0, &source.text, out);
     }
 }
 
@@ -239,10 +243,11 @@ pub fn lint_stdin(
             parts = linter.with_crds_from(definitions.iter().map(|t| (STDIN_NAME, t.as_str()))).part_linter();
         }
         let part = Part { name: STDIN_NAME, text: &text, start, first_document, whole_source: false };
-        let report = parts.lint_part(part);
+        parts.lint_part_pieces(part, &mut |piece| {
+            stream.part(piece, first, &text, out);
+            first = false;
+        });
         first_document += plimsoll_core::load::split_documents_at(&text, start).len();
-        stream.part(report, first, &text, out);
-        first = false;
     }
     Ok(())
 }

@@ -277,33 +277,114 @@ fn findings_in_list(report: &Value, stream_offsets: &[u64], list_offsets: &[u64]
 fn a_long_list_reports_its_items_as_separate_documents_report_them_at_the_same_places() {
     // 3,000 items: pods with findings (one suppressed by a comment on its line), a key set twice,
     // config maps.
-    let documents: Vec<String> = many_documents(4200, 10)
+    check_list_reports_as_documents(&list_documents(10), KindLine::First, true);
+}
+
+#[test]
+fn a_list_over_4_mib_written_piece_by_piece_reports_what_its_documents_report() {
+    // With config maps of 4 KB the list is over 4 MiB, long enough to be reported a few slices of
+    // items at a time: the pieces together are the report of the same documents. Its `kind` line
+    // first, or after the items as `kubectl get -o yaml` writes it.
+    let documents = list_documents(4000);
+    check_list_reports_as_documents(&documents, KindLine::First, true);
+    check_list_reports_as_documents(&documents, KindLine::Last, false);
+}
+
+/// The 3,000 documents of the long-list tests, config maps padded with `padding` bytes.
+fn list_documents(padding: usize) -> Vec<String> {
+    let documents: Vec<String> = many_documents(4200, padding)
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !matches!(i % 7, 3 | 4))
         .map(|(_, d)| d)
         .collect();
     assert_eq!(documents.len(), 3000);
+    documents
+}
+
+/// Where a list's `kind` line is.
+#[derive(Clone, Copy, PartialEq)]
+enum KindLine {
+    First,
+    Last,
+}
+
+/// Lints `documents` as separate documents of one stream and as the items of a list (from a file,
+/// and from standard input if `stdin`), and checks that the list's findings are the documents',
+/// each at its place in the list, with the same counts.
+fn check_list_reports_as_documents(documents: &[String], kind: KindLine, stdin: bool) {
     let named: Vec<(String, String)> = documents.iter().map(|d| (String::new(), d.clone())).collect();
     let (stream, stream_offsets) = join(&named);
-    let (list, list_offsets) = as_list(&documents);
+    let (list, list_offsets) = match kind {
+        KindLine::First => as_list(documents),
+        KindLine::Last => as_list_kind_last(documents),
+    };
     let dir = work_tree();
     write_files(dir.path(), &[("list.yaml", &list), ("stream.yaml", &stream)]);
     let separate = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
     let expected = findings_in_list(&separate, &stream_offsets, &list_offsets);
     assert!(expected.iter().any(|f| f["rule"] == "yaml/duplicate-key"), "a key set twice is among them");
-    let from_file = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
-    let from_stdin = lint_stdin(dir.path(), &["lint", "--format", "json", "-"], list).json();
-    for report in [&from_file, &from_stdin] {
+    let mut reports = vec![plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json()];
+    if stdin {
+        reports.push(lint_stdin(dir.path(), &["lint", "--format", "json", "-"], list).json());
+    }
+    for report in &reports {
         let got: Vec<Value> = report["findings"].as_array().expect("findings").iter().map(|f| moved(f, 0)).collect();
         assert_eq!(got.len(), expected.len());
         for (i, (got, expected)) in got.iter().zip(&expected).enumerate() {
             assert_eq!(got, expected, "finding {i}");
         }
-        for key in ["documents", "findings", "errors", "warnings", "infos"] {
+        assert_eq!(report["summary"]["files"], 1);
+        for key in ["documents", "findings", "errors", "warnings", "infos", "suppressed"] {
             assert_eq!(report["summary"][key], separate["summary"][key], "{key}");
         }
     }
+}
+
+#[test]
+fn human_output_of_a_long_list_shows_each_finding_and_related_place_at_its_line() {
+    // A list of some 200 KB: an Ingress at its end names a port its Service, at its start, lacks,
+    // so a related place is shown from far away in the same long text.
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: web\n            port: {number: 8080}\n";
+    let mut documents = vec![service.to_string()];
+    documents.extend(list_documents(10).into_iter().take(1500));
+    documents.push(ingress.to_string());
+    let (list, _) = as_list(&documents);
+    assert!(list.len() > 64 << 10, "long enough for the line index");
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list)]);
+    let report = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    let human = plimsoll_in(dir.path(), &["lint", "--format", "human", "list.yaml"]);
+    let lines: Vec<&str> = list.lines().collect();
+    let shown: std::collections::HashSet<&str> = human.stdout.lines().map(str::trim).collect();
+    let shown_at = |line: &Value, column: &Value, what: &str| {
+        let (line, column) = (line.as_u64().expect("a line"), column.as_u64().expect("a column"));
+        let header = format!("╭─[list.yaml:{line}:{column}]");
+        assert!(shown.contains(header.as_str()), "{what} at {header}");
+        let snippet = format!("{line} │ {}", lines[line as usize - 1].trim_end());
+        assert!(shown.contains(snippet.trim()), "{what}'s line shown: {snippet}");
+    };
+    let findings = report["findings"].as_array().expect("findings");
+    let mut places = 0;
+    for finding in findings {
+        shown_at(&finding["line"], &finding["column"], finding["rule"].as_str().unwrap_or_default());
+        places += 1;
+        for related in finding["related"].as_array().into_iter().flatten() {
+            shown_at(&related["line"], &related["column"], "a related place");
+            places += 1;
+        }
+    }
+    assert!(places > findings.len(), "a finding has a related place: {}", human.transcript());
+    assert_eq!(human.stdout.matches("╭─[").count(), places, "one snippet per place");
+}
+
+/// [`as_list`] with the list's `kind` line after its items, as `kubectl get -o yaml` writes it.
+fn as_list_kind_last(documents: &[String]) -> (String, Vec<u64>) {
+    let (list, offsets) = as_list(documents);
+    let items = list.strip_prefix("apiVersion: v1\nkind: List\n").expect("as_list's header");
+    let list = format!("apiVersion: v1\n{items}kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    (list, offsets.into_iter().map(|offset| offset - 1).collect())
 }
 
 /// Each finding's rule, severity, message, path and object, in order.
@@ -360,17 +441,19 @@ fn serde_yaml_text(value: &Value) -> String {
     out
 }
 
+/// A Pod whose one container's image has the `:latest` tag (a finding).
+fn latest_pod(name: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: a\n    image: a:latest\n")
+}
+
 #[test]
 fn a_list_with_a_broken_item_is_one_syntax_error_and_the_documents_around_it_are_linted() {
     // As kubectl reads it: the list is one YAML document, and a document that does not parse is
     // refused whole.
-    let pod = |name: &str| {
-        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: a\n    image: a:latest\n")
-    };
     let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [broken\n".to_string();
-    let (list, offsets) = as_list(&[pod("in-list-1"), broken, pod("in-list-2")]);
-    let stream = format!("{}---\n{list}---\n{}", pod("before"), pod("after"));
-    let list_start = pod("before").lines().count() as u64 + 1;
+    let (list, offsets) = as_list(&[latest_pod("in-list-1"), broken, latest_pod("in-list-2")]);
+    let stream = format!("{}---\n{list}---\n{}", latest_pod("before"), latest_pod("after"));
+    let list_start = latest_pod("before").lines().count() as u64 + 1;
     let dir = work_tree();
     write_files(dir.path(), &[("stream.yaml", &stream)]);
     let report = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
@@ -387,6 +470,36 @@ fn a_list_with_a_broken_item_is_one_syntax_error_and_the_documents_around_it_are
         findings.iter().filter_map(|f| f["object"]["name"].as_str()).collect();
     assert_eq!(names.into_iter().collect::<Vec<_>>(), ["after", "before"], "the list's items are not linted");
     assert_eq!(report["summary"]["documents"], 3);
+}
+
+#[test]
+fn a_list_over_4_mib_that_breaks_near_its_end_keeps_the_findings_written_before() {
+    // Its first pieces are written before the broken item is read: every item before it is
+    // reported, then the syntax error the list reads as; the items after it are not linted.
+    let filler = "x".repeat(4000);
+    let config_map =
+        |i: usize| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  filler: {filler}\n");
+    let mut documents: Vec<String> =
+        (0..2400).map(|i| if i % 2 == 0 { latest_pod(&format!("p{i}")) } else { config_map(i) }).collect();
+    documents.push("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [broken\n".to_string());
+    documents.push(latest_pod("after"));
+    let (list, offsets) = as_list(&documents);
+    assert!(list.len() > 4 << 20);
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list)]);
+    let report = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
+    let findings = report["findings"].as_array().expect("findings");
+    let syntax: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "yaml/syntax").collect();
+    assert_eq!(syntax.len(), 1, "{syntax:?}");
+    assert_eq!(findings.last(), Some(syntax[0]), "the error ends the report");
+    let line = syntax[0]["line"].as_u64().expect("a line");
+    assert!(line > offsets[2400], "at the broken item: {line}");
+    let names: std::collections::BTreeSet<&str> =
+        findings.iter().filter_map(|f| f["object"]["name"].as_str()).collect();
+    assert!(!names.contains("after"), "not linted: the item after the broken one");
+    assert_eq!(names.len(), 1200, "every pod before the broken item is reported: {names:?}");
+    let lines: Vec<u64> = findings.iter().map(|f| f["line"].as_u64().expect("a line")).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "in the list's order");
 }
 
 #[test]

@@ -20,15 +20,21 @@ use super::worker::{problem_finding, DocumentOutcome};
 use super::{AfterObject, Linter, ThreadWorkers, Worker};
 use crate::load::position::Pos;
 use crate::load::{self, Chunk, Document, ListRead, RawDocument};
+use crate::report::finding::SuppressedFinding;
 use crate::report::finding::{FileReport, Finding};
 use crate::report::suppress::Suppressor;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Items of one list linted as one task: enough to outweigh the cost of a task, few enough that a
 /// long list keeps every thread busy.
 const ITEMS_PER_TASK: usize = 32;
+
+/// Lists from this length on (in bytes), when a part is one, are reported piece by piece
+/// ([`PartLinter::lint_part_pieces`]).
+pub const PIECEWISE_LIST_BYTES: usize = 4 << 20;
 
 /// Slices of a list being read that may wait for a thread, per pool thread: enough to keep every
 /// thread busy, few enough that memory does not follow the list.
@@ -95,6 +101,23 @@ impl PartLinter {
         self.lint_part_then(part, None)
     }
 
+    /// [`PartLinter::lint_part`], handing the report to `emit` in pieces, in order: the pieces'
+    /// findings, each piece sorted, follow one another as the whole report's do, so that writing
+    /// them one after the other writes that report. A part that is one long list
+    /// (4 MiB or more, in block style, whose root `kind` line states a list)
+    /// is reported a few slices of items at a time as they are linted, so that its findings do not
+    /// wait in memory for the end of the list; any other part is one piece.
+    ///
+    /// Such a list that turns out not to read as a list (a syntax error or a limit met part-way, a
+    /// second `items` key) still has the items read before reported, in pieces, and ends with the
+    /// findings of the document as read whole (its error): pieces cannot be taken back.
+    pub fn lint_part_pieces(&self, part: Part<'_>, emit: &mut dyn FnMut(FileReport)) {
+        match self.long_list(part) {
+            Some(chunk) => self.lint_list_pieces(part, chunk, emit),
+            None => emit(self.lint_part(part)),
+        }
+    }
+
     /// [`PartLinter::lint_part`], calling `after` on each object once it is linted (not with
     /// Gatekeeper policies, whose objects are linted all together).
     pub fn lint_part_then(&self, part: Part<'_>, after: Option<&AfterObject<'_>>) -> FileReport {
@@ -110,39 +133,89 @@ impl PartLinter {
         }
         let file: Arc<str> = Arc::from(part.name);
         let suppressor = Suppressor::for_part(&self.linter.suppression, Some(part.text), part.start.line);
-        let inventory = match &self.inventory {
-            Some(inventory) => Some(inventory.clone()),
-            None => self.linter.run_inventory([(part.name, part.text)]),
-        };
+        let inventory = self.part_inventory(part);
         let hooks = ObjectHooks { after, inventory: inventory.as_ref() };
         let chunks = load::split_documents_at(part.text, part.start);
-        let mut outcomes: Vec<ChunkOutcome> = chunks
+        let outcomes: Vec<ChunkOutcome> = chunks
             .into_par_iter()
             .enumerate()
             .map(|(i, chunk)| self.lint_chunk(&file, part.first_document + i, chunk, &suppressor, hooks))
             .collect();
-        let mut report = FileReport { file: file.clone(), ..FileReport::default() };
-        let mut findings = Vec::new();
-        for outcome in &mut outcomes {
-            report.documents += outcome.documents;
-            findings.append(&mut outcome.problems);
-        }
-        let (kept, hidden) = suppressor.partition(findings, None);
-        report.findings = kept;
-        report.suppressed = hidden;
-        for outcome in outcomes.into_iter().flat_map(|o| o.objects) {
-            report.findings.extend(outcome.findings);
-            report.suppressed.extend(outcome.suppressed);
-            report.errors.extend(outcome.error);
-            report.objects.push(outcome.object);
-        }
+        let mut report = report_of(&file, outcomes, &suppressor);
         if part.whole_source {
-            let (kept, hidden) = self.workers.with(|worker| worker.file_findings(&file, part.text, &suppressor));
+            let (kept, hidden) = self.file_findings(&file, part.text, &suppressor);
             report.findings.extend(kept);
             report.suppressed.extend(hidden);
         }
         report.sort();
         report
+    }
+
+    /// The inventory the rules of `part`'s objects read: the run's, or the part's own.
+    fn part_inventory(&self, part: Part<'_>) -> Option<Arc<RunInventory>> {
+        match &self.inventory {
+            Some(inventory) => Some(inventory.clone()),
+            None => self.linter.run_inventory([(part.name, part.text)]),
+        }
+    }
+
+    /// Findings about a whole text: only a kustomization's have any, so other files do not make a
+    /// worker for it (an input with no object, an alias bomb say, then never compiles one).
+    fn file_findings(
+        &self,
+        file: &Arc<str>,
+        text: &str,
+        suppressor: &Suppressor<'_>,
+    ) -> (Vec<Finding>, Vec<SuppressedFinding>) {
+        if !crate::schema::kustomize::is_kustomization_file(file) {
+            return (Vec::new(), Vec::new());
+        }
+        self.workers.with(|worker| worker.file_findings(file, text, suppressor))
+    }
+
+    /// The one document of `part` when it is a long list to report piece by piece.
+    fn long_list<'t>(&self, part: Part<'t>) -> Option<Chunk<'t>> {
+        if self.linter.gatekeeper.is_some() || part.text.len() < PIECEWISE_LIST_BYTES || !load::may_be_list(part.text) {
+            return None;
+        }
+        let mut chunks = load::split_documents_at(part.text, part.start);
+        let chunk = chunks.pop().filter(|_| chunks.is_empty())?;
+        if chunk.ignored_separator_content.is_some() || !load::states_list_kind(chunk.text) {
+            return None;
+        }
+        // Findings about the whole text (a kustomization's) would have to be sorted in.
+        if part.whole_source && crate::schema::kustomize::is_kustomization_file(part.name) {
+            return None;
+        }
+        Some(chunk)
+    }
+
+    /// Lints a part that is one long list, handing its report to `emit` piece by piece.
+    fn lint_list_pieces(&self, part: Part<'_>, chunk: Chunk<'_>, emit: &mut dyn FnMut(FileReport)) {
+        let file: Arc<str> = Arc::from(part.name);
+        let suppressor = Suppressor::for_part(&self.linter.suppression, Some(part.text), part.start.line);
+        let inventory = self.part_inventory(part);
+        let hooks = ObjectHooks { after: None, inventory: inventory.as_ref() };
+        let index = part.first_document;
+        let mut emitted_documents = 0usize;
+        let mut emit_slice = |slice: SliceOutcome| {
+            emitted_documents += slice.objects.len();
+            let outcome =
+                ChunkOutcome { documents: slice.objects.len(), problems: slice.problems, objects: slice.objects };
+            let mut report = report_of(&file, [outcome], &suppressor);
+            report.sort();
+            emit(report);
+        };
+        let last = match self.lint_list(&file, index, chunk, &suppressor, hooks, Some(&mut emit_slice)) {
+            ListLinted::Items(mut outcome) => {
+                outcome.documents = outcome.documents.saturating_sub(emitted_documents);
+                outcome
+            }
+            ListLinted::Document(raw) => self.lint_read(&file, index, raw, &suppressor, hooks),
+        };
+        let mut report = report_of(&file, [last], &suppressor);
+        report.sort();
+        emit(report);
     }
 
     /// Reads one document and lints its objects (a list's items in slices across the pool).
@@ -155,13 +228,25 @@ impl PartLinter {
         hooks: ObjectHooks<'_>,
     ) -> ChunkOutcome {
         let raw = if load::may_be_list(chunk.text) {
-            match self.lint_list(file, index, chunk, suppressor, hooks) {
+            match self.lint_list(file, index, chunk, suppressor, hooks, None) {
                 ListLinted::Items(outcome) => return outcome,
                 ListLinted::Document(raw) => raw,
             }
         } else {
             load::read_chunk_within(index, chunk, self.linter.limits)
         };
+        self.lint_read(file, index, raw, suppressor, hooks)
+    }
+
+    /// Lints the objects of a document read whole.
+    fn lint_read(
+        &self,
+        file: &Arc<str>,
+        index: usize,
+        raw: RawDocument,
+        suppressor: &Suppressor<'_>,
+        hooks: ObjectHooks<'_>,
+    ) -> ChunkOutcome {
         let mut outcome = ChunkOutcome {
             problems: raw.problems.iter().map(|p| problem_finding(file, p)).collect(),
             ..ChunkOutcome::default()
@@ -209,7 +294,9 @@ impl PartLinter {
 
     /// Reads a document that may be a list item by item, linting its items in slices on the pool as
     /// they are read. When it is no list read that way, gives the document as read instead (what
-    /// was linted of it is dropped).
+    /// was linted of it is dropped, or went to `emit`). With `emit`, each slice's outcome goes there
+    /// as soon as it and every slice before it are linted, from the thread reading the list, and the
+    /// list's outcome holds only what is left (the problems of the list's own keys).
     fn lint_list(
         &self,
         file: &Arc<str>,
@@ -217,6 +304,7 @@ impl PartLinter {
         chunk: Chunk<'_>,
         suppressor: &Suppressor<'_>,
         hooks: ObjectHooks<'_>,
+        mut emit: Option<&mut dyn FnMut(SliceOutcome)>,
     ) -> ListLinted {
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let slices = ListSlices {
@@ -226,41 +314,93 @@ impl PartLinter {
             hooks,
             waiting: AtomicUsize::new(0),
             most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
-            done: Mutex::new(Vec::new()),
+            done: Mutex::new(BTreeMap::new()),
         };
+        let mut next_to_emit = 0usize;
+        let emitting = emit.is_some();
         let read = rayon::in_place_scope(|scope| {
-            let mut slice = Vec::new();
+            let mut slice = Slice::default();
             let mut next_slice = 0usize;
-            let mut sink = |item: usize, value, positions| {
-                if !load::is_kubernetes_object(&value) {
+            let mut sink = |item: load::ListItem| {
+                slice.problems.extend(item.problems.iter().map(|p| problem_finding(file, p)));
+                if !load::is_kubernetes_object(&item.value) {
                     return;
                 }
                 let template = template.clone();
-                slice.push(Document { file: file.clone(), index, item: Some(item), template, value, positions });
-                if slice.len() == ITEMS_PER_TASK {
+                let (value, positions) = (item.value, item.positions);
+                slice.documents.push(Document {
+                    file: file.clone(),
+                    index,
+                    item: Some(item.index),
+                    template,
+                    value,
+                    positions,
+                });
+                if slice.documents.len() == ITEMS_PER_TASK {
                     slices.lint(scope, next_slice, std::mem::take(&mut slice));
                     next_slice += 1;
+                    if let Some(emit) = emit.as_mut() {
+                        next_to_emit = slices.emit_ready(next_to_emit, &mut **emit);
+                    }
                 }
             };
             let read = load::read_chunk_items(index, chunk, self.linter.limits, &mut sink);
-            if matches!(read, ListRead::Items { .. }) && !slice.is_empty() {
+            // Once pieces go out, every item read is reported, even of a list that then breaks.
+            let reported = emitting || matches!(read, ListRead::Items { .. });
+            if reported && !(slice.documents.is_empty() && slice.problems.is_empty()) {
                 slices.lint(scope, next_slice, slice);
             }
             read
         });
+        let done = slices.done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut outcome = ChunkOutcome::default();
+        let linted = done.into_iter().filter(|(number, _)| *number >= next_to_emit).map(|(_, slice)| slice);
+        match emit.as_mut() {
+            Some(emit) => linted.for_each(emit),
+            None if matches!(read, ListRead::Items { .. }) => {
+                for slice in linted {
+                    outcome.problems.extend(slice.problems);
+                    outcome.objects.extend(slice.objects);
+                }
+            }
+            None => {}
+        }
         match read {
             ListRead::Items { count, problems, .. } => {
-                let mut done = slices.done.into_inner().unwrap_or_else(PoisonError::into_inner);
-                done.sort_unstable_by_key(|(slice, _)| *slice);
-                ListLinted::Items(ChunkOutcome {
-                    documents: count,
-                    problems: problems.iter().map(|p| problem_finding(file, p)).collect(),
-                    objects: done.into_iter().flat_map(|(_, outcomes)| outcomes).collect(),
-                })
+                outcome.documents = count;
+                outcome.problems.extend(problems.iter().map(|p| problem_finding(file, p)));
+                ListLinted::Items(outcome)
             }
             ListRead::Document(raw) => ListLinted::Document(raw),
         }
     }
+}
+
+/// The report of some of a part's documents, unsorted: their problems (less those comments
+/// suppress) and their objects' findings.
+fn report_of(
+    file: &Arc<str>,
+    outcomes: impl IntoIterator<Item = ChunkOutcome>,
+    suppressor: &Suppressor<'_>,
+) -> FileReport {
+    let mut report = FileReport { file: file.clone(), ..FileReport::default() };
+    let mut problems = Vec::new();
+    let mut objects = Vec::new();
+    for outcome in outcomes {
+        report.documents += outcome.documents;
+        problems.extend(outcome.problems);
+        objects.extend(outcome.objects);
+    }
+    let (kept, hidden) = suppressor.partition(problems, None);
+    report.findings = kept;
+    report.suppressed = hidden;
+    for outcome in objects {
+        report.findings.extend(outcome.findings);
+        report.suppressed.extend(outcome.suppressed);
+        report.errors.extend(outcome.error);
+        report.objects.push(outcome.object);
+    }
+    report
 }
 
 /// What the objects of a part are linted with beside their text: the run's inventory the rules
@@ -279,6 +419,19 @@ enum ListLinted {
     Document(RawDocument),
 }
 
+/// Items of a list read and not yet linted, with the problems met while reading them.
+#[derive(Default)]
+struct Slice {
+    documents: Vec<Document>,
+    problems: Vec<Finding>,
+}
+
+/// What one slice of a list gives.
+struct SliceOutcome {
+    problems: Vec<Finding>,
+    objects: Vec<DocumentOutcome>,
+}
+
 /// The slices of one list being read, linted on the pool, and their outcomes by slice number.
 struct ListSlices<'a, 's> {
     linter: &'a PartLinter,
@@ -288,26 +441,38 @@ struct ListSlices<'a, 's> {
     /// Slices handed to the pool and not yet linted.
     waiting: AtomicUsize,
     most_waiting: usize,
-    done: Mutex<Vec<(usize, Vec<DocumentOutcome>)>>,
+    done: Mutex<BTreeMap<usize, SliceOutcome>>,
 }
 
 impl<'a, 's> ListSlices<'a, 's> {
     /// Lints slice `number` on the pool, or on this thread when enough slices wait already.
-    fn lint<'scope>(&'scope self, scope: &rayon::Scope<'scope>, number: usize, slice: Vec<Document>) {
+    fn lint<'scope>(&'scope self, scope: &rayon::Scope<'scope>, number: usize, slice: Slice) {
         if self.waiting.load(Ordering::Acquire) >= self.most_waiting {
-            self.lint_now(number, &slice);
+            self.lint_now(number, slice);
             return;
         }
         self.waiting.fetch_add(1, Ordering::AcqRel);
         scope.spawn(move |_| {
-            self.lint_now(number, &slice);
-            drop(slice);
+            self.lint_now(number, slice);
             self.waiting.fetch_sub(1, Ordering::AcqRel);
         });
     }
 
-    fn lint_now(&self, number: usize, slice: &[Document]) {
-        let outcomes = self.linter.lint_objects(self.file, slice, self.suppressor, self.hooks);
-        self.done.lock().unwrap_or_else(PoisonError::into_inner).push((number, outcomes));
+    fn lint_now(&self, number: usize, slice: Slice) {
+        let objects = self.linter.lint_objects(self.file, &slice.documents, self.suppressor, self.hooks);
+        drop(slice.documents);
+        let outcome = SliceOutcome { problems: slice.problems, objects };
+        self.done.lock().unwrap_or_else(PoisonError::into_inner).insert(number, outcome);
+    }
+
+    /// Hands the linted slices from number `next` on to `emit`, in order, up to the first one not
+    /// linted yet; gives the number of that one.
+    fn emit_ready(&self, mut next: usize, emit: &mut dyn FnMut(SliceOutcome)) -> usize {
+        loop {
+            let ready = self.done.lock().unwrap_or_else(PoisonError::into_inner).remove(&next);
+            let Some(slice) = ready else { return next };
+            emit(slice);
+            next += 1;
+        }
     }
 }

@@ -4,21 +4,22 @@
 //! (`data.plimsoll.facts.relations`) and the places a violation's `related` refs point at.
 
 use super::InventoryNeeds;
-use crate::engine::convert::to_rego;
+use crate::engine::convert::{to_rego, SharedStrings};
 use crate::k8s::inventory::{summarize, Entry, Inventory};
 use crate::k8s::selector;
 use crate::load::{self, Document};
 use crate::report::finding::RelatedLocation;
 use regorus::Value as RegoValue;
-use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The summarised objects of one run, shared by its workers.
 pub struct RunInventory {
     inventory: Inventory,
-    /// `data.plimsoll.inventory`, as JSON: each worker converts its own copy.
-    json: Value,
+    /// `data.plimsoll.inventory` in the engine's value type, made once: workers share it (its
+    /// values are reference counted atomically), so that a long run holds one copy, not one per
+    /// thread beside a JSON one.
+    rego: RegoValue,
 }
 
 impl std::fmt::Debug for RunInventory {
@@ -28,9 +29,16 @@ impl std::fmt::Debug for RunInventory {
 }
 
 impl RunInventory {
-    pub fn new(inventory: Inventory) -> Self {
-        let json = inventory.to_json();
-        RunInventory { inventory, json }
+    pub fn new(mut inventory: Inventory) -> Self {
+        // Summary by summary, so that the run's summaries are never held twice over.
+        let mut strings = SharedStrings::default();
+        let (entries, objects, scale_targets) = inventory.take_json_parts(|summary| strings.convert(&summary));
+        let rego = RegoValue::from(BTreeMap::from([
+            (RegoValue::from("entries"), RegoValue::from(entries)),
+            (RegoValue::from("objects"), to_rego(&objects)),
+            (RegoValue::from("scale_targets"), to_rego(&scale_targets)),
+        ]));
+        RunInventory { inventory, rego }
     }
 
     /// The inventory of the objects of one loaded source.
@@ -49,7 +57,7 @@ impl RunInventory {
 
     /// `data.plimsoll.inventory` in the engine's value type.
     pub(super) fn rego(&self) -> RegoValue {
-        to_rego(&self.json)
+        self.rego.clone()
     }
 
     /// `data.plimsoll.facts.relations` of one object.
@@ -248,9 +256,28 @@ fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &Inven
     SourceSummaries { file, entries, waiting }
 }
 
-/// The summaries of one document's objects (a list's items), numbered with the document.
+/// The summaries of one document's objects (a list's items), numbered with the document. A list
+/// is read item by item, each item summarised and dropped as soon as it is read, so that a long
+/// list never sits whole in memory.
 fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits: load::Limits) -> Vec<(usize, Entry)> {
-    let raw = load::read_chunk_within(index, chunk, limits);
+    let raw = if load::may_be_list(chunk.text) {
+        let mut entries = Vec::new();
+        let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+        let mut sink = |item: load::ListItem| {
+            if load::is_kubernetes_object(&item.value) {
+                let (value, positions) = (item.value, item.positions);
+                let template = template.clone();
+                let object = Document { file: file.clone(), index, item: Some(item.index), template, value, positions };
+                entries.push((index, summarize(&object)));
+            }
+        };
+        match load::read_chunk_items(index, chunk, limits, &mut sink) {
+            load::ListRead::Items { .. } => return entries,
+            load::ListRead::Document(raw) => raw,
+        }
+    } else {
+        load::read_chunk_within(index, chunk, limits)
+    };
     let Ok(Some((value, positions))) = raw.result else { return Vec::new() };
     let document = Document { file: file.clone(), index, item: None, template: raw.template, value, positions };
     load::into_objects(document).0.iter().map(|object| (index, summarize(object))).collect()
@@ -307,6 +334,47 @@ mod tests {
         assert_eq!(kinds(&needs), ["Service", "Secret", "Pod"]);
         assert_eq!(kinds(&InventoryNeeds::Everything), ["Service", "ConfigMap", "Secret", "Pod"]);
         assert!(kinds(&InventoryNeeds::Nothing).is_empty());
+    }
+
+    /// The engine's inventory, made summary by summary, is the conversion of the whole JSON one.
+    #[test]
+    fn the_inventory_made_in_parts_is_the_json_one_converted() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: a}\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {app: web}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: a}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: a}\ndata: {a: b}\n";
+        let inventory = || {
+            let entries = summaries(&[("run.yaml", text)], load::Limits::default(), &InventoryNeeds::Everything);
+            Inventory::new(entries)
+        };
+        let whole = to_rego(&inventory().to_json());
+        assert_eq!(RunInventory::new(inventory()).rego(), whole);
+        assert_eq!(whole["scale_targets"]["Deployment"]["web"], RegoValue::from(vec![RegoValue::from(1u64)]));
+    }
+
+    /// A list is summarised item by item as it is read: the summaries are those of the list read
+    /// whole, places included (a list that does not read as one is read whole, as before).
+    #[test]
+    fn a_list_read_item_by_item_is_summarised_as_when_read_whole() {
+        let lists = [
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: a}\n  spec:\n    selector: {app: web}\n    ports: [{port: 80}]\n- not an object\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: settings\n  data: {a: b}\n",
+            "apiVersion: v1\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: d}\n    spec:\n      template:\n        metadata:\n          labels: &l {app: d}\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n    spec: {selector: *l}\nkind: List\n",
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: [broken\n",
+        ];
+        for text in lists {
+            let streamed = summaries(&[("list.yaml", text)], load::Limits::default(), &InventoryNeeds::Everything);
+            let raw = load::read_chunk_within(
+                0,
+                load::split_documents_at(text, load::FILE_START).remove(0),
+                load::Limits::default(),
+            );
+            let whole: Vec<Entry> = match raw.result {
+                Ok(Some((value, positions))) => {
+                    let file: Arc<str> = Arc::from("list.yaml");
+                    let document = Document { file, index: 0, item: None, template: None, value, positions };
+                    load::into_objects(document).0.iter().map(summarize).collect()
+                }
+                _ => Vec::new(),
+            };
+            assert_eq!(format!("{streamed:?}"), format!("{whole:?}"), "{text}");
+        }
     }
 
     /// Workloads are summarised for a budget rule only where a budget's selector may select

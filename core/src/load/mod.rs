@@ -183,14 +183,40 @@ fn chunk_problems(
             problem(ProblemKind::Syntax, message.to_string(), span)
         })
         .collect();
-    problems.extend(duplicates.into_iter().map(|duplicate| {
+    problems.extend(duplicate_problems(index, template, duplicates));
+    problems
+}
+
+/// The loader's findings on keys set twice in document `index`.
+fn duplicate_problems(
+    index: usize,
+    template: &Option<Arc<str>>,
+    duplicates: Vec<tree::DuplicateKey>,
+) -> impl Iterator<Item = Problem> + '_ {
+    duplicates.into_iter().map(move |duplicate| {
         let message = format!(
             "key \"{}\" is set twice (first on line {}); kubectl keeps the last value and strict validation rejects the object",
             duplicate.key, duplicate.first.start.line
         );
-        problem(ProblemKind::DuplicateKey, message, duplicate.span)
-    }));
-    problems
+        Problem {
+            kind: ProblemKind::DuplicateKey,
+            message,
+            span: duplicate.span,
+            document: index,
+            template: template.clone(),
+        }
+    })
+}
+
+/// One item of a list as [`read_chunk_items`] hands it over.
+pub struct ListItem {
+    /// Its index among the list's items.
+    pub index: usize,
+    pub value: Value,
+    pub positions: PosNode,
+    /// Keys set twice that were met since the item before (in this item, or among the list's own
+    /// keys before its first item), as [`RawDocument::problems`] gives them.
+    pub problems: Vec<Problem>,
 }
 
 /// What [`read_chunk_items`] made of a document.
@@ -200,7 +226,8 @@ pub enum ListRead {
         /// How many items the list holds (as [`into_objects`] counts them).
         count: usize,
         template: Option<Arc<str>>,
-        /// Non-fatal problems, as [`RawDocument::problems`].
+        /// Non-fatal problems, as [`RawDocument::problems`], but for those handed over with an
+        /// item.
         problems: Vec<Problem>,
     },
     /// Not a list read item by item: the document as [`read_chunk_within`] reads it. Whatever the
@@ -215,26 +242,36 @@ pub fn may_be_list(text: &str) -> bool {
     text.starts_with("items:") || has(b"\nitems:") || (text.trim_start().starts_with('{') && has(b"\"items\""))
 }
 
+/// Whether a block-style document says at its root that it is a list: exactly one line starts with
+/// a `kind` key, and its value ends with `List` (`kubectl get -o yaml` writes it after the items).
+/// Only a hint: what decides is how the document reads ([`read_chunk_items`]).
+pub fn states_list_kind(text: &str) -> bool {
+    let mut kinds = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("kind:"))
+        .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+    let (Some(value), None) = (kinds.next(), kinds.next()) else { return false };
+    let value = value.split(" #").next().unwrap_or_default().trim();
+    value.trim_matches(['"', '\'']).ends_with("List")
+}
+
 /// Reads one document like [`read_chunk_within`], but when it is a list (`kind: *List` with an
 /// `items` sequence, as [`into_objects`] unpacks it) hands each item to `sink` with its index as
 /// soon as it is read, rather than building the whole list: memory then follows the items in
 /// flight, not the list. Items, positions, problems and counts are those [`read_chunk_within`] and
-/// [`into_objects`] give.
-pub fn read_chunk_items(
-    index: usize,
-    chunk: Chunk<'_>,
-    limits: Limits,
-    sink: &mut dyn FnMut(usize, Value, PosNode),
-) -> ListRead {
+/// [`into_objects`] give: the problems met while reading an item come with it, the others (the
+/// separator line's, keys set twice after the items) with the list.
+pub fn read_chunk_items(index: usize, chunk: Chunk<'_>, limits: Limits, sink: &mut dyn FnMut(ListItem)) -> ListRead {
     let mut items = 0usize;
-    let mut numbered = |value: Value, positions: PosNode| {
-        sink(items, value, positions);
+    let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+    let mut numbered = |value: Value, positions: PosNode, duplicates| {
+        let problems = duplicate_problems(index, &template, duplicates).collect();
+        sink(ListItem { index: items, value, positions, problems });
         items += 1;
     };
     let read = tree::read_streaming_items(chunk.text, chunk.start, limits, &mut numbered);
     match (read.result, read.streamed.as_slice()) {
         (Ok(tree::Built::Document(value, positions)), [start]) if streamed_list(&value, &positions, *start, items) => {
-            let template: Option<Arc<str>> = chunk.template.map(Arc::from);
             let problems = chunk_problems(index, &chunk, &template, read.duplicates);
             ListRead::Items { count: items, template, problems }
         }

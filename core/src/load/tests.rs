@@ -527,16 +527,22 @@ fn a_lone_carriage_return_ends_a_line_for_positions_as_for_the_parser() {
 
 /// What [`read_chunk_items`] makes of a one-document `text`: the items it streamed (objects only,
 /// with their index), and whether the document was read item by item.
+/// The problems are those handed over with the items, then the list's own.
 fn streamed(text: &str, limits: Limits) -> (Vec<(usize, Value, PosNode)>, Result<(usize, Vec<Problem>), RawDocument>) {
     let chunk = split_documents(text).remove(0);
     let mut items = Vec::new();
-    let mut sink = |i: usize, value: Value, positions: PosNode| {
-        if is_kubernetes_object(&value) {
-            items.push((i, value, positions));
+    let mut item_problems = Vec::new();
+    let mut sink = |item: ListItem| {
+        item_problems.extend(item.problems);
+        if is_kubernetes_object(&item.value) {
+            items.push((item.index, item.value, item.positions));
         }
     };
     match read_chunk_items(0, chunk, limits, &mut sink) {
-        ListRead::Items { count, problems, .. } => (items, Ok((count, problems))),
+        ListRead::Items { count, problems, .. } => {
+            item_problems.extend(problems);
+            (items, Ok((count, item_problems)))
+        }
         ListRead::Document(raw) => (items, Err(raw)),
     }
 }
@@ -547,8 +553,12 @@ fn streams_as_read_whole(text: &str, limits: Limits) -> bool {
     let whole = read_chunk_within(0, split_documents(text).remove(0), limits);
     let (items, read) = streamed(text, limits);
     match read {
-        Ok((count, problems)) => {
-            assert_eq!(problems, whole.problems, "problems of {text:?}");
+        Ok((count, mut problems)) => {
+            let mut expected = whole.problems.clone();
+            for problems in [&mut problems, &mut expected] {
+                problems.sort_by_key(|p| p.span.start.offset);
+            }
+            assert_eq!(problems, expected, "problems of {text:?}");
             let Ok(Some((value, positions))) = whole.result else { panic!("{text:?} reads whole") };
             let document = Document { file: Arc::from("f"), index: 0, item: None, template: None, value, positions };
             let (objects, whole_count) = into_objects(document);
@@ -612,8 +622,8 @@ fn list_items_are_handed_over_while_the_list_is_read() {
     let item = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n";
     let text = format!("apiVersion: v1\nkind: List\nitems:\n{}- {{broken\n", item.repeat(1000));
     let mut handed = 0usize;
-    let mut sink = |i: usize, value: Value, _: PosNode| {
-        assert_eq!((i, &value["kind"]), (handed, &json!("ConfigMap")), "in order");
+    let mut sink = |item: ListItem| {
+        assert_eq!((item.index, &item.value["kind"]), (handed, &json!("ConfigMap")), "in order");
         handed += 1;
     };
     let read = read_chunk_items(0, split_documents(&text).remove(0), Limits::default(), &mut sink);

@@ -180,13 +180,16 @@ pub(crate) fn read_within(text: &str, base: Pos, limits: Limits) -> (Result<Buil
     }
 }
 
-/// Where [`read_streaming_items`] hands each item of a list document's `items` as it is read.
-pub(crate) type ItemSink<'s> = dyn FnMut(Value, PosNode) + 's;
+/// Where [`read_streaming_items`] hands each item of a list document's `items` as it is read, with
+/// the keys set twice that were met since the item before it (within this item, or among the root
+/// mapping's keys before the first item).
+pub(crate) type ItemSink<'s> = dyn FnMut(Value, PosNode, Vec<DuplicateKey>) + 's;
 
 /// A document read by [`read_streaming_items`]: what [`read_within`] gives, and where the
 /// sequences whose items went to the sink start.
 pub(crate) struct StreamedRead {
     pub result: Result<Built, BuildError>,
+    /// The keys set twice that no item was handed over with (root keys after the items).
     pub duplicates: Vec<DuplicateKey>,
     /// One entry per sequence streamed (a root mapping that sets `items` twice streams two).
     pub streamed: Vec<Pos>,
@@ -586,6 +589,7 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
     /// Hands an item to the sink; the sequence keeps a `null` of the same size and span (its own
     /// span and size come out as when it holds the item).
     fn stream_item(&mut self, item: Node) -> Result<(), BuildError> {
+        let duplicates = std::mem::take(&mut self.duplicates);
         let (Some(sink), Some(frame)) = (self.items.as_mut(), self.frames.last_mut()) else {
             return Err(error("unexpected list item", item.pos.span));
         };
@@ -599,7 +603,7 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             size: item.size,
             invalid: None,
         };
-        sink(item.value, item.pos);
+        sink(item.value, item.pos, duplicates);
         if let Collection::Sequence(items) = &mut frame.collection {
             items.push(placeholder);
         }
