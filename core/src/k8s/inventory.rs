@@ -15,10 +15,12 @@
 //! Namespaces: two objects are in the same namespace when their `metadata.namespace` values are
 //! equal or either is unset (an unset namespace is chosen at apply time).
 
+use crate::engine::convert::SharedStrings;
 use crate::k8s::kinds;
 use crate::k8s::selector::{self, read_set, Labels, Selector};
 use crate::load::position::{Path, Span};
 use crate::load::Document;
+use regorus::Value as RegoValue;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -70,7 +72,62 @@ pub struct Entry {
     /// A Service's own labels, which ServiceMonitors select.
     service_labels: Option<Labels>,
     /// What rules read, as `data.plimsoll.inventory` shows it (without `ref`).
-    summary: Map<String, Value>,
+    summary: Summary,
+}
+
+/// An entry's summary: as JSON when made, in the engine's value type once compacted
+/// ([`Entry::compact`]): a run's first pass compacts each summary as soon as it is made, so that
+/// the summaries of a long run are never all held as JSON, which takes about twice the memory.
+#[derive(Debug, Clone)]
+enum Summary {
+    Json(Map<String, Value>),
+    Engine(RegoValue),
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary::Json(Map::new())
+    }
+}
+
+impl Summary {
+    /// The string at `field.key`, if the summary holds one.
+    fn text_at(&self, field: &str, key: &str) -> Option<&str> {
+        match self {
+            Summary::Json(map) => map.get(field).and_then(|f| f.get(key)).and_then(Value::as_str),
+            Summary::Engine(value) => match &value[field][key] {
+                RegoValue::String(text) => Some(text),
+                _ => None,
+            },
+        }
+    }
+
+    /// The summary with its `ref`, in the engine's value type.
+    fn into_engine_with_ref(self, reference: usize, strings: &mut SharedStrings) -> RegoValue {
+        match self {
+            Summary::Json(map) => strings.convert(&summary_with_ref(map, reference)),
+            Summary::Engine(value) => {
+                let mut fields: std::collections::BTreeMap<RegoValue, RegoValue> = match &value {
+                    RegoValue::Object(object) => object.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    _ => Default::default(),
+                };
+                drop(value);
+                fields.insert(strings.convert(&Value::from("ref")), strings.convert(&Value::from(reference)));
+                RegoValue::from(fields)
+            }
+        }
+    }
+
+    /// The summary as JSON, without `ref`.
+    fn to_json(&self) -> Map<String, Value> {
+        match self {
+            Summary::Json(map) => map.clone(),
+            Summary::Engine(value) => match serde_json::to_value(value) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            },
+        }
+    }
 }
 
 impl Entry {
@@ -104,8 +161,7 @@ impl Entry {
         if let Some(selector) = &self.pod_selector {
             return selector.required_words().map(|words| References { kind: None, words });
         }
-        let target = self.summary.get("target");
-        let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+        let field = |key: &str| self.summary.text_at("target", key);
         match (field("kind"), field("name")) {
             (Some(kind), Some(name)) if selector::is_word(name) => {
                 Some(References { kind: Some(kind.to_string()), words: vec![name.to_string()] })
@@ -119,9 +175,16 @@ impl Entry {
     /// under them too, so that a rule finds the autoscalers of a workload without reading every
     /// autoscaler of the run.
     fn scale_target(&self) -> Option<(&str, &str)> {
-        let target = self.summary.get("target");
-        let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Value::as_str);
+        let field = |key: &str| self.summary.text_at("target", key);
         field("kind").zip(field("name"))
+    }
+
+    /// Turns the summary into the engine's value type, sharing short strings through `strings`.
+    pub(crate) fn compact(&mut self, strings: &mut SharedStrings) {
+        if let Summary::Json(map) = &mut self.summary {
+            let json = Value::Object(std::mem::take(map));
+            self.summary = Summary::Engine(strings.convert(&json));
+        }
     }
 
     /// `Kind namespace/name` (or `Kind name`), as messages name it.
@@ -151,13 +214,14 @@ pub fn summarize(document: &Document) -> Entry {
         pod_labels: None,
         pod_selector: None,
         service_labels: None,
-        summary: Map::new(),
+        summary: Summary::default(),
         kind,
     };
-    entry.summary.insert("apiVersion".into(), Value::from(api_version.clone()));
-    entry.summary.insert("kind".into(), Value::from(entry.kind.clone()));
-    entry.summary.insert("name".into(), Value::from(entry.name.clone()));
-    entry.summary.insert("namespace".into(), entry.namespace.clone().map_or(Value::Null, Value::from));
+    let mut summary = Map::new();
+    summary.insert("apiVersion".into(), Value::from(api_version.clone()));
+    summary.insert("kind".into(), Value::from(entry.kind.clone()));
+    summary.insert("name".into(), Value::from(entry.name.clone()));
+    summary.insert("namespace".into(), entry.namespace.clone().map_or(Value::Null, Value::from));
     let mut paths = vec!["metadata.name".to_string(), "metadata".to_string()];
     let get = |path: &str| path.split('.').try_fold(object, |node, key| node.get(key));
     let spec = object.get("spec");
@@ -172,11 +236,11 @@ pub fn summarize(document: &Document) -> Entry {
             _ => pod_field("serviceAccount"),
         };
         let scalable = SCALABLE.contains(&(group.as_str(), entry.kind.as_str()));
-        entry.summary.insert("labels".into(), json!(labels));
-        entry.summary.insert("replicas".into(), spec_field("replicas"));
-        entry.summary.insert("scalable".into(), Value::from(scalable));
-        entry.summary.insert("service_account".into(), service_account);
-        entry.summary.insert("automount_token".into(), pod_field("automountServiceAccountToken"));
+        summary.insert("labels".into(), json!(labels));
+        summary.insert("replicas".into(), spec_field("replicas"));
+        summary.insert("scalable".into(), Value::from(scalable));
+        summary.insert("service_account".into(), service_account);
+        summary.insert("automount_token".into(), pod_field("automountServiceAccountToken"));
         let spec_prefix = pod_spec_path.join(".");
         paths.extend([labels_path, "spec.replicas".into(), spec_prefix.clone()]);
         paths.extend(["serviceAccountName", "serviceAccount"].map(|f| format!("{spec_prefix}.{f}")));
@@ -187,7 +251,7 @@ pub fn summarize(document: &Document) -> Entry {
             // The operator runs pods carrying the labels the resource asks for (it adds its own
             // too, which are not read here: a selector naming only those still matches nothing).
             let labels = get("spec.podMetadata.labels").and_then(read_set).unwrap_or_default();
-            entry.summary.insert("labels".into(), json!(labels));
+            summary.insert("labels".into(), json!(labels));
             paths.push("spec.podMetadata.labels".into());
             entry.pod_labels = Some(labels);
         }
@@ -205,10 +269,10 @@ pub fn summarize(document: &Document) -> Entry {
             paths.extend((0..ports.len()).map(|i| format!("spec.ports[{i}]")));
             paths.extend(["spec.selector", "spec.ports", "spec.clusterIP", "spec.type"].map(String::from));
             let service_type = spec.and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or("ClusterIP");
-            entry.summary.insert("selector".into(), spec_field("selector"));
-            entry.summary.insert("type".into(), Value::from(service_type));
-            entry.summary.insert("headless".into(), Value::from(spec_field("clusterIP") == "None"));
-            entry.summary.insert("ports".into(), Value::Array(ports));
+            summary.insert("selector".into(), spec_field("selector"));
+            summary.insert("type".into(), Value::from(service_type));
+            summary.insert("headless".into(), Value::from(spec_field("clusterIP") == "None"));
+            summary.insert("ports".into(), Value::Array(ports));
             entry.pod_selector = Some(Selector::from_map(spec.and_then(|s| s.get("selector"))));
             entry.service_labels = metadata.and_then(|m| m.get("labels")).and_then(read_set).or(Some(Labels::new()));
         }
@@ -222,43 +286,44 @@ pub fn summarize(document: &Document) -> Entry {
                 }
                 paths.push((*section).to_string());
             }
-            entry.summary.insert("has_data".into(), Value::from(!keys.is_empty()));
-            entry.summary.insert("keys".into(), Value::Object(keys));
+            summary.insert("has_data".into(), Value::from(!keys.is_empty()));
+            summary.insert("keys".into(), Value::Object(keys));
             if entry.kind == "Secret" {
-                entry.summary.insert("type".into(), object.get("type").cloned().unwrap_or(Value::from("Opaque")));
+                summary.insert("type".into(), object.get("type").cloned().unwrap_or(Value::from("Opaque")));
             }
         }
         ("autoscaling", "HorizontalPodAutoscaler") => {
-            entry.summary.insert("target".into(), spec_field("scaleTargetRef"));
-            entry.summary.insert("minReplicas".into(), spec_field("minReplicas"));
-            entry.summary.insert("maxReplicas".into(), spec_field("maxReplicas"));
+            summary.insert("target".into(), spec_field("scaleTargetRef"));
+            summary.insert("minReplicas".into(), spec_field("minReplicas"));
+            summary.insert("maxReplicas".into(), spec_field("maxReplicas"));
             paths.extend(["spec.scaleTargetRef", "spec.minReplicas", "spec.maxReplicas"].map(String::from));
         }
         ("policy", "PodDisruptionBudget") => {
-            entry.summary.insert("selector".into(), spec_field("selector"));
-            entry.summary.insert("minAvailable".into(), spec_field("minAvailable"));
-            entry.summary.insert("maxUnavailable".into(), spec_field("maxUnavailable"));
+            summary.insert("selector".into(), spec_field("selector"));
+            summary.insert("minAvailable".into(), spec_field("minAvailable"));
+            summary.insert("maxUnavailable".into(), spec_field("maxUnavailable"));
             paths.extend(["spec.selector", "spec.minAvailable", "spec.maxUnavailable"].map(String::from));
             entry.pod_selector = Some(Selector::from_label_selector(spec.and_then(|s| s.get("selector"))));
         }
         ("networking.k8s.io", "NetworkPolicy") => {
-            entry.summary.insert("podSelector".into(), spec_field("podSelector"));
-            entry.summary.insert("policyTypes".into(), Value::from(policy_types(spec)));
+            summary.insert("podSelector".into(), spec_field("podSelector"));
+            summary.insert("policyTypes".into(), Value::from(policy_types(spec)));
             paths.extend(["spec.podSelector", "spec.policyTypes"].map(String::from));
             entry.pod_selector = Some(Selector::from_label_selector(spec.and_then(|s| s.get("podSelector"))));
         }
         ("", "ServiceAccount") => {
             let automount = object.get("automountServiceAccountToken").cloned().unwrap_or(Value::Null);
-            entry.summary.insert("automountServiceAccountToken".into(), automount);
+            summary.insert("automountServiceAccountToken".into(), automount);
             paths.push("automountServiceAccountToken".into());
         }
         ("monitoring.coreos.com", "ServiceMonitor") => {
-            entry.summary.insert("selector".into(), spec_field("selector"));
-            entry.summary.insert("namespaceSelector".into(), spec_field("namespaceSelector"));
+            summary.insert("selector".into(), spec_field("selector"));
+            summary.insert("namespaceSelector".into(), spec_field("namespaceSelector"));
             paths.extend(["spec.selector", "spec.namespaceSelector"].map(String::from));
         }
         _ => {}
     }
+    entry.summary = Summary::Json(summary);
     entry.places = paths
         .into_iter()
         .filter_map(|p| {
@@ -371,18 +436,18 @@ impl Inventory {
         self.entries.get(reference)
     }
 
-    /// [`Inventory::to_json`] in parts, for an inventory that is complete: `entries` made by
-    /// handing each entry's summary (taken out of the entry, `ref` added) to `convert` in turn, and
+    /// [`Inventory::to_json`] in parts, for an inventory that is complete: `entries` in the
+    /// engine's value type, each entry's summary taken out of the entry in turn (`ref` added), and
     /// `objects` and `scale_targets` as JSON. A run's summaries are then never held twice at
     /// once, as they are while [`Inventory::to_json`] builds its copy; afterwards the entries keep
     /// no summary: only the first pass and this conversion read them.
-    pub fn take_json_parts<T>(&mut self, mut convert: impl FnMut(Value) -> T) -> (Vec<T>, Value, Value) {
+    pub(crate) fn take_engine_parts(&mut self, strings: &mut SharedStrings) -> (Vec<RegoValue>, Value, Value) {
         let (objects, scale_targets) = self.indexes_json();
         let entries = self
             .entries
             .iter_mut()
             .enumerate()
-            .map(|(i, entry)| convert(summary_with_ref(std::mem::take(&mut entry.summary), i)))
+            .map(|(i, entry)| std::mem::take(&mut entry.summary).into_engine_with_ref(i, strings))
             .collect();
         (entries, objects, scale_targets)
     }
@@ -392,7 +457,7 @@ impl Inventory {
     pub fn to_json(&self) -> Value {
         let (objects, scale_targets) = self.indexes_json();
         let summaries: Vec<Value> =
-            self.entries.iter().enumerate().map(|(i, entry)| summary_with_ref(entry.summary.clone(), i)).collect();
+            self.entries.iter().enumerate().map(|(i, entry)| summary_with_ref(entry.summary.to_json(), i)).collect();
         json!({ "entries": summaries, "objects": objects, "scale_targets": scale_targets })
     }
 

@@ -11,7 +11,7 @@ use crate::load::{self, Document};
 use crate::report::finding::RelatedLocation;
 use regorus::Value as RegoValue;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The summarised objects of one run, shared by its workers.
 pub struct RunInventory {
@@ -32,7 +32,7 @@ impl RunInventory {
     pub fn new(mut inventory: Inventory) -> Self {
         // Summary by summary, so that the run's summaries are never held twice over.
         let mut strings = SharedStrings::default();
-        let (entries, objects, scale_targets) = inventory.take_json_parts(|summary| strings.convert(&summary));
+        let (entries, objects, scale_targets) = inventory.take_engine_parts(&mut strings);
         let rego = RegoValue::from(BTreeMap::from([
             (RegoValue::from("entries"), RegoValue::from(entries)),
             (RegoValue::from("objects"), to_rego(&objects)),
@@ -100,11 +100,28 @@ impl RunInventory {
 /// ([`Entry::references`]), or a backslash (an escape could hide the word). A document
 /// without the word cannot be selected or named by them, so the inventory misses nothing the
 /// rules would read.
+///
+/// Each summary is compacted ([`Entry::compact`]) as soon as it is made, short strings shared
+/// across the run's summaries.
 pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
-    let firsts: Vec<SourceSummaries<'_>> = for_each(sources, |(name, text)| first_pass(name, text, limits, needs));
+    let strings = Mutex::new(SharedStrings::default());
+    let summarize = |file: &Arc<str>, index: usize, chunk: load::Chunk<'_>| {
+        let mut entries = summarize_chunk(file, index, chunk, limits);
+        // One lock per document: compacting is a small part of reading one.
+        let mut strings = strings.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.iter_mut().for_each(|(_, entry)| entry.compact(&mut strings));
+        entries
+    };
+    let firsts: Vec<SourceSummaries<'_>> = for_each(sources, |(name, text)| first_pass(name, text, needs, &summarize));
     let words = ReferenceWords::of(firsts.iter().flat_map(|s| &s.entries).map(|(_, e)| e), needs);
-    for_each_owned(firsts, |source| source.complete(limits, &words)).into_iter().flatten().collect()
+    let completed = for_each_owned(firsts, |source| source.complete(&words, &summarize));
+    let mut entries = Vec::with_capacity(completed.iter().map(Vec::len).sum());
+    completed.into_iter().for_each(|source| entries.extend(source));
+    entries
 }
+
+/// Summarises one document of a source (numbered `index`), its summaries compacted.
+type Summarize<'f> = dyn Fn(&Arc<str>, usize, load::Chunk<'_>) -> Vec<(usize, Entry)> + Sync + 'f;
 
 /// What the first step made of one source: the summaries of its documents read at once, and the
 /// documents that wait for the referring objects.
@@ -118,7 +135,7 @@ struct SourceSummaries<'t> {
 impl SourceSummaries<'_> {
     /// The source's summaries in document order, with those of the waiting documents the
     /// referring objects may select or name.
-    fn complete(self, limits: load::Limits, words: &ReferenceWords) -> Vec<Entry> {
+    fn complete(self, words: &ReferenceWords, summarize: &Summarize<'_>) -> Vec<Entry> {
         let wanted: Vec<(usize, load::Chunk<'_>)> = self
             .waiting
             .iter()
@@ -126,11 +143,7 @@ impl SourceSummaries<'_> {
             .map(|(index, chunk, _)| (*index, chunk.clone()))
             .collect();
         let mut entries = self.entries;
-        entries.extend(
-            for_each_owned(wanted, |(index, chunk)| summarize_chunk(&self.file, index, chunk, limits))
-                .into_iter()
-                .flatten(),
-        );
+        entries.extend(flat_map_owned(wanted, |(index, chunk)| summarize(&self.file, index, chunk)));
         entries.sort_by_key(|(index, _)| *index);
         entries.into_iter().map(|(_, entry)| entry).collect()
     }
@@ -236,7 +249,7 @@ impl ReferenceWords {
 
 /// Summarises the documents of one source that are wanted at once (their kind is not plainly
 /// written, or the rules read every object of it), and keeps those of referenced kinds waiting.
-fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &InventoryNeeds) -> SourceSummaries<'t> {
+fn first_pass<'t>(name: &str, text: &'t str, needs: &InventoryNeeds, summarize: &Summarize<'_>) -> SourceSummaries<'t> {
     let file: Arc<str> = Arc::from(name);
     let mut waiting = Vec::new();
     let mut wanted = Vec::new();
@@ -249,10 +262,7 @@ fn first_pass<'t>(name: &str, text: &'t str, limits: load::Limits, needs: &Inven
             waiting.push((index, chunk, kind));
         }
     }
-    let entries = for_each_owned(wanted, |(index, chunk)| summarize_chunk(&file, index, chunk, limits))
-        .into_iter()
-        .flatten()
-        .collect();
+    let entries = flat_map_owned(wanted, |(index, chunk)| summarize(&file, index, chunk));
     SourceSummaries { file, entries, waiting }
 }
 
@@ -293,6 +303,20 @@ fn for_each_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + S
     #[cfg(not(feature = "parallel"))]
     {
         items.into_iter().map(f).collect()
+    }
+}
+
+/// The items `f` makes of every item, in parallel with the `parallel` feature, in item order:
+/// gathered into one vector as they come, not first one vector per item.
+fn flat_map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Vec<R> + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().flat_map_iter(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.into_iter().flat_map(f).collect()
     }
 }
 
@@ -369,7 +393,14 @@ mod tests {
                 Ok(Some((value, positions))) => {
                     let file: Arc<str> = Arc::from("list.yaml");
                     let document = Document { file, index: 0, item: None, template: None, value, positions };
-                    load::into_objects(document).0.iter().map(summarize).collect()
+                    // The first pass compacts what it summarises.
+                    let mut strings = SharedStrings::default();
+                    let compacted = |object| {
+                        let mut entry = summarize(object);
+                        entry.compact(&mut strings);
+                        entry
+                    };
+                    load::into_objects(document).0.iter().map(compacted).collect()
                 }
                 _ => Vec::new(),
             };
