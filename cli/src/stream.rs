@@ -25,7 +25,7 @@ use std::io::{self, BufRead, Write};
 /// Files are linted in groups of about this many bytes: enough to keep the pool busy.
 const GROUP_BYTES: usize = 4 << 20;
 /// A file longer than [`GROUP_BYTES`], or standard input, is linted in blocks of this many documents.
-const BLOCK_DOCUMENTS: usize = 1024;
+const BLOCK_DOCUMENTS: usize = 256;
 
 /// Whether the run can be written as it is linted.
 pub fn streamable(args: &LintArgs, linter: &Linter) -> bool {
