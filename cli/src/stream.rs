@@ -253,21 +253,43 @@ pub fn lint_stdin(
 }
 
 /// Reads all of standard input, then lints it block by block as one run: rules that relate
-/// objects need every object's summary before the first block is linted.
+/// objects need every object's summary before the first block is linted. The blocks are kept as
+/// read, each its own text: one text of the whole input would grow by doubling, and hold up to
+/// three times the input while it grows.
 fn lint_stdin_whole(
     linter: &Linter,
     reader: &mut BlockReader<'_>,
     stream: &mut ReportStream<'_>,
     out: &mut dyn Write,
 ) -> Result<(), PathError> {
-    let mut text = String::new();
-    while let Some((_, block)) = reader.next_block()? {
-        text.push_str(&block);
+    let mut blocks: Vec<(Pos, String, usize)> = Vec::new();
+    let mut first_document = 0;
+    while let Some((start, mut text)) = reader.next_block()? {
+        text.shrink_to_fit();
+        let documents = plimsoll_core::load::split_documents_at(&text, start).len();
+        blocks.push((start, text, first_document));
+        first_document += documents;
     }
-    let linter = linter.with_crds_from([(STDIN_NAME, text.as_str())]);
-    let parts = linter.part_linter_in_run(linter.run_inventory([(STDIN_NAME, text.as_str())]));
-    let source = Source { name: STDIN_NAME.to_string(), text };
-    lint_long_source(&parts, &source, stream, out);
+    let whole_source = blocks.len() == 1;
+    let parts: Vec<Part<'_>> = blocks
+        .iter()
+        .map(|(start, text, first_document)| Part {
+            name: STDIN_NAME,
+            text,
+            start: *start,
+            first_document: *first_document,
+            whole_source,
+        })
+        .collect();
+    let linter = linter.with_crds_from(parts.iter().map(|part| (STDIN_NAME, part.text)));
+    let linter_of_parts = linter.part_linter_in_run(linter.run_inventory_of_parts(&parts));
+    let mut first = true;
+    for part in parts {
+        linter_of_parts.lint_part_pieces(part, &mut |piece| {
+            stream.part(piece, first, part.text, out);
+            first = false;
+        });
+    }
     Ok(())
 }
 

@@ -525,3 +525,52 @@ fn an_anchor_in_one_item_used_in_another_reads_as_written_out() {
     assert_eq!(sorted(&listed), sorted(&separate));
     assert_eq!(listed["summary"]["documents"], 2);
 }
+
+/// A stream on standard input long enough to be read in several blocks, whose pods read keys of
+/// ConfigMaps written blocks earlier: the cross-object findings, and the lines their related
+/// locations give, are those of the same stream as a file, and point at each ConfigMap's `data`.
+#[test]
+fn a_long_stream_on_standard_input_relates_objects_across_its_blocks() {
+    let count = 300;
+    let config_map =
+        |i: usize| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  present: x\n");
+    let pod = |i: usize| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-{i}\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - name: V\n          valueFrom:\n            configMapKeyRef: {{name: cm-{i}, key: absent}}\n"
+        )
+    };
+    let documents: Vec<String> = (0..count).map(config_map).chain((0..count).map(pod)).collect();
+    let stream = documents.join("---\n");
+    // Line of each ConfigMap's `data:`: six lines a ConfigMap, plus its separator line.
+    let data_line = |i: usize| (i * 7 + 5) as u64;
+    let dir = work_tree();
+    std::fs::write(dir.path().join("stream.yaml"), &stream).expect("write the stream");
+    let file = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
+    let stdin = lint_stdin(dir.path(), &["lint", "--format", "json", "-"], stream).json();
+
+    let related_of = |report: &Value| -> Vec<(u64, u64)> {
+        let findings = report["findings"].as_array().expect("findings");
+        let key_findings = findings.iter().filter(|f| f["rule"] == "references/config-key");
+        key_findings
+            .map(|f| (f["line"].as_u64().expect("a line"), f["related"][0]["line"].as_u64().expect("a related line")))
+            .collect()
+    };
+    let from_stdin = related_of(&stdin);
+    assert_eq!(from_stdin.len(), count, "every pod reads a key its ConfigMap lacks");
+    for (i, (_, related)) in from_stdin.iter().enumerate() {
+        assert_eq!(*related, data_line(i), "pod p-{i}'s ConfigMap is written at line {}", data_line(i));
+    }
+    assert_eq!(from_stdin, related_of(&file), "standard input and the file place the findings alike");
+    let without_file = |report: &Value| -> Vec<Value> {
+        let findings = report["findings"].as_array().expect("findings");
+        let strip_related = |mut finding: Value| {
+            for related in finding["related"].as_array_mut().into_iter().flatten() {
+                related.as_object_mut().expect("a related location").remove("file");
+            }
+            finding
+        };
+        findings.iter().map(|f| strip_related(moved(f, 0))).collect()
+    };
+    assert!(without_file(&stdin) == without_file(&file), "the same findings on standard input as in the file");
+    assert_eq!(stdin["summary"]["documents"], (2 * count) as u64);
+}

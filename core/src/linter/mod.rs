@@ -167,8 +167,18 @@ impl Linter {
         if !self.uses_inventory() {
             return None;
         }
-        let sources: Vec<(&str, &str)> = sources.into_iter().collect();
-        let summaries = run::summaries(&sources, self.limits, &self.inventory);
+        let parts: Vec<Part<'a>> = sources.into_iter().map(|(name, text)| Part::whole(name, text)).collect();
+        self.run_inventory_of_parts(&parts)
+    }
+
+    /// [`Linter::run_inventory`] of a run whose sources come in parts (a stream read block by
+    /// block, each block kept as its own text): each part numbers its documents from its
+    /// `first_document` and places them from its `start`, as when the source is read whole.
+    pub fn run_inventory_of_parts(&self, parts: &[Part<'_>]) -> Option<Arc<RunInventory>> {
+        if !self.uses_inventory() {
+            return None;
+        }
+        let summaries = run::summaries_of_parts(parts, self.limits, &self.inventory);
         Some(Arc::new(RunInventory::new(inventory::Inventory::new(summaries))))
     }
 

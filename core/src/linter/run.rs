@@ -1,9 +1,9 @@
-//! A run's inventory, for the rules that relate objects: the first pass over a run's sources
-//! ([`summaries`]: read every document, keep only its summary) and the [`RunInventory`] workers
+//! A run's inventory, for the rules that relate objects: the first pass over a run's sources or
+//! their parts ([`summaries_of_parts`]: read every document, keep only its summary) and the [`RunInventory`] workers
 //! hand to the engine (`data.plimsoll.inventory`), with what it tells about each linted object
 //! (`data.plimsoll.facts.relations`) and the places a violation's `related` refs point at.
 
-use super::InventoryNeeds;
+use super::{InventoryNeeds, Part};
 use crate::engine::convert::{to_rego, SharedStrings};
 use crate::k8s::inventory::{summarize, Entry, Inventory};
 use crate::k8s::selector;
@@ -91,7 +91,15 @@ impl RunInventory {
     }
 }
 
-/// The summary of every object of the sources, in source and document order. Documents are read
+/// [`summaries_of_parts`] of whole sources.
+#[cfg(test)]
+pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
+    let parts: Vec<Part<'_>> = sources.iter().map(|(name, text)| Part::whole(name, text)).collect();
+    summaries_of_parts(&parts, limits, needs)
+}
+
+/// The summary of every object of the parts, in part and document order; each part numbers its
+/// documents from its `first_document` and places them from its `start` in its source. Documents are read
 /// in parallel (with the `parallel` feature); each is dropped once summarised.
 ///
 /// Documents of kinds the rules read only where another object selects or names them
@@ -103,7 +111,7 @@ impl RunInventory {
 ///
 /// Each summary is compacted ([`Entry::compact`]) as soon as it is made, short strings shared
 /// across the run's summaries.
-pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
+pub(super) fn summaries_of_parts(parts: &[Part<'_>], limits: load::Limits, needs: &InventoryNeeds) -> Vec<Entry> {
     let strings = Mutex::new(SharedStrings::default());
     let summarize = |file: &Arc<str>, index: usize, chunk: load::Chunk<'_>| {
         let mut entries = summarize_chunk(file, index, chunk, limits);
@@ -112,7 +120,7 @@ pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &
         entries.iter_mut().for_each(|(_, entry)| entry.compact(&mut strings));
         entries
     };
-    let firsts: Vec<SourceSummaries<'_>> = for_each(sources, |(name, text)| first_pass(name, text, needs, &summarize));
+    let firsts: Vec<SourceSummaries<'_>> = for_each(parts, |part| first_pass(part, needs, &summarize));
     let words = ReferenceWords::of(firsts.iter().flat_map(|s| &s.entries).map(|(_, e)| e), needs);
     let completed = for_each_owned(firsts, |source| source.complete(&words, &summarize));
     let mut entries = Vec::with_capacity(completed.iter().map(Vec::len).sum());
@@ -249,11 +257,12 @@ impl ReferenceWords {
 
 /// Summarises the documents of one source that are wanted at once (their kind is not plainly
 /// written, or the rules read every object of it), and keeps those of referenced kinds waiting.
-fn first_pass<'t>(name: &str, text: &'t str, needs: &InventoryNeeds, summarize: &Summarize<'_>) -> SourceSummaries<'t> {
-    let file: Arc<str> = Arc::from(name);
+fn first_pass<'t>(part: &Part<'t>, needs: &InventoryNeeds, summarize: &Summarize<'_>) -> SourceSummaries<'t> {
+    let file: Arc<str> = Arc::from(part.name);
     let mut waiting = Vec::new();
     let mut wanted = Vec::new();
-    for (index, chunk) in load::split_documents_at(text, load::FILE_START).into_iter().enumerate() {
+    let chunks = load::split_documents_at(part.text, part.start).into_iter();
+    for (index, chunk) in (part.first_document..).zip(chunks) {
         // The kind is searched for once per document: this runs on every document of a run.
         let kind = load::written_kind(chunk.text);
         if needs.wants(kind) {
