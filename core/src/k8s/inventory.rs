@@ -15,7 +15,6 @@
 //! Namespaces: two objects are in the same namespace when their `metadata.namespace` values are
 //! equal or either is unset (an unset namespace is chosen at apply time).
 
-use crate::engine::convert::SharedStrings;
 use crate::k8s::kinds;
 use crate::k8s::selector::{self, read_set, Labels, Selector};
 use crate::load::position::{Path, Span};
@@ -103,16 +102,16 @@ impl Summary {
     }
 
     /// The summary with its `ref`, in the engine's value type.
-    fn into_engine_with_ref(self, reference: usize, strings: &mut SharedStrings) -> RegoValue {
+    fn into_engine_with_ref(self, reference: usize, convert: &mut impl FnMut(&Value) -> RegoValue) -> RegoValue {
         match self {
-            Summary::Json(map) => strings.convert(&summary_with_ref(map, reference)),
+            Summary::Json(map) => convert(&summary_with_ref(map, reference)),
             Summary::Engine(value) => {
                 let mut fields: std::collections::BTreeMap<RegoValue, RegoValue> = match &value {
                     RegoValue::Object(object) => object.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                     _ => Default::default(),
                 };
                 drop(value);
-                fields.insert(strings.convert(&Value::from("ref")), strings.convert(&Value::from(reference)));
+                fields.insert(convert(&Value::from("ref")), convert(&Value::from(reference)));
                 RegoValue::from(fields)
             }
         }
@@ -179,11 +178,12 @@ impl Entry {
         field("kind").zip(field("name"))
     }
 
-    /// Turns the summary into the engine's value type, sharing short strings through `strings`.
-    pub(crate) fn compact(&mut self, strings: &mut SharedStrings) {
+    /// Turns the summary into the engine's value type with `convert` (which may share short
+    /// strings across summaries).
+    pub(crate) fn compact(&mut self, convert: impl FnOnce(&Value) -> RegoValue) {
         if let Summary::Json(map) = &mut self.summary {
             let json = Value::Object(std::mem::take(map));
-            self.summary = Summary::Engine(strings.convert(&json));
+            self.summary = Summary::Engine(convert(&json));
         }
     }
 
@@ -441,13 +441,16 @@ impl Inventory {
     /// `objects` and `scale_targets` as JSON. A run's summaries are then never held twice at
     /// once, as they are while [`Inventory::to_json`] builds its copy; afterwards the entries keep
     /// no summary: only the first pass and this conversion read them.
-    pub(crate) fn take_engine_parts(&mut self, strings: &mut SharedStrings) -> (Vec<RegoValue>, Value, Value) {
+    pub(crate) fn take_engine_parts(
+        &mut self,
+        mut convert: impl FnMut(&Value) -> RegoValue,
+    ) -> (Vec<RegoValue>, Value, Value) {
         let (objects, scale_targets) = self.indexes_json();
         let entries = self
             .entries
             .iter_mut()
             .enumerate()
-            .map(|(i, entry)| std::mem::take(&mut entry.summary).into_engine_with_ref(i, strings))
+            .map(|(i, entry)| std::mem::take(&mut entry.summary).into_engine_with_ref(i, &mut convert))
             .collect();
         (entries, objects, scale_targets)
     }

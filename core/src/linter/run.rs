@@ -32,7 +32,7 @@ impl RunInventory {
     pub fn new(mut inventory: Inventory) -> Self {
         // Summary by summary, so that the run's summaries are never held twice over.
         let mut strings = SharedStrings::default();
-        let (entries, objects, scale_targets) = inventory.take_engine_parts(&mut strings);
+        let (entries, objects, scale_targets) = inventory.take_engine_parts(|summary| strings.convert(summary));
         let rego = RegoValue::from(BTreeMap::from([
             (RegoValue::from("entries"), RegoValue::from(entries)),
             (RegoValue::from("objects"), to_rego(&objects)),
@@ -117,7 +117,7 @@ pub(super) fn summaries_of_parts(parts: &[Part<'_>], limits: load::Limits, needs
         let mut entries = summarize_chunk(file, index, chunk, limits);
         // One lock per document: compacting is a small part of reading one.
         let mut strings = strings.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.iter_mut().for_each(|(_, entry)| entry.compact(&mut strings));
+        entries.iter_mut().for_each(|(_, entry)| entry.compact(|summary| strings.convert(summary)));
         entries
     };
     let firsts: Vec<SourceSummaries<'_>> = for_each(parts, |part| first_pass(part, needs, &summarize));
@@ -406,7 +406,7 @@ mod tests {
                     let mut strings = SharedStrings::default();
                     let compacted = |object| {
                         let mut entry = summarize(object);
-                        entry.compact(&mut strings);
+                        entry.compact(|summary| strings.convert(summary));
                         entry
                     };
                     load::into_objects(document).0.iter().map(compacted).collect()
