@@ -26,6 +26,7 @@
 //! the same report.
 
 mod builder;
+mod part;
 #[cfg(feature = "parallel")]
 mod parts;
 mod run;
@@ -33,8 +34,9 @@ mod worker;
 
 use builder::InventoryNeeds;
 pub use builder::{BuildError, LinterBuilder};
+pub use part::Part;
 #[cfg(feature = "parallel")]
-pub use parts::{Part, PartLinter};
+pub use parts::PartLinter;
 pub use run::RunInventory;
 pub use worker::{ObjectReport, Worker};
 

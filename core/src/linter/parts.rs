@@ -17,8 +17,7 @@
 
 use super::run::RunInventory;
 use super::worker::{problem_finding, DocumentOutcome};
-use super::{AfterObject, Linter, ThreadWorkers, Worker};
-use crate::load::position::Pos;
+use super::{AfterObject, Linter, Part, ThreadWorkers, Worker};
 use crate::load::{self, Chunk, Document, ListRead, RawDocument};
 use crate::report::finding::SuppressedFinding;
 use crate::report::finding::{FileReport, Finding};
@@ -39,28 +38,6 @@ pub const PIECEWISE_LIST_BYTES: usize = 4 << 20;
 /// Slices of a list being read that may wait for a thread, per pool thread: enough to keep every
 /// thread busy, few enough that memory does not follow the list.
 const WAITING_SLICES_PER_THREAD: usize = 2;
-
-/// A source, or a block of one that starts at its beginning or at a document separator line.
-#[derive(Debug, Clone, Copy)]
-pub struct Part<'t> {
-    /// The source's name, as reports show it.
-    pub name: &'t str,
-    pub text: &'t str,
-    /// Where `text` starts in the source.
-    pub start: Pos,
-    /// How many documents of the source come before this part.
-    pub first_document: usize,
-    /// Whether `text` is the whole source: findings about a whole text (a kustomization's) are
-    /// made only then.
-    pub whole_source: bool,
-}
-
-impl<'t> Part<'t> {
-    /// A whole source.
-    pub fn whole(name: &'t str, text: &'t str) -> Self {
-        Part { name, text, start: crate::load::FILE_START, first_document: 0, whole_source: true }
-    }
-}
 
 /// Lints parts with one worker per pool thread, kept from part to part.
 pub struct PartLinter {
