@@ -191,8 +191,8 @@ step "clippy: core and the wasm crate deny unwrap/expect/panic; the CLI"
 cargo clippy --locked -p plimsoll-core -p plimsoll-wasm --lib -- -D warnings
 # Core as the wasm package builds it: without schema validation (the schema-validation feature).
 cargo clippy --locked -p plimsoll-core --no-default-features --lib -- -D warnings
-# The CLI binary: clippy's default lints.
-cargo clippy --locked -p plimsoll --bins -- -D warnings
+# The CLI binary and its tests: clippy's default lints.
+cargo clippy --locked -p plimsoll --bins --tests -- -D warnings
 
 step "cargo doc: the crates' documentation builds without warnings (broken links included)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p plimsoll-core -p plimsoll -p plimsoll-wasm
