@@ -524,7 +524,7 @@ fn rule_bodies(set_name: &str, rule: &RuleMeta, guarded: bool, complete_rules: &
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::budget::DEFAULT_BUDGET_MS;
 
@@ -574,7 +574,7 @@ mod tests {
     }
 
     /// Every YAML file under testdata/rules and testdata/examples.
-    fn fixture_texts() -> Vec<(String, String)> {
+    pub(crate) fn fixture_texts() -> Vec<(String, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
         let mut files = Vec::new();
         let mut dirs = vec![root.join("rules"), root.join("examples")];

@@ -7,10 +7,12 @@
 //! by `lenient`), unpacks `kind: *List` items, and keeps documents that carry `apiVersion` and
 //! `kind`. A document that cannot be read yields a problem at the error's position; the others are
 //! still returned. [`read_chunk_items`] reads a document that may be a list, handing its items
-//! over one by one as they are read, for a caller that lints them as they come.
+//! over one by one as they are read, for a caller that lints them as they come; [`ListPieces`]
+//! cuts a long block-style list into its items' texts, for a caller that reads them in parallel.
 //! `testdata/loader/oracle` holds what kubectl itself reads, and the few known differences.
 
 mod lenient;
+mod pieces;
 pub mod position;
 mod prefix;
 mod scalar;
@@ -22,6 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
+pub use pieces::{ListPieces, PieceItem};
 pub use prefix::{written_kind, written_namespace};
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
 pub use tree::{Limits, MAX_NODES};

@@ -214,6 +214,32 @@ pub(crate) fn read_streaming_items(text: &str, base: Pos, limits: Limits, sink: 
     StreamedRead { result, duplicates: builder.duplicates, streamed: builder.streamed }
 }
 
+/// A piece of a document read on its own by [`read_piece`].
+pub(crate) struct PieceRead {
+    pub result: Result<Built, BuildError>,
+    /// The nodes it holds, as [`Limits::max_nodes`] counts them.
+    pub nodes: usize,
+    /// How many of them are copies made by aliases.
+    pub aliased: usize,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Reads `text`, a piece cut from a document whose collections around it are `outer_depth` deep,
+/// as [`read_within`] would read it there: nesting is limited as in the whole document, and go-yaml's
+/// leniencies are not applied (a piece that needs one reads as an error, and the caller reads the
+/// whole document instead).
+pub(crate) fn read_piece(text: &str, base: Pos, limits: Limits, outer_depth: usize) -> PieceRead {
+    let lines = LineIndex::new(text);
+    if let Some(error) = control_character(text, &lines, base) {
+        return PieceRead { result: Err(error), nodes: 0, aliased: 0, duplicates: Vec::new() };
+    }
+    let rewrite = Rewrite::default();
+    let mut builder = DocumentBuilder::new(text, text, &lines, &rewrite, base, limits);
+    builder.outer_depth = outer_depth;
+    let result = builder.build();
+    PieceRead { result, nodes: builder.nodes, aliased: builder.aliased, duplicates: builder.duplicates }
+}
+
 /// What a text with content but no document reads as: go-yaml reads an empty stream as `null`, but
 /// rejects a `...` end marker that comes before any document.
 pub(crate) fn empty_document(text: &str, base: Pos) -> Result<(Value, PosNode), BuildError> {
@@ -275,6 +301,8 @@ struct DocumentBuilder<'t, 'r> {
     items: Option<&'r mut ItemSink<'r>>,
     /// Where each sequence whose items were streamed starts.
     streamed: Vec<Pos>,
+    /// Collections around the text read, in the document it was cut from (see [`read_piece`]).
+    outer_depth: usize,
 }
 
 impl<'t, 'r> DocumentBuilder<'t, 'r> {
@@ -302,6 +330,7 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
             read_from: (1, 0),
             items: None,
             streamed: Vec::new(),
+            outer_depth: 0,
         }
     }
 
@@ -424,7 +453,7 @@ impl<'t, 'r> DocumentBuilder<'t, 'r> {
     /// the innermost one being read.
     fn open(&mut self, event: Event<'t>, yaml_span: YamlSpan) -> Result<Option<Node>, BuildError> {
         let span = self.span(yaml_span);
-        if self.frames.len() > MAX_DEPTH {
+        if self.frames.len() + self.outer_depth > MAX_DEPTH {
             return Err(error(format!("document nests deeper than {MAX_DEPTH} levels"), span));
         }
         let span = match &event {
