@@ -100,8 +100,8 @@ pub(super) fn summaries(sources: &[(&str, &str)], limits: load::Limits, needs: &
 
 /// The summary of every object of the parts, in part and document order; each part numbers its
 /// documents from its `first_document` and places them from its `start` in its source. Documents are read
-/// in parallel (with the `parallel` feature), and so are the items of a long list
-/// ([`read_list_items`]); each is dropped once summarised.
+/// in parallel (with the `parallel` feature), and so are the items of a long list, read in pieces
+/// ([`load::ListPieces`]) when they can be; each is dropped once summarised.
 ///
 /// Documents of kinds the rules read only where another object selects or names them
 /// ([`InventoryNeeds::referenced`]) wait for a second step: once the referring objects are
@@ -281,6 +281,9 @@ fn first_pass<'t>(part: &Part<'t>, needs: &InventoryNeeds, summarize: &Summarize
 /// list never sits whole in memory.
 fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits: load::Limits) -> Vec<(usize, Entry)> {
     let raw = if load::may_be_list(chunk.text) {
+        if let Some(entries) = summarize_list_in_pieces(file, index, &chunk, limits) {
+            return entries;
+        }
         let mut entries = Vec::new();
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let mut sink = |item: load::ListItem| {
@@ -291,7 +294,7 @@ fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits
                 entries.push((index, summarize(&object)));
             }
         };
-        match read_list_items(index, chunk, limits, &mut sink) {
+        match load::read_chunk_items(index, chunk, limits, &mut sink) {
             load::ListRead::Items { .. } => return entries,
             load::ListRead::Document(raw) => raw,
         }
@@ -303,23 +306,36 @@ fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits
     load::into_objects(document).0.iter().map(|object| (index, summarize(object))).collect()
 }
 
-/// [`load::read_chunk_items`], a list long enough read in pieces, a batch of items at a time
-/// across the pool ([`load::read_chunk_items_in_pieces`]): a list is one document, which one
-/// thread would read alone.
-pub(super) fn read_list_items(
+/// Lists from this length on (in bytes) are read in pieces, in parallel, when they can be
+/// ([`load::ListPieces`]): a list is one document, which one thread would read alone.
+const LIST_PIECES_BYTES: usize = 256 << 10;
+
+/// The summaries of a long list's items, read in pieces in parallel; `None` when the list is
+/// short or cannot be read so, and is to be read whole.
+fn summarize_list_in_pieces(
+    file: &Arc<str>,
     index: usize,
-    chunk: load::Chunk<'_>,
+    chunk: &load::Chunk<'_>,
     limits: load::Limits,
-    sink: &mut dyn FnMut(load::ListItem),
-) -> load::ListRead {
-    if chunk.text.len() < load::LIST_PIECES_BYTES {
-        return load::read_chunk_items(index, chunk, limits, sink);
+) -> Option<Vec<(usize, Entry)>> {
+    if chunk.text.len() < LIST_PIECES_BYTES {
+        return None;
     }
-    let read_batch = |pieces: &load::ListPieces<'_>, items: std::ops::Range<usize>| {
-        let items: Vec<usize> = items.collect();
-        for_each(&items, |&item| pieces.read_item(item, limits))
-    };
-    load::read_chunk_items_in_pieces(index, chunk, limits, &read_batch, sink)
+    let pieces = load::ListPieces::of(chunk)?;
+    let skeleton_nodes = pieces.read_skeleton(limits)?;
+    let template: Option<Arc<str>> = chunk.template.map(Arc::from);
+    let items: Vec<usize> = (0..pieces.len()).collect();
+    let read = for_each(&items, |&item| {
+        let read = pieces.read_item(item, limits)?;
+        let summary = load::is_kubernetes_object(&read.value).then(|| {
+            let (value, positions, template) = (read.value, read.positions, template.clone());
+            summarize(&Document { file: file.clone(), index, item: Some(item), template, value, positions })
+        });
+        Some((read.nodes, summary))
+    });
+    let read: Vec<(usize, Option<Entry>)> = read.into_iter().collect::<Option<_>>()?;
+    load::ListPieces::within(skeleton_nodes, read.iter().map(|(nodes, _)| *nodes), limits)
+        .then(|| read.into_iter().filter_map(|(_, summary)| summary.map(|entry| (index, entry))).collect())
 }
 
 /// `f` applied to every item, in parallel with the `parallel` feature, results in item order.
@@ -411,17 +427,15 @@ mod tests {
             "apiVersion: v1\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: d}\n    spec:\n      template:\n        metadata:\n          labels: &l {app: d}\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n    spec: {selector: *l}\nkind: List\n",
             "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: [broken\n",
         ];
-        // Long lists are read in pieces, across the pool.
+        // Long lists are read in pieces, in parallel.
         let items = "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: a}\n  spec:\n    selector: {app: web}\n    ports: [{port: 80}]\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n  spec:\n    template:\n      metadata:\n        labels: {app: web}\n";
-        let long =
-            format!("apiVersion: v1\nkind: List\nitems:\n{}", items.repeat(load::LIST_PIECES_BYTES / items.len() + 1));
+        let long = format!("apiVersion: v1\nkind: List\nitems:\n{}", items.repeat(LIST_PIECES_BYTES / items.len() + 1));
         let long_broken = format!("{long}- {{broken\n");
         let indented: String = long.lines().skip(3).map(|line| format!("  {line}\n")).collect();
         let long_indented = format!("apiVersion: v1\nitems:\n{indented}kind: List\n");
         for long in [&long, &long_indented] {
             let chunk = load::split_documents_at(long, load::FILE_START).remove(0);
-            let cut = load::ListPieces::of(&chunk).and_then(|pieces| pieces.read_skeleton(load::Limits::default()));
-            assert!(cut.is_some());
+            assert!(summarize_list_in_pieces(&Arc::from("list.yaml"), 0, &chunk, load::Limits::default()).is_some());
         }
         let lists = lists.iter().copied().chain([long.as_str(), long_broken.as_str(), long_indented.as_str()]);
         for text in lists {

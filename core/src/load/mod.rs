@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub use pieces::{ListPieces, PieceItem, ReadBatch, LIST_PIECES_BYTES};
+pub use pieces::{ListPieces, PieceItem};
 pub use prefix::{written_kind, written_namespace};
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
 pub use tree::{Limits, MAX_NODES};
@@ -282,49 +282,6 @@ pub fn read_chunk_items(index: usize, chunk: Chunk<'_>, limits: Limits, sink: &m
         // An error (maybe one of go-yaml's leniencies), or items streamed from what is no list.
         _ => ListRead::Document(read_chunk_within(index, chunk, limits)),
     }
-}
-
-/// [`read_chunk_items`] of a list read in pieces ([`ListPieces`]) when it can be cut, a batch of
-/// items at a time by `read_batch` (in parallel, say): `sink` gets the same items with the same
-/// problems, and the outcome is the same. From the first item that does not read on its own, or
-/// that takes the list past its node limit, the list is read whole, the items already handed over
-/// skipped.
-pub fn read_chunk_items_in_pieces(
-    index: usize,
-    chunk: Chunk<'_>,
-    limits: Limits,
-    read_batch: &ReadBatch<'_>,
-    sink: &mut dyn FnMut(ListItem),
-) -> ListRead {
-    let cut = ListPieces::of(&chunk).and_then(|pieces| Some((pieces.read_skeleton_strictly(limits)?, pieces)));
-    let Some((mut nodes, pieces)) = cut else { return read_chunk_items(index, chunk, limits, sink) };
-    let template: Option<Arc<str>> = chunk.template.map(Arc::from);
-    let mut handed = 0usize;
-    'batches: while handed < pieces.len() {
-        let batch = handed..handed.saturating_add(pieces::PIECES_PER_BATCH).min(pieces.len());
-        for item in read_batch(&pieces, batch) {
-            let Some(item) = item else { break 'batches };
-            nodes = nodes.saturating_add(item.nodes);
-            if nodes > limits.max_nodes {
-                break 'batches;
-            }
-            let problems = duplicate_problems(index, &template, item.duplicates).collect();
-            sink(ListItem { index: handed, value: item.value, positions: item.positions, problems });
-            handed += 1;
-        }
-    }
-    if handed == pieces.len() {
-        let problems = chunk_problems(index, &chunk, &template, Vec::new());
-        return ListRead::Items { count: handed, template, problems };
-    }
-    let mut seen = 0usize;
-    let mut rest = |item: ListItem| {
-        if seen >= handed {
-            sink(item);
-        }
-        seen += 1;
-    };
-    read_chunk_items(index, chunk, limits, &mut rest)
 }
 
 /// Whether a document whose `items` sequence starting at `start` was streamed (`items` of them) is

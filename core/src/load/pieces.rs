@@ -14,21 +14,9 @@
 //! reading in pieces changes only how fast a list is read, never what it reads as.
 
 use super::position::{Pos, PosChildren, PosNode};
-use super::tree::{self, Built, DuplicateKey, Limits};
+use super::tree::{self, Built, Limits};
 use super::Chunk;
 use serde_json::Value;
-use std::ops::Range;
-
-/// Lists from this length on (in bytes) are worth cutting: below it, one thread reads a list
-/// about as fast as the pool would read its pieces.
-pub const LIST_PIECES_BYTES: usize = 256 << 10;
-
-/// Items read at a time by [`super::read_chunk_items_in_pieces`]: enough to keep every thread
-/// busy, few enough that the items read and not yet handed over stay a small part of the list.
-pub(crate) const PIECES_PER_BATCH: usize = 256;
-
-/// Reads items `range` of a list's pieces with [`ListPieces::read_item`], in order.
-pub type ReadBatch<'r> = dyn Fn(&ListPieces<'_>, Range<usize>) -> Vec<Option<PieceItem>> + Sync + 'r;
 
 /// A list document cut into its items' texts and the rest.
 pub struct ListPieces<'t> {
@@ -47,8 +35,6 @@ pub struct PieceItem {
     pub positions: PosNode,
     /// The nodes it holds, as [`Limits::max_nodes`] counts them.
     pub nodes: usize,
-    /// Keys set twice in it.
-    pub(crate) duplicates: Vec<DuplicateKey>,
 }
 
 impl<'t> ListPieces<'t> {
@@ -89,25 +75,13 @@ impl<'t> ListPieces<'t> {
     /// The nodes of the document without its items, when it reads as a list (a `kind` ending
     /// in `List`) whose only `items` key is the one whose entries were cut.
     pub fn read_skeleton(&self, limits: Limits) -> Option<usize> {
-        self.skeleton_read(limits).map(|(nodes, _)| nodes)
-    }
-
-    /// [`ListPieces::read_skeleton`] of a list that sets no key twice outside its items (whose
-    /// places the skeleton, cut from the text, would not give as written).
-    pub(crate) fn read_skeleton_strictly(&self, limits: Limits) -> Option<usize> {
-        self.skeleton_read(limits).filter(|(_, twice)| !twice).map(|(nodes, _)| nodes)
-    }
-
-    /// The skeleton's nodes, and whether it sets a key twice.
-    fn skeleton_read(&self, limits: Limits) -> Option<(usize, bool)> {
         let read = tree::read_piece(&self.skeleton, self.start, limits, 0);
         let Ok(Built::Document(value, positions)) = read.result else { return None };
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
         let items_cut = value.get("items").is_some_and(Value::is_null)
             && positions.entry("items").is_some_and(|entry| entry.key_span.start.line == self.items_line);
         let items_once = read.duplicates.iter().all(|duplicate| duplicate.key != "items");
-        let list = kind.ends_with("List") && items_cut && items_once && read.aliased == 0;
-        list.then_some((read.nodes, !read.duplicates.is_empty()))
+        (kind.ends_with("List") && items_cut && items_once && read.aliased == 0).then_some(read.nodes)
     }
 
     /// Item `index` read on its own, when it reads there as in the whole list.
@@ -123,7 +97,7 @@ impl<'t> ListPieces<'t> {
         }
         let (value, positions) = (values.pop()?, nodes.pop()?);
         // The piece's own sequence is one node that the whole list does not hold per item.
-        Some(PieceItem { value, positions, nodes: read.nodes.saturating_sub(1), duplicates: read.duplicates })
+        Some(PieceItem { value, positions, nodes: read.nodes.saturating_sub(1) })
     }
 
     /// Whether the whole list, `skeleton_nodes` and the nodes of its items, stays within
@@ -351,54 +325,5 @@ mod tests {
             }
         }
         assert!(lists > 500 && cut * 10 > lists * 9, "{cut} of {lists} lists read in pieces");
-    }
-
-    /// What a list read item by item hands over and gives, as text to compare.
-    fn items_read(text: &str, limits: Limits, in_pieces: bool) -> String {
-        let chunk = split_documents_at(text, crate::load::FILE_START).remove(0);
-        let mut handed = String::new();
-        let mut sink = |item: crate::load::ListItem| {
-            handed += &format!("{} {:?} {:?} {:?}\n", item.index, item.value, item.positions, item.problems);
-        };
-        let read = if in_pieces {
-            let read_batch = |pieces: &ListPieces<'_>, items: Range<usize>| -> Vec<Option<PieceItem>> {
-                items.map(|item| pieces.read_item(item, limits)).collect()
-            };
-            crate::load::read_chunk_items_in_pieces(0, chunk, limits, &read_batch, &mut sink)
-        } else {
-            crate::load::read_chunk_items(0, chunk, limits, &mut sink)
-        };
-        let outcome = match read {
-            crate::load::ListRead::Items { count, template, problems } => format!("{count} {template:?} {problems:?}"),
-            crate::load::ListRead::Document(raw) => format!("whole {raw:?}"),
-        };
-        format!("{handed}{outcome}")
-    }
-
-    /// Reading a list in pieces, batch by batch, hands over what reading it item by item does, and
-    /// gives the same outcome, also where a piece sends it back to reading whole part-way.
-    #[test]
-    fn a_list_read_in_pieces_hands_over_what_it_read_item_by_item() {
-        let item = |n: usize| {
-            format!("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: c{n}, name: again}}\n  data: {{a: b}}\n")
-        };
-        let items = |range: Range<usize>| range.map(item).collect::<String>();
-        let list = |body: String| format!("kind: List\napiVersion: v1\nitems:\n{body}metadata: {{}}\n");
-        let past = PIECES_PER_BATCH + 10;
-        let plain = list(items(0..past + 20));
-        let anchored = list(format!("{}- &x {{a: 1}}\n- *x\n{}", items(0..past), items(0..5)));
-        let broken = list(format!("{}- {{a: 1\n{}", items(0..past), items(0..5)));
-        let twice = format!("items: []\n{plain}");
-        let limits = Limits::default();
-        assert!(pieces(&plain).and_then(|list| list.read_skeleton_strictly(limits)).is_some());
-        for text in [&plain, &anchored, &broken, &twice, &LIST.to_string()] {
-            assert_eq!(items_read(text, limits, true), items_read(text, limits, false), "{text}");
-        }
-        // A node limit met part-way: the items before it were handed over, then the list is refused.
-        let whole = tree::read_piece(&plain, crate::load::FILE_START, limits, 0).nodes;
-        let limits = Limits { max_nodes: whole - 100 };
-        let read = items_read(&plain, limits, true);
-        assert!(read.contains("document is too large"), "{read}");
-        assert_eq!(read, items_read(&plain, limits, false));
     }
 }
