@@ -79,12 +79,21 @@ pub(crate) struct PreparedOnce {
     deferred: Option<DeferredInputs>,
 }
 
+/// How prepared policies evaluate, beside the rules and their settings.
+#[derive(Clone, Default)]
+pub(crate) struct EvaluationSettings {
+    /// What `images/signature` verifies signatures with.
+    pub verifier: Option<Arc<Verifier>>,
+    /// The wall-clock budget per object (see [`crate::engine::budget`]).
+    pub budget_ms: u64,
+    /// Whether the user declared the input complete (`data.plimsoll.complete_input`).
+    pub complete_input: bool,
+}
+
 struct DeferredInputs {
     rules: Vec<RuleMeta>,
     config: serde_json::Map<String, Value>,
-    verifier: Option<Arc<Verifier>>,
-    budget_ms: u64,
-    complete_input: bool,
+    settings: EvaluationSettings,
 }
 
 impl DeferredInputs {
@@ -93,8 +102,7 @@ impl DeferredInputs {
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
     ) -> Result<Prepared, PrepareError> {
-        let (rules, config, verifier) = (&self.rules, &self.config, self.verifier.clone());
-        Prepared::new(rules, config, user, user_data, verifier, self.budget_ms, self.complete_input)
+        Prepared::new(&self.rules, &self.config, user, user_data, &self.settings)
     }
 }
 
@@ -105,12 +113,9 @@ impl PreparedOnce {
         config: &serde_json::Map<String, Value>,
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
-        verifier: Option<Arc<Verifier>>,
-        budget_ms: u64,
-        complete_input: bool,
+        settings: &EvaluationSettings,
     ) -> Result<PreparedOnce, PrepareError> {
-        let inputs =
-            DeferredInputs { rules: selected.to_vec(), config: config.clone(), verifier, budget_ms, complete_input };
+        let inputs = DeferredInputs { rules: selected.to_vec(), config: config.clone(), settings: settings.clone() };
         if user.modules.is_empty() && user_data.is_empty() {
             return Ok(PreparedOnce { prepared: OnceLock::new(), deferred: Some(inputs) });
         }
@@ -176,10 +181,9 @@ impl Prepared {
         config: &serde_json::Map<String, Value>,
         user: &LoadedPolicies,
         user_data: &serde_json::Map<String, Value>,
-        verifier: Option<Arc<Verifier>>,
-        budget_ms: u64,
-        complete_input: bool,
+        settings: &EvaluationSettings,
     ) -> Result<Prepared, PrepareError> {
+        let EvaluationSettings { verifier, budget_ms, complete_input } = settings.clone();
         let timer = crate::engine::budget::timer(budget_ms);
         // Rules implemented in Rust have no policy to load.
         let selected: Vec<RuleMeta> = selected.iter().filter(|r| r.engine == RuleEngine::Rego).cloned().collect();
@@ -528,6 +532,11 @@ pub(crate) mod tests {
     use super::*;
     use crate::engine::budget::DEFAULT_BUDGET_MS;
 
+    /// The settings a run gets by default.
+    fn default_settings() -> EvaluationSettings {
+        EvaluationSettings { budget_ms: DEFAULT_BUDGET_MS, ..EvaluationSettings::default() }
+    }
+
     /// Policies see only the object, the configuration and data the host hands in: the builtins
     /// that would reach the network (`http.send`) or the environment (`opa.runtime`) are not built in.
     #[test]
@@ -549,8 +558,7 @@ pub(crate) mod tests {
     fn builtin_rules_alone_are_prepared_when_first_needed() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let none = serde_json::Map::new();
-        let once =
-            PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS, false);
+        let once = PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &none, &default_settings());
         let Ok(once) = once else { panic!("the catalog prepares") };
         assert!(once.prepared.get().is_none(), "not prepared before it is needed");
         let mut evaluator = once.evaluator();
@@ -559,8 +567,7 @@ pub(crate) mod tests {
         let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}});
         assert!(evaluator.evaluate(to_rego(&pod), RegoValue::new_object()).is_ok(), "it evaluates");
         let user_data = serde_json::Map::from_iter([("extra".to_string(), serde_json::json!({"a": 1}))]);
-        let once =
-            PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &user_data, None, DEFAULT_BUDGET_MS, false);
+        let once = PreparedOnce::new(&catalog, &none, &LoadedPolicies::default(), &user_data, &default_settings());
         assert!(once.is_ok_and(|once| once.prepared.get().is_some()), "prepared at once with user data");
     }
 
@@ -568,8 +575,7 @@ pub(crate) mod tests {
     fn the_builtin_rules_compile_to_one_program() {
         let catalog = rules::builtin_rules().unwrap_or_default();
         let none = serde_json::Map::new();
-        let prepared =
-            Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, None, DEFAULT_BUDGET_MS, false);
+        let prepared = Prepared::new(&catalog, &none, &LoadedPolicies::default(), &none, &default_settings());
         assert_eq!(prepared.map(|p| p.mode()).ok(), Some("compiled"));
     }
 
@@ -623,9 +629,7 @@ pub(crate) mod tests {
             &serde_json::Map::new(),
             &LoadedPolicies::default(),
             &serde_json::Map::new(),
-            None,
-            DEFAULT_BUDGET_MS,
-            false,
+            &default_settings(),
         );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };
@@ -730,9 +734,7 @@ pub(crate) mod tests {
             &config,
             &user,
             &serde_json::Map::new(),
-            Some(Arc::new(verifier.clone())),
-            DEFAULT_BUDGET_MS,
-            false,
+            &EvaluationSettings { verifier: Some(Arc::new(verifier.clone())), ..default_settings() },
         );
         assert!(prepared.is_ok(), "{:?}", prepared.err());
         let Ok(prepared) = prepared else { return };

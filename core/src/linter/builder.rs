@@ -3,7 +3,7 @@
 //! resolves rule names against the catalog, selects rules, and prepares the engine once.
 
 use super::{ActiveRule, Linter, Source};
-use crate::engine::evaluate::{PrepareError, PreparedOnce};
+use crate::engine::evaluate::{EvaluationSettings, PrepareError, PreparedOnce};
 use crate::engine::gatekeeper::PolicySet;
 use crate::engine::prefilter::ObjectScope;
 use crate::engine::user_policy::{Namespaces, PolicyError, PolicyModule, UserPolicies};
@@ -284,19 +284,13 @@ impl LinterBuilder {
             .filter(|rule| self.complete_input || rule.complete_input != Some(rules::CompleteInput::Required))
             .cloned()
             .collect();
-        let prepared = PreparedOnce::new(
-            &evaluated_rules,
-            &config,
-            &loaded,
-            &user.data,
-            verifier.clone(),
-            budget_ms,
-            self.complete_input,
-        )
-        .map_err(|e| match e {
-            PrepareError::Policy { path, message } => BuildError::Policy { path, message },
-            PrepareError::User(error) => BuildError::UserPolicy(error),
-        })?;
+        let settings =
+            EvaluationSettings { verifier: verifier.clone(), budget_ms, complete_input: self.complete_input };
+        let prepared =
+            PreparedOnce::new(&evaluated_rules, &config, &loaded, &user.data, &settings).map_err(|e| match e {
+                PrepareError::Policy { path, message } => BuildError::Policy { path, message },
+                PrepareError::User(error) => BuildError::UserPolicy(error),
+            })?;
         let inventory = InventoryNeeds::of(&selected, self.complete_input);
         let schema = SchemaChecker::for_rules(
             selected.iter().map(|rule| rule.id.as_str()),
