@@ -216,7 +216,7 @@ fn lint_long_source(parts: &PartLinter, source: &Source, stream: &mut ReportStre
             stream.part(piece, first_piece, &source.text, out);
             first_piece = false;
         });
-        first_document += plimsoll_core::load::split_documents_at(text, start).len();
+        first_document += part.document_count();
     }
 }
 
@@ -247,7 +247,7 @@ pub fn lint_stdin(
             stream.part(piece, first, &text, out);
             first = false;
         });
-        first_document += plimsoll_core::load::split_documents_at(&text, start).len();
+        first_document += part.document_count();
     }
     Ok(())
 }
@@ -266,7 +266,8 @@ fn lint_stdin_whole(
     let mut first_document = 0;
     while let Some((start, mut text)) = reader.next_block()? {
         text.shrink_to_fit();
-        let documents = plimsoll_core::load::split_documents_at(&text, start).len();
+        let documents =
+            Part { name: STDIN_NAME, text: &text, start, first_document, whole_source: false }.document_count();
         blocks.push((start, text, first_document));
         first_document += documents;
     }

@@ -24,4 +24,10 @@ impl<'t> Part<'t> {
     pub fn whole(name: &'t str, text: &'t str) -> Self {
         Part { name, text, start: crate::load::FILE_START, first_document: 0, whole_source: true }
     }
+
+    /// How many documents the part holds, as its source counts them: the next part's
+    /// `first_document` is this one's plus this.
+    pub fn document_count(&self) -> usize {
+        crate::load::split_documents_at(self.text, self.start).len()
+    }
 }
