@@ -507,10 +507,26 @@ fn an_anchor_in_one_item_used_in_another_reads_as_written_out() {
     let first = "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers: &containers\n  - name: a\n    image: a:latest\n    securityContext: {privileged: true}\n";
     let second = "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers: *containers\n";
     let written_out = "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers:\n  - name: a\n    image: a:latest\n    securityContext: {privileged: true}\n";
-    let (list, _) = as_list(&[first.to_string(), second.to_string()]);
-    let stream = format!("{first}---\n{written_out}");
+    // Alone, and in the middle of a list long enough to be read in pieces, which the alias sends
+    // back to reading the list whole from the slice it is in.
+    let pods: Vec<String> = (0..3000).map(|i| latest_pod(&format!("p{i}"))).collect();
+    for padding in [&pods[..0], &pods[..]] {
+        let mut items = padding.to_vec();
+        items.splice(padding.len() / 2..padding.len() / 2, [first.to_string(), second.to_string()]);
+        let (list, _) = as_list(&items);
+        assert!(padding.is_empty() || list.len() > 256 << 10, "read in pieces");
+        let mut written = items.clone();
+        written[padding.len() / 2 + 1] = written_out.to_string();
+        let stream = written.join("---\n");
+        check_anchored_list(&list, &stream, items.len());
+    }
+}
+
+/// Lints `list` and `stream` (the same documents with the list's aliases written out) and checks
+/// that they report the same.
+fn check_anchored_list(list: &str, stream: &str, documents: usize) {
     let dir = work_tree();
-    write_files(dir.path(), &[("list.yaml", &list), ("stream.yaml", &stream)]);
+    write_files(dir.path(), &[("list.yaml", list), ("stream.yaml", stream)]);
     let listed = plimsoll_in(dir.path(), &["lint", "--format", "json", "list.yaml"]).json();
     let separate = plimsoll_in(dir.path(), &["lint", "--format", "json", "stream.yaml"]).json();
     // The alias's findings point where its anchor is written (in the first item), so they come in
@@ -523,7 +539,7 @@ fn an_anchor_in_one_item_used_in_another_reads_as_written_out() {
     let found = what_is_found(&listed);
     assert!(found.iter().any(|f| f["object"]["name"] == "two" && f["rule"] == "security-context/privileged"));
     assert_eq!(sorted(&listed), sorted(&separate));
-    assert_eq!(listed["summary"]["documents"], 2);
+    assert_eq!(listed["summary"]["documents"], documents);
 }
 
 /// A stream on standard input long enough to be read in several blocks, whose pods read keys of

@@ -7,13 +7,17 @@
 //! evaluates and suppresses each document on whichever pool thread is free. A `kind: List` is read
 //! item by item ([`load::read_chunk_items`]): while one thread reads it, its items go to the pool in
 //! slices as they are read, and at most a few slices wait at a time (the reading thread lints the
-//! next slice itself when they do), so a long list never sits whole in memory. Results are gathered
+//! next slice itself when they do), so a long list never sits whole in memory; a list of 256 KiB or
+//! more that can be cut into its items' texts is read by the pool's threads instead, a slice each
+//! (`pieces`), so that its reading is not one thread's work. Results are gathered
 //! in document order, so the part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the
 //! same text, and every document is dropped as soon as its findings are made.
 //!
 //! When an enabled rule reads the run's inventory, the parts of a run share the inventory made
 //! beforehand ([`Linter::part_linter_in_run`]); a part linted without one is summarised first, as
 //! its own run.
+
+mod pieces;
 
 use super::run::RunInventory;
 use super::worker::{problem_finding, DocumentOutcome};
@@ -273,7 +277,8 @@ impl PartLinter {
     /// they are read. When it is no list read that way, gives the document as read instead (what
     /// was linted of it is dropped, or went to `emit`). With `emit`, each slice's outcome goes there
     /// as soon as it and every slice before it are linted, from the thread reading the list, and the
-    /// list's outcome holds only what is left (the problems of the list's own keys).
+    /// list's outcome holds only what is left (the problems of the list's own keys). A long list
+    /// that can be cut is read in pieces by the pool's threads ([`PartLinter::lint_list_in_pieces`]).
     fn lint_list(
         &self,
         file: &Arc<str>,
@@ -281,8 +286,25 @@ impl PartLinter {
         chunk: Chunk<'_>,
         suppressor: &Suppressor<'_>,
         hooks: ObjectHooks<'_>,
+        emit: Option<&mut dyn FnMut(SliceOutcome)>,
+    ) -> ListLinted {
+        let job = ListJob { file, index, suppressor, hooks };
+        match self.cut_list(&chunk) {
+            Some((pieces, skeleton_nodes)) => self.lint_list_in_pieces(job, chunk, &pieces, skeleton_nodes, emit),
+            None => self.lint_list_read(job, chunk, 0, emit),
+        }
+    }
+
+    /// [`PartLinter::lint_list`] reading the list item by item on this thread, from item `skip` on
+    /// (those before were linted already).
+    fn lint_list_read(
+        &self,
+        job: ListJob<'_, '_>,
+        chunk: Chunk<'_>,
+        skip: usize,
         mut emit: Option<&mut dyn FnMut(SliceOutcome)>,
     ) -> ListLinted {
+        let ListJob { file, index, suppressor, hooks } = job;
         let template: Option<Arc<str>> = chunk.template.map(Arc::from);
         let slices = ListSlices {
             linter: self,
@@ -299,6 +321,9 @@ impl PartLinter {
             let mut slice = Slice::default();
             let mut next_slice = 0usize;
             let mut sink = |item: load::ListItem| {
+                if item.index < skip {
+                    return;
+                }
                 slice.problems.extend(item.problems.iter().map(|p| problem_finding(file, p)));
                 if !load::is_kubernetes_object(&item.value) {
                     return;
@@ -386,6 +411,16 @@ fn report_of(
 struct ObjectHooks<'h> {
     after: Option<&'h AfterObject<'h>>,
     inventory: Option<&'h Arc<RunInventory>>,
+}
+
+/// What a list's items are linted with: the source, the list's index in it, its suppression
+/// comments and the hooks.
+#[derive(Clone, Copy)]
+struct ListJob<'a, 's> {
+    file: &'a Arc<str>,
+    index: usize,
+    suppressor: &'a Suppressor<'s>,
+    hooks: ObjectHooks<'a>,
 }
 
 /// What [`PartLinter::lint_list`] made of a document.

@@ -306,10 +306,6 @@ fn summarize_chunk(file: &Arc<str>, index: usize, chunk: load::Chunk<'_>, limits
     load::into_objects(document).0.iter().map(|object| (index, summarize(object))).collect()
 }
 
-/// Lists from this length on (in bytes) are read in pieces, in parallel, when they can be
-/// ([`load::ListPieces`]): a list is one document, which one thread would read alone.
-const LIST_PIECES_BYTES: usize = 256 << 10;
-
 /// The summaries of a long list's items, read in pieces in parallel; `None` when the list is
 /// short or cannot be read so, and is to be read whole.
 fn summarize_list_in_pieces(
@@ -318,7 +314,7 @@ fn summarize_list_in_pieces(
     chunk: &load::Chunk<'_>,
     limits: load::Limits,
 ) -> Option<Vec<(usize, Entry)>> {
-    if chunk.text.len() < LIST_PIECES_BYTES {
+    if chunk.text.len() < load::LIST_PIECES_BYTES {
         return None;
     }
     let pieces = load::ListPieces::of(chunk)?;
@@ -429,7 +425,8 @@ mod tests {
         ];
         // Long lists are read in pieces, in parallel.
         let items = "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: a}\n  spec:\n    selector: {app: web}\n    ports: [{port: 80}]\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n  spec:\n    template:\n      metadata:\n        labels: {app: web}\n";
-        let long = format!("apiVersion: v1\nkind: List\nitems:\n{}", items.repeat(LIST_PIECES_BYTES / items.len() + 1));
+        let long =
+            format!("apiVersion: v1\nkind: List\nitems:\n{}", items.repeat(load::LIST_PIECES_BYTES / items.len() + 1));
         let long_broken = format!("{long}- {{broken\n");
         let indented: String = long.lines().skip(3).map(|line| format!("  {line}\n")).collect();
         let long_indented = format!("apiVersion: v1\nitems:\n{indented}kind: List\n");

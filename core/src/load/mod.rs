@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub use pieces::{ListPieces, PieceItem};
+pub use pieces::{ListPieces, PieceItem, LIST_PIECES_BYTES};
 pub use prefix::{written_kind, written_namespace};
 pub use split::{blocks, is_separator, split_documents_at, Chunk};
 pub use tree::{Limits, MAX_NODES};
@@ -166,6 +166,12 @@ fn raw_document(
         template: template.clone(),
     });
     RawDocument { index, template, result, problems }
+}
+
+/// The loader's finding on content after the `---` that opened a document, if any: what
+/// [`ListRead::Items`] holds for a list that sets no key twice outside its items.
+pub fn separator_problems(index: usize, chunk: &Chunk<'_>, template: &Option<Arc<str>>) -> Vec<Problem> {
+    chunk_problems(index, chunk, template, Vec::new())
 }
 
 /// A readable document's non-fatal problems: content on its separator line, keys set twice.

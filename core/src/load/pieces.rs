@@ -14,9 +14,15 @@
 //! reading in pieces changes only how fast a list is read, never what it reads as.
 
 use super::position::{Pos, PosChildren, PosNode};
-use super::tree::{self, Built, Limits};
+use super::tree::{self, Built, DuplicateKey, Limits};
 use super::Chunk;
+use super::Problem;
 use serde_json::Value;
+use std::sync::Arc;
+
+/// Lists from this length on (in bytes) are worth reading in pieces: a list is one document,
+/// which one thread would read alone, and below this one thread reads it about as fast.
+pub const LIST_PIECES_BYTES: usize = 256 << 10;
 
 /// A list document cut into its items' texts and the rest.
 pub struct ListPieces<'t> {
@@ -35,6 +41,15 @@ pub struct PieceItem {
     pub positions: PosNode,
     /// The nodes it holds, as [`Limits::max_nodes`] counts them.
     pub nodes: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl PieceItem {
+    /// The loader's findings on keys the item sets twice, as reading the list whole hands them
+    /// over with the item (`document` being the list's index in its source).
+    pub fn take_problems(&mut self, document: usize, template: &Option<Arc<str>>) -> Vec<Problem> {
+        super::duplicate_problems(document, template, std::mem::take(&mut self.duplicates)).collect()
+    }
 }
 
 impl<'t> ListPieces<'t> {
@@ -75,13 +90,26 @@ impl<'t> ListPieces<'t> {
     /// The nodes of the document without its items, when it reads as a list (a `kind` ending
     /// in `List`) whose only `items` key is the one whose entries were cut.
     pub fn read_skeleton(&self, limits: Limits) -> Option<usize> {
+        self.skeleton_read(limits).map(|(nodes, _)| nodes)
+    }
+
+    /// [`ListPieces::read_skeleton`] of a list that sets no key twice outside its items: reading
+    /// it whole would report such keys with its first item or after its last, at places the
+    /// skeleton, cut from the text, does not give as written.
+    pub fn read_skeleton_strictly(&self, limits: Limits) -> Option<usize> {
+        self.skeleton_read(limits).filter(|(_, twice)| !twice).map(|(nodes, _)| nodes)
+    }
+
+    /// The skeleton's nodes, and whether it sets a key twice.
+    fn skeleton_read(&self, limits: Limits) -> Option<(usize, bool)> {
         let read = tree::read_piece(&self.skeleton, self.start, limits, 0);
         let Ok(Built::Document(value, positions)) = read.result else { return None };
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
         let items_cut = value.get("items").is_some_and(Value::is_null)
             && positions.entry("items").is_some_and(|entry| entry.key_span.start.line == self.items_line);
         let items_once = read.duplicates.iter().all(|duplicate| duplicate.key != "items");
-        (kind.ends_with("List") && items_cut && items_once && read.aliased == 0).then_some(read.nodes)
+        let list = kind.ends_with("List") && items_cut && items_once && read.aliased == 0;
+        list.then_some((read.nodes, !read.duplicates.is_empty()))
     }
 
     /// Item `index` read on its own, when it reads there as in the whole list.
@@ -97,7 +125,7 @@ impl<'t> ListPieces<'t> {
         }
         let (value, positions) = (values.pop()?, nodes.pop()?);
         // The piece's own sequence is one node that the whole list does not hold per item.
-        Some(PieceItem { value, positions, nodes: read.nodes.saturating_sub(1) })
+        Some(PieceItem { value, positions, nodes: read.nodes.saturating_sub(1), duplicates: read.duplicates })
     }
 
     /// Whether the whole list, `skeleton_nodes` and the nodes of its items, stays within
