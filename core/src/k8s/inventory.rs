@@ -21,6 +21,7 @@ use crate::load::position::{Path, Span};
 use crate::load::Document;
 use regorus::Value as RegoValue;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -383,11 +384,62 @@ pub struct Inventory {
     by_kind_name: HashMap<(String, String), Vec<usize>>,
     /// Entries with pod template labels, and those of them carrying each `key=value`.
     pods: Vec<usize>,
-    pods_by_label: HashMap<(String, String), Vec<usize>>,
+    pods_by_label: Postings,
     /// Entries with a pod selector, indexed by one `key=value` they require (the others in `open`).
-    selectors_by_label: HashMap<(String, String), Vec<usize>>,
+    selectors_by_label: Postings,
     open_selectors: Vec<usize>,
     services: Vec<usize>,
+}
+
+/// Entries by a `key=value` label, in entry order: all of them, and those of each namespace
+/// (objects without one under `None`), so that an object of one namespace looks only at the
+/// entries it may relate to: the same app's labels recur across namespaces.
+#[derive(Debug, Default)]
+struct Postings {
+    all: HashMap<(String, String), Vec<usize>>,
+    by_namespace: HashMap<(Option<String>, String, String), Vec<usize>>,
+}
+
+impl Postings {
+    fn add(&mut self, namespace: &Option<String>, key: &str, value: &str, entry: usize) {
+        self.all.entry((key.to_string(), value.to_string())).or_default().push(entry);
+        self.by_namespace.entry((namespace.clone(), key.to_string(), value.to_string())).or_default().push(entry);
+    }
+
+    /// The entries with `key=value` that an object of `namespace` may relate to (see
+    /// [`same_namespace`]), and maybe others, in entry order.
+    fn get(&self, namespace: &Option<String>, key: &str, value: &str) -> Cow<'_, [usize]> {
+        if namespace.is_none() {
+            let all = self.all.get(&(key.to_string(), value.to_string()));
+            return Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));
+        }
+        let (key, value) = (key.to_string(), value.to_string());
+        let of = |namespace: Option<String>| self.by_namespace.get(&(namespace, key.clone(), value.clone()));
+        match (of(namespace.clone()), of(None)) {
+            (Some(same), None) => Cow::Borrowed(same.as_slice()),
+            (None, Some(unscoped)) => Cow::Borrowed(unscoped.as_slice()),
+            (None, None) => Cow::Borrowed(&[]),
+            (Some(same), Some(unscoped)) => Cow::Owned(merge_sorted(same, unscoped)),
+        }
+    }
+}
+
+/// Two ascending lists of distinct entries as one.
+fn merge_sorted(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x <= y {
+            merged.push(x);
+            i += 1;
+        } else {
+            merged.push(y);
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(a.get(i..).unwrap_or_default());
+    merged.extend_from_slice(b.get(j..).unwrap_or_default());
+    merged
 }
 
 impl Inventory {
@@ -399,14 +451,12 @@ impl Inventory {
             if let Some(labels) = &entry.pod_labels {
                 inventory.pods.push(i);
                 for (key, value) in labels {
-                    inventory.pods_by_label.entry((key.clone(), value.clone())).or_default().push(i);
+                    inventory.pods_by_label.add(&entry.namespace, key, value, i);
                 }
             }
             if let Some(selector) = &entry.pod_selector {
                 match selector.required_pairs().next() {
-                    Some((key, value)) => {
-                        inventory.selectors_by_label.entry((key.into(), value.into())).or_default().push(i)
-                    }
+                    Some((key, value)) => inventory.selectors_by_label.add(&entry.namespace, key, value, i),
                     None => inventory.open_selectors.push(i),
                 }
             }
@@ -559,9 +609,9 @@ impl Inventory {
     fn pods_selected(&self, selector: &Selector, namespace: &Option<String>) -> Vec<usize> {
         let smallest = selector
             .required_pairs()
-            .map(|(k, v)| self.pods_by_label.get(&(k.to_string(), v.to_string())).map_or(&[][..], Vec::as_slice))
+            .map(|(k, v)| self.pods_by_label.get(namespace, k, v))
             .min_by_key(|postings| postings.len());
-        let candidates = smallest.unwrap_or(&self.pods);
+        let candidates = smallest.unwrap_or(Cow::Borrowed(&self.pods));
         candidates
             .iter()
             .copied()
@@ -604,9 +654,7 @@ impl Inventory {
     fn selected_by(&self, namespace: &Option<String>, labels: &Labels) -> Value {
         let mut candidates: BTreeSet<usize> = self.open_selectors.iter().copied().collect();
         for (key, value) in labels {
-            if let Some(indexed) = self.selectors_by_label.get(&(key.clone(), value.clone())) {
-                candidates.extend(indexed);
-            }
+            candidates.extend(self.selectors_by_label.get(namespace, key, value).iter());
         }
         let mut by_kind: Map<String, Value> =
             POD_SELECTORS.iter().map(|(kind, _)| ((*kind).to_string(), Value::Array(Vec::new()))).collect();
@@ -727,6 +775,39 @@ binaryData: {blob: AA==}
             json!({"spec.podSelector": [0], "spec.ingress[0].from[0].podSelector": []})
         );
         assert_eq!(inventory.relations(&documents[5]), json!({}));
+    }
+
+    /// The same labels in several namespaces: each object relates to those of its namespace and
+    /// those without one; an object without one relates to every namespace's.
+    #[test]
+    fn selectors_relate_objects_of_their_namespace_and_objects_without_one() {
+        let deployment = |name: &str, namespace: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}{namespace}}}\nspec: {{template: {{metadata: {{labels: {{app: web, tier: x}}}}}}}}\n---\n")
+        };
+        let service = |name: &str, namespace: &str| {
+            format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}{namespace}}}\nspec: {{selector: {{app: web}}}}\n---\n")
+        };
+        let text = [
+            deployment("a", ", namespace: one"),
+            deployment("b", ", namespace: two"),
+            deployment("c", ""),
+            service("s1", ", namespace: one"),
+            service("s2", ""),
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: two}\nspec: {selector: {matchLabels: {app: web}}}\n".to_string(),
+        ]
+        .concat();
+        let (inventory, documents) = inventory(&text);
+        let selected_by = |i: usize, kind: &str| inventory.relations(&documents[i])["selected_by"][kind].clone();
+        assert_eq!(selected_by(0, "Service"), json!([3, 4]));
+        assert_eq!(selected_by(0, "PodDisruptionBudget"), json!([]));
+        assert_eq!(selected_by(1, "Service"), json!([4]));
+        assert_eq!(selected_by(1, "PodDisruptionBudget"), json!([5]));
+        assert_eq!(selected_by(2, "Service"), json!([3, 4]));
+        assert_eq!(selected_by(2, "PodDisruptionBudget"), json!([5]));
+        let selects = |i: usize| inventory.relations(&documents[i])["selects"]["spec.selector"].clone();
+        assert_eq!(selects(3), json!([0, 2]));
+        assert_eq!(selects(4), json!([0, 1, 2]));
+        assert_eq!(selects(5), json!([1, 2]));
     }
 
     #[test]
