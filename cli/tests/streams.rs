@@ -502,6 +502,28 @@ fn a_list_over_4_mib_that_breaks_near_its_end_keeps_the_findings_written_before(
     assert!(lines.windows(2).all(|w| w[0] <= w[1]), "in the list's order");
 }
 
+/// A list long enough to be read in pieces is held to the node limit as a whole, as when read
+/// item by item: over it, the list is one error about its size and none of its items is linted.
+#[test]
+fn a_long_list_over_the_node_limit_is_one_error_about_its_size() {
+    let pods: Vec<String> = (0..3000).map(|i| latest_pod(&format!("p{i}"))).collect();
+    let (list, _) = as_list(&pods);
+    assert!(list.len() > 256 << 10, "read in pieces");
+    let dir = work_tree();
+    write_files(dir.path(), &[("list.yaml", &list)]);
+    let lint = |limit: &str| {
+        plimsoll_in(dir.path(), &["lint", "--format", "json", "--max-document-nodes", limit, "list.yaml"])
+    };
+    let over = lint("30000").json();
+    let findings = over["findings"].as_array().expect("findings");
+    let [finding] = &findings[..] else { panic!("one finding expected: {findings:?}") };
+    assert_eq!(finding["rule"], "yaml/syntax");
+    assert!(finding["message"].as_str().is_some_and(|m| m.starts_with("document is too large")), "{finding}");
+    let within = lint("200000").json();
+    let latest = within["findings"].as_array().expect("findings").iter().filter(|f| f["rule"] == "images/latest-tag");
+    assert_eq!(latest.count(), 3000);
+}
+
 #[test]
 fn an_anchor_in_one_item_used_in_another_reads_as_written_out() {
     let first = "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers: &containers\n  - name: a\n    image: a:latest\n    securityContext: {privileged: true}\n";
