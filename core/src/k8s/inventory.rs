@@ -413,9 +413,10 @@ impl Postings {
             let all = self.all.get(&(key.to_string(), value.to_string()));
             return Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));
         }
-        let (key, value) = (key.to_string(), value.to_string());
-        let of = |namespace: Option<String>| self.by_namespace.get(&(namespace, key.clone(), value.clone()));
-        match (of(namespace.clone()), of(None)) {
+        let mut probe = (namespace.clone(), key.to_string(), value.to_string());
+        let same = self.by_namespace.get(&probe);
+        probe.0 = None;
+        match (same, self.by_namespace.get(&probe)) {
             (Some(same), None) => Cow::Borrowed(same.as_slice()),
             (None, Some(unscoped)) => Cow::Borrowed(unscoped.as_slice()),
             (None, None) => Cow::Borrowed(&[]),
