@@ -289,7 +289,7 @@ impl PartLinter {
         emit: Option<&mut dyn FnMut(SliceOutcome)>,
     ) -> ListLinted {
         let job = ListJob { file, index, suppressor, hooks };
-        match self.cut_list(&chunk) {
+        match load::ListPieces::cut(&chunk, self.linter.limits) {
             Some((pieces, skeleton_nodes)) => self.lint_list_in_pieces(job, chunk, &pieces, skeleton_nodes, emit),
             None => self.lint_list_read(job, chunk, 0, emit),
         }
@@ -311,8 +311,7 @@ impl PartLinter {
             file,
             suppressor,
             hooks,
-            waiting: AtomicUsize::new(0),
-            most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
+            backlog: Backlog::new(),
             done: Mutex::new(BTreeMap::new()),
         };
         let mut next_to_emit = 0usize;
@@ -444,30 +443,47 @@ struct SliceOutcome {
     objects: Vec<DocumentOutcome>,
 }
 
+/// Slices of a list handed to the pool and not yet linted: at most a few per thread, a slice
+/// over that being linted by the thread handing it out, so that memory follows the slices in
+/// flight, not the list.
+struct Backlog {
+    waiting: AtomicUsize,
+    most: usize,
+}
+
+impl Backlog {
+    fn new() -> Backlog {
+        Backlog { waiting: AtomicUsize::new(0), most: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1) }
+    }
+
+    /// Runs `lint` on the pool, or on this thread when enough slices wait already.
+    fn run<'scope>(&'scope self, scope: &rayon::Scope<'scope>, lint: impl FnOnce() + Send + 'scope) {
+        if self.waiting.load(Ordering::Acquire) >= self.most {
+            lint();
+            return;
+        }
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        scope.spawn(move |_| {
+            lint();
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        });
+    }
+}
+
 /// The slices of one list being read, linted on the pool, and their outcomes by slice number.
 struct ListSlices<'a, 's> {
     linter: &'a PartLinter,
     file: &'a Arc<str>,
     suppressor: &'a Suppressor<'s>,
     hooks: ObjectHooks<'a>,
-    /// Slices handed to the pool and not yet linted.
-    waiting: AtomicUsize,
-    most_waiting: usize,
+    backlog: Backlog,
     done: Mutex<BTreeMap<usize, SliceOutcome>>,
 }
 
 impl<'a, 's> ListSlices<'a, 's> {
     /// Lints slice `number` on the pool, or on this thread when enough slices wait already.
     fn lint<'scope>(&'scope self, scope: &rayon::Scope<'scope>, number: usize, slice: Slice) {
-        if self.waiting.load(Ordering::Acquire) >= self.most_waiting {
-            self.lint_now(number, slice);
-            return;
-        }
-        self.waiting.fetch_add(1, Ordering::AcqRel);
-        scope.spawn(move |_| {
-            self.lint_now(number, slice);
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-        });
+        self.backlog.run(scope, move || self.lint_now(number, slice));
     }
 
     fn lint_now(&self, number: usize, slice: Slice) {

@@ -314,11 +314,7 @@ fn summarize_list_in_pieces(
     chunk: &load::Chunk<'_>,
     limits: load::Limits,
 ) -> Option<Vec<(usize, Entry)>> {
-    if chunk.text.len() < load::LIST_PIECES_BYTES {
-        return None;
-    }
-    let pieces = load::ListPieces::of(chunk)?;
-    let skeleton_nodes = pieces.read_skeleton(limits)?;
+    let (pieces, skeleton_nodes) = load::ListPieces::cut(chunk, limits)?;
     let template: Option<Arc<str>> = chunk.template.map(Arc::from);
     let items: Vec<usize> = (0..pieces.len()).collect();
     let read = for_each(&items, |&item| {

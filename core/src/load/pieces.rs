@@ -1,7 +1,7 @@
 //! Cutting a long block-style list document into the texts of its items, so that the items can be
 //! read each on its own, in parallel, and come out as reading the whole list makes them.
 //!
-//! [`ListPieces::of`] looks for the one root `items:` line with nothing after it, followed by
+//! [`ListPieces::cut`] looks for the one root `items:` line with nothing after it, followed by
 //! block sequence entries (`- ` at one indentation), and cuts the text before each entry line.
 //! No item's text can continue past such a line: a block or plain scalar's lines are indented
 //! more than the sequence, and a flow collection or a quoted scalar cut there leaves the piece
@@ -53,8 +53,20 @@ impl PieceItem {
 }
 
 impl<'t> ListPieces<'t> {
-    /// The pieces of `chunk` when it is a block-style list that can be cut (see the module docs).
-    pub fn of(chunk: &Chunk<'t>) -> Option<ListPieces<'t>> {
+    /// The pieces of `chunk`, with the nodes of the rest of it, when it is a block-style list long
+    /// enough to be worth reading in pieces ([`LIST_PIECES_BYTES`]) that can be cut and whose
+    /// rest reads as that list (see the module docs).
+    pub fn cut(chunk: &Chunk<'t>, limits: Limits) -> Option<(ListPieces<'t>, usize)> {
+        if chunk.text.len() < LIST_PIECES_BYTES {
+            return None;
+        }
+        let pieces = ListPieces::of(chunk)?;
+        let skeleton_nodes = pieces.read_skeleton(limits)?;
+        Some((pieces, skeleton_nodes))
+    }
+
+    /// The pieces of `chunk` when it is a block-style list that can be cut, whatever its length.
+    fn of(chunk: &Chunk<'t>) -> Option<ListPieces<'t>> {
         let text = chunk.text;
         let mut lines = numbered_lines(text);
         let (items_line, _, _) = lines.by_ref().find(|(_, _, line)| is_items_key(line))?;
@@ -88,28 +100,17 @@ impl<'t> ListPieces<'t> {
     }
 
     /// The nodes of the document without its items, when it reads as a list (a `kind` ending
-    /// in `List`) whose only `items` key is the one whose entries were cut.
-    pub fn read_skeleton(&self, limits: Limits) -> Option<usize> {
-        self.skeleton_read(limits).map(|(nodes, _)| nodes)
-    }
-
-    /// [`ListPieces::read_skeleton`] of a list that sets no key twice outside its items: reading
-    /// it whole would report such keys with its first item or after its last, at places the
-    /// skeleton, cut from the text, does not give as written.
-    pub fn read_skeleton_strictly(&self, limits: Limits) -> Option<usize> {
-        self.skeleton_read(limits).filter(|(_, twice)| !twice).map(|(nodes, _)| nodes)
-    }
-
-    /// The skeleton's nodes, and whether it sets a key twice.
-    fn skeleton_read(&self, limits: Limits) -> Option<(usize, bool)> {
+    /// in `List`) whose only `items` key is the one whose entries were cut, and sets no key twice
+    /// outside its items: reading it whole reports such keys at places the skeleton, cut from the
+    /// text, does not give as written.
+    fn read_skeleton(&self, limits: Limits) -> Option<usize> {
         let read = tree::read_piece(&self.skeleton, self.start, limits, 0);
         let Ok(Built::Document(value, positions)) = read.result else { return None };
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
         let items_cut = value.get("items").is_some_and(Value::is_null)
             && positions.entry("items").is_some_and(|entry| entry.key_span.start.line == self.items_line);
-        let items_once = read.duplicates.iter().all(|duplicate| duplicate.key != "items");
-        let list = kind.ends_with("List") && items_cut && items_once && read.aliased == 0;
-        list.then_some((read.nodes, !read.duplicates.is_empty()))
+        let list = kind.ends_with("List") && items_cut && read.duplicates.is_empty() && read.aliased == 0;
+        list.then_some(read.nodes)
     }
 
     /// Item `index` read on its own, when it reads there as in the whole list.

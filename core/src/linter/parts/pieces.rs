@@ -9,11 +9,11 @@
 //! ([`PartLinter::lint_list_read`]), the items already accepted skipped, so that what is reported
 //! is what reading the list whole reports.
 
-use super::{ChunkOutcome, ListJob, ListLinted, PartLinter, SliceOutcome, ITEMS_PER_TASK, WAITING_SLICES_PER_THREAD};
+use super::{Backlog, ChunkOutcome, ListJob, ListLinted, PartLinter, SliceOutcome, ITEMS_PER_TASK};
 use crate::linter::worker::problem_finding;
 use crate::load::{self, Chunk, Document, ListPieces};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// One slice of a list read in pieces.
@@ -30,9 +30,7 @@ struct PieceSlices<'a, 's, 't> {
     job: ListJob<'a, 's>,
     pieces: &'a ListPieces<'t>,
     template: Option<Arc<str>>,
-    /// Slices handed to the pool and not yet linted.
-    waiting: AtomicUsize,
-    most_waiting: usize,
+    backlog: Backlog,
     done: Mutex<BTreeMap<usize, PieceSlice>>,
     /// A slice did not read: no more are handed out.
     unread: AtomicBool,
@@ -50,16 +48,6 @@ struct Accepted {
 }
 
 impl PartLinter {
-    /// The pieces of a list long enough to read in pieces, with the nodes of its skeleton.
-    pub(super) fn cut_list<'t>(&self, chunk: &Chunk<'t>) -> Option<(ListPieces<'t>, usize)> {
-        if chunk.text.len() < load::LIST_PIECES_BYTES {
-            return None;
-        }
-        let pieces = ListPieces::of(chunk)?;
-        let skeleton_nodes = pieces.read_skeleton_strictly(self.linter.limits)?;
-        Some((pieces, skeleton_nodes))
-    }
-
     /// [`PartLinter::lint_list`] of a list cut into `pieces` (see the module docs).
     pub(super) fn lint_list_in_pieces(
         &self,
@@ -74,8 +62,7 @@ impl PartLinter {
             job,
             pieces,
             template: chunk.template.map(Arc::from),
-            waiting: AtomicUsize::new(0),
-            most_waiting: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1),
+            backlog: Backlog::new(),
             done: Mutex::new(BTreeMap::new()),
             unread: AtomicBool::new(false),
         };
@@ -124,15 +111,7 @@ impl PartLinter {
 impl PieceSlices<'_, '_, '_> {
     /// Reads and lints slice `number` on the pool, or on this thread when enough slices wait.
     fn lint<'scope>(&'scope self, scope: &rayon::Scope<'scope>, number: usize) {
-        if self.waiting.load(Ordering::Acquire) >= self.most_waiting {
-            self.lint_now(number);
-            return;
-        }
-        self.waiting.fetch_add(1, Ordering::AcqRel);
-        scope.spawn(move |_| {
-            self.lint_now(number);
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-        });
+        self.backlog.run(scope, move || self.lint_now(number));
     }
 
     fn lint_now(&self, number: usize) {
