@@ -4,7 +4,8 @@
 # web build copied next to the static page (www/pkg) so that www/ can be served as it is.
 # The Node module carries schema validation (the crate's `schema-validation` feature), so that a
 # webhook gives the CLI's verdicts on every rule; the web module leaves it out, since it would
-# double the browser's download (target: 1 MB gzipped).
+# double the browser's download (target: 1 MB gzipped). The web module is also compiled for size
+# (profile `wasm-web`, opt-level "z"), the Node module for speed (`wasm-release`, opt-level 3).
 #
 # Installs what is missing first: the wasm32 target, wasm-bindgen-cli at exactly the version
 # wasm/Cargo.toml pins (the glue and the crate must agree), and the npm devDependencies
@@ -18,7 +19,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 step() { printf '\n==> %s\n' "$*"; }
 
 crate=plimsoll_wasm
-profile=wasm-release
 target=wasm32-unknown-unknown
 run_opt=1
 [ "${1:-}" = "--no-opt" ] && run_opt=0
@@ -45,10 +45,12 @@ declare -A raw_size
 for flavour in web nodejs; do
   out=pkg/${flavour%js}
   target_dir=../target
+  profile=wasm-web
   features=()
   opt_flags=(-Oz)
   if [ "$flavour" = nodejs ]; then
     target_dir=../target/wasm-node
+    profile=wasm-release
     features=(--features schema-validation)
     opt_flags=()
   fi
