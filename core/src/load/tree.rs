@@ -261,7 +261,7 @@ fn end_marker(text: &str, base: Pos) -> Option<BuildError> {
 /// others as content, e.g. a raw `\x01` in a string.
 fn control_character(text: &str, lines: &LineIndex<'_>, base: Pos) -> Option<BuildError> {
     // Nearly every manifest is printable ASCII: one byte scan settles it.
-    if text.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~')) {
+    if printable_ascii(text.as_bytes()) {
         return None;
     }
     let printable = |c: char| {
@@ -275,6 +275,14 @@ fn control_character(text: &str, lines: &LineIndex<'_>, base: Pos) -> Option<Bui
     let at = lines.pos(before.matches('\n').count() + 1, column, base);
     let message = "control characters are not allowed".to_string();
     Some(BuildError { message, span: Span { start: at, end: at }, at: None })
+}
+
+/// Whether every byte is printable ASCII, a tab or a line break. Each block of 64 bytes is judged
+/// whole, without stopping at the first bad byte, so that the compiler can judge many bytes per
+/// instruction (a byte-by-byte scan that stops early was a hundredth of a run).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    let printable = |b: u8| (b == b'\t') | (b == b'\n') | (b == b'\r') | (b.wrapping_sub(b' ') < 95);
+    bytes.chunks(64).all(|block| block.iter().fold(true, |all, &b| all & printable(b)))
 }
 
 struct DocumentBuilder<'t, 'r> {
@@ -882,5 +890,27 @@ impl MappingBuilder {
             size: self.size + 1,
             invalid: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable_ascii;
+
+    #[test]
+    fn the_block_scan_judges_every_byte_as_the_plain_scan_does() {
+        let plain = |bytes: &[u8]| bytes.iter().all(|&b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'));
+        // Every byte value, at every place of a text longer than two blocks, including the last
+        // byte of a block, the first of the next and the short block at the end.
+        for byte in 0..=u8::MAX {
+            for at in 0..150 {
+                let mut text = vec![b'a'; 150];
+                text[at] = byte;
+                assert_eq!(printable_ascii(&text), plain(&text), "byte {byte:#04x} at {at}");
+            }
+        }
+        assert!(printable_ascii(b""));
+        assert!(printable_ascii(b"apiVersion: v1\r\nkind: Pod\n\tx: ~\n"));
+        assert!(!printable_ascii("name: caf\u{e9}".as_bytes()));
     }
 }
