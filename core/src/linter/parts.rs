@@ -6,8 +6,9 @@
 //! [`PartLinter::lint_part`] splits the part into documents (kubectl's `---` rule), then reads,
 //! evaluates and suppresses each document on whichever pool thread is free. A `kind: List` is read
 //! item by item ([`load::read_chunk_items`]): while one thread reads it, its items go to the pool in
-//! slices as they are read, and at most a few slices wait at a time (the reading thread lints the
-//! next slice itself when they do), so a long list never sits whole in memory; a list of 256 KiB or
+//! slices as they are read, and at most a few slices wait at a time (when they do, the reading
+//! thread lints the next slice itself if it is a pool thread, and waits otherwise), so a long list
+//! never sits whole in memory; a list of 256 KiB or
 //! more that can be cut into its items' texts is read by the pool's threads instead, a slice each
 //! (`pieces`), so that its reading is not one thread's work. Results are gathered
 //! in document order, so the part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the
@@ -28,8 +29,7 @@ use crate::report::finding::{FileReport, Finding};
 use crate::report::suppress::Suppressor;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// Items of one list linted as one task: enough to outweigh the cost of a task, few enough that a
 /// long list keeps every thread busy.
@@ -443,29 +443,43 @@ struct SliceOutcome {
     objects: Vec<DocumentOutcome>,
 }
 
-/// Slices of a list handed to the pool and not yet linted: at most a few per thread, a slice
-/// over that being linted by the thread handing it out, so that memory follows the slices in
-/// flight, not the list.
+/// Slices of a list handed to the pool and not yet linted: at most a few per thread, so that
+/// memory follows the slices in flight, not the list. Over that, a pool thread handing slices out
+/// lints the next one itself; a thread outside the pool (the frontend's, reading or writing the
+/// list) waits for a place instead: linting there would make one thread more than the pool has
+/// cores for, and would share the first pool thread's worker, stalling that thread.
 struct Backlog {
-    waiting: AtomicUsize,
+    waiting: Mutex<usize>,
+    freed: Condvar,
     most: usize,
 }
 
 impl Backlog {
     fn new() -> Backlog {
-        Backlog { waiting: AtomicUsize::new(0), most: WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1) }
+        let most = WAITING_SLICES_PER_THREAD * rayon::current_num_threads().max(1);
+        Backlog { waiting: Mutex::new(0), freed: Condvar::new(), most }
     }
 
-    /// Runs `lint` on the pool, or on this thread when enough slices wait already.
+    /// Runs `lint` on the pool, or on this thread when enough slices wait already and this is a
+    /// pool thread.
     fn run<'scope>(&'scope self, scope: &rayon::Scope<'scope>, lint: impl FnOnce() + Send + 'scope) {
-        if self.waiting.load(Ordering::Acquire) >= self.most {
-            lint();
-            return;
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        if *waiting >= self.most {
+            if rayon::current_thread_index().is_some() {
+                drop(waiting);
+                lint();
+                return;
+            }
+            while *waiting >= self.most {
+                waiting = self.freed.wait(waiting).unwrap_or_else(PoisonError::into_inner);
+            }
         }
-        self.waiting.fetch_add(1, Ordering::AcqRel);
+        *waiting += 1;
+        drop(waiting);
         scope.spawn(move |_| {
             lint();
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            *self.waiting.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+            self.freed.notify_one();
         });
     }
 }

@@ -2,10 +2,10 @@
 //! of the list's items from their own texts and lints them, so that no one thread reads the
 //! whole list while the others wait for its items.
 //!
-//! Slices are taken in order, at most a few waiting at a time (the thread handing them out lints
-//! the next one itself when they do), and their outcomes are accepted in order: a slice is
-//! accepted when every item of it read on its own and the list's nodes so far stay within the
-//! limit. From the first slice that is not, the list is read whole as before
+//! Slices are taken in order, at most a few waiting at a time (when they do, the thread handing
+//! them out lints the next one itself if it is a pool thread, and waits otherwise), and their
+//! outcomes are accepted in order: a slice is accepted when every item of it read on its own and
+//! the list's nodes so far stay within the limit. From the first slice that is not, the list is read whole as before
 //! ([`PartLinter::lint_list_read`]), the items already accepted skipped, so that what is reported
 //! is what reading the list whole reports.
 
