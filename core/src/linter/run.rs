@@ -145,14 +145,18 @@ impl SourceSummaries<'_> {
     /// The source's summaries in document order, with those of the waiting documents the
     /// referring objects may select or name.
     fn complete(self, words: &ReferenceWords, summarize: &Summarize<'_>) -> Vec<Entry> {
-        let wanted: Vec<(usize, load::Chunk<'_>)> = self
-            .waiting
-            .iter()
-            .filter(|(_, chunk, kind)| words.may_refer_to(kind, chunk.text))
-            .map(|(index, chunk, _)| (*index, chunk.clone()))
-            .collect();
+        let file = &self.file;
+        // Telling which documents are wanted reads each one's text: that too is spread over the
+        // pool, or one long source would be one thread's work.
+        let summarize_wanted = |(index, chunk, kind): (usize, load::Chunk<'_>, &str)| {
+            if words.may_refer_to(kind, chunk.text) {
+                summarize(file, index, chunk)
+            } else {
+                Vec::new()
+            }
+        };
         let mut entries = self.entries;
-        entries.extend(flat_map_owned(wanted, |(index, chunk)| summarize(&self.file, index, chunk)));
+        entries.extend(flat_map_owned(self.waiting, summarize_wanted));
         entries.sort_by_key(|(index, _)| *index);
         entries.into_iter().map(|(_, entry)| entry).collect()
     }
