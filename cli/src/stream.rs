@@ -4,7 +4,8 @@
 //! Files (already read) are linted in groups of about [`GROUP_BYTES`], a longer file in blocks of
 //! [`BLOCK_DOCUMENTS`] documents cut at its separators; standard input alone is read block by block
 //! as it arrives. Each group or block is linted with its documents spread over the pool
-//! ([`PartLinter`]), then its findings are written, in input order, and dropped. Only what the end
+//! ([`PartLinter`]), then its findings are written, in input order, and dropped; the pool lints
+//! the next group or block meanwhile (`Ahead`), so that it does not wait for the writer. Only what the end
 //! of the report needs is kept: the counts, the worst severity, and the suppressed findings when
 //! they are shown. The formats that must see the whole report before writing (JUnit), and the
 //! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
@@ -19,8 +20,10 @@ use plimsoll_core::report::suppress::SuppressedFinding;
 use plimsoll_core::report::JsonReportWriter;
 use plimsoll_core::{FileReport, Linter, Pos, Report, Severity, Source, Summary};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
+use std::sync::{mpsc, Arc};
 
 /// Files are linted in groups of about this many bytes: enough to keep the pool busy.
 const GROUP_BYTES: usize = 4 << 20;
@@ -164,6 +167,62 @@ impl<'a> ReportStream<'a> {
     }
 }
 
+/// A report to write, with whether it is its source's first and the source's text (for the human
+/// format's snippets).
+struct Linted<'t> {
+    report: FileReport,
+    first_part: bool,
+    text: Cow<'t, str>,
+}
+
+/// Groups and blocks linted on the pool one ahead of the writing: while this thread writes one's
+/// findings (or reads standard input's next block), the pool lints the next, so that the pool
+/// does not wait for the writer between them. At most two are in flight, so memory still follows
+/// the work in flight.
+struct Ahead<'t> {
+    pending: Option<mpsc::Receiver<Vec<Linted<'t>>>>,
+}
+
+impl<'t> Ahead<'t> {
+    fn new() -> Self {
+        Ahead { pending: None }
+    }
+
+    /// Lints on the pool, then writes what was linted before.
+    fn lint<'scope>(
+        &mut self,
+        scope: &rayon::Scope<'scope>,
+        lint: impl FnOnce() -> Vec<Linted<'t>> + Send + 'scope,
+        stream: &mut ReportStream<'_>,
+        out: &mut dyn Write,
+    ) where
+        't: 'scope,
+    {
+        let (done, linted) = mpsc::sync_channel(1);
+        scope.spawn(move |_| {
+            // The receiver is gone only when the run is ending early.
+            let _ = done.send(lint());
+        });
+        if let Some(before) = self.pending.replace(linted) {
+            write(before, stream, out);
+        }
+    }
+
+    /// Writes what is still being linted, when it is.
+    fn flush(&mut self, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
+        if let Some(before) = self.pending.take() {
+            write(before, stream, out);
+        }
+    }
+}
+
+fn write(linted: mpsc::Receiver<Vec<Linted<'_>>>, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
+    // A lint that panicked drops its sender; the scope then carries the panic on.
+    for linted in linted.recv().unwrap_or_default() {
+        stream.part(linted.report, linted.first_part, &linted.text, out);
+    }
+}
+
 /// Lints sources already read, writing each group's findings as soon as it is linted.
 pub fn lint_sources(
     parts: &PartLinter,
@@ -172,54 +231,92 @@ pub fn lint_sources(
     out: &mut dyn Write,
     tick: &(dyn Fn() + Sync),
 ) {
-    let mut rest = sources;
-    while !rest.is_empty() {
-        let mut size = 0;
-        let count = rest.iter().take_while(|s| {
-            size += s.text.len();
-            size <= GROUP_BYTES
-        });
-        let count = count.count().max(1);
-        let (group, next) = rest.split_at(count);
-        rest = next;
-        if let [source] = group {
-            if source.text.len() > GROUP_BYTES {
-                lint_long_source(parts, source, stream, out);
-                tick();
-                continue;
+    rayon::in_place_scope(|scope| {
+        let mut ahead = Ahead::new();
+        let mut rest = sources;
+        while !rest.is_empty() {
+            let mut size = 0;
+            let count = rest.iter().take_while(|s| {
+                size += s.text.len();
+                size <= GROUP_BYTES
+            });
+            let count = count.count().max(1);
+            let (group, next) = rest.split_at(count);
+            rest = next;
+            if let [source] = group {
+                if source.text.len() > GROUP_BYTES {
+                    lint_long_source(scope, &mut ahead, parts, source, stream, out);
+                    tick();
+                    continue;
+                }
             }
+            let lint = move || {
+                let reports: Vec<FileReport> = group
+                    .par_iter()
+                    .map(|s| {
+                        let report = parts.lint_part(Part::whole(&s.name, &s.text));
+                        tick();
+                        report
+                    })
+                    .collect();
+                let texts = group.iter().map(|s| Cow::Borrowed(s.text.as_str()));
+                reports.into_iter().zip(texts).map(|(report, text)| Linted { report, first_part: true, text }).collect()
+            };
+            ahead.lint(scope, lint, stream, out);
         }
-        let reports: Vec<FileReport> = group
-            .par_iter()
-            .map(|s| {
-                let report = parts.lint_part(Part::whole(&s.name, &s.text));
-                tick();
-                report
-            })
-            .collect();
-        for (source, report) in group.iter().zip(reports) {
-            stream.part(report, true, &source.text, out);
-        }
-    }
+        ahead.flush(stream, out);
+    });
 }
 
 /// Lints a long source block by block (a long list a few slices of items at a time), writing each
 /// piece's findings as soon as it is linted.
-fn lint_long_source(parts: &PartLinter, source: &Source, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
+fn lint_long_source<'t, 'scope>(
+    scope: &rayon::Scope<'scope>,
+    ahead: &mut Ahead<'t>,
+    parts: &'scope PartLinter,
+    source: &'t Source,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) where
+    't: 'scope,
+{
     let mut first_document = 0;
     let blocks = plimsoll_core::load::blocks(&source.text, BLOCK_DOCUMENTS);
     let whole = blocks.len() == 1;
     for (i, (start, text)) in blocks.into_iter().enumerate() {
         let part = Part { name: &source.name, text, start, first_document, whole_source: whole };
-        let mut first_piece = i == 0;
-        parts.lint_part_pieces(part, &mut |piece| {
-            stream.part(piece, first_piece, &source.text, out);
-            first_piece = false;
-        });
         first_document += part.document_count();
+        lint_block(scope, ahead, parts, part, i == 0, Cow::Borrowed(&source.text), stream, out);
     }
 }
 
+/// Lints one block of a source on the pool, ahead of the writing; a block that is one long list
+/// is linted here, each of its pieces written as it comes.
+#[allow(clippy::too_many_arguments)]
+fn lint_block<'t, 'scope>(
+    scope: &rayon::Scope<'scope>,
+    ahead: &mut Ahead<'t>,
+    parts: &'scope PartLinter,
+    part: Part<'t>,
+    first_part: bool,
+    text: Cow<'t, str>,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) where
+    't: 'scope,
+{
+    if parts.reports_in_pieces(part) {
+        ahead.flush(stream, out);
+        let mut first_piece = first_part;
+        parts.lint_part_pieces(part, &mut |piece| {
+            stream.part(piece, first_piece, &text, out);
+            first_piece = false;
+        });
+        return;
+    }
+    let lint = move || vec![Linted { report: parts.lint_part(part), first_part, text }];
+    ahead.lint(scope, lint, stream, out);
+}
 /// Reads standard input block by block as it arrives and lints each block. CustomResourceDefinitions
 /// in the stream give their schemas to the blocks read after theirs (and their own). Not for the
 /// human format, whose snippets need the whole text.
@@ -234,22 +331,54 @@ pub fn lint_stdin(
         return lint_stdin_whole(linter, &mut reader, stream, out);
     }
     let mut definitions: Vec<String> = Vec::new();
-    let mut parts = linter.part_linter();
+    let mut parts = Arc::new(linter.part_linter());
     let mut first_document = 0;
-    let mut first = true;
-    while let Some((start, text)) = reader.next_block()? {
-        if text.contains("CustomResourceDefinition") {
-            definitions.push(text.clone());
-            parts = linter.with_crds_from(definitions.iter().map(|t| (STDIN_NAME, t.as_str()))).part_linter();
-        }
-        let part = Part { name: STDIN_NAME, text: &text, start, first_document, whole_source: false };
-        parts.lint_part_pieces(part, &mut |piece| {
-            stream.part(piece, first, &text, out);
-            first = false;
-        });
-        first_document += part.document_count();
-    }
-    Ok(())
+    let mut first_part = true;
+    rayon::in_place_scope(|scope| {
+        let mut ahead = Ahead::new();
+        // The next block is read while the one before is linted.
+        let read = loop {
+            let (start, text) = match reader.next_block() {
+                Ok(Some(block)) => block,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            if text.contains("CustomResourceDefinition") {
+                definitions.push(text.clone());
+                let definitions = definitions.iter().map(|t| (STDIN_NAME, t.as_str()));
+                parts = Arc::new(linter.with_crds_from(definitions).part_linter());
+            }
+            let part = Part { name: STDIN_NAME, text: &text, start, first_document, whole_source: false };
+            let block_first_document = first_document;
+            first_document += part.document_count();
+            let first = std::mem::replace(&mut first_part, false);
+            if parts.reports_in_pieces(part) {
+                ahead.flush(stream, out);
+                let mut first_piece = first;
+                parts.lint_part_pieces(part, &mut |piece| {
+                    stream.part(piece, first_piece, &text, out);
+                    first_piece = false;
+                });
+                continue;
+            }
+            let parts = Arc::clone(&parts);
+            let lint = move || {
+                let part = Part {
+                    name: STDIN_NAME,
+                    text: &text,
+                    start,
+                    first_document: block_first_document,
+                    whole_source: false,
+                };
+                let report = parts.lint_part(part);
+                vec![Linted { report, first_part: first, text: Cow::Owned(text) }]
+            };
+            ahead.lint(scope, lint, stream, out);
+        };
+        // What was read before an unreadable block is reported, as it would have been alone.
+        ahead.flush(stream, out);
+        read
+    })
 }
 
 /// Reads all of standard input, then lints it block by block as one run: rules that relate
@@ -284,13 +413,13 @@ fn lint_stdin_whole(
         .collect();
     let linter = linter.with_crds_from(parts.iter().map(|part| (STDIN_NAME, part.text)));
     let linter_of_parts = linter.part_linter_in_run(linter.run_inventory_of_parts(&parts));
-    let mut first = true;
-    for part in parts {
-        linter_of_parts.lint_part_pieces(part, &mut |piece| {
-            stream.part(piece, first, part.text, out);
-            first = false;
-        });
-    }
+    rayon::in_place_scope(|scope| {
+        let mut ahead = Ahead::new();
+        for (i, part) in parts.into_iter().enumerate() {
+            lint_block(scope, &mut ahead, &linter_of_parts, part, i == 0, Cow::Borrowed(part.text), stream, out);
+        }
+        ahead.flush(stream, out);
+    });
     Ok(())
 }
 

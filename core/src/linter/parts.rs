@@ -99,6 +99,12 @@ impl PartLinter {
         }
     }
 
+    /// Whether [`PartLinter::lint_part_pieces`] reports `part` in more than one piece (it is one
+    /// long list): the caller must then write each piece as it comes.
+    pub fn reports_in_pieces(&self, part: Part<'_>) -> bool {
+        self.long_list(part).is_some()
+    }
+
     /// [`PartLinter::lint_part`], calling `after` on each object once it is linted (not with
     /// Gatekeeper policies, whose objects are linted all together).
     pub fn lint_part_then(&self, part: Part<'_>, after: Option<&AfterObject<'_>>) -> FileReport {
