@@ -306,17 +306,32 @@ fn lint_block<'t, 'scope>(
     't: 'scope,
 {
     if parts.reports_in_pieces(part) {
-        ahead.flush(stream, out);
-        let mut first_piece = first_part;
-        parts.lint_part_pieces(part, &mut |piece| {
-            stream.part(piece, first_piece, &text, out);
-            first_piece = false;
-        });
+        lint_in_pieces(ahead, parts, part, first_part, &text, stream, out);
         return;
     }
     let lint = move || vec![Linted { report: parts.lint_part(part), first_part, text }];
     ahead.lint(scope, lint, stream, out);
 }
+
+/// Lints a block that is one long list on this thread, after what is linted ahead is written,
+/// writing each piece of its report as it comes.
+fn lint_in_pieces(
+    ahead: &mut Ahead<'_>,
+    parts: &PartLinter,
+    part: Part<'_>,
+    first_part: bool,
+    text: &str,
+    stream: &mut ReportStream<'_>,
+    out: &mut dyn Write,
+) {
+    ahead.flush(stream, out);
+    let mut first_piece = first_part;
+    parts.lint_part_pieces(part, &mut |piece| {
+        stream.part(piece, first_piece, text, out);
+        first_piece = false;
+    });
+}
+
 /// Reads standard input block by block as it arrives and lints each block. CustomResourceDefinitions
 /// in the stream give their schemas to the blocks read after theirs (and their own). Not for the
 /// human format, whose snippets need the whole text.
@@ -353,12 +368,7 @@ pub fn lint_stdin(
             first_document += part.document_count();
             let first = std::mem::replace(&mut first_part, false);
             if parts.reports_in_pieces(part) {
-                ahead.flush(stream, out);
-                let mut first_piece = first;
-                parts.lint_part_pieces(part, &mut |piece| {
-                    stream.part(piece, first_piece, &text, out);
-                    first_piece = false;
-                });
+                lint_in_pieces(&mut ahead, &parts, part, first, &text, stream, out);
                 continue;
             }
             let parts = Arc::clone(&parts);
