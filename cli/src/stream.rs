@@ -5,9 +5,9 @@
 //! [`BLOCK_DOCUMENTS`] documents cut at its separators; standard input alone is read block by block
 //! as it arrives. Each group or block is linted with its documents spread over the pool
 //! ([`PartLinter`]), then its findings are written, in input order, and dropped; the pool lints
-//! the next group or block meanwhile (`Ahead`), so that it does not wait for the writer. Only what the end
-//! of the report needs is kept: the counts, the worst severity, and the suppressed findings when
-//! they are shown. The formats that must see the whole report before writing (JUnit), and the
+//! the next group or block meanwhile (`Ahead`), so that it does not wait for the writer. Only
+//! what the end of the report needs is kept: the counts, the worst severity, and the suppressed
+//! findings when they are shown. The formats that must see the whole report before writing (JUnit), and the
 //! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
 //! whole-report path in `commands` instead. When an enabled rule relates objects, the run is
 //! summarised before its first part is linted (standard input is then read whole first).
@@ -204,19 +204,20 @@ impl<'t> Ahead<'t> {
             let _ = done.send(lint());
         });
         if let Some(before) = self.pending.replace(linted) {
-            write(before, stream, out);
+            write_linted(before, stream, out);
         }
     }
 
     /// Writes what is still being linted, when it is.
     fn flush(&mut self, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
         if let Some(before) = self.pending.take() {
-            write(before, stream, out);
+            write_linted(before, stream, out);
         }
     }
 }
 
-fn write(linted: mpsc::Receiver<Vec<Linted<'_>>>, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
+/// Writes the reports of one group or block once it is linted.
+fn write_linted(linted: mpsc::Receiver<Vec<Linted<'_>>>, stream: &mut ReportStream<'_>, out: &mut dyn Write) {
     // A lint that panicked drops its sender; the scope then carries the panic on.
     for linted in linted.recv().unwrap_or_default() {
         stream.part(linted.report, linted.first_part, &linted.text, out);

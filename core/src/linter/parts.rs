@@ -8,11 +8,11 @@
 //! item by item ([`load::read_chunk_items`]): while one thread reads it, its items go to the pool in
 //! slices as they are read, and at most a few slices wait at a time (when they do, the reading
 //! thread lints the next slice itself if it is a pool thread, and waits otherwise), so a long list
-//! never sits whole in memory; a list of 256 KiB or
-//! more that can be cut into its items' texts is read by the pool's threads instead, a slice each
-//! (`pieces`), so that its reading is not one thread's work. Results are gathered
-//! in document order, so the part's [`FileReport`] is the one [`crate::Worker::lint`] gives for the
-//! same text, and every document is dropped as soon as its findings are made.
+//! never sits whole in memory; a list of 256 KiB or more that can be cut into its items' texts is
+//! read by the pool's threads instead, a slice each (`pieces`), so that its reading is not one
+//! thread's work. Results are gathered in document order, so the part's [`FileReport`] is the one
+//! [`crate::Worker::lint`] gives for the same text, and every document is dropped as soon as its
+//! findings are made.
 //!
 //! When an enabled rule reads the run's inventory, the parts of a run share the inventory made
 //! beforehand ([`Linter::part_linter_in_run`]); a part linted without one is summarised first, as

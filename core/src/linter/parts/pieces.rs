@@ -5,9 +5,9 @@
 //! Slices are taken in order, at most a few waiting at a time (when they do, the thread handing
 //! them out lints the next one itself if it is a pool thread, and waits otherwise), and their
 //! outcomes are accepted in order: a slice is accepted when every item of it read on its own and
-//! the list's nodes so far stay within the limit. From the first slice that is not, the list is read whole as before
-//! ([`PartLinter::lint_list_read`]), the items already accepted skipped, so that what is reported
-//! is what reading the list whole reports.
+//! the list's nodes so far stay within the limit. From the first slice that is not, the list is
+//! read whole as before ([`PartLinter::lint_list_read`]), the items already accepted skipped, so
+//! that what is reported is what reading the list whole reports.
 
 use super::{Backlog, ChunkOutcome, ListJob, ListLinted, PartLinter, SliceOutcome, ITEMS_PER_TASK};
 use crate::linter::worker::problem_finding;
