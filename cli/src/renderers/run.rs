@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -464,28 +464,9 @@ fn run(mut command: Command) -> Result<String, String> {
     }
     command.env_remove("NO_PROXY").env_remove("no_proxy");
     let mut child = command.spawn().map_err(|e| format!("cannot run {:?}: {e}", command.get_program()))?;
-    let stdout = child.stdout.take().map(|pipe| std::thread::spawn(move || read_all(pipe)));
-    let stderr = child.stderr.take().map(|pipe| std::thread::spawn(move || read_all(pipe)));
-    let started = Instant::now();
-    // Polled, first often (most renders take milliseconds), then every 20 ms.
-    let mut pause = Duration::from_micros(250);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() > TIME_LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(20));
-            }
-            Err(error) => return Err(error.to_string()),
-        }
-    };
-    let out = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-    let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    let deadline = Instant::now() + TIME_LIMIT;
+    let (out, err) = collect_output(&mut child, deadline);
+    let status = wait_until(&mut child, deadline)?;
     match status {
         None => Err(format!("did not finish within {} seconds", TIME_LIMIT.as_secs())),
         Some(status) if status.success() => String::from_utf8(out).map_err(|_| "the output is not UTF-8".to_string()),
@@ -496,10 +477,115 @@ fn run(mut command: Command) -> Result<String, String> {
     }
 }
 
-fn read_all(pipe: impl Read) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let _ = pipe.take(MAX_OUTPUT).read_to_end(&mut bytes);
-    bytes
+/// The child's exit status once it exits, or `None` (the child killed) at the deadline. Polled,
+/// first often (most renders take milliseconds), then every 20 ms.
+fn wait_until(child: &mut Child, deadline: Instant) -> Result<Option<ExitStatus>, String> {
+    let mut pause = Duration::from_micros(250);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(Some(status)),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok(None);
+            }
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            Err(error) => return Err(error.to_string()),
+        }
+    }
+}
+
+/// What the child writes to its standard output and error (at most [`MAX_OUTPUT`] bytes of each),
+/// until it closes both or the deadline passes. Both pipes are read on this thread as they become
+/// readable: a render costs no thread beside the one that runs it (two reading threads per render
+/// cost more system time than the render's own reading).
+#[cfg(target_os = "linux")]
+fn collect_output(child: &mut Child, deadline: Instant) -> (Vec<u8>, Vec<u8>) {
+    let mut out = Captured::of(child.stdout.take());
+    let mut err = Captured::of(child.stderr.take());
+    let mut chunk = vec![0u8; 64 << 10];
+    while out.is_open() || err.is_open() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        let mut polled = [out.poll_entry(), err.poll_entry()];
+        let timeout = i32::try_from(left.as_millis()).unwrap_or(i32::MAX).max(1);
+        // SAFETY: `polled` is a live array of two pollfd structures for the whole call; poll
+        // ignores the entries whose descriptor is negative (a closed pipe).
+        let ready = unsafe { libc::poll(polled.as_mut_ptr(), 2, timeout) };
+        if ready < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break;
+        }
+        let [out_ready, err_ready] = polled;
+        if out_ready.revents != 0 {
+            out.read_some(&mut chunk);
+        }
+        if err_ready.revents != 0 {
+            err.read_some(&mut chunk);
+        }
+    }
+    (out.bytes, err.bytes)
+}
+
+/// One of a child's output pipes, read into memory until it closes or reaches [`MAX_OUTPUT`].
+#[cfg(target_os = "linux")]
+struct Captured<P> {
+    pipe: Option<P>,
+    bytes: Vec<u8>,
+}
+
+#[cfg(target_os = "linux")]
+impl<P: Read + std::os::fd::AsRawFd> Captured<P> {
+    fn of(pipe: Option<P>) -> Self {
+        Captured { pipe, bytes: Vec::new() }
+    }
+
+    fn is_open(&self) -> bool {
+        self.pipe.is_some()
+    }
+
+    fn poll_entry(&self) -> libc::pollfd {
+        let fd = self.pipe.as_ref().map_or(-1, |pipe| pipe.as_raw_fd());
+        libc::pollfd { fd, events: libc::POLLIN, revents: 0 }
+    }
+
+    /// Reads what is there; closes the pipe at its end, on an error, or past the limit (the
+    /// renderer's next write then fails).
+    fn read_some(&mut self, chunk: &mut [u8]) {
+        let Some(pipe) = self.pipe.as_mut() else { return };
+        match pipe.read(chunk) {
+            Ok(0) => self.pipe = None,
+            Ok(n) => {
+                self.bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                if self.bytes.len() as u64 >= MAX_OUTPUT {
+                    self.bytes.truncate(MAX_OUTPUT as usize);
+                    self.pipe = None;
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => self.pipe = None,
+        }
+    }
+}
+
+/// What the child writes to its standard output and error (at most [`MAX_OUTPUT`] bytes of
+/// each), each pipe read on a thread of its own; the deadline is kept by [`wait_until`].
+#[cfg(not(target_os = "linux"))]
+fn collect_output(child: &mut Child, _deadline: Instant) -> (Vec<u8>, Vec<u8>) {
+    let read_all = |pipe: Box<dyn Read + Send>| {
+        let mut bytes = Vec::new();
+        let _ = pipe.take(MAX_OUTPUT).read_to_end(&mut bytes);
+        bytes
+    };
+    let stdout = child.stdout.take().map(|p| std::thread::spawn(move || read_all(Box::new(p))));
+    let stderr = child.stderr.take().map(|p| std::thread::spawn(move || read_all(Box::new(p))));
+    let out = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
+    let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    (out, err)
 }
 
 /// A renderer's message as one line: without its `Error:` prefix, its log prefixes and temporary
@@ -553,5 +639,27 @@ mod tests {
             template_line(parse, ".").map(|r| (r.file.to_string(), r.span.start.line)),
             Some(("templates/deployment.yaml".into(), 18))
         );
+    }
+
+    /// Both pipes are drained as they fill: a renderer that writes more than a pipe holds to one
+    /// while writing to the other is read whole, and its error output is the message.
+    #[test]
+    fn a_renderers_output_and_errors_are_read_whole_from_both_pipes() {
+        let script = |status: u8| {
+            let mut command = Command::new("sh");
+            let text = format!(
+                "i=0; while [ $i -lt 10000 ]; do echo \"line $i of a long render\"; echo \"warning $i\" >&2; \
+                 i=$((i+1)); done; echo 'Error: the last word' >&2; exit {status}"
+            );
+            command.args(["-c", &text]);
+            command
+        };
+        let output = run(script(0)).expect("the render succeeds");
+        assert_eq!(output.lines().count(), 10000);
+        assert!(output.ends_with("line 9999 of a long render\n"), "{}", &output[output.len() - 40..]);
+        let message = run(script(3)).expect_err("the render fails");
+        assert!(message.starts_with("warning 0\nwarning 1\n"), "{}", &message[..40]);
+        assert!(message.ends_with("Error: the last word"), "{}", &message[message.len() - 40..]);
+        assert_eq!(run(Command::new("false")).expect_err("no output"), "exited with exit status: 1");
     }
 }
