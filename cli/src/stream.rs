@@ -7,10 +7,11 @@
 //! ([`PartLinter`]), then its findings are written, in input order, and dropped; the pool lints
 //! the next group or block meanwhile (`Ahead`), so that it does not wait for the writer. Only
 //! what the end of the report needs is kept: the counts, the worst severity, and the suppressed
-//! findings when they are shown. The formats that must see the whole report before writing (JUnit), and the
-//! runs that need every object or finding first (Gatekeeper's inventory, baselines), take the
-//! whole-report path in `commands` instead. When an enabled rule relates objects, the run is
-//! summarised before its first part is linted (standard input is then read whole first).
+//! findings when they are shown. The formats that must see the whole report before writing
+//! (JUnit), and the runs that need every object or finding first (Gatekeeper's inventory,
+//! baselines), take the whole-report path in `commands` instead. When an enabled rule relates
+//! objects, the run is summarised before its first part is linted (standard input is then read
+//! whole first).
 
 use crate::args::{Format, LintArgs};
 use crate::render;
