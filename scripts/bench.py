@@ -29,11 +29,13 @@ exists, derives the other inputs from it under target/bench/, builds the release
 
     scripts/bench.py [--docs 10000] [--rounds 5] [--big-mb 100] [--no-peers] [--skip-big]
                      [--overlays 200] [--apps 5] [--only render] [--plimsoll target/release/plimsoll]
-                     [--compare path/to/another/plimsoll]
+                     [--compare path/to/another/plimsoll] [--pgo]
 
 `--compare` adds another binary's runs of part 1 (its files, one file, standard input and the
 `kind: List`) to the same alternation, with their ratios to its own 1,000-file run: a before and
-after measured side by side.
+after measured side by side. `--pgo` measures the release build with profile-guided optimisation
+(scripts/build-release.sh) instead of `cargo build --release`'s, and its raw parse baseline built
+the same way, so that the ratios compare like with like.
 """
 
 import argparse
@@ -220,6 +222,9 @@ def main():
                         help="run only these parts (repeatable; default: all)")
     parser.add_argument("--plimsoll", help="the plimsoll binary to measure (default: a release build of this tree)")
     parser.add_argument("--compare", help="another plimsoll binary whose part 1 runs alternate with this one's")
+    parser.add_argument("--pgo", action="store_true",
+                        help="measure the release build with profile-guided optimisation (scripts/build-release.sh), "
+                             "its raw parse baseline built the same way")
     args = parser.parse_args()
     wanted = lambda part: args.only is None or part in args.only
     global INSTALL_TIMEOUT
@@ -240,7 +245,12 @@ def main():
 
     release = os.path.join(ROOT, "target", "release")
     raw_parse = os.path.join(release, "examples", "raw_parse")
-    if args.plimsoll and not wanted("files"):
+    if args.pgo:
+        subprocess.run([os.path.join(ROOT, "scripts", "build-release.sh")], check=True, cwd=ROOT)
+        optimised = os.path.join(ROOT, "target", "pgo", "bin")
+        raw_parse = os.path.join(optimised, "raw_parse")
+        plimsoll = os.path.abspath(args.plimsoll) if args.plimsoll else os.path.join(optimised, "plimsoll")
+    elif args.plimsoll and not wanted("files"):
         plimsoll = os.path.abspath(args.plimsoll)
     else:
         subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "plimsoll", "--bin", "plimsoll",

@@ -5,7 +5,7 @@
 # from PyPI for the CI-integration tests, pytest-lsp from PyPI for the language server's),
 # then runs the workspace tests and prints every conformance suite's score, lints core and the
 # wasm crate for panics, builds the wasm package and runs its Node and browser tests (Chromium from
-# Debian's packages).
+# Debian's packages), and builds the profile-guided release binary (checking its reports).
 #
 # With CI=true (as CI services set it) nothing may be skipped: a test whose data or tool is
 # missing fails, and so does this script when a suite below recorded no score. Elsewhere such a
@@ -209,6 +209,17 @@ done
 wasm/build.sh
 # The parity test compares the package with the CLI binary that `cargo test` built.
 (cd wasm && PLIMSOLL_BIN="$PWD/../target/debug/plimsoll" node --test tests/*.test.mjs)
+
+step "release build with profile-guided optimisation (scripts/build-release.sh): same reports as the tested build"
+# The script fails unless the optimised binary's reports on its training inputs match the
+# instrumented build's; here the bundled examples' report must also match the debug binary's
+# that the tests above ran.
+scripts/build-release.sh
+for format in json sarif; do
+  diff <(target/debug/plimsoll lint --quiet --format "$format" testdata/examples || true) \
+    <(target/pgo/bin/plimsoll lint --quiet --format "$format" testdata/examples || true)
+done
+echo "the optimised release binary reports testdata/examples as the tested build does"
 
 step "fuzz smoke: every libFuzzer target of fuzz/ builds and runs for a few seconds (nightly, cargo-fuzz)"
 # An unoptimised build (half the build time of an optimised one); scripts/fuzz.sh installs the
