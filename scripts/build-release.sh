@@ -59,31 +59,11 @@ rm -rf "$counts"
 training="$work/training"
 rm -rf "$training"
 python3 scripts/gen_corpus.py --docs 2000 --seed 7 --out "$training/corpus" >/dev/null
-# The same documents as one stream and as one `kind: List` (as scripts/bench.py writes them).
-python3 - "$training" <<'EOF'
-import os, sys
-training = sys.argv[1]
-corpus = os.path.join(training, "corpus")
-docs = []
-for name in sorted(os.listdir(corpus)):
-    current = []
-    for line in open(os.path.join(corpus, name), encoding="utf-8"):
-        if line.rstrip("\r\n") == "---":
-            docs.append(current)
-            current = []
-        else:
-            current.append(line)
-    docs.append(current)
-docs = ["".join(d) for d in docs if any(l.strip() and not l.lstrip().startswith("#") for l in d)]
-with open(os.path.join(training, "stream.yaml"), "w", encoding="utf-8", newline="\n") as fh:
-    fh.write("---\n".join(docs))
-with open(os.path.join(training, "list.yaml"), "w", encoding="utf-8", newline="\n") as fh:
-    fh.write("apiVersion: v1\nkind: List\nitems:\n")
-    for doc in docs:
-        lines = doc.splitlines()
-        fh.write("- " + lines[0] + "\n")
-        fh.write("".join(("  " + line if line else "") + "\n" for line in lines[1:]))
-EOF
+# The same documents as one stream and as one `kind: List`, written by the benchmark's own code.
+PYTHONDONTWRITEBYTECODE=1 python3 -c 'import sys; sys.path.insert(0, "scripts"); import bench
+docs = bench.documents_of(sys.argv[1] + "/corpus")
+bench.write_stream(docs, sys.argv[1] + "/stream.yaml")
+bench.write_list(docs, sys.argv[1] + "/list.yaml")' "$training"
 
 # Each training run, with the report it wrote kept under $2 for step 4.
 reports="$work/reports"
@@ -109,7 +89,7 @@ train() { # train BINARY REPORT_DIR
   run examples.json /dev/null lint --no-config --quiet --format json testdata/examples
   run examples.human /dev/null lint --quiet --format human testdata/examples
   # Users' policies: conftest Rego and Gatekeeper templates (code the profile would otherwise
-  # mark as never run, and optimise for size).
+  # mark as never run, and lay out as cold).
   run conftest.json /dev/null lint --no-config --quiet --format json --policy testdata/policies/conftest/v1 \
     testdata/policies/conftest/manifests
   run gatekeeper.json /dev/null lint --no-config --quiet --format json --policy testdata/policies/gatekeeper/policies \
